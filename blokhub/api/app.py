@@ -1,0 +1,93 @@
+"""Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig
+
+from blokhub import __version__, handlers  # noqa: F401  (outbox handlers registered in every process)
+from blokhub.api import deps
+from blokhub.api.auth.controllers import AuthController, PasswordController
+from blokhub.api.errors import EXCEPTION_HANDLERS
+from blokhub.api.observability import request_id_middleware
+from blokhub.api.ops.controllers import MetricsController, OpsController
+from blokhub.api.users.controllers import MeController, UsersController
+from blokhub.config import Settings
+from blokhub.runtime.resources import Resources
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> Router:
+    return Router(
+        path=API_PREFIX,
+        route_handlers=[AuthController, PasswordController, MeController, UsersController],
+    )
+
+
+def create_app(settings: Settings, *, resources: Resources | None = None, run_worker: bool | None = None) -> Litestar:
+    """Build the app. ``resources`` may be handed in (tests share one set); otherwise the lifespan owns them."""
+    run_worker = settings.in_process_worker if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        owned = resources is None
+        res = resources or Resources.open(settings)
+        app.state.resources = res
+        worker = None
+        if run_worker:
+            from blokhub.workers.settings import InProcessWorker
+
+            worker = InProcessWorker(res)
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                await worker.stop()
+            if owned:
+                await res.close()
+
+    prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
+    return Litestar(
+        route_handlers=[OpsController, MetricsController, api_router()],
+        dependencies={
+            "resources": Provide(deps.provide_resources, sync_to_thread=False),
+            "db": Provide(deps.provide_db),
+            "user": Provide(deps.provide_user),
+            "viewer": Provide(deps.provide_viewer),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_id_middleware, prometheus.middleware],
+        lifespan=[lifespan],
+        cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Blok Hub API",
+            version=__version__,
+            description="Find, share and generate Blok workflows.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        debug=False,
+        logging_config=None,  # blokhub.api.observability configures logging once per process
+    )
+
+
+def app_from_env() -> Litestar:
+    """Entry point for an ASGI server started on its own (settings must carry the server URLs)."""
+    from blokhub.config import get_settings
+
+    settings: Any = get_settings()
+    return create_app(settings)

@@ -1,0 +1,98 @@
+"""JWTs: HS256 pinned, every claim required, access and refresh tokens told apart by ``typ``."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import jwt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blokhub.api.errors import Unauthorized
+from blokhub.config import Settings
+from blokhub.db.models import AuthSession, User
+from blokhub.runtime.resources import Resources
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "typ", "iss", "aud"]
+ACCESS, REFRESH = "access", "refresh"
+
+
+def revoked_jti_key(jti: str) -> str:
+    return f"auth:revoked-jti:{jti}"
+
+
+def encode(settings: Settings, *, typ: str, user_id: int, session_id: uuid.UUID, jti: uuid.UUID, ttl: int) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "jti": str(jti),
+        "typ": typ,
+        "iat": now,
+        "exp": now + ttl,
+    }
+    assert settings.secret_key
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
+
+
+def decode(settings: Settings, token: str, *, typ: str) -> dict[str, Any]:
+    """Verify signature, algorithm, expiry, issuer, audience and token type; raise 401 on any doubt."""
+    assert settings.secret_key
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.secret_key,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": REQUIRED_CLAIMS},
+            leeway=5,
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("The token has expired; refresh it or log in again.", code="token_expired") from None
+    except jwt.PyJWTError:
+        raise Unauthorized("The token is not valid.", code="invalid_token") from None
+    if claims.get("typ") != typ:
+        raise Unauthorized(f"A {typ} token is required here.", code="invalid_token")
+    try:
+        claims["user_id"] = int(claims["sub"])
+        claims["session_id"] = uuid.UUID(str(claims.get("sid")))
+    except (TypeError, ValueError):
+        raise Unauthorized("The token is not valid.", code="invalid_token") from None
+    return claims
+
+
+async def authenticate(token: str, db: AsyncSession, resources: Resources) -> tuple[User, dict[str, Any]]:
+    """Resolve an access token to its user. The session row in PostgreSQL is the authority on revocation
+    (logout, password change, ban, deleted account); the Redis jti deny-list is an extra, fast check."""
+    claims = decode(resources.settings, token, typ=ACCESS)
+    try:
+        if await resources.redis.exists(revoked_jti_key(claims["jti"])):
+            raise Unauthorized("The token has been revoked.", code="token_revoked")
+    except Unauthorized:
+        raise
+    except Exception as exc:  # Redis down: PostgreSQL below still decides
+        log.warning("jti deny-list unavailable: %s", exc)
+    row = (
+        await db.execute(
+            select(User, AuthSession.revoked_at)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(User.id == claims["user_id"], AuthSession.id == claims["session_id"])
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
+    user, revoked_at = row
+    if revoked_at is not None:
+        raise Unauthorized("The session has ended; log in again.", code="token_revoked")
+    if user.banned_at is not None:
+        raise Unauthorized("This account has been banned.", code="account_banned")
+    return user, claims

@@ -1,0 +1,22 @@
+"""Shared schema helpers: one base for request bodies (unknown fields refused), one for responses."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+import msgspec
+
+T = TypeVar("T")
+
+
+class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Request bodies. Unknown fields are refused, so nobody can mass-assign ``role``, ``id`` or ``stats``."""
+
+
+class Output(msgspec.Struct, kw_only=True):
+    """Response bodies."""
+
+
+class Page(Output, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None

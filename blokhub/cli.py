@@ -1,0 +1,196 @@
+"""The ``blokhub`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from blokhub.config import Settings
+
+T = TypeVar("T")
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where embedded engines keep their data [env BLOKHUB_DATA_DIR; default ./.blokhub].",
+)
+
+
+def _settings(data_dir: Path | None, **overrides: Any) -> Settings:
+    return Settings.from_env(data_dir=data_dir, **overrides)
+
+
+def _configure_logging(settings: Settings) -> None:
+    from blokhub.api.observability import configure
+
+    configure(settings.log_level, settings.log_json)
+
+
+def _with_runtime(settings: Settings, fn: Callable[[Settings], Awaitable[T]], *, lock: bool = True) -> T:
+    """Start embedded engines as needed, run ``fn`` with the resolved settings, stop them again."""
+    from blokhub.runtime import DataDirLocked, Runtime
+
+    runtime = Runtime(settings, lock=lock and (settings.embedded_database or settings.embedded_redis))
+    try:
+        resolved = runtime.start()
+    except DataDirLocked as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        return asyncio.run(fn(resolved))
+    finally:
+        runtime.stop()
+
+
+async def _migrate(settings: Settings) -> None:
+    from blokhub.db.migrate import upgrade
+    from blokhub.db.session import create_engine
+
+    engine = create_engine(settings)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="blokhub")
+def main() -> None:
+    """Blok Hub: find, share and generate Blok workflows.
+
+    With no DATABASE_URL / REDIS_URL set, commands start embedded PostgreSQL and Redis inside the data dir.
+    """
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on [env BLOKHUB_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, default=None, help="Port to listen on [env BLOKHUB_PORT; default 8000].")
+@data_dir_option
+@click.option("--no-seed", is_flag=True, help="Do not load demo data into an empty database.")
+def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bool) -> None:
+    """Serve the API (plus an in-process worker in embedded mode). Migrates first; Ctrl-C stops cleanly."""
+    settings = _settings(data_dir, host=host, port=port)
+    _configure_logging(settings)
+
+    async def run(resolved: Settings) -> None:
+        import uvicorn
+
+        from blokhub.api.app import create_app
+
+        await _migrate(resolved)
+        if resolved.seed_on_empty and not no_seed:
+            from blokhub.seed.service import seed_if_empty
+
+            await seed_if_empty(resolved, resolved.seed_on_empty)
+        config = uvicorn.Config(
+            create_app(resolved),
+            host=resolved.host,
+            port=resolved.port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+        click.echo(f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema)", err=True)
+        await uvicorn.Server(config).serve()
+
+    _with_runtime(settings, run)
+
+
+@main.command()
+@data_dir_option
+def worker(data_dir: Path | None) -> None:
+    """Run a standalone arq worker (scaled mode: needs DATABASE_URL and REDIS_URL)."""
+    settings = _settings(data_dir)
+    _configure_logging(settings)
+    if settings.embedded_database or settings.embedded_redis:
+        raise click.ClickException(
+            "A standalone worker needs DATABASE_URL and REDIS_URL; with embedded engines `blokhub serve` "
+            "already runs the worker in-process."
+        )
+    from blokhub.runtime.datadir import ensure_secret_key
+    from blokhub.workers.settings import run_standalone
+
+    run_standalone(settings.with_overrides(secret_key=settings.secret_key or ensure_secret_key(settings.data_dir)))
+
+
+@main.command()
+@data_dir_option
+def migrate(data_dir: Path | None) -> None:
+    """Apply database migrations up to the newest."""
+    settings = _settings(data_dir)
+    _configure_logging(settings)
+    _with_runtime(settings, _migrate)
+    click.echo("database is up to date", err=True)
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts from the command line."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Account password.")
+@click.option("--role", type=click.Choice(["user", "moderator", "admin"]), default="user", show_default=True)
+@data_dir_option
+def user_create(username: str, email: str, password: str, role: str, data_dir: Path | None) -> None:
+    """Create an account (optionally a moderator or admin)."""
+    from blokhub.api.accounts_admin import create_user
+
+    settings = _settings(data_dir)
+
+    async def run(resolved: Settings) -> str:
+        await _migrate(resolved)
+        return await create_user(resolved, username=username, email=email, password=password, role=role)
+
+    try:
+        click.echo(_with_runtime(settings, run))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@user.command("promote")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["user", "moderator", "admin"]), default="moderator", show_default=True)
+@data_dir_option
+def user_promote(username: str, role: str, data_dir: Path | None) -> None:
+    """Change an account's role (default: moderator)."""
+    from blokhub.api.accounts_admin import set_role
+
+    settings = _settings(data_dir)
+    try:
+        click.echo(_with_runtime(settings, lambda s: set_role(s, username, role)))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option(
+    "--seed", "seed_value", type=int, default=42, show_default=True, help="Random seed (same seed, same data)."
+)
+@click.option("--users", type=int, default=50, show_default=True, help="How many users to create.")
+@click.option("--workflows", type=int, default=300, show_default=True, help="How many workflows to create.")
+@data_dir_option
+def seed(seed_value: int, users: int, workflows: int, data_dir: Path | None) -> None:
+    """Load a deterministic demo corpus of users and workflows (bulk inserts, progress bar)."""
+    from blokhub.seed.service import seed_corpus
+
+    settings = _settings(data_dir)
+    _configure_logging(settings)
+
+    async def run(resolved: Settings) -> None:
+        await _migrate(resolved)
+        await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
+
+    _with_runtime(settings, run)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,3 @@
+"""Imports every module that registers outbox handlers, so API and worker processes see the same set."""
+
+from blokhub.api.auth import events as _auth_events  # noqa: F401

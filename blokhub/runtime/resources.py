@@ -1,0 +1,38 @@
+"""Clients built once per process (API lifespan or worker start-up) and shared by every request and job."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from arq.connections import ArqRedis
+from redis.asyncio import ConnectionPool
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from blokhub.config import Settings
+from blokhub.db.session import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    # ArqRedis is a redis.asyncio.Redis that can also enqueue jobs: one client for cache, limits, pub/sub, queue.
+    redis: ArqRedis
+
+    @classmethod
+    def open(cls, settings: Settings) -> Resources:
+        """Build clients without connecting: a dependency that is down must not stop the process from starting."""
+        engine = create_engine(settings)
+        assert settings.redis_url
+        pool = ConnectionPool.from_url(
+            settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=30
+        )
+        return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool))
+
+    async def close(self) -> None:
+        await self.redis.aclose(close_connection_pool=True)
+        await self.engine.dispose()

@@ -1,0 +1,32 @@
+"""arq job functions, named ``<area>.<verb>``. Jobs take ids, reload rows and are safe to run twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import func
+from arq.cron import cron
+
+from blokhub.outbox.relay import process_pending
+
+
+async def outbox_process(ctx: dict[str, Any]) -> int:
+    return await process_pending(ctx)
+
+
+async def outbox_redrive(ctx: dict[str, Any]) -> int:
+    """Periodic catch-up for events whose kick was lost (Redis down, worker crashed mid-batch, failed handler)."""
+    return await process_pending(ctx)
+
+
+FUNCTIONS = [func(outbox_process, name="outbox.process", keep_result=0, max_tries=3)]
+CRON_JOBS = [
+    cron(
+        outbox_redrive,
+        name="outbox.redrive",
+        second={0, 10, 20, 30, 40, 50},
+        run_at_startup=True,
+        unique=True,
+        keep_result=0,
+    ),
+]
