@@ -58,6 +58,32 @@ async def _migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+def _graceful_server_class() -> Any:
+    import contextlib
+    import signal
+    import threading
+
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        """uvicorn re-raises SIGTERM/SIGINT after its own shutdown, which would kill the process before the
+        embedded PostgreSQL and Redis are stopped; here the signal only starts a graceful shutdown."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Any:
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    return GracefulServer
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="blokhub")
 def main() -> None:
@@ -97,7 +123,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             timeout_graceful_shutdown=5,
         )
         click.echo(f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema)", err=True)
-        await uvicorn.Server(config).serve()
+        await _graceful_server_class()(config).serve()
 
     _with_runtime(settings, run)
 

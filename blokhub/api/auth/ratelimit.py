@@ -32,9 +32,10 @@ async def hit(redis: Redis, limit: Limit) -> int:
     """Count one hit; returns seconds to wait if this hit went over the limit, else 0."""
     try:
         async with redis.pipeline(transaction=True) as pipe:
+            # SET NX EX starts the window (Redis 6.2 has no EXPIRE NX); INCR keeps the TTL.
+            pipe.set(limit.key, 0, ex=limit.window, nx=True)
             pipe.incr(limit.key)
-            pipe.expire(limit.key, limit.window, nx=True)
-            count, _ = await pipe.execute()
+            _, count = await pipe.execute()
         if int(count) > limit.max:
             return max(1, int(await redis.ttl(limit.key)))
     except Exception as exc:

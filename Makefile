@@ -1,0 +1,49 @@
+# Blok Hub — the two commands are `make run` and `make test`; everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format bench worker migrate seed clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Blok Hub with its dev tools
+
+run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
+	$(BIN)/blokhub serve
+
+test: install ## Run the whole test suite (real PostgreSQL and Redis, embedded)
+	$(BIN)/python -m pytest
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install ## Run every benchmark script (prints figures; slow)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+worker: install ## Run a standalone worker (needs DATABASE_URL and REDIS_URL)
+	$(BIN)/blokhub worker
+
+migrate: install ## Apply database migrations
+	$(BIN)/blokhub migrate
+
+seed: install ## Load the demo corpus (see `blokhub seed --help`)
+	$(BIN)/blokhub seed
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) .blokhub .pytest_cache .ruff_cache .mypy_cache

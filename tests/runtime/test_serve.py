@@ -1,0 +1,125 @@
+"""`blokhub serve` as a user runs it: a real process, real embedded engines, signals and restarts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+pytestmark = pytest.mark.slow
+BLOKHUB = [sys.executable, "-m", "blokhub.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(BLOKHUB_LOG_LEVEL="WARNING", BLOKHUB_SEED_ON_EMPTY="0")
+    return env
+
+
+def _serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*BLOKHUB, "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[str], timeout: float = 90) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited early: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("serve did not become ready")
+
+
+def _postgres_running(data_dir: Path) -> bool:
+    for proc in psutil.process_iter(attrs=["name", "cmdline"]):
+        if proc.info["name"] == "postgres" and str(data_dir) in " ".join(proc.info["cmdline"] or []):
+            return True
+    return False
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "data"
+
+
+def test_serve_persists_refuses_a_second_server_and_stops_cleanly(data_dir: Path) -> None:
+    port = _free_port()
+    first = _serve(data_dir, port)
+    try:
+        _wait_ready(port, first)
+        base = f"http://127.0.0.1:{port}/api/v1"
+        r = httpx.post(f"{base}/auth/register", json={"username": "persist", "email": "p@example.com",
+                                                     "password": "durable-Secret-2024"})
+        assert r.status_code == 201, r.text
+
+        second = subprocess.run([*BLOKHUB, "serve", "--data-dir", str(data_dir), "--port", str(_free_port())],
+                                env=_env(), capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert "already in use" in second.stderr and "--data-dir" in second.stderr
+        assert httpx.get(f"http://127.0.0.1:{port}/ready").status_code == 200  # the first one is unharmed
+
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(30) == 0
+        assert not _postgres_running(data_dir)
+        assert not (data_dir / "redis" / "redis.sock").exists()
+    finally:
+        if first.poll() is None:
+            first.kill()
+
+    again = _serve(data_dir, port)
+    try:
+        _wait_ready(port, again)
+        r = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/login",
+                       json={"login": "persist", "password": "durable-Secret-2024"})
+        assert r.status_code == 200, r.text
+        again.send_signal(signal.SIGINT)
+        assert again.wait(30) == 0
+    finally:
+        if again.poll() is None:
+            again.kill()
+
+
+def test_cli_user_create_and_promote(data_dir: Path) -> None:
+    run = lambda *args: subprocess.run([*BLOKHUB, *args, "--data-dir", str(data_dir)],  # noqa: E731
+                                       env=_env(), capture_output=True, text=True, timeout=120)
+    created = run("user", "create", "root_admin", "root@example.com", "--password", "admin-Password-2024",
+                  "--role", "admin")
+    assert created.returncode == 0, created.stderr
+    assert "created admin root_admin" in created.stdout
+    again = run("user", "create", "root_admin", "x@example.com", "--password", "admin-Password-2024")
+    assert again.returncode != 0 and "already registered" in again.stderr
+    weak = run("user", "create", "weakling", "w@example.com", "--password", "password123")
+    assert weak.returncode != 0 and "common" in weak.stderr
+    promoted = run("user", "promote", "root_admin", "--role", "moderator")
+    assert promoted.returncode == 0 and "now moderator" in promoted.stdout
+    missing = run("user", "promote", "ghost")
+    assert missing.returncode != 0 and "No user named" in missing.stderr
+    assert run("migrate").returncode == 0
+
+
+def test_help_everywhere() -> None:
+    for args in [[], ["serve"], ["worker"], ["migrate"], ["seed"], ["user"], ["user", "create"], ["user", "promote"]]:
+        out = subprocess.run([*BLOKHUB, *args, "--help"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0 and "Usage:" in out.stdout, args
