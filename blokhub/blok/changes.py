@@ -1,0 +1,214 @@
+"""diff(): what changed between two versions of a workflow, in terms an author recognises.
+
+Both sides are compared in canonical form, so reformatting, key order and spelled-out defaults are never changes.
+Steps are matched by name rather than by position: inserting a step is one "added" change, not a cascade of
+changes to every later index. A new or removed step's ``nodes`` entry is folded into that step's change; other
+configuration changes are reported at the leaf, e.g. ``/nodes/get-facts/inputs/url``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from blokhub.blok.canonical_form import canonical
+from blokhub.blok.errors import join_pointer
+from blokhub.blok.walk import StepRef, iter_steps, node_configs
+
+_STEP_DEFAULTS = {"active": True, "stop": False, "set_var": False}
+_SUMMARY_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    op: str  # "added" | "removed" | "changed"
+    kind: str  # "step" | "node" | "trigger" | "meta"
+    pointer: str  # in the new document, or in the old one for "removed"
+    name: str | None = None
+    before: Any = None
+    after: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op": self.op, "kind": self.kind, "pointer": self.pointer, "name": self.name}
+        if self.op != "added":
+            out["before"] = self.before
+        if self.op != "removed":
+            out["after"] = self.after
+        return out
+
+
+def summary(value: Any) -> Any:
+    """A small stand-in for ``value``: itself when short, else a truncated string or a shape description."""
+    if isinstance(value, str):
+        return value if len(value) <= _SUMMARY_CHARS else value[:_SUMMARY_CHARS] + "…"
+    if isinstance(value, dict | list):
+        if len(json.dumps(value, ensure_ascii=False)) <= _SUMMARY_CHARS:
+            return value
+        return {"keys": list(value)[:20]} if isinstance(value, dict) else {"items": len(value)}
+    return value
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    before, after = canonical(old), canonical(new)
+    changes: list[Change] = []
+    for key in _ordered_union(before, after):
+        if key not in ("trigger", "steps", "nodes"):
+            _compare(before.get(key, _MISSING), after.get(key, _MISSING), "/" + key, "/" + key,
+                     "meta", None, changes)
+    _compare(before.get("trigger", _MISSING), after.get("trigger", _MISSING), "/trigger", "/trigger",
+             "trigger", None, changes)
+    added, removed = _step_changes(before, after, changes)
+    _node_changes(before, after, added, removed, changes)
+    return changes
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+def _ordered_union(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [*after, *(key for key in before if key not in after)]
+
+
+def _compare(old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: str | None,
+             out: list[Change]) -> None:
+    if type(old) is type(new) and old == new:
+        return
+    if old is _MISSING:
+        out.append(Change("added", kind, new_ptr, name, None, summary(new)))
+    elif new is _MISSING:
+        out.append(Change("removed", kind, old_ptr, name, summary(old), None))
+    elif isinstance(old, dict) and isinstance(new, dict):
+        for key in _ordered_union(old, new):
+            _compare(old.get(key, _MISSING), new.get(key, _MISSING), join_pointer(old_ptr, key),
+                     join_pointer(new_ptr, key), kind, name, out)
+    elif isinstance(old, list) and isinstance(new, list):
+        _compare_lists(old, new, old_ptr, new_ptr, kind, name, out)
+    else:
+        out.append(Change("changed", kind, new_ptr, name, summary(old), summary(new)))
+
+
+def _compare_lists(old: list[Any], new: list[Any], old_ptr: str, new_ptr: str, kind: str, name: str | None,
+                   out: list[Change]) -> None:
+    old_keys = [json.dumps(item, sort_keys=True) for item in old]
+    new_keys = [json.dumps(item, sort_keys=True) for item in new]
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        for offset in range(paired):
+            _compare(old[i1 + offset], new[j1 + offset], f"{old_ptr}/{i1 + offset}", f"{new_ptr}/{j1 + offset}",
+                     kind, name, out)
+        for index in range(i1 + paired, i2):
+            out.append(Change("removed", kind, f"{old_ptr}/{index}", name, summary(old[index]), None))
+        for index in range(j1 + paired, j2):
+            out.append(Change("added", kind, f"{new_ptr}/{index}", name, None, summary(new[index])))
+
+
+def _step_key(ref: StepRef) -> str:
+    return ref.name if ref.name is not None else "\0" + ref.pointer
+
+
+def _by_name(refs: list[StepRef]) -> dict[str, list[StepRef]]:
+    grouped: dict[str, list[StepRef]] = {}
+    for ref in refs:
+        grouped.setdefault(_step_key(ref), []).append(ref)
+    return grouped
+
+
+def _step_fields(step: dict[str, Any]) -> dict[str, Any]:
+    return {**_STEP_DEFAULTS, **{key: value for key, value in step.items() if key != "name"}}
+
+
+def _step_changes(before: dict[str, Any], after: dict[str, Any],
+                  out: list[Change]) -> tuple[set[str], set[str]]:
+    old_refs, new_refs = list(iter_steps(before)), list(iter_steps(after))
+    old_by_name, new_by_name = _by_name(old_refs), _by_name(new_refs)
+    pairs: dict[int, StepRef] = {}  # id(new ref) -> its old ref
+    for key, news in new_by_name.items():
+        for earlier, later in zip(old_by_name.get(key, []), news, strict=False):
+            pairs[id(later)] = earlier
+    moved = _moved_steps(old_refs, new_refs, pairs)
+    added: set[str] = set()
+    for ref in new_refs:
+        old_ref = pairs.get(id(ref))
+        if old_ref is None:
+            out.append(Change("added", "step", ref.pointer, ref.name, None, summary(ref.step)))
+            added.add(_step_key(ref))
+            continue
+        old_fields, new_fields = _step_fields(old_ref.step), _step_fields(ref.step)
+        changed = [key for key in _ordered_union(old_fields, new_fields)
+                   if old_fields.get(key, _MISSING) != new_fields.get(key, _MISSING)]
+        if changed:
+            out.append(Change("changed", "step", ref.pointer, ref.name,
+                              {key: old_fields.get(key) for key in changed},
+                              {key: new_fields.get(key) for key in changed}))
+        if id(ref) in moved:
+            out.append(Change("changed", "step", ref.pointer, ref.name, *moved[id(ref)]))
+    paired_old = {id(old_ref) for old_ref in pairs.values()}
+    removed: set[str] = set()
+    for ref in old_refs:
+        if id(ref) not in paired_old:
+            out.append(Change("removed", "step", ref.pointer, ref.name, summary(ref.step), None))
+            removed.add(_step_key(ref))
+    return added, removed
+
+
+def _moved_steps(old_refs: list[StepRef], new_refs: list[StepRef],
+                 pairs: dict[int, StepRef]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """Matched steps that changed pipeline, or whose order relative to the other matched steps changed."""
+    moved: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    new_lists: dict[str, list[int]] = {}
+    for ref in new_refs:
+        partner = pairs.get(id(ref))
+        if partner is None:
+            continue
+        if partner.list_pointer != ref.list_pointer:
+            moved[id(ref)] = ({"in": partner.list_pointer}, {"in": ref.list_pointer})
+            continue
+        new_lists.setdefault(ref.list_pointer, []).append(id(ref))
+    old_ids = {id(ref): ref for ref in old_refs}
+    new_ids = {id(ref): ref for ref in new_refs}
+    for new_order in new_lists.values():
+        old_order = [id(pairs[ref_id]) for ref_id in new_order]
+        old_sorted = sorted(old_order, key=lambda ref_id: _index(old_ids[ref_id]))
+        matcher = difflib.SequenceMatcher(None, old_sorted, old_order, autojunk=False)
+        in_order = {old_order[block.b + k] for block in matcher.get_matching_blocks() for k in range(block.size)}
+        for new_id, old_id in zip(new_order, old_order, strict=True):
+            if old_id not in in_order:
+                moved[new_id] = ({"position": _index(old_ids[old_id])}, {"position": _index(new_ids[new_id])})
+    return moved
+
+
+def _index(ref: StepRef) -> int:
+    return int(ref.pointer.rsplit("/", 1)[1])
+
+
+def _node_changes(before: dict[str, Any], after: dict[str, Any], added_steps: set[str],
+                  removed_steps: set[str], out: list[Change]) -> None:
+    old_nodes, new_nodes = node_configs(before), node_configs(after)
+    for name in _ordered_union(old_nodes, new_nodes):
+        old, new = old_nodes.get(name, _MISSING), new_nodes.get(name, _MISSING)
+        pointer = join_pointer("/nodes", name)
+        if (old is _MISSING and name in added_steps) or (new is _MISSING and name in removed_steps):
+            continue
+        _compare(_without_branch_steps(old), _without_branch_steps(new), pointer, pointer, "node", name, out)
+
+
+def _without_branch_steps(config: Any) -> Any:
+    # Branch steps are matched by name like every other step; compare only the conditions themselves here.
+    if not isinstance(config, dict) or not isinstance(config.get("conditions"), list):
+        return config
+    conditions = [
+        {key: value for key, value in condition.items() if key != "steps"} if isinstance(condition, dict)
+        else condition
+        for condition in config["conditions"]
+    ]
+    return {**config, "conditions": conditions}
