@@ -21,6 +21,7 @@ from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.observability import request_id_middleware
 from blokhub.api.ops.controllers import MetricsController, OpsController
 from blokhub.api.users.controllers import MeController, UsersController
+from blokhub.api.workflows.controllers import WorkflowController
 from blokhub.config import Settings
 from blokhub.runtime.resources import Resources
 
@@ -32,7 +33,7 @@ API_PREFIX = "/api/v1"
 def api_router() -> Router:
     return Router(
         path=API_PREFIX,
-        route_handlers=[AuthController, PasswordController, MeController, UsersController],
+        route_handlers=[AuthController, PasswordController, MeController, UsersController, WorkflowController],
     )
 
 

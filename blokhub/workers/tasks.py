@@ -19,6 +19,14 @@ async def outbox_redrive(ctx: dict[str, Any]) -> int:
     return await process_pending(ctx)
 
 
+async def workflows_flush_views(ctx: dict[str, Any]) -> int:
+    from blokhub.api.workflows.views import flush_views
+
+    resources = ctx["resources"]
+    async with resources.sessionmaker() as db:
+        return await flush_views(resources.redis, db)
+
+
 FUNCTIONS = [func(outbox_process, name="outbox.process", keep_result=0, max_tries=3)]
 CRON_JOBS = [
     cron(

@@ -12,7 +12,9 @@ from tests.conftest import Account, assert_error
 async def test_failed_logins_are_limited_with_retry_after(client: httpx.AsyncClient, alice: Account) -> None:
     limit = client._transport.app.state.resources.settings.login_attempts_per_account_ip  # type: ignore[attr-defined]
     for _ in range(limit):
-        assert_error(await client.post("/api/v1/auth/login", json={"login": "alice", "password": "wrong-guess-123"}), 401)
+        assert_error(
+            await client.post("/api/v1/auth/login", json={"login": "alice", "password": "wrong-guess-123"}), 401
+        )
     r = await client.post("/api/v1/auth/login", json={"login": "alice", "password": alice.password})
     assert_error(r, 429, "rate_limited")
     assert 0 < int(r.headers["retry-after"]) <= 15 * 60
@@ -23,7 +25,9 @@ async def test_attacker_cannot_lock_the_owner_out(alice: Account, resources: Res
     async with resources.sessionmaker() as db:
         for _ in range(resources.settings.login_attempts_per_account_ip):
             try:
-                await services.login(db, resources, LoginIn(login="alice", password="guess-guess-1"), "203.0.113.9", None)
+                await services.login(
+                    db, resources, LoginIn(login="alice", password="guess-guess-1"), "203.0.113.9", None
+                )
             except Unauthorized:
                 pass
         try:
@@ -31,7 +35,9 @@ async def test_attacker_cannot_lock_the_owner_out(alice: Account, resources: Res
             raise AssertionError("the attacker's address should be throttled")
         except RateLimited:
             pass
-        issued = await services.login(db, resources, LoginIn(login="alice", password=alice.password), "198.51.100.7", None)
+        issued = await services.login(
+            db, resources, LoginIn(login="alice", password=alice.password), "198.51.100.7", None
+        )
         assert issued.user.username == "alice"
         await db.rollback()
 
@@ -41,7 +47,9 @@ async def test_per_ip_limit_across_accounts(alice: Account, resources: Resources
         limited = False
         for i in range(resources.settings.login_attempts_per_ip + 1):
             try:
-                await services.login(db, resources, LoginIn(login=f"user{i}", password="guess-guess-1"), "192.0.2.1", None)
+                await services.login(
+                    db, resources, LoginIn(login=f"user{i}", password="guess-guess-1"), "192.0.2.1", None
+                )
             except Unauthorized:
                 continue
             except RateLimited:

@@ -22,8 +22,17 @@ async def test_metrics_are_prometheus_text(client: httpx.AsyncClient) -> None:
 async def test_openapi_lists_the_contract(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/schema/openapi.json")).json()
     assert spec["openapi"].startswith("3.1")
-    for path in ["/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout",
-                 "/api/v1/me", "/api/v1/me/password", "/api/v1/users/{username}", "/health", "/ready"]:
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/me/password",
+        "/api/v1/users/{username}",
+        "/health",
+        "/ready",
+    ]:
         assert path in spec["paths"], path
 
 
@@ -44,11 +53,13 @@ async def test_body_limit_is_one_mebibyte(client: httpx.AsyncClient) -> None:
     over = '{"login": "x", "password": "' + "p" * limit + '"}'
     assert_error(
         await client.post("/api/v1/auth/login", content=over, headers={"content-type": "application/json"}),
-        413, "payload_too_large",
+        413,
+        "payload_too_large",
     )
     eleven = b"{" + b" " * (11 * 1024 * 1024) + b"}"
-    assert_error(await client.post("/api/v1/auth/login", content=eleven, headers={"content-type": "application/json"}),
-                 413)
+    assert_error(
+        await client.post("/api/v1/auth/login", content=eleven, headers={"content-type": "application/json"}), 413
+    )
 
 
 async def test_invalid_json_and_wrong_types_are_4xx(client: httpx.AsyncClient) -> None:
@@ -66,13 +77,24 @@ async def test_unknown_route_and_method(client: httpx.AsyncClient) -> None:
 
 
 async def test_me_and_profiles(client: httpx.AsyncClient, alice: Account) -> None:
-    r = await alice.patch("/api/v1/me", json={"display_name": "Alice A.", "bio": "Builds things",
-                                              "links": [{"title": "site", "url": "https://alice.dev"}]})
+    r = await alice.patch(
+        "/api/v1/me",
+        json={
+            "display_name": "Alice A.",
+            "bio": "Builds things",
+            "links": [{"title": "site", "url": "https://alice.dev"}],
+        },
+    )
     assert r.status_code == 200, r.text
     assert r.json()["display_name"] == "Alice A." and r.json()["links"][0]["url"] == "https://alice.dev"
     profile = (await client.get("/api/v1/users/ALICE")).json()
     assert profile["display_name"] == "Alice A." and profile["bio"] == "Builds things"
-    assert "email" not in profile and set(profile["stats"]) >= {"workflows", "followers", "following",
-                                                                 "favorites_received", "reputation"}
+    assert "email" not in profile and set(profile["stats"]) >= {
+        "workflows",
+        "followers",
+        "following",
+        "favorites_received",
+        "reputation",
+    }
     assert_error(await client.get("/api/v1/users/nobody"), 404)
     assert_error(await alice.patch("/api/v1/me", json={"avatar_url": "javascript:alert(1)"}), 422)

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from litestar import Controller, get, patch
-from litestar.params import FromPath, JSONBody
+from typing import Annotated
 
-from blokhub.api.deps import DB, CurrentUser
+from litestar import Controller, get, patch
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from blokhub.api.deps import DB, CurrentUser, Viewer
+from blokhub.api.schemas import Page
 from blokhub.api.users import services
 from blokhub.api.users.schemas import Me, MeUpdate, Profile, me_of, profile_of
+from blokhub.api.workflows.presenters import summary_of
+from blokhub.api.workflows.queries import list_workflows
+from blokhub.api.workflows.schemas import WorkflowSummary
 
 
 class MeController(Controller):
@@ -30,3 +36,18 @@ class UsersController(Controller):
     async def profile(self, username: FromPath[str], db: DB) -> Profile:
         user = await services.get_by_username(db, username)
         return profile_of(user, await services.stats_of(db, user))
+
+    @get("/{username:str}/workflows", operation_id="listUserWorkflows")
+    async def workflows(
+        self,
+        username: FromPath[str],
+        db: DB,
+        viewer: Viewer,
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
+    ) -> Page[WorkflowSummary]:
+        """Their public workflows; all of them (any visibility) when the caller is the owner."""
+        rows, next_cursor = await list_workflows(
+            db, viewer, owner=username, tag=None, visibility=None, cursor=cursor, limit=limit
+        )
+        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)

@@ -9,4 +9,6 @@ from blokhub.db.models import User
 
 
 async def collect(db: AsyncSession, user: User) -> ProfileStats:
-    return ProfileStats()
+    from blokhub.api.workflows.services import user_workflow_count
+
+    return ProfileStats(workflows=await user_workflow_count(db, user.id))

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from blokhub import blok
+from blokhub.api.deps import DB, CurrentUser, Res, Viewer
+from blokhub.api.schemas import Page
+from blokhub.api.workflows import documents, importing, queries, services, views
+from blokhub.api.workflows.access import get_visible
+from blokhub.api.workflows.presenters import facts_of, summary_of, workflow_of
+from blokhub.api.workflows.schemas import (
+    ChangeOut,
+    DiffOut,
+    ForkIn,
+    IssueOut,
+    ValidationOut,
+    VersionOut,
+    VersionSummary,
+    VisibilityName,
+    WorkflowCreate,
+    WorkflowOut,
+    WorkflowSummary,
+    WorkflowUpdate,
+)
+
+Limit = Annotated[int | None, QueryParameter(ge=1, le=100, description="Page size (default 20, max 100).")]
+Cursor = Annotated[str | None, QueryParameter(description="Opaque cursor from the previous page's next_cursor.")]
+EXPORT_TYPES = {"json": "application/json", "yaml": "application/yaml", "toml": "application/toml"}
+
+
+def _issues(items: list[blok.Issue]) -> list[IssueOut]:
+    return [IssueOut(code=i.code, message=i.message, pointer=i.pointer, line=i.line, column=i.column) for i in items]
+
+
+class WorkflowController(Controller):
+    path = "/workflows"
+    tags = ["workflows"]
+
+    @post("/", status_code=HTTP_201_CREATED, operation_id="createWorkflow")
+    async def create(self, data: JSONBody[WorkflowCreate], user: CurrentUser, db: DB) -> WorkflowOut:
+        return workflow_of(await services.create(db, user, data))
+
+    @post(
+        "/import",
+        status_code=HTTP_201_CREATED,
+        operation_id="importWorkflow",
+        description="Body: the workflow file (Content-Type application/json, application/yaml or application/toml), "
+        "or multipart/form-data with a `file` part.",
+    )
+    async def import_file(
+        self,
+        request: Request[Any, Any, Any],
+        user: CurrentUser,
+        db: DB,
+        visibility: FromQuery[VisibilityName] = "public",
+        title: FromQuery[str | None] = None,
+        tags: Annotated[str | None, QueryParameter(description="Comma-separated tags.")] = None,
+    ) -> WorkflowOut:
+        raw, fmt = await importing.read_upload(request)
+        checked = documents.check(definition=None, source=raw, fmt=fmt)
+        tag_list = [t for t in (tags or "").split(",") if t.strip()]
+        workflow = await services.publish(
+            db, user, checked, title=title, description=None, tags=tag_list, visibility=visibility
+        )
+        return workflow_of(workflow)
+
+    @post("/validate", status_code=HTTP_200_OK, operation_id="validateWorkflow")
+    async def validate(self, data: JSONBody[WorkflowCreate]) -> ValidationOut:
+        checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
+        secrets = checked.secrets if data.visibility in ("public", "unlisted") else []
+        warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
+        return ValidationOut(
+            valid=checked.result.valid and not secrets,
+            errors=_issues([*checked.result.errors, *secrets]),
+            warnings=_issues(warnings),
+            facts=facts_of(checked.facts) if checked.result.facts else None,
+        )
+
+    @get("/", operation_id="listWorkflows")
+    async def index(
+        self,
+        db: DB,
+        viewer: Viewer,
+        owner: FromQuery[str | None] = None,
+        tag: FromQuery[str | None] = None,
+        visibility: FromQuery[VisibilityName | None] = None,
+        cursor: Cursor = None,
+        limit: Limit = None,
+    ) -> Page[WorkflowSummary]:
+        rows, next_cursor = await queries.list_workflows(
+            db, viewer, owner=owner, tag=tag, visibility=visibility, cursor=cursor, limit=limit
+        )
+        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+
+    @get("/{workflow_id:int}", operation_id="getWorkflow")
+    async def show(self, workflow_id: FromPath[int], db: DB, viewer: Viewer, resources: Res) -> WorkflowOut:
+        workflow = await get_visible(db, viewer, workflow_id)
+        await views.record_view(resources.redis, workflow.id)
+        return workflow_of(workflow)
+
+    @patch("/{workflow_id:int}", operation_id="updateWorkflow")
+    async def update(
+        self, workflow_id: FromPath[int], data: JSONBody[WorkflowUpdate], user: CurrentUser, db: DB
+    ) -> WorkflowOut:
+        return workflow_of(await services.update_workflow(db, user, workflow_id, data))
+
+    @delete("/{workflow_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteWorkflow")
+    async def remove(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+        await services.delete_workflow(db, user, workflow_id)
+
+    @get("/{workflow_id:int}/versions", operation_id="listVersions")
+    async def versions(
+        self, workflow_id: FromPath[int], db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
+    ) -> Page[VersionSummary]:
+        workflow = await get_visible(db, viewer, workflow_id)
+        rows, next_cursor = await queries.versions(db, workflow, cursor, limit)
+        items = [
+            VersionSummary(
+                version=v.version, changelog=v.changelog, canonical_hash=v.canonical_hash, created_at=v.created_at
+            )
+            for v in rows
+        ]
+        return Page(items=items, next_cursor=next_cursor)
+
+    @get("/{workflow_id:int}/versions/{number:int}", operation_id="getVersion")
+    async def version(self, workflow_id: FromPath[int], number: FromPath[int], db: DB, viewer: Viewer) -> VersionOut:
+        v = await queries.version(db, await get_visible(db, viewer, workflow_id), number)
+        return VersionOut(
+            version=v.version,
+            changelog=v.changelog,
+            canonical_hash=v.canonical_hash,
+            created_at=v.created_at,
+            definition=v.definition,
+        )
+
+    @get("/{workflow_id:int}/diff", operation_id="diffVersions")
+    async def diff(
+        self,
+        workflow_id: FromPath[int],
+        db: DB,
+        viewer: Viewer,
+        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
+        to_version: Annotated[int | None, QueryParameter(name="to", ge=1, description="Default: latest.")] = None,
+    ) -> DiffOut:
+        workflow = await get_visible(db, viewer, workflow_id)
+        target = to_version or workflow.version
+        changes = await queries.diff(db, workflow, from_version, target)
+        return DiffOut(
+            from_version=from_version,
+            to_version=target,
+            changes=[
+                ChangeOut(op=c.op, kind=c.kind, pointer=c.pointer, name=c.name, before=c.before, after=c.after)
+                for c in changes
+            ],
+        )
+
+    @post("/{workflow_id:int}/fork", status_code=HTTP_201_CREATED, operation_id="forkWorkflow")
+    async def fork(
+        self, workflow_id: FromPath[int], user: CurrentUser, db: DB, data: Annotated[ForkIn | None, Body()] = None
+    ) -> WorkflowOut:
+        original = await get_visible(db, user, workflow_id, lock=False)
+        options = data or ForkIn()
+        return workflow_of(await services.fork(db, user, original, title=options.title, visibility=options.visibility))
+
+    @get("/{workflow_id:int}/forks", operation_id="listForks")
+    async def forks(
+        self, workflow_id: FromPath[int], db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
+    ) -> Page[WorkflowSummary]:
+        original = await get_visible(db, viewer, workflow_id)
+        rows, next_cursor = await queries.list_forks(db, viewer, original, cursor, limit)
+        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+
+    @get("/{workflow_id:int}/export", operation_id="exportWorkflow")
+    async def export(
+        self,
+        workflow_id: FromPath[int],
+        db: DB,
+        viewer: Viewer,
+        format: FromQuery[Literal["json", "yaml", "toml"]] = "json",
+        version: Annotated[int | None, QueryParameter(ge=1, description="Default: latest.")] = None,
+    ) -> Response[str]:
+        workflow = await get_visible(db, viewer, workflow_id)
+        definition = (await queries.version(db, workflow, version)).definition if version else workflow.definition
+        try:
+            text = blok.export(definition, format)
+        except blok.BlokExportError as exc:
+            from blokhub.api.errors import Unprocessable
+
+            raise Unprocessable(str(exc), code="export_failed", details=[i.to_dict() for i in exc.issues]) from None
+        return Response(
+            text,
+            media_type=EXPORT_TYPES[format],
+            headers={"Content-Disposition": f'attachment; filename="{workflow.slug}.{format}"'},
+        )

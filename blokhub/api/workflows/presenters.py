@@ -1,0 +1,98 @@
+"""ORM rows to response schemas (handlers never return ORM objects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blokhub.api.users.schemas import UserRef
+from blokhub.api.workflows.schemas import (
+    Facts,
+    ForkedFrom,
+    Health,
+    IssueOut,
+    Rating,
+    Stats,
+    WorkflowOut,
+    WorkflowSummary,
+)
+from blokhub.db.models import Workflow
+
+# Bayesian average: every workflow starts with PRIOR_WEIGHT imaginary votes at the site-wide mean, so three 5-star
+# votes do not outrank hundreds of 4.8s. The community feature refreshes the mean from real ratings.
+PRIOR_WEIGHT = 10
+DEFAULT_PRIOR_MEAN = 3.5
+
+
+def rating_of(rating_sum: int, rating_count: int, prior_mean: float = DEFAULT_PRIOR_MEAN) -> Rating:
+    if rating_count == 0:
+        return Rating(average=None, count=0, score=None)
+    score = (PRIOR_WEIGHT * prior_mean + rating_sum) / (PRIOR_WEIGHT + rating_count)
+    return Rating(average=round(rating_sum / rating_count, 3), count=rating_count, score=round(score, 4))
+
+
+def _issues(items: list[dict[str, Any]]) -> list[IssueOut]:
+    return [
+        IssueOut(
+            code=i.get("code", ""),
+            message=i.get("message", ""),
+            pointer=i.get("pointer", ""),
+            line=i.get("line"),
+            column=i.get("column"),
+        )
+        for i in items
+    ]
+
+
+def facts_of(raw: dict[str, Any]) -> Facts:
+    return Facts(
+        trigger=raw.get("trigger"),
+        method=raw.get("method"),
+        runtimes=list(raw.get("runtimes", [])),
+        nodes=list(raw.get("nodes", [])),
+        step_count=int(raw.get("step_count", 0)),
+        has_branches=bool(raw.get("has_branches", False)),
+        path=raw.get("path"),
+        domains=list(raw.get("domains", [])),
+    )
+
+
+def health_of(raw: dict[str, Any]) -> Health:
+    return Health(
+        valid=bool(raw.get("valid", False)),
+        errors=_issues(raw.get("errors", [])),
+        warnings=_issues(raw.get("warnings", [])),
+    )
+
+
+def _common(w: Workflow) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "slug": w.slug,
+        "title": w.title,
+        "description": w.description,
+        "tags": list(w.tags),
+        "visibility": w.visibility,
+        "owner": UserRef(username=w.owner.username, display_name=w.owner.display_name),
+        "version": w.version,
+        "facts": facts_of(w.facts),
+        "health": health_of(w.health),
+        "forked_from": ForkedFrom(id=w.forked_from_id, version=w.forked_from_version) if w.forked_from_id else None,
+        "stats": Stats(
+            favorites=w.favorites_count,
+            comments=w.comments_count,
+            forks=w.forks_count,
+            views=w.views_count,
+            rating=rating_of(w.rating_sum, w.rating_count),
+        ),
+        "created_at": w.created_at,
+        "updated_at": w.updated_at,
+        "published_at": w.published_at,
+    }
+
+
+def summary_of(w: Workflow) -> WorkflowSummary:
+    return WorkflowSummary(**_common(w))
+
+
+def workflow_of(w: Workflow) -> WorkflowOut:
+    return WorkflowOut(**_common(w), definition=w.definition)

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from blokhub.api.schemas import Input, Output
+from blokhub.api.users.schemas import UserRef
+
+VisibilityName = Literal["public", "unlisted", "private", "draft"]
+FormatName = Literal["json", "yaml", "toml"]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Description = Annotated[str, msgspec.Meta(max_length=5000)]
+Tags = Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=100)]
+Source = Annotated[str, msgspec.Meta(max_length=600_000)]
+
+
+class WorkflowCreate(Input):
+    """Either ``definition`` (the Blok document as a JSON object) or ``source`` + ``format``."""
+
+    title: Title | None = None
+    description: Description | None = None
+    tags: Tags | None = None
+    visibility: VisibilityName = "public"
+    definition: dict[str, Any] | None = None
+    source: Source | None = None
+    format: FormatName | None = None
+
+
+class WorkflowUpdate(Input):
+    title: Title | None = None
+    description: Description | None = None
+    tags: Tags | None = None
+    visibility: VisibilityName | None = None
+    definition: dict[str, Any] | None = None
+    source: Source | None = None
+    format: FormatName | None = None
+    changelog: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class ForkIn(Input):
+    title: Title | None = None
+    visibility: VisibilityName = "public"
+
+
+class IssueOut(Output):
+    code: str
+    message: str
+    pointer: str
+    line: int | None = None
+    column: int | None = None
+
+
+class Facts(Output):
+    trigger: str | None
+    method: str | None
+    runtimes: list[str]
+    nodes: list[str]
+    step_count: int
+    has_branches: bool
+    path: str | None = None
+    domains: list[str] = msgspec.field(default_factory=list)
+
+
+class Health(Output):
+    valid: bool
+    errors: list[IssueOut]
+    warnings: list[IssueOut]
+
+
+class Rating(Output):
+    average: float | None
+    count: int
+    score: float | None
+
+
+class Stats(Output):
+    favorites: int
+    comments: int
+    forks: int
+    views: int
+    rating: Rating
+
+
+class ForkedFrom(Output):
+    id: int
+    version: int | None
+
+
+class WorkflowSummary(Output):
+    id: int
+    slug: str
+    title: str
+    description: str
+    tags: list[str]
+    visibility: str
+    owner: UserRef
+    version: int
+    facts: Facts
+    health: Health
+    forked_from: ForkedFrom | None
+    stats: Stats
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+
+
+class WorkflowOut(WorkflowSummary):
+    definition: dict[str, Any]
+
+
+class ValidationOut(Output):
+    valid: bool
+    errors: list[IssueOut]
+    warnings: list[IssueOut]
+    facts: Facts | None
+
+
+class VersionSummary(Output):
+    version: int
+    changelog: str
+    canonical_hash: str
+    created_at: datetime
+
+
+class VersionOut(VersionSummary):
+    definition: dict[str, Any]
+
+
+class ChangeOut(Output):
+    op: str
+    kind: str
+    pointer: str
+    name: str | None = None
+    before: Any = None
+    after: Any = None
+
+
+class DiffOut(Output):
+    from_version: int
+    to_version: int
+    changes: list[ChangeOut]

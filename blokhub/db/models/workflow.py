@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blokhub.db.base import Base, TimestampMixin
+from blokhub.db.models.user import User
+
+
+class Visibility:
+    PUBLIC, UNLISTED, PRIVATE, DRAFT = "public", "unlisted", "private", "draft"
+    ALL = (PUBLIC, UNLISTED, PRIVATE, DRAFT)
+    # Visible to anyone holding the link; only PUBLIC is listed, searched and recommended.
+    SHARED = (PUBLIC, UNLISTED)
+
+
+class Workflow(TimestampMixin, Base):
+    """A published Blok workflow; ``definition`` is its current version (every version is in workflow_versions)."""
+
+    __tablename__ = "workflows"
+    __table_args__ = (
+        Index("uq_workflows_owner_slug", "owner_id", "slug", unique=True, postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_workflows_owner_created", "owner_id", text("created_at DESC"), text("id DESC")),
+        Index(
+            "ix_workflows_public_created",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL"),
+        ),
+        Index("ix_workflows_tags", "tags", postgresql_using="gin"),
+        Index("ix_workflows_forked_from", "forked_from_id", text("created_at DESC"), text("id DESC")),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.PUBLIC)
+    version: Mapped[int] = mapped_column(default=1)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    source_format: Mapped[str] = mapped_column(String(8), default="json")
+    canonical_hash: Mapped[str] = mapped_column(String(80))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    health: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    forked_from_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("workflows.id", ondelete="SET NULL"))
+    forked_from_version: Mapped[int | None] = mapped_column()
+    # Counters are updated with single atomic UPDATE statements (never read-modify-write in Python).
+    favorites_count: Mapped[int] = mapped_column(default=0)
+    comments_count: Mapped[int] = mapped_column(default=0)
+    forks_count: Mapped[int] = mapped_column(default=0)
+    views_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    rating_count: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    published_at: Mapped[datetime | None] = mapped_column()
+    hidden_at: Mapped[datetime | None] = mapped_column()  # moderation
+    deleted_at: Mapped[datetime | None] = mapped_column()
+
+    owner: Mapped[User] = relationship(lazy="raise")

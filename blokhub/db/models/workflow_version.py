@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blokhub.db.base import Base, utcnow
+
+
+class WorkflowVersion(Base):
+    """An immutable snapshot of a workflow's definition; version 1 is the first publication."""
+
+    __tablename__ = "workflow_versions"
+
+    workflow_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(primary_key=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    canonical_hash: Mapped[str] = mapped_column(String(80))
+    changelog: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
