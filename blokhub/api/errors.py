@@ -168,6 +168,12 @@ def http_exception_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Res
     return _response(status, error_body(_HTTP_CODES.get(status, "error"), message), exc.headers)
 
 
+def recursion_handler(_: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    # Only absurdly nested input reaches the interpreter's recursion limit (e.g. a JSON body 100,000 levels deep,
+    # which msgspec refuses this way); it is the client's input, so it is a 400, never a 500.
+    return _response(400, error_body("too_deep", "The request body is nested too deeply.", [{"pointer": ""}]))
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _response(HTTP_500_INTERNAL_SERVER_ERROR, error_body("internal_error", "Something went wrong on our side."))
@@ -177,5 +183,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     AppError: app_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_exception_handler,
+    RecursionError: recursion_handler,
     Exception: internal_error_handler,
 }
