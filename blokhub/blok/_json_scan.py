@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from blokhub.blok.errors import join_pointer
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_JSON_WS = re.compile(r"[ \t\r\n]+")
+_SIMPLE_STRING = re.compile(r'"[^"]*"')
+_EMPTY_CONTAINER = re.compile(r"\[[ \t\r\n]*\]|\{[ \t\r\n]*\}")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:,]|[^ \t\r\n\[\]{}:,"]+')
 _BAD_CONSTANTS = frozenset({"NaN", "Infinity", "-Infinity"})
@@ -29,13 +30,14 @@ def measure(text: str, max_depth: int) -> tuple[int, int]:
     ``values`` uses the identity values = 1 + commas + non-empty containers, which holds for any valid JSON
     text and is only an estimate for broken text (``json.loads`` reports those anyway).
     """
-    compact = _JSON_WS.sub("", _STRING.sub("0", text))
-    opens = compact.count("[") + compact.count("{")
-    values = 1 + compact.count(",") + opens - compact.count("[]") - compact.count("{}")
+    # Without escaped quotes a string is simply "[^"]*", which the regex engine skips much faster.
+    stripped = (_STRING if '\\"' in text else _SIMPLE_STRING).sub("0", text)
+    opens = stripped.count("[") + stripped.count("{")
+    values = 1 + stripped.count(",") + opens - len(_EMPTY_CONTAINER.findall(stripped))
     if opens <= max_depth:
         return opens, values
     depth = deepest = 0
-    for char in _NOT_BRACKET.sub("", compact):
+    for char in _NOT_BRACKET.sub("", stripped):
         if char in "[{":
             depth += 1
             if depth > deepest:

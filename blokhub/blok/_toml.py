@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 import tomllib
+from dataclasses import replace
 from typing import Any
 
 from blokhub.blok.errors import BlokParseError, Issue, escape_token
@@ -20,9 +21,12 @@ _STRINGS_AND_COMMENTS = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
 )
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_HEADER_LINE = re.compile(r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\]?[ \t]*(?:#[^\n]*)?$)", re.MULTILINE)
+_MAYBE_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
 _KEY_PART = re.compile(r'[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'|([A-Za-z0-9_-]+))[ \t]*')
 _ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
+_NON_FINITE = re.compile(r"=\s*[-+]?(?:inf|nan)\b|[0-9][eE]\+?[0-9]{3,}")
 _DUPLICATE_MESSAGES = ("Cannot overwrite", "Cannot declare", "Cannot mutate")
 
 
@@ -42,20 +46,40 @@ def load_toml(text: str) -> dict[str, Any]:
     try:
         document = tomllib.loads(text, parse_float=_finite_float)
     except _NotFinite:
-        raise BlokParseError([non_finite_issue("")]) from None
+        match = _NON_FINITE.search(text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        raise BlokParseError([non_finite_issue("", line)]) from None
     except tomllib.TOMLDecodeError as exc:
         raise BlokParseError([_decode_error_issue(text, str(exc))]) from None
     except RecursionError:
         raise BlokParseError([too_deep_issue("")]) from None
     except ValueError:  # integers beyond Python's digit limit
         raise BlokParseError([non_finite_issue("")]) from None
-    _stringify_datetimes(document)
-    check_limits(document)
+    if _MAYBE_DATETIME.search(text):
+        _stringify_datetimes(document)
+    try:
+        check_limits(document)
+    except BlokParseError as exc:
+        index = _TomlIndex(text).positions
+        raise BlokParseError([_placed(issue, index) for issue in exc.issues]) from None
     return document
+
+
+def _placed(issue: Issue, index: dict[str, tuple[int, int]]) -> Issue:
+    pointer = issue.pointer
+    while pointer not in index and pointer:
+        pointer = pointer[: pointer.rfind("/")]
+    where = index.get(pointer)
+    return replace(issue, line=where[0], column=where[1]) if where else issue
 
 
 def _check_bracket_depth(text: str) -> None:
     # tomllib recurses on nested inline arrays/tables; refuse deep nesting before it can hit RecursionError.
+    # Header lines open and close their brackets on the same line, so they add at most 2 to the depth; when the
+    # brackets outside them cannot reach the limit even if all nested, the exact scan is skipped.
+    header_brackets = sum(len(match.group().strip()) for match in _HEADER_LINE.finditer(text))
+    if text.count("[") + text.count("{") - header_brackets + 2 <= LIMITS.max_depth:
+        return
     brackets = _NOT_BRACKET.sub("", _STRINGS_AND_COMMENTS.sub("0", text))
     if len(brackets) // 2 <= LIMITS.max_depth:
         return

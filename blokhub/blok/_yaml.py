@@ -138,69 +138,73 @@ class _Builder:
 
     def add(self, event: Any, kind: type) -> None:
         top = self.stack[-1] if self.stack else None
-        if top is not None and top.key is None and isinstance(top.container, dict):
+        is_key = top is not None and top.key is None and type(top.container) is dict
+        if kind is _ALIAS or event.anchor is not None or event.tag is not None:
+            self._refuse(event, kind, top, is_key)
+        if is_key:
+            assert top is not None
             self._key(event, kind, top)
         else:
             self._value(event, kind, top)
 
     def _key(self, event: Any, kind: type, top: _Frame) -> None:
-        assert isinstance(top.container, dict)
-        self._check_node(event, "")
         if kind is not _SCALAR:
-            raise self._fail("invalid_key", "mapping keys must be plain strings, not collections", event, "")
-        if event.value in top.container:
-            raise self._fail("duplicate_key", f"duplicate key {event.value!r}; keep only one of them",
-                             event, event.value)
-        top.key = event.value
+            raise BlokParseError([Issue("invalid_key", "mapping keys must be plain strings, not collections",
+                                        _pointer(self.stack[:-1], top.token), *_mark(event))])
+        key = event.value
+        if key in top.container:
+            raise BlokParseError([Issue("duplicate_key", f"duplicate key {key!r}; keep only one of them",
+                                        _pointer(self.stack, key), *_mark(event))])
+        top.key = key
         if self.positions is not None:
-            self.positions[_pointer(self.stack, event.value)] = _mark(event)
+            self.positions[_pointer(self.stack, key)] = _mark(event)
 
     def _value(self, event: Any, kind: type, top: _Frame | None) -> None:
-        token = _slot(top)
         self.nodes += 1
         if self.nodes > LIMITS.max_nodes:
-            issue = too_many_nodes_issue(self.nodes, _pointer(self.stack, token), *_mark(event))
+            issue = too_many_nodes_issue(self.nodes, _pointer(self.stack, _slot(top)), *_mark(event))
             raise BlokParseError([issue])
-        self._check_node(event, token)
-        value: Any = self._scalar(event, token) if kind is _SCALAR else ({} if kind is _MAP_START else [])
+        value: Any
+        if kind is _SCALAR:
+            value = self._scalar(event, top) if event.implicit[0] else event.value
+        else:
+            value = {} if kind is _MAP_START else []
         if top is None:
             self.root = value
             if self.positions is not None:
                 self.positions[""] = _mark(event)
-        elif isinstance(top.container, dict):
-            assert top.key is not None
-            top.container[top.key] = value
+            token = ""
+        elif type(top.container) is dict:
+            token = top.key  # type: ignore[assignment]
+            top.container[token] = value
             top.key = None
         else:
+            token = str(len(top.container))
             if self.positions is not None:
                 self.positions[_pointer(self.stack, token)] = _mark(event)
-            top.container.append(value)
+            top.container.append(value)  # type: ignore[union-attr]
         if kind is not _SCALAR:
             if len(self.stack) >= LIMITS.max_depth:
                 raise BlokParseError([too_deep_issue(_pointer(self.stack, token), *_mark(event))])
             self.stack.append(_Frame(value, token))
 
-    def _scalar(self, event: Any, token: str) -> Any:
-        if not event.implicit[0]:
-            return event.value  # quoted or block scalar: always a string
+    def _scalar(self, event: Any, top: _Frame | None) -> Any:
+        """Plain scalar: typed by the YAML 1.2 core schema; quoted and block scalars never get here."""
         try:
             return resolve_plain(event.value)
         except _NotFinite:
-            raise BlokParseError([non_finite_issue(_pointer(self.stack, token), *_mark(event))]) from None
+            raise BlokParseError([non_finite_issue(_pointer(self.stack, _slot(top)), *_mark(event))]) from None
 
-    def _check_node(self, event: Any, token: str) -> None:
-        if type(event) is _ALIAS:
-            raise self._fail("yaml_alias", f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
-                             event, token)
-        if event.anchor is not None:
-            raise self._fail("yaml_alias", f"YAML anchors (&{event.anchor}) are not allowed; write values out",
-                             event, token)
-        if event.tag is not None:
-            raise self._fail("yaml_tag", f"YAML tags ({event.tag}) are not allowed; remove the tag and quote "
-                             "the value if it must stay a string", event, token)
-
-    def _fail(self, code: str, message: str, event: Any, token: str) -> BlokParseError:
-        return BlokParseError([Issue(code, message, _pointer(self.stack, token), *_mark(event))])
+    def _refuse(self, event: Any, kind: type, top: _Frame | None, is_key: bool) -> None:
+        pointer = _pointer(self.stack, event.value if is_key and kind is _SCALAR else _slot(top))
+        if kind is _ALIAS:
+            code, message = "yaml_alias", f"YAML aliases (*{event.anchor}) are not allowed; write the value out"
+        elif event.anchor is not None:
+            code, message = "yaml_alias", f"YAML anchors (&{event.anchor}) are not allowed; write values out"
+        else:
+            code, message = "yaml_tag", (f"YAML tags ({event.tag}) are not allowed; remove the tag and quote "
+                                         "the value if it must stay a string")
+        raise BlokParseError([Issue(code, message, pointer, *_mark(event))])
 
 
 def _slot(top: _Frame | None) -> str:
@@ -226,6 +230,8 @@ def load_yaml(text: str, positions: dict[str, tuple[int, int]] | None = None) ->
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         problem = exc.problem or str(exc)
+        if "maximum nesting depth" in problem:  # libyaml's own guard can fire before the builder's
+            raise BlokParseError([too_deep_issue("", *where)]) from None
         raise BlokParseError([Issue("syntax", f"invalid YAML: {problem}", "", *where)]) from None
     except yaml.YAMLError as exc:
         raise BlokParseError([Issue("syntax", f"invalid YAML: {exc}", "")]) from None

@@ -22,7 +22,7 @@ class Limits:
 
 LIMITS = Limits()
 
-_SCALARS = (str, bool, int, type(None))
+_SCALARS = (str, bool, int, float, type(None))
 
 
 def too_large_issue(size: int) -> Issue:

@@ -20,6 +20,8 @@ from blokhub.blok.errors import BlokParseError, Format, Issue, coerce_format
 from blokhub.blok.limits import LIMITS, non_finite_issue, too_deep_issue, too_large_issue, too_many_nodes_issue
 
 _BOM = "\ufeff"
+_KIND_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean",
+               type(None): "empty (null)"}
 
 
 @dataclass(slots=True)
@@ -70,8 +72,8 @@ def parse(source: str | bytes, fmt: Format | str) -> ParsedDocument:
     else:
         document = load_toml(text)
     if not isinstance(document, dict):
-        kind = "empty document" if document is None else type(document).__name__.replace("str", "string")
-        raise BlokParseError([Issue("not_an_object", f"the top level is a {kind}, not an object; a workflow is "
+        kind = _KIND_NAMES.get(type(document), type(document).__name__)
+        raise BlokParseError([Issue("not_an_object", f"the top level is {kind}, not an object; a workflow is "
                                     "an object with name, version, trigger, steps and nodes", "", 1, 1)])
     return ParsedDocument(document, fmt, text)
 
