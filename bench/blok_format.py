@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from blokhub.blok import analyze, export, load_schema  # noqa: E402
+from blokhub.blok import analyze, export, load_schema
 
 FIXTURES = Path(os.environ.get("BLOK_FIXTURES", "/work/shared/fixtures/blok-workflows/valid"))
 _NODES = ["@nanoservice-ts/api-call", "mapper", "postgres-query", "array-map", "openai", "memory-storage",

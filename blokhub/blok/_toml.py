@@ -25,6 +25,7 @@ _HEADER_LINE = re.compile(r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\
 _MAYBE_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
 _KEY_PART = re.compile(r'[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'|([A-Za-z0-9_-]+))[ \t]*')
+_INLINE_KEY = re.compile(r'[{,][ \t]*([A-Za-z0-9_-]+|"[^"\\\n]*")[ \t]*=')
 _ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
 _NON_FINITE = re.compile(r"=\s*[-+]?(?:inf|nan)\b|[0-9][eE]\+?[0-9]{3,}")
 _DUPLICATE_MESSAGES = ("Cannot overwrite", "Cannot declare", "Cannot mutate")
@@ -137,12 +138,16 @@ class _TomlIndex:
         self.duplicate: tuple[str, tuple[int, int]] | None = None
         self._arrays: dict[tuple[str, ...], int] = {}
         self._defined: set[tuple[str, ...]] = set()
+        self._open_array: tuple[tuple[str, ...], int] | None = None
         table: tuple[str, ...] = ()
         blanked = _MULTILINE_STRING.sub(lambda m: "0" + "\n" * m.group().count("\n"), text)
         self.positions[""] = (1, 1)
         for number, line in enumerate(blanked.split("\n"), start=1):
             stripped = line.lstrip()
             column = len(line) - len(stripped) + 1
+            if self._open_array is not None:
+                self._array_item(stripped, line, (number, column))
+                continue
             if stripped.startswith("["):
                 is_array = stripped.startswith("[[")
                 parts = _parse_key(stripped[2 if is_array else 1:])
@@ -151,7 +156,24 @@ class _TomlIndex:
                 continue
             parts = _parse_key(stripped)
             if parts is not None and parts[1].startswith("="):
-                self._define(table, parts[0], (number, column), is_table=False)
+                key = self._define(table, parts[0], (number, column), is_table=False)
+                if parts[1][1:].strip() == "[":
+                    self._open_array = (key, 0)
+
+    def _array_item(self, stripped: str, line: str, where: tuple[int, int]) -> None:
+        """Index one line of a multi-line array, as written by tomli_w: one complete item per line."""
+        assert self._open_array is not None
+        path, count = self._open_array
+        if stripped.startswith("]") or not stripped.rstrip().endswith(","):
+            self._open_array = None  # the end, or a layout this best-effort index does not follow
+            return
+        item = (*path, str(count))
+        self.positions.setdefault(_to_pointer(item), where)
+        if stripped.startswith("{") and line.count("{") == 1:
+            for match in _INLINE_KEY.finditer(line):
+                key = match.group(1).strip('"')
+                self.positions.setdefault(_to_pointer((*item, key)), (where[0], match.start(1) + 1))
+        self._open_array = (path, count + 1)
 
     def _resolve(self, parts: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         resolved: list[str] = []
