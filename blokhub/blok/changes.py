@@ -8,6 +8,7 @@ configuration changes are reported at the leaf, e.g. ``/nodes/get-facts/inputs/u
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 from dataclasses import dataclass
@@ -135,7 +136,7 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any],
     for key, news in new_by_name.items():
         for earlier, later in zip(old_by_name.get(key, []), news, strict=False):
             pairs[id(later)] = earlier
-    moved = _moved_steps(old_refs, new_refs, pairs)
+    moved = _moved_steps(new_refs, pairs)
     added: set[str] = set()
     for ref in new_refs:
         old_ref = pairs.get(id(ref))
@@ -161,30 +162,76 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any],
     return added, removed
 
 
-def _moved_steps(old_refs: list[StepRef], new_refs: list[StepRef],
-                 pairs: dict[int, StepRef]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
-    """Matched steps that changed pipeline, or whose order relative to the other matched steps changed."""
+def _moved_steps(new_refs: list[StepRef], pairs: dict[int, StepRef]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """Matched steps that changed pipeline, or that left their order relative to the other matched steps."""
     moved: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
-    new_lists: dict[str, list[int]] = {}
+    lists: dict[str, list[StepRef]] = {}
     for ref in new_refs:
         partner = pairs.get(id(ref))
         if partner is None:
             continue
         if partner.list_pointer != ref.list_pointer:
             moved[id(ref)] = ({"in": partner.list_pointer}, {"in": ref.list_pointer})
-            continue
-        new_lists.setdefault(ref.list_pointer, []).append(id(ref))
-    old_ids = {id(ref): ref for ref in old_refs}
-    new_ids = {id(ref): ref for ref in new_refs}
-    for new_order in new_lists.values():
-        old_order = [id(pairs[ref_id]) for ref_id in new_order]
-        old_sorted = sorted(old_order, key=lambda ref_id: _index(old_ids[ref_id]))
-        matcher = difflib.SequenceMatcher(None, old_sorted, old_order, autojunk=False)
-        in_order = {old_order[block.b + k] for block in matcher.get_matching_blocks() for k in range(block.size)}
-        for new_id, old_id in zip(new_order, old_order, strict=True):
-            if old_id not in in_order:
-                moved[new_id] = ({"position": _index(old_ids[old_id])}, {"position": _index(new_ids[new_id])})
+        else:
+            lists.setdefault(ref.list_pointer, []).append(ref)
+    for refs in lists.values():
+        old_ranks = sorted(range(len(refs)), key=lambda i: _index(pairs[id(refs[i])]))
+        rank_of = {position: rank for rank, position in enumerate(old_ranks)}
+        ranks = [rank_of[position] for position in range(len(refs))]
+        keep = _kept_in_order(ranks)
+        for position, ref in enumerate(refs):
+            if position not in keep:
+                moved[id(ref)] = ({"position": _index(pairs[id(ref)])}, {"position": _index(ref)})
     return moved
+
+
+def _kept_in_order(ranks: list[int]) -> set[int]:
+    """Positions of a longest increasing run of old ranks: the steps that stayed in order.
+
+    Ties prefer steps whose relative position did not change, so swapping two steps reports those two.
+    Quadratic, so very long pipelines fall back to a plain O(n log n) longest increasing subsequence.
+    """
+    n = len(ranks)
+    if n > 300:
+        return _plain_lis(ranks)
+    best: list[tuple[int, int]] = []
+    previous: list[int] = []
+    for i, rank in enumerate(ranks):
+        score, link = (1, int(rank == i)), -1
+        for j in range(i):
+            if ranks[j] < rank:
+                candidate = (best[j][0] + 1, best[j][1] + int(rank == i))
+                if candidate > score:
+                    score, link = candidate, j
+        best.append(score)
+        previous.append(link)
+    position = max(range(n), key=lambda i: best[i]) if n else -1
+    kept: set[int] = set()
+    while position != -1:
+        kept.add(position)
+        position = previous[position]
+    return kept
+
+
+def _plain_lis(ranks: list[int]) -> set[int]:
+    tails: list[int] = []
+    tail_positions: list[int] = []
+    previous = [-1] * len(ranks)
+    for i, rank in enumerate(ranks):
+        slot = bisect.bisect_left(tails, rank)
+        if slot == len(tails):
+            tails.append(rank)
+            tail_positions.append(i)
+        else:
+            tails[slot] = rank
+            tail_positions[slot] = i
+        previous[i] = tail_positions[slot - 1] if slot else -1
+    kept: set[int] = set()
+    position = tail_positions[-1] if tail_positions else -1
+    while position != -1:
+        kept.add(position)
+        position = previous[position]
+    return kept
 
 
 def _index(ref: StepRef) -> int:

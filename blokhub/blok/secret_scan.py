@@ -91,10 +91,10 @@ def _classify(text: str, key: str, parent: str) -> tuple[str, str, str] | None:
         scheme = _AUTH_SCHEME.match(text)
         if scheme is not None and len(scheme.group(2)) >= 8 and not _placeholder(scheme.group(2)):
             return f"literal {scheme.group(1).capitalize()} credential in a header", "API_TOKEN", scheme.group(2)
-    return _by_key(text, normalised)
+    return _by_key(text, normalised, key)
 
 
-def _by_key(text: str, key: str) -> tuple[str, str, str] | None:
+def _by_key(text: str, key: str, original: str) -> tuple[str, str, str] | None:
     value = text.strip()
     if not value or _placeholder(value):
         return None
@@ -108,7 +108,7 @@ def _by_key(text: str, key: str) -> tuple[str, str, str] | None:
         scheme = _AUTH_SCHEME.match(value)
         candidate = scheme.group(2) if scheme else value
         if _looks_random(candidate):
-            return f"high-entropy value under {key!r}", "API_KEY", candidate
+            return f"high-entropy value under {original!r}", "API_KEY", candidate
     return None
 
 
