@@ -21,35 +21,79 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from blokhub.blok import analyze, export, load_schema
 
 FIXTURES = Path(os.environ.get("BLOK_FIXTURES", "/work/shared/fixtures/blok-workflows/valid"))
-_NODES = ["@nanoservice-ts/api-call", "mapper", "postgres-query", "array-map", "openai", "memory-storage",
-          "generate-pdf", "api_call", "error", "base64-pdf"]
-_HOSTS = ["api.example.com", "countriesnow.space", "catfact.ninja", "ll.thespacedevs.com", "hooks.internal.io"]
+_NODES = [
+    "@nanoservice-ts/api-call",
+    "mapper",
+    "postgres-query",
+    "array-map",
+    "openai",
+    "memory-storage",
+    "generate-pdf",
+    "api_call",
+    "error",
+    "base64-pdf",
+]
+_HOSTS = [
+    "api.example.com",
+    "countriesnow.space",
+    "catfact.ninja",
+    "ll.thespacedevs.com",
+    "hooks.internal.io",
+]
 
 
 def _inputs(rng: random.Random, node: str) -> dict[str, Any]:
     if node in ("@nanoservice-ts/api-call", "api_call"):
-        return {"url": f"https://{rng.choice(_HOSTS)}/v{rng.randint(1, 3)}/items/${{ctx.request.params.id}}",
-                "method": rng.choice(["GET", "POST"]), "headers": {"Content-Type": "application/json",
-                "Authorization": "js/`Bearer ${process.env.API_TOKEN}`"}, "responseType": "application/json"}
+        return {
+            "url": f"https://{rng.choice(_HOSTS)}/v{rng.randint(1, 3)}/items/${{ctx.request.params.id}}",
+            "method": rng.choice(["GET", "POST"]),
+            "headers": {
+                "Content-Type": "application/json",
+                "Authorization": "js/`Bearer ${process.env.API_TOKEN}`",
+            },
+            "responseType": "application/json",
+        }
     if node == "postgres-query":
-        return {"host": "localhost", "port": 5432, "database": "dvdrental", "user": "postgres",
-                "password": "js/process.env.PGPASSWORD",
-                "query": "SELECT id, title FROM film WHERE rating = '${ctx.request.query.rating}' LIMIT "
-                + str(rng.randint(5, 100))}
+        return {
+            "host": "localhost",
+            "port": 5432,
+            "database": "dvdrental",
+            "user": "postgres",
+            "password": "js/process.env.PGPASSWORD",
+            "query": "SELECT id, title FROM film WHERE rating = '${ctx.request.query.rating}' LIMIT "
+            + str(rng.randint(5, 100)),
+        }
     if node == "openai":
-        return {"system": [f"Instruction line {i}: answer briefly and cite sources." for i in range(rng.randint(2, 8))],
-                "prompt": ["${ctx.request.body.prompt}"], "cache_key": "${ctx.request.query.q}"}
+        return {
+            "system": [
+                f"Instruction line {i}: answer briefly and cite sources." for i in range(rng.randint(2, 8))
+            ],
+            "prompt": ["${ctx.request.body.prompt}"],
+            "cache_key": "${ctx.request.query.q}",
+        }
     if node == "memory-storage":
-        return {"action": rng.choice(["get", "set", "get-all"]), "key": "${ctx.request.params.id}",
-                "value": "js/ctx.request.body"}
-    return {"model": {"data": "js/ctx.response.data", "total": "${ctx.response.data.total}",
-                      "ok": True, "ratio": rng.random()}}
+        return {
+            "action": rng.choice(["get", "set", "get-all"]),
+            "key": "${ctx.request.params.id}",
+            "value": "js/ctx.request.body",
+        }
+    return {
+        "model": {
+            "data": "js/ctx.response.data",
+            "total": "${ctx.response.data.total}",
+            "ok": True,
+            "ratio": rng.random(),
+        }
+    }
 
 
 def _step(rng: random.Random, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
     node = rng.choice(_NODES)
-    step: dict[str, Any] = {"name": name, "node": node,
-                            "type": "runtime.python3" if node in ("api_call", "generate-pdf") else "module"}
+    step: dict[str, Any] = {
+        "name": name,
+        "node": node,
+        "type": "runtime.python3" if node in ("api_call", "generate-pdf") else "module",
+    }
     if rng.random() < 0.2:
         step["set_var"] = True
     return step, {"inputs": _inputs(rng, node)}
@@ -71,7 +115,9 @@ def generate(rng: random.Random, index: int) -> dict[str, Any]:
                     nodes[step["name"]] = config
                     inner.append(step)
                     made += 1
-                conditions.append({"type": "if", "condition": f"ctx.request.params.fn === \"f{b}\"", "steps": inner})
+                conditions.append(
+                    {"type": "if", "condition": f'ctx.request.params.fn === "f{b}"', "steps": inner}
+                )
             conditions[-1] = {"type": "else", "steps": conditions[-1]["steps"]}
             steps.append({"name": branch_name, "node": "@nanoservice-ts/if-else", "type": "module"})
             nodes[branch_name] = {"conditions": conditions}
@@ -81,10 +127,20 @@ def generate(rng: random.Random, index: int) -> dict[str, Any]:
             steps.append(step)
             nodes[step["name"]] = config
             made += 1
-    return {"name": f"Generated workflow {index}", "description": "Benchmark document", "version": "1.0.0",
-            "trigger": {"http": {"method": rng.choice(["GET", "POST", "*"]),
-                                 "path": rng.choice(["/", "/:id", "/:fn?/:id?"]), "accept": "application/json"}},
-            "steps": steps, "nodes": nodes}
+    return {
+        "name": f"Generated workflow {index}",
+        "description": "Benchmark document",
+        "version": "1.0.0",
+        "trigger": {
+            "http": {
+                "method": rng.choice(["GET", "POST", "*"]),
+                "path": rng.choice(["/", "/:id", "/:fn?/:id?"]),
+                "accept": "application/json",
+            }
+        },
+        "steps": steps,
+        "nodes": nodes,
+    }
 
 
 def run(name: str, sources: list[tuple[str, str]], seconds: float) -> None:
@@ -98,8 +154,10 @@ def run(name: str, sources: list[tuple[str, str]], seconds: float) -> None:
             assert result.valid and result.facts is not None
     rate = len(timings) / sum(timings)
     q = statistics.quantiles(timings, n=100)
-    print(f"{name:<28} {len(sources):>5} docs  {rate:>9,.0f} docs/s   p50 {q[49] * 1e6:7.0f} us   "
-          f"p99 {q[98] * 1e6:7.0f} us")
+    print(
+        f"{name:<28} {len(sources):>5} docs  {rate:>9,.0f} docs/s   p50 {q[49] * 1e6:7.0f} us   "
+        f"p99 {q[98] * 1e6:7.0f} us"
+    )
 
 
 def main() -> None:
@@ -126,7 +184,10 @@ def main() -> None:
     for doc in docs:
         validator.is_valid(doc)
     elapsed = time.perf_counter() - started
-    print(f"(reference) jsonschema Draft202012 is_valid alone on generated docs: {len(docs) / elapsed:,.0f} docs/s")
+    print(
+        f"(reference) jsonschema Draft202012 is_valid alone on generated docs: "
+        f"{len(docs) / elapsed:,.0f} docs/s"
+    )
 
 
 if __name__ == "__main__":

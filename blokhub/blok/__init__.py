@@ -1,4 +1,4 @@
-"""The Blok workflow format: safe parsing, validation, facts, canonical form, diff, export and secret scanning.
+"""The Blok workflow format: safe parsing, validation, facts, canonical form, diff, export, secret scanning.
 
 Pure library code (no web, no database). See the module docstrings for the decisions behind each part:
 ``_yaml`` (YAML 1.2 scalar rules), ``_toml`` (datetimes become ISO strings), ``lint`` (duplicate step names),

@@ -21,7 +21,9 @@ _STRINGS_AND_COMMENTS = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
 )
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_HEADER_LINE = re.compile(r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\]?[ \t]*(?:#[^\n]*)?$)", re.MULTILINE)
+_HEADER_LINE = re.compile(
+    r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\]?[ \t]*(?:#[^\n]*)?$)", re.MULTILINE
+)
 _MAYBE_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
 _KEY_PART = re.compile(r'[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'|([A-Za-z0-9_-]+))[ \t]*')
@@ -76,8 +78,8 @@ def _placed(issue: Issue, index: dict[str, tuple[int, int]]) -> Issue:
 
 def _check_bracket_depth(text: str) -> None:
     # tomllib recurses on nested inline arrays/tables; refuse deep nesting before it can hit RecursionError.
-    # Header lines open and close their brackets on the same line, so they add at most 2 to the depth; when the
-    # brackets outside them cannot reach the limit even if all nested, the exact scan is skipped.
+    # Header lines open and close their brackets on the same line, so they add at most 2 to the depth;
+    # when the brackets outside them cannot reach the limit even if all nested, the exact scan is skipped.
     header_brackets = sum(len(match.group().strip()) for match in _HEADER_LINE.finditer(text))
     if text.count("[") + text.count("{") - header_brackets + 2 <= LIMITS.max_depth:
         return
@@ -98,10 +100,16 @@ def _decode_error_issue(text: str, message: str) -> Issue:
         found = _TomlIndex(text).duplicate
         if found is not None:
             pointer, (line, column) = found
-            return Issue("duplicate_key", f"{pointer or 'a key'} is defined twice; keep only one definition",
-                         pointer, line, column)
-        return Issue("duplicate_key", f"invalid TOML: {message}; a key or table is defined twice", "",
-                     line, column)
+            return Issue(
+                "duplicate_key",
+                f"{pointer or 'a key'} is defined twice; keep only one definition",
+                pointer,
+                line,
+                column,
+            )
+        return Issue(
+            "duplicate_key", f"invalid TOML: {message}; a key or table is defined twice", "", line, column
+        )
     return Issue("syntax", f"invalid TOML: {message}", "", line, column)
 
 
@@ -150,7 +158,7 @@ class _TomlIndex:
                 continue
             if stripped.startswith("["):
                 is_array = stripped.startswith("[[")
-                parts = _parse_key(stripped[2 if is_array else 1:])
+                parts = _parse_key(stripped[2 if is_array else 1 :])
                 if parts is not None:
                     table = self._header(parts[0], is_array, (number, column))
                 continue
@@ -195,8 +203,9 @@ class _TomlIndex:
             self.positions.setdefault(_to_pointer(resolved[:end]), where)
         return resolved
 
-    def _define(self, table: tuple[str, ...], parts: list[str], where: tuple[int, int],
-                *, is_table: bool) -> tuple[str, ...]:
+    def _define(
+        self, table: tuple[str, ...], parts: list[str], where: tuple[int, int], *, is_table: bool
+    ) -> tuple[str, ...]:
         full = self._resolve([*table, *parts]) if is_table else (*table, *parts)
         for end in range(1, len(full) + 1):
             self.positions.setdefault(_to_pointer(full[:end]), where)

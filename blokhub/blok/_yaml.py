@@ -1,14 +1,14 @@
 """Strict YAML loading: one pass over the parser's event stream, no composer, no constructor.
 
-Why events: anchors, aliases and tags are visible only there, and refusing them before any node is built is what
-keeps a billion-laughs document from ever expanding. Building the Python objects straight from the events also
-lets limits (depth, value count), duplicate keys and positions be handled in the same pass.
+Why events: anchors, aliases and tags are visible only there, and refusing them before any node is built is
+what keeps a billion-laughs document from ever expanding. Building the Python objects straight from the
+events also lets limits (depth, value count), duplicate keys and positions be handled in the same pass.
 
 Scalar typing follows the YAML 1.2 core schema, which is what the Blok runner's npm ``yaml`` package uses, not
 PyYAML's YAML 1.1 rules:
 
-* only ``true``/``false`` (any of the three capitalisations) are booleans, so ``on``, ``yes``, ``no``, ``off``,
-  ``y`` and ``n`` stay strings;
+* only ``true``/``false`` (in any of their three capitalisations) are booleans, so ``on``, ``yes``, ``no``,
+  ``off``, ``y`` and ``n`` stay strings;
 * ``null``, ``Null``, ``NULL``, ``~`` and an empty plain value are null;
 * integers are decimal, ``0o`` octal or ``0x`` hex (``1_000`` and ``0b1`` stay strings);
 * floats are decimal/exponent forms; ``.inf`` and ``.nan`` are refused because JSON cannot hold them;
@@ -121,11 +121,16 @@ class StrictYamlLoader(_BaseLoader):  # type: ignore[misc]
                 builder.add(event, kind)
         following = self.get_event()
         if not isinstance(following, yaml.StreamEndEvent):
-            raise BlokParseError([Issue(
-                "multiple_documents",
-                "the file holds more than one YAML document (---); a workflow is exactly one document",
-                "", *_mark(following),
-            )])
+            raise BlokParseError(
+                [
+                    Issue(
+                        "multiple_documents",
+                        "the file holds more than one YAML document (---); a workflow is one document",
+                        "",
+                        *_mark(following),
+                    )
+                ]
+            )
         return builder.root
 
 
@@ -149,12 +154,28 @@ class _Builder:
 
     def _key(self, event: Any, kind: type, top: _Frame) -> None:
         if kind is not _SCALAR:
-            raise BlokParseError([Issue("invalid_key", "mapping keys must be plain strings, not collections",
-                                        _pointer(self.stack[:-1], top.token), *_mark(event))])
+            raise BlokParseError(
+                [
+                    Issue(
+                        "invalid_key",
+                        "mapping keys must be plain strings, not collections",
+                        _pointer(self.stack[:-1], top.token),
+                        *_mark(event),
+                    )
+                ]
+            )
         key = event.value
         if key in top.container:
-            raise BlokParseError([Issue("duplicate_key", f"duplicate key {key!r}; keep only one of them",
-                                        _pointer(self.stack, key), *_mark(event))])
+            raise BlokParseError(
+                [
+                    Issue(
+                        "duplicate_key",
+                        f"duplicate key {key!r}; keep only one of them",
+                        _pointer(self.stack, key),
+                        *_mark(event),
+                    )
+                ]
+            )
         top.key = key
         if self.positions is not None:
             self.positions[_pointer(self.stack, key)] = _mark(event)
@@ -193,17 +214,27 @@ class _Builder:
         try:
             return resolve_plain(event.value)
         except _NotFinite:
-            raise BlokParseError([non_finite_issue(_pointer(self.stack, _slot(top)), *_mark(event))]) from None
+            raise BlokParseError(
+                [non_finite_issue(_pointer(self.stack, _slot(top)), *_mark(event))]
+            ) from None
 
     def _refuse(self, event: Any, kind: type, top: _Frame | None, is_key: bool) -> None:
         pointer = _pointer(self.stack, event.value if is_key and kind is _SCALAR else _slot(top))
         if kind is _ALIAS:
-            code, message = "yaml_alias", f"YAML aliases (*{event.anchor}) are not allowed; write the value out"
+            code, message = (
+                "yaml_alias",
+                f"YAML aliases (*{event.anchor}) are not allowed; write the value out",
+            )
         elif event.anchor is not None:
             code, message = "yaml_alias", f"YAML anchors (&{event.anchor}) are not allowed; write values out"
         else:
-            code, message = "yaml_tag", (f"YAML tags ({event.tag}) are not allowed; remove the tag and quote "
-                                         "the value if it must stay a string")
+            code, message = (
+                "yaml_tag",
+                (
+                    f"YAML tags ({event.tag}) are not allowed; remove the tag and quote "
+                    "the value if it must stay a string"
+                ),
+            )
         raise BlokParseError([Issue(code, message, pointer, *_mark(event))])
 
 

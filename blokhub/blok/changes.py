@@ -1,6 +1,7 @@
 """diff(): what changed between two versions of a workflow, in terms an author recognises.
 
-Both sides are compared in canonical form, so reformatting, key order and spelled-out defaults are never changes.
+Both sides are compared in canonical form, so reformatting, key order and spelled-out defaults are never
+changes.
 Steps are matched by name rather than by position: inserting a step is one "added" change, not a cascade of
 changes to every later index. A new or removed step's ``nodes`` entry is folded into that step's change; other
 configuration changes are reported at the leaf, e.g. ``/nodes/get-facts/inputs/url``.
@@ -56,10 +57,24 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     for key in _ordered_union(before, after):
         if key not in ("trigger", "steps", "nodes"):
-            _compare(before.get(key, _MISSING), after.get(key, _MISSING), "/" + key, "/" + key,
-                     "meta", None, changes)
-    _compare(before.get("trigger", _MISSING), after.get("trigger", _MISSING), "/trigger", "/trigger",
-             "trigger", None, changes)
+            _compare(
+                before.get(key, _MISSING),
+                after.get(key, _MISSING),
+                "/" + key,
+                "/" + key,
+                "meta",
+                None,
+                changes,
+            )
+    _compare(
+        before.get("trigger", _MISSING),
+        after.get("trigger", _MISSING),
+        "/trigger",
+        "/trigger",
+        "trigger",
+        None,
+        changes,
+    )
     added, removed = _step_changes(before, after, changes)
     _node_changes(before, after, added, removed, changes)
     return changes
@@ -77,8 +92,9 @@ def _ordered_union(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [*after, *(key for key in before if key not in after)]
 
 
-def _compare(old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: str | None,
-             out: list[Change]) -> None:
+def _compare(
+    old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: str | None, out: list[Change]
+) -> None:
     if type(old) is type(new) and old == new:
         return
     if old is _MISSING:
@@ -87,16 +103,24 @@ def _compare(old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: st
         out.append(Change("removed", kind, old_ptr, name, summary(old), None))
     elif isinstance(old, dict) and isinstance(new, dict):
         for key in _ordered_union(old, new):
-            _compare(old.get(key, _MISSING), new.get(key, _MISSING), join_pointer(old_ptr, key),
-                     join_pointer(new_ptr, key), kind, name, out)
+            _compare(
+                old.get(key, _MISSING),
+                new.get(key, _MISSING),
+                join_pointer(old_ptr, key),
+                join_pointer(new_ptr, key),
+                kind,
+                name,
+                out,
+            )
     elif isinstance(old, list) and isinstance(new, list):
         _compare_lists(old, new, old_ptr, new_ptr, kind, name, out)
     else:
         out.append(Change("changed", kind, new_ptr, name, summary(old), summary(new)))
 
 
-def _compare_lists(old: list[Any], new: list[Any], old_ptr: str, new_ptr: str, kind: str, name: str | None,
-                   out: list[Change]) -> None:
+def _compare_lists(
+    old: list[Any], new: list[Any], old_ptr: str, new_ptr: str, kind: str, name: str | None, out: list[Change]
+) -> None:
     old_keys = [json.dumps(item, sort_keys=True) for item in old]
     new_keys = [json.dumps(item, sort_keys=True) for item in new]
     matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
@@ -105,8 +129,15 @@ def _compare_lists(old: list[Any], new: list[Any], old_ptr: str, new_ptr: str, k
             continue
         paired = min(i2 - i1, j2 - j1)
         for offset in range(paired):
-            _compare(old[i1 + offset], new[j1 + offset], f"{old_ptr}/{i1 + offset}", f"{new_ptr}/{j1 + offset}",
-                     kind, name, out)
+            _compare(
+                old[i1 + offset],
+                new[j1 + offset],
+                f"{old_ptr}/{i1 + offset}",
+                f"{new_ptr}/{j1 + offset}",
+                kind,
+                name,
+                out,
+            )
         for index in range(i1 + paired, i2):
             out.append(Change("removed", kind, f"{old_ptr}/{index}", name, summary(old[index]), None))
         for index in range(j1 + paired, j2):
@@ -128,8 +159,9 @@ def _step_fields(step: dict[str, Any]) -> dict[str, Any]:
     return {**_STEP_DEFAULTS, **{key: value for key, value in step.items() if key != "name"}}
 
 
-def _step_changes(before: dict[str, Any], after: dict[str, Any],
-                  out: list[Change]) -> tuple[set[str], set[str]]:
+def _step_changes(
+    before: dict[str, Any], after: dict[str, Any], out: list[Change]
+) -> tuple[set[str], set[str]]:
     old_refs, new_refs = list(iter_steps(before)), list(iter_steps(after))
     old_by_name, new_by_name = _by_name(old_refs), _by_name(new_refs)
     pairs: dict[int, StepRef] = {}  # id(new ref) -> its old ref
@@ -145,12 +177,22 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any],
             added.add(_step_key(ref))
             continue
         old_fields, new_fields = _step_fields(old_ref.step), _step_fields(ref.step)
-        changed = [key for key in _ordered_union(old_fields, new_fields)
-                   if old_fields.get(key, _MISSING) != new_fields.get(key, _MISSING)]
+        changed = [
+            key
+            for key in _ordered_union(old_fields, new_fields)
+            if old_fields.get(key, _MISSING) != new_fields.get(key, _MISSING)
+        ]
         if changed:
-            out.append(Change("changed", "step", ref.pointer, ref.name,
-                              {key: old_fields.get(key) for key in changed},
-                              {key: new_fields.get(key) for key in changed}))
+            out.append(
+                Change(
+                    "changed",
+                    "step",
+                    ref.pointer,
+                    ref.name,
+                    {key: old_fields.get(key) for key in changed},
+                    {key: new_fields.get(key) for key in changed},
+                )
+            )
         if id(ref) in moved:
             out.append(Change("changed", "step", ref.pointer, ref.name, *moved[id(ref)]))
     paired_old = {id(old_ref) for old_ref in pairs.values()}
@@ -162,7 +204,9 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any],
     return added, removed
 
 
-def _moved_steps(new_refs: list[StepRef], pairs: dict[int, StepRef]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+def _moved_steps(
+    new_refs: list[StepRef], pairs: dict[int, StepRef]
+) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
     """Matched steps that changed pipeline, or that left their order relative to the other matched steps."""
     moved: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
     lists: dict[str, list[StepRef]] = {}
@@ -238,8 +282,13 @@ def _index(ref: StepRef) -> int:
     return int(ref.pointer.rsplit("/", 1)[1])
 
 
-def _node_changes(before: dict[str, Any], after: dict[str, Any], added_steps: set[str],
-                  removed_steps: set[str], out: list[Change]) -> None:
+def _node_changes(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    added_steps: set[str],
+    removed_steps: set[str],
+    out: list[Change],
+) -> None:
     old_nodes, new_nodes = node_configs(before), node_configs(after)
     for name in _ordered_union(old_nodes, new_nodes):
         old, new = old_nodes.get(name, _MISSING), new_nodes.get(name, _MISSING)
@@ -254,7 +303,8 @@ def _without_branch_steps(config: Any) -> Any:
     if not isinstance(config, dict) or not isinstance(config.get("conditions"), list):
         return config
     conditions = [
-        {key: value for key, value in condition.items() if key != "steps"} if isinstance(condition, dict)
+        {key: value for key, value in condition.items() if key != "steps"}
+        if isinstance(condition, dict)
         else condition
         for condition in config["conditions"]
     ]

@@ -1,6 +1,7 @@
 """Size, depth and node-count limits shared by every entry point.
 
-The limits bound the work any later step (validation, hashing, export, JSONB storage) can be asked to do, so they
+The limits bound the work any later step (validation, hashing, export, JSONB storage) can be asked to do, so
+they
 are enforced before a document is accepted, whether it arrived as source text or as an already-decoded object.
 """
 
@@ -44,12 +45,14 @@ def too_deep_issue(pointer: str, line: int | None = None, column: int | None = N
     )
 
 
-def too_many_nodes_issue(count: int | None, pointer: str = "", line: int | None = None,
-                         column: int | None = None) -> Issue:
+def too_many_nodes_issue(
+    count: int | None, pointer: str = "", line: int | None = None, column: int | None = None
+) -> Issue:
     seen = f"at least {count:,}" if count is not None else "more than the limit of"
     return Issue(
         "too_many_nodes",
-        f"the document has {seen} values; the limit is {LIMITS.max_nodes:,}. Split it into smaller workflows.",
+        f"the document has {seen} values; the limit is {LIMITS.max_nodes:,}. Split it into smaller "
+        "workflows.",
         pointer,
         line,
         column,
@@ -101,15 +104,23 @@ def _first_violation(doc: Any, *, with_pointer: bool) -> Issue | None:
         elif isinstance(value, float) and not math.isfinite(value):
             return non_finite_issue(pointer)
         elif not isinstance(value, _SCALARS):
-            return Issue("unsupported_type", f"{type(value).__name__} values are not allowed; use JSON types only",
-                         pointer)
+            return Issue(
+                "unsupported_type",
+                f"{type(value).__name__} values are not allowed; use JSON types only",
+                pointer,
+            )
         if chars > LIMITS.max_source_bytes:
             return too_large_issue(chars)
     return None
 
 
-def _push_children(value: dict[Any, Any] | list[Any], depth: int, pointer: str,
-                   stack: list[tuple[Any, int, str]], with_pointer: bool) -> Issue | int:
+def _push_children(
+    value: dict[Any, Any] | list[Any],
+    depth: int,
+    pointer: str,
+    stack: list[tuple[Any, int, str]],
+    with_pointer: bool,
+) -> Issue | int:
     """Queue the children of a container; return the key characters seen, or the issue with a key."""
     if isinstance(value, list):
         for index, child in enumerate(value):

@@ -1,10 +1,10 @@
 """Semantic checks beyond the schema (reference section 5.3), each with a code and a JSON pointer.
 
 Duplicate step names: every step name is also its key in ``nodes`` and in ``ctx.vars``, so two steps with one
-name always share a configuration. That is an ERROR ("duplicate_step_name") when both sit in the same steps array
-(the top-level pipeline or one branch), because both will run one after the other and clobber each other's
-``ctx.vars`` entry. It is a WARNING when they sit in different arrays (e.g. an error step reused in two branches,
-of which only one runs), because sharing the configuration may well be intended there.
+name always share a configuration. That is an ERROR ("duplicate_step_name") when both sit in the same steps
+array (the top-level pipeline or one branch), because both will run one after the other and clobber each
+other's ``ctx.vars`` entry. It is a WARNING when they sit in different arrays (e.g. an error step reused in
+two branches, of which only one runs), because sharing the configuration may well be intended there.
 """
 
 from __future__ import annotations
@@ -43,8 +43,14 @@ def lint_issues(doc: dict[str, Any], steps: list[StepRef]) -> list[Issue]:
     used = {ref.name for ref in steps}
     for name in configs:
         if name not in used:
-            issues.append(_warn("unused_node_config", f"nodes.{name} is not used by any step; step names are the "
-                                "keys of nodes, so check for a typo or remove it", join_pointer("/nodes", name)))
+            issues.append(
+                _warn(
+                    "unused_node_config",
+                    f"nodes.{name} is not used by any step; step names are the "
+                    "keys of nodes, so check for a typo or remove it",
+                    join_pointer("/nodes", name),
+                )
+            )
     return issues
 
 
@@ -88,21 +94,36 @@ def _step_rules(steps: list[StepRef], configs: dict[str, Any], has_nodes: bool) 
         name_pointer = ref.pointer + "/name"
         earlier = seen.setdefault(name, [])
         if any(other.list_pointer == ref.list_pointer for other in earlier):
-            yield Issue("duplicate_step_name", f"step name {name!r} is used twice in the same pipeline; both "
-                        f"steps would share nodes.{name} and ctx.vars[{name!r}] - rename one", name_pointer)
+            yield Issue(
+                "duplicate_step_name",
+                f"step name {name!r} is used twice in the same pipeline; both "
+                f"steps would share nodes.{name} and ctx.vars[{name!r}] - rename one",
+                name_pointer,
+            )
         elif earlier:
-            yield _warn("duplicate_step_name", f"step name {name!r} is also used at {earlier[0].pointer}; both "
-                        "steps share one nodes entry - rename one unless that is intended", name_pointer)
+            yield _warn(
+                "duplicate_step_name",
+                f"step name {name!r} is also used at {earlier[0].pointer}; both "
+                "steps share one nodes entry - rename one unless that is intended",
+                name_pointer,
+            )
         earlier.append(ref)
         if name in ref.ancestors:
-            yield Issue("branch_cycle", f"step {name!r} appears inside its own if-else branches; the runner "
-                        "would expand it forever - rename the inner step", name_pointer)
+            yield Issue(
+                "branch_cycle",
+                f"step {name!r} appears inside its own if-else branches; the runner "
+                "would expand it forever - rename the inner step",
+                name_pointer,
+            )
         config = configs.get(name)
         if config is None:
             if has_nodes:
-                yield _warn("missing_node_config", f"step {name!r} has no entry in nodes; add "
-                            f'"nodes": {{"{name}": {{"inputs": {{}}}}}} or the step fails when it runs',
-                            name_pointer)
+                yield _warn(
+                    "missing_node_config",
+                    f"step {name!r} has no entry in nodes; add "
+                    f'"nodes": {{"{name}": {{"inputs": {{}}}}}} or the step fails when it runs',
+                    name_pointer,
+                )
             continue
         yield from _shape_rules(ref, name, config)
 
@@ -116,14 +137,26 @@ def _shape_rules(ref: StepRef, name: str, config: Any) -> Iterator[Issue]:
         if "conditions" in config:
             return
         if isinstance(inputs, dict) and "conditions" in inputs:
-            yield _warn("node_shape_mismatch", f"nodes.{name}.inputs.conditions is ignored by the runner; move "
-                        f"conditions directly under nodes.{name}", config_pointer + "/inputs/conditions")
+            yield _warn(
+                "node_shape_mismatch",
+                f"nodes.{name}.inputs.conditions is ignored by the runner; move "
+                f"conditions directly under nodes.{name}",
+                config_pointer + "/inputs/conditions",
+            )
         else:
-            yield _warn("node_shape_mismatch", f"step {name!r} uses an if-else node but nodes.{name} has no "
-                        "conditions; it will never branch", config_pointer)
+            yield _warn(
+                "node_shape_mismatch",
+                f"step {name!r} uses an if-else node but nodes.{name} has no "
+                "conditions; it will never branch",
+                config_pointer,
+            )
     elif "conditions" in config:
-        yield _warn("node_shape_mismatch", f"nodes.{name} has conditions but step {name!r} uses "
-                    f"{ref.step.get('node')!r}, which is not an if-else node", config_pointer + "/conditions")
+        yield _warn(
+            "node_shape_mismatch",
+            f"nodes.{name} has conditions but step {name!r} uses "
+            f"{ref.step.get('node')!r}, which is not an if-else node",
+            config_pointer + "/conditions",
+        )
 
 
 def _condition_rules(conditions: list[Any], pointer: str) -> Iterator[Issue]:
@@ -132,12 +165,19 @@ def _condition_rules(conditions: list[Any], pointer: str) -> Iterator[Issue]:
         if not isinstance(condition, dict):
             continue
         if condition.get("type") == "else" and 0 < index < last:
-            yield Issue("else_not_last", f'"else" must be the last condition (it is #{index + 1} of {last + 1});'
-                        ' move it to the end, conditions after it can never match', f"{pointer}/{index}/type")
+            yield Issue(
+                "else_not_last",
+                f'"else" must be the last condition (it is #{index + 1} of {last + 1});'
+                " move it to the end, conditions after it can never match",
+                f"{pointer}/{index}/type",
+            )
         text = condition.get("condition")
         if isinstance(text, str) and (text.lstrip().startswith("js/") or "${" in text):
-            yield _warn("condition_syntax", "a condition is a bare JavaScript expression; drop the js/ prefix "
-                        "and ${...} wrappers", f"{pointer}/{index}/condition")
+            yield _warn(
+                "condition_syntax",
+                "a condition is a bare JavaScript expression; drop the js/ prefix and ${...} wrappers",
+                f"{pointer}/{index}/condition",
+            )
 
 
 def _placeholder_rules(inputs: dict[str, Any], pointer: str) -> Iterator[Issue]:
@@ -146,12 +186,18 @@ def _placeholder_rules(inputs: dict[str, Any], pointer: str) -> Iterator[Issue]:
         while start != -1:
             end = text.find("}", start + 2)
             if end == -1:
-                yield _warn("placeholder_brace", "a ${ placeholder is never closed with }; it is left as text",
-                            join_pointer(parent, token))
+                yield _warn(
+                    "placeholder_brace",
+                    "a ${ placeholder is never closed with }; it is left as text",
+                    join_pointer(parent, token),
+                )
                 break
-            if "{" in text[start + 2:end]:
-                yield _warn("placeholder_brace", "a ${...} placeholder ends at the first }, but this expression "
-                            "contains { } - it will be cut short; use a js/ expression for the whole value",
-                            join_pointer(parent, token))
+            if "{" in text[start + 2 : end]:
+                yield _warn(
+                    "placeholder_brace",
+                    "a ${...} placeholder ends at the first }, but this expression "
+                    "contains { } - it will be cut short; use a js/ expression for the whole value",
+                    join_pointer(parent, token),
+                )
                 break
             start = text.find("${", end + 1)

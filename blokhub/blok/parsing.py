@@ -2,8 +2,8 @@
 
 Order of checks for every format: size (before decoding), UTF-8, emptiness, then a format-specific loader that
 enforces depth and value-count limits before or while it builds anything (see ``_json_scan``, ``_yaml``,
-``_toml``). Positions for issues are computed lazily by :meth:`ParsedDocument.locate`, so accepted documents never
-pay for them.
+``_toml``). Positions for issues are computed lazily by :meth:`ParsedDocument.locate`, so accepted documents
+never pay for them.
 """
 
 from __future__ import annotations
@@ -17,11 +17,23 @@ from blokhub.blok import _json_scan
 from blokhub.blok._toml import load_toml, toml_positions
 from blokhub.blok._yaml import load_yaml
 from blokhub.blok.errors import BlokParseError, Format, Issue, coerce_format
-from blokhub.blok.limits import LIMITS, non_finite_issue, too_deep_issue, too_large_issue, too_many_nodes_issue
+from blokhub.blok.limits import (
+    LIMITS,
+    non_finite_issue,
+    too_deep_issue,
+    too_large_issue,
+    too_many_nodes_issue,
+)
 
 _BOM = "\ufeff"
-_KIND_NAMES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean",
-               type(None): "empty (null)"}
+_KIND_NAMES = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "empty (null)",
+}
 
 
 @dataclass(slots=True)
@@ -63,8 +75,17 @@ def parse(source: str | bytes, fmt: Format | str) -> ParsedDocument:
     fmt = coerce_format(fmt)
     text = decode_source(source)
     if not text.strip():
-        raise BlokParseError([Issue("empty_document", "the file is empty; a workflow is an object with name, "
-                                    "version, trigger, steps and nodes", "", 1, 1)])
+        raise BlokParseError(
+            [
+                Issue(
+                    "empty_document",
+                    "the file is empty; a workflow is an object with name, version, trigger, steps and nodes",
+                    "",
+                    1,
+                    1,
+                )
+            ]
+        )
     if fmt is Format.JSON:
         document = _load_json(text)
     elif fmt is Format.YAML:
@@ -73,8 +94,18 @@ def parse(source: str | bytes, fmt: Format | str) -> ParsedDocument:
         document = load_toml(text)
     if not isinstance(document, dict):
         kind = _KIND_NAMES.get(type(document), type(document).__name__)
-        raise BlokParseError([Issue("not_an_object", f"the top level is {kind}, not an object; a workflow is "
-                                    "an object with name, version, trigger, steps and nodes", "", 1, 1)])
+        raise BlokParseError(
+            [
+                Issue(
+                    "not_an_object",
+                    f"the top level is {kind}, not an object; a workflow is "
+                    "an object with name, version, trigger, steps and nodes",
+                    "",
+                    1,
+                    1,
+                )
+            ]
+        )
     return ParsedDocument(document, fmt, text)
 
 
@@ -88,8 +119,17 @@ def decode_source(source: str | bytes) -> str:
         except UnicodeEncodeError as exc:
             # Lone surrogates cannot be stored or hashed as UTF-8.
             line, column = _json_scan.LineIndex(source).position(exc.start)
-            raise BlokParseError([Issue("invalid_utf8", "the text contains an unpaired surrogate character "
-                                        "that is not valid Unicode", "", line, column)]) from None
+            raise BlokParseError(
+                [
+                    Issue(
+                        "invalid_utf8",
+                        "the text contains an unpaired surrogate character that is not valid Unicode",
+                        "",
+                        line,
+                        column,
+                    )
+                ]
+            ) from None
         if len(raw) > LIMITS.max_source_bytes:
             raise BlokParseError([too_large_issue(len(raw))])
         return source[1:] if source.startswith(_BOM) else source
@@ -100,13 +140,20 @@ def decode_source(source: str | bytes) -> str:
     except UnicodeDecodeError as exc:
         line = source.count(b"\n", 0, exc.start) + 1
         line_start = source.rfind(b"\n", 0, exc.start) + 1
-        column = len(source[line_start:exc.start].decode("utf-8")) + 1
-        raise BlokParseError([Issue(
-            "invalid_utf8",
-            f"the file is not valid UTF-8 (bad byte 0x{source[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8",
-            "", line, column,
-        )]) from None
+        column = len(source[line_start : exc.start].decode("utf-8")) + 1
+        raise BlokParseError(
+            [
+                Issue(
+                    "invalid_utf8",
+                    f"the file is not valid UTF-8 (bad byte 0x{source[exc.start]:02x} at offset "
+                    f"{exc.start}); "
+                    "save it as UTF-8",
+                    "",
+                    line,
+                    column,
+                )
+            ]
+        ) from None
     return text[1:] if text.startswith(_BOM) else text
 
 
@@ -146,18 +193,29 @@ def _load_json(text: str) -> Any:
         last = list(positions.items())[-1] if len(positions) > LIMITS.max_nodes else None
         raise BlokParseError([too_many_nodes_issue(values, *_placed(text, last))])
     try:
-        return json.loads(text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant,
-                          parse_float=_finite_float)
+        return json.loads(
+            text, object_pairs_hook=_object_pairs, parse_constant=_reject_constant, parse_float=_finite_float
+        )
     except _Duplicate:
         found = _json_scan.scan(text, max_depth=LIMITS.max_depth, stop_at="duplicate").duplicate
         pointer, line, column = _placed(text, found)
         key = pointer.rsplit("/", 1)[-1]
-        raise BlokParseError([Issue("duplicate_key", f"duplicate key {key!r}; JSON readers disagree on which "
-                                    "value wins, so keep only one", pointer, line, column)]) from None
+        raise BlokParseError(
+            [
+                Issue(
+                    "duplicate_key",
+                    f"duplicate key {key!r}; JSON readers disagree on which value wins, so keep only one",
+                    pointer,
+                    line,
+                    column,
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         hint = " (JSON allows no comments or trailing commas)" if "property name" in exc.msg else ""
-        raise BlokParseError([Issue("syntax", f"invalid JSON: {exc.msg}{hint}", "", exc.lineno,
-                                    exc.colno)]) from None
+        raise BlokParseError(
+            [Issue("syntax", f"invalid JSON: {exc.msg}{hint}", "", exc.lineno, exc.colno)]
+        ) from None
     except (_NotFinite, ValueError):  # ValueError: integers beyond Python's digit limit
         found = _json_scan.scan(text, max_depth=LIMITS.max_depth, stop_at="bad_number").bad_number
         raise BlokParseError([non_finite_issue(*_placed(text, found))]) from None

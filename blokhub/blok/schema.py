@@ -1,8 +1,9 @@
 """Structural validation that mirrors ``workflow.schema.json`` by hand.
 
-Why not jsonschema on the hot path: it is several times slower than this and its messages ("'x' is not one of
-[...]") do not tell an author what to do. The shipped schema stays the contract; a test runs both validators over
-the fixtures and many mutated documents and requires them to agree on validity, so the two cannot drift apart.
+Why not jsonschema on the hot path: it is several times slower than this and its messages ("'x' is not one
+of [...]") do not tell an author what to do. The shipped schema stays the contract; a test runs both
+validators over the fixtures and many mutated documents and requires them to agree on validity, so the two
+cannot drift apart.
 """
 
 from __future__ import annotations
@@ -26,10 +27,23 @@ _HTTP_INPUTS = frozenset({"params", "query", "body"})
 _STEP_ALLOWED = frozenset({"name", "node", "type", "active", "stop", "set_var"})
 _CONDITION_ALLOWED = frozenset({"type", "condition", "steps"})
 _FLAGS = ("active", "stop", "set_var")
-_TYPE_HINTS = {"python": "runtime.python3", "python3": "runtime.python3", "runtime.python": "runtime.python3",
-               "node": "module", "npm": "module", "typescript": "module"}
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-               float: "a number", type(None): "null"}
+_TYPE_HINTS = {
+    "python": "runtime.python3",
+    "python3": "runtime.python3",
+    "runtime.python": "runtime.python3",
+    "node": "module",
+    "npm": "module",
+    "typescript": "module",
+}
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
 
 
 @cache
@@ -64,8 +78,10 @@ class _Checker:
     def unknown_keys(self, obj: dict[str, Any], allowed: frozenset[str], pointer: str, where: str) -> None:
         for key in obj:
             if key not in allowed:
-                self.add(join_pointer(pointer, key), f"unknown property {key!r} in {where}; allowed: "
-                         + ", ".join(sorted(allowed)))
+                self.add(
+                    join_pointer(pointer, key),
+                    f"unknown property {key!r} in {where}; allowed: " + ", ".join(sorted(allowed)),
+                )
 
     def workflow(self, doc: Any) -> None:
         if not isinstance(doc, dict):
@@ -73,14 +89,22 @@ class _Checker:
             return
         for key in _TOP_REQUIRED:
             if key not in doc:
-                self.add("", f"missing required property {key!r}; a workflow needs name, version, trigger, "
-                         "steps and nodes")
+                self.add(
+                    "",
+                    f"missing required property {key!r}; a workflow needs name, version, trigger, "
+                    "steps and nodes",
+                )
         for key, value in doc.items():
             if key not in _TOP_ALLOWED:
-                hint = (" (graph-style workflows with edges/triggers cannot run; use steps + nodes)"
-                        if key in ("edges", "triggers") else "")
-                self.add(join_pointer("", key), f"unknown top-level property {key!r}{hint}; allowed: "
-                         + ", ".join(sorted(_TOP_ALLOWED)))
+                hint = (
+                    " (graph-style workflows with edges/triggers cannot run; use steps + nodes)"
+                    if key in ("edges", "triggers")
+                    else ""
+                )
+                self.add(
+                    join_pointer("", key),
+                    f"unknown top-level property {key!r}{hint}; allowed: " + ", ".join(sorted(_TOP_ALLOWED)),
+                )
             else:
                 getattr(self, f"top_{key}")(value)
 
@@ -128,15 +152,21 @@ class _Checker:
             return
         for key in ("method", "path") if strict else ("type",):
             if key not in http:
-                self.add(pointer, f"{where} is missing {key!r}"
-                         + (' (e.g. "method": "GET", "path": "/")' if strict else ' ("tool" or "resource")'))
+                self.add(
+                    pointer,
+                    f"{where} is missing {key!r}"
+                    + (' (e.g. "method": "GET", "path": "/")' if strict else ' ("tool" or "resource")'),
+                )
         if "method" in http:
             self.method(http["method"], pointer + "/method")
         if "path" in http:
             path = http["path"]
             if self.expect(path, str, pointer + "/path", f"{where}.path") and not path.startswith("/"):
-                self.add(pointer + "/path", f'path {path!r} must start with "/" (e.g. "/" or "/:id")',
-                         "invalid_path")
+                self.add(
+                    pointer + "/path",
+                    f'path {path!r} must start with "/" (e.g. "/" or "/:id")',
+                    "invalid_path",
+                )
         if "accept" in http:
             self.text(http["accept"], pointer + "/accept", f"{where}.accept", non_empty=strict)
         for key, kind in (("jwt_secret", str), ("headers", dict), ("inputs", dict), ("output", dict)):
@@ -159,12 +189,18 @@ class _Checker:
         if method in METHODS:
             return
         if isinstance(method, str) and method.upper() == "ANY":
-            self.add(pointer, 'method "ANY" is not honoured by the Blok HTTP trigger (it rejects every request); '
-                     'use "*" to accept any method', "any_method")
+            self.add(
+                pointer,
+                'method "ANY" is not honoured by the Blok HTTP trigger (it rejects every request); '
+                'use "*" to accept any method',
+                "any_method",
+            )
         elif isinstance(method, str) and method.upper() in METHODS:
             self.add(pointer, f"method must be upper-case: use {method.upper()!r} instead of {method!r}")
         else:
-            self.add(pointer, f'unsupported method {method!r}; use one of GET, POST, PUT, PATCH, DELETE or "*"')
+            self.add(
+                pointer, f'unsupported method {method!r}; use one of GET, POST, PUT, PATCH, DELETE or "*"'
+            )
 
     def step(self, step: Any, pointer: str) -> None:
         if not isinstance(step, dict):
@@ -175,11 +211,15 @@ class _Checker:
                 self.add(pointer, f"step is missing {key!r}; a step needs name, node and type")
         for key in step:
             if key == "inputs":
-                self.add(pointer + "/inputs", "inputs do not belong on a step; move them to "
-                         "nodes.<step name>.inputs")
+                self.add(
+                    pointer + "/inputs",
+                    "inputs do not belong on a step; move them to nodes.<step name>.inputs",
+                )
             elif key not in _STEP_ALLOWED:
-                self.add(join_pointer(pointer, key), f"unknown step property {key!r}; allowed: "
-                         + ", ".join(sorted(_STEP_ALLOWED)))
+                self.add(
+                    join_pointer(pointer, key),
+                    f"unknown step property {key!r}; allowed: " + ", ".join(sorted(_STEP_ALLOWED)),
+                )
         if "name" in step:
             self.text(step["name"], pointer + "/name", "step name", non_empty=True)
         if "node" in step:
@@ -187,8 +227,12 @@ class _Checker:
         if "type" in step and step["type"] not in STEP_TYPES:
             kind = step["type"]
             hint = _TYPE_HINTS.get(kind.lower()) if isinstance(kind, str) else None
-            self.add(pointer + "/type", f"unknown step type {kind!r}; use one of module, local, runtime.python3"
-                     + (f" (did you mean {hint!r}?)" if hint else ""), "unknown_step_type")
+            self.add(
+                pointer + "/type",
+                f"unknown step type {kind!r}; use one of module, local, runtime.python3"
+                + (f" (did you mean {hint!r}?)" if hint else ""),
+                "unknown_step_type",
+            )
         for flag in _FLAGS:
             if flag in step and not isinstance(step[flag], bool):
                 self.add(f"{pointer}/{flag}", f"{flag} must be true or false, not {step[flag]!r}")
@@ -204,8 +248,11 @@ class _Checker:
 
     def node_config(self, config: Any, pointer: str) -> None:
         if not isinstance(config, dict):
-            self.add(pointer, 'a node configuration must be an object: {"inputs": {...}} or '
-                     f'{{"conditions": [...]}}, not {_kind(config)}')
+            self.add(
+                pointer,
+                'a node configuration must be an object: {"inputs": {...}} or '
+                f'{{"conditions": [...]}}, not {_kind(config)}',
+            )
             return
         if "inputs" in config and "conditions" in config:
             self.add(pointer, "a node configuration has either inputs or conditions, not both")
@@ -216,8 +263,11 @@ class _Checker:
             self.unknown_keys(config, frozenset({"conditions"}), pointer, "an if-else configuration")
             self.conditions(config["conditions"], pointer + "/conditions")
         else:
-            self.add(pointer, 'a node configuration needs "inputs" (an object, may be empty) or, for an '
-                     'if-else step, "conditions"')
+            self.add(
+                pointer,
+                'a node configuration needs "inputs" (an object, may be empty) or, for an '
+                'if-else step, "conditions"',
+            )
 
     def conditions(self, conditions: Any, pointer: str) -> None:
         if not self.expect(conditions, list, pointer, "conditions"):
@@ -237,8 +287,11 @@ class _Checker:
                 if elses == 2 and isinstance(condition, dict):
                     self.add(f"{pointer}/{index}/type", 'only one "else" is allowed in conditions')
         if len(conditions) >= 2 and elses == 0:
-            self.add(pointer, 'with more than one condition, the last one must be an "else"; add '
-                     '{"type": "else", "steps": [...]}')
+            self.add(
+                pointer,
+                'with more than one condition, the last one must be an "else"; add '
+                '{"type": "else", "steps": [...]}',
+            )
 
     def condition(self, condition: Any, pointer: str) -> None:
         if not isinstance(condition, dict):
@@ -256,8 +309,11 @@ class _Checker:
         if kind == "if" or "type" not in condition:
             text = condition.get("condition")
             if text is None and "condition" not in condition:
-                self.add(pointer, 'an "if" needs a condition: a JavaScript expression such as '
-                         '"ctx.request.method === \'GET\'"')
+                self.add(
+                    pointer,
+                    'an "if" needs a condition: a JavaScript expression such as '
+                    "\"ctx.request.method === 'GET'\"",
+                )
             elif text == "":
                 self.add(pointer + "/condition", 'an "if" needs a non-empty condition')
         if "steps" in condition and self.expect(condition["steps"], list, pointer + "/steps", "steps"):

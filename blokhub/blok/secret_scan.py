@@ -1,8 +1,9 @@
 """scan_secrets(): find credentials written literally into a workflow.
 
 Published workflows are public, so a literal key is a leak. Expressions are never secrets: strings containing
-``${``, starting with ``js/`` or mentioning ``process.env`` / ``ctx.env`` read the value at run time. Each string
-yields at most one finding, from the most specific rule that matches; messages show at most four characters.
+``${``, starting with ``js/`` or mentioning ``process.env`` / ``ctx.env`` read the value at run time. Each
+string yields at most one finding, from the most specific rule that matches; messages show at most four
+characters of it.
 """
 
 from __future__ import annotations
@@ -21,19 +22,32 @@ _PROVIDERS: tuple[tuple[str, str, str, str], ...] = (
     ("aws", "AWS access key id", "AWS_ACCESS_KEY_ID", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     ("github", "GitHub token", "GITHUB_TOKEN", r"\bgh[pousr]_[A-Za-z0-9]{36,}"),
     ("github_pat", "GitHub fine-grained token", "GITHUB_TOKEN", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
-    ("slack_hook", "Slack webhook URL", "SLACK_WEBHOOK_URL",
-     r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}"),
+    (
+        "slack_hook",
+        "Slack webhook URL",
+        "SLACK_WEBHOOK_URL",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}",
+    ),
     ("slack", "Slack token", "SLACK_TOKEN", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
     ("stripe_live", "Stripe live secret key", "STRIPE_KEY", r"\bsk_live_[0-9A-Za-z]{16,}"),
     ("stripe_restricted", "Stripe restricted key", "STRIPE_KEY", r"\brk_live_[0-9A-Za-z]{16,}"),
     ("stripe_test", "Stripe test secret key", "STRIPE_KEY", r"\bsk_test_[0-9A-Za-z]{16,}"),
     ("anthropic", "Anthropic API key", "ANTHROPIC_API_KEY", r"\bsk-ant-[A-Za-z0-9_-]{32,}"),
-    ("openai", "OpenAI API key", "OPENAI_API_KEY",
-     r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|\bsk-[A-Za-z0-9]{32,}(?![A-Za-z0-9_-])"),
+    (
+        "openai",
+        "OpenAI API key",
+        "OPENAI_API_KEY",
+        r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|\bsk-[A-Za-z0-9]{32,}(?![A-Za-z0-9_-])",
+    ),
     ("google", "Google API key", "GOOGLE_API_KEY", r"\bAIza[0-9A-Za-z_-]{35}"),
     ("sendgrid", "SendGrid API key", "SENDGRID_API_KEY", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
     ("twilio_key", "Twilio API key", "TWILIO_API_KEY", r"\bSK[0-9a-fA-F]{32}\b"),
-    ("jwt", "JSON Web Token", "API_TOKEN", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    (
+        "jwt",
+        "JSON Web Token",
+        "API_TOKEN",
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+    ),
 )
 _PROVIDER_RE = re.compile("|".join(f"(?P<{group}>{pattern})" for group, _, _, pattern in _PROVIDERS))
 _PROVIDER_INFO = {group: (kind, env) for group, kind, env, _ in _PROVIDERS}
@@ -50,9 +64,28 @@ _PLACEHOLDER = re.compile(
 )
 _ENV_NAME = re.compile(r"[A-Z]+(?:_[A-Z]+)+")
 _PASSWORD_KEYS = ("password", "passwd", "pwd", "pass", "passphrase")
-_TOKEN_KEYS = frozenset({"authorization", "apikey", "xapikey", "token", "secret", "accesstoken", "clientsecret",
-                         "authtoken", "refreshtoken", "privatekey", "secretkey", "jwtsecret", "apitoken",
-                         "bearertoken", "sessiontoken", "accesskey", "apisecret", "signingkey"})
+_TOKEN_KEYS = frozenset(
+    {
+        "authorization",
+        "apikey",
+        "xapikey",
+        "token",
+        "secret",
+        "accesstoken",
+        "clientsecret",
+        "authtoken",
+        "refreshtoken",
+        "privatekey",
+        "secretkey",
+        "jwtsecret",
+        "apitoken",
+        "bearertoken",
+        "sessiontoken",
+        "accesskey",
+        "apisecret",
+        "signingkey",
+    }
+)
 _HINT = 'reference it from the environment instead, e.g. "${{ctx.env.{env}}}" or "js/process.env.{env}"'
 
 
@@ -90,7 +123,11 @@ def _classify(text: str, key: str, parent: str) -> tuple[str, str, str] | None:
     if parent.endswith("/headers") or normalised in ("authorization", "proxyauthorization"):
         scheme = _AUTH_SCHEME.match(text)
         if scheme is not None and len(scheme.group(2)) >= 8 and not _placeholder(scheme.group(2)):
-            return f"literal {scheme.group(1).capitalize()} credential in a header", "API_TOKEN", scheme.group(2)
+            return (
+                f"literal {scheme.group(1).capitalize()} credential in a header",
+                "API_TOKEN",
+                scheme.group(2),
+            )
     return _by_key(text, normalised, key)
 
 
@@ -120,8 +157,14 @@ def entropy(text: str) -> float:
 
 
 def _char_classes(text: str) -> int:
-    return sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text),
-                any(not c.isalnum() for c in text)))
+    return sum(
+        (
+            any(c.islower() for c in text),
+            any(c.isupper() for c in text),
+            any(c.isdigit() for c in text),
+            any(not c.isalnum() for c in text),
+        )
+    )
 
 
 def _looks_random(value: str) -> bool:

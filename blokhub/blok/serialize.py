@@ -14,10 +14,32 @@ from blokhub.blok.errors import BlokExportError, Format, Issue, coerce_format, j
 # A plain scalar may not start with these; PyYAML quotes them already, this keeps it explicit.
 _INDICATORS = tuple("@*&!%`|>'\"#{}[],?:-~")
 # YAML 1.1 booleans, including the one-letter forms PyYAML itself does not quote.
-_YAML11_BOOLS = frozenset({
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-    "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-})
+_YAML11_BOOLS = frozenset(
+    {
+        "y",
+        "Y",
+        "yes",
+        "Yes",
+        "YES",
+        "n",
+        "N",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+    }
+)
 
 
 class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
@@ -28,7 +50,8 @@ class _Dumper(yaml.SafeDumper):  # type: ignore[misc]
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # PyYAML's own resolver only knows YAML 1.1, so "0o17" or "1e3" would go out plain and come back as numbers
+    # PyYAML's own resolver only knows YAML 1.1, so "0o17" or "1e3" would go out plain and come back as
+    # numbers
     # under the 1.2 rules used by parse() and by the Blok runner.
     style: str | None = None
     if value and (value in _YAML11_BOOLS or is_plain_typed(value) or value.startswith(_INDICATORS)):
@@ -47,16 +70,28 @@ def export(doc: dict[str, Any], fmt: Format | str) -> str:
     if fmt is Format.JSON:
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt is Format.YAML:
-        text: str = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-                              allow_unicode=True, width=1 << 30, indent=2)
+        text: str = yaml.dump(
+            doc,
+            Dumper=_Dumper,
+            sort_keys=False,
+            default_flow_style=False,
+            allow_unicode=True,
+            width=1 << 30,
+            indent=2,
+        )
         return text
     nulls = _null_pointers(doc)
     if nulls:
-        raise BlokExportError([
-            Issue("toml_null", "TOML has no null; remove this value or give it a real value before exporting",
-                  pointer)
-            for pointer in nulls
-        ])
+        raise BlokExportError(
+            [
+                Issue(
+                    "toml_null",
+                    "TOML has no null; remove this value or give it a real value before exporting",
+                    pointer,
+                )
+                for pointer in nulls
+            ]
+        )
     return tomli_w.dumps(doc)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from blokhub.blok.walk import StepRef, conditions_of, iter_steps, iter_strings, node_configs
 
 _RUNTIMES = {"module": "typescript", "local": "typescript", "runtime.python3": "python3"}
-# The host must be followed by a delimiter, so "https://api.${env}.com" (host built by an expression) is skipped.
+# The host must be followed by a delimiter, so "https://api.${env}.com" (a host built by an expression) is
+# skipped.
 _URL_HOST = re.compile(
     r"https?://(?:[^\s/@?#'\"`]*@)?([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
     r"(?::[0-9]+)?(?=[/?#\s'\"`\\),;]|$)",

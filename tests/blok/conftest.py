@@ -1,4 +1,4 @@
-"""Helpers for the Blok format tests: fixture files (copied from the shared reference set) and small builders."""
+"""Helpers for the Blok format tests: fixture files (copied from the shared reference set), small builders."""
 
 from __future__ import annotations
 
@@ -27,13 +27,23 @@ BASE: dict[str, Any] = {
         {"name": "respond", "node": "mapper", "type": "module"},
     ],
     "nodes": {
-        "auth": {"inputs": {"url": "https://auth.example.com/check", "method": "GET",
-                            "headers": {"Authorization": "${ctx.request.headers.authorization}"}}},
-        "route": {"conditions": [
-            {"type": "if", "condition": "ctx.request.method === 'GET'",
-             "steps": [{"name": "load", "node": "postgres-query", "type": "module"}]},
-            {"type": "else", "steps": [{"name": "reject", "node": "error", "type": "module"}]},
-        ]},
+        "auth": {
+            "inputs": {
+                "url": "https://auth.example.com/check",
+                "method": "GET",
+                "headers": {"Authorization": "${ctx.request.headers.authorization}"},
+            }
+        },
+        "route": {
+            "conditions": [
+                {
+                    "type": "if",
+                    "condition": "ctx.request.method === 'GET'",
+                    "steps": [{"name": "load", "node": "postgres-query", "type": "module"}],
+                },
+                {"type": "else", "steps": [{"name": "reject", "node": "error", "type": "module"}]},
+            ]
+        },
         "respond": {"inputs": {"model": {"data": "js/ctx.response.data"}}},
         "load": {"inputs": {"host": "localhost", "query": "SELECT 1", "password": "example"}},
         "reject": {"inputs": {"message": "Method not allowed"}},

@@ -14,6 +14,7 @@ def test_hash_shape_and_definition() -> None:
     digest = canonical_hash(doc)
     assert digest.startswith("sha256:") and len(digest) == len("sha256:") + 64
     import hashlib
+
     expected = hashlib.sha256(
         json.dumps(canonical(doc), separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
     ).hexdigest()

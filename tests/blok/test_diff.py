@@ -1,4 +1,4 @@
-"""diff(): steps matched by name, leaf pointers for configuration, and no noise from formatting or defaults."""
+"""diff(): steps matched by name, leaf pointers for configuration, no noise from formatting or defaults."""
 
 from __future__ import annotations
 
@@ -30,8 +30,13 @@ def test_inserting_a_step_in_the_middle_is_one_added_step() -> None:
     assert _ops(changes) == [("added", "step", "/steps/1")]
     assert changes[0].name == "log"
     assert changes[0].after == {"name": "log", "node": "logger", "type": "module"}
-    assert changes[0].to_dict() == {"op": "added", "kind": "step", "pointer": "/steps/1", "name": "log",
-                                    "after": {"name": "log", "node": "logger", "type": "module"}}
+    assert changes[0].to_dict() == {
+        "op": "added",
+        "kind": "step",
+        "pointer": "/steps/1",
+        "name": "log",
+        "after": {"name": "log", "node": "logger", "type": "module"},
+    }
 
 
 def test_removing_a_step_points_into_the_old_document() -> None:
@@ -52,7 +57,10 @@ def test_changed_step_fields_and_flags() -> None:
     assert _ops(changes) == [("changed", "step", "/steps/0"), ("changed", "step", "/steps/2")]
     assert (changes[0].before, changes[0].after) == ({"active": True}, {"active": False})
     assert (changes[1].name, changes[1].before, changes[1].after) == (
-        "respond", {"node": "mapper"}, {"node": "array-map"})
+        "respond",
+        {"node": "mapper"},
+        {"node": "array-map"},
+    )
 
 
 def test_leaf_input_changes_are_reported_at_the_leaf() -> None:
@@ -67,7 +75,10 @@ def test_leaf_input_changes_are_reported_at_the_leaf() -> None:
         ("removed", "node", "/nodes/load/inputs/password"),
     ]
     assert changes[1].name == "auth"
-    assert (changes[1].before, changes[1].after) == ("https://auth.example.com/check", "https://auth.example.com/v2")
+    assert (changes[1].before, changes[1].after) == (
+        "https://auth.example.com/check",
+        "https://auth.example.com/v2",
+    )
 
 
 def test_list_insertions_inside_inputs_do_not_cascade() -> None:
@@ -112,7 +123,9 @@ def test_reordering_and_moving_steps() -> None:
     new["steps"][0], new["steps"][2] = new["steps"][2], new["steps"][0]
     changes = diff(old, new)
     assert {(c.name, str(c.before), str(c.after)) for c in changes} == {
-        ("respond", "{'position': 2}", "{'position': 0}"), ("auth", "{'position': 0}", "{'position': 2}")}
+        ("respond", "{'position': 2}", "{'position': 0}"),
+        ("auth", "{'position': 0}", "{'position': 2}"),
+    }
     moved = base_doc()
     step = moved["steps"].pop(2)
     moved["nodes"]["route"]["conditions"][0]["steps"].append(step)
@@ -128,7 +141,10 @@ def test_trigger_and_meta_changes() -> None:
     new["metadata"] = {"createdBy": "me"}
     changes = diff(old, new)
     assert _ops(changes) == [
-        ("added", "meta", "/metadata"), ("changed", "meta", "/version"), ("changed", "trigger", "/trigger/http/path")]
+        ("added", "meta", "/metadata"),
+        ("changed", "meta", "/version"),
+        ("changed", "trigger", "/trigger/http/path"),
+    ]
 
 
 def test_config_without_step_changes_is_a_node_change() -> None:

@@ -11,11 +11,63 @@ from blokhub.blok import BlokExportError, export, parse
 from tests.blok.conftest import base_doc
 
 AWKWARD = [
-    "yes", "no", "on", "off", "y", "n", "Y", "N", "true", "False", "null", "~", "", " padded ", "0o17", "0x1F",
-    "1e3", "1.0", "1.0.0", "1_000", "0b11", ".inf", ".nan", "2024-01-01", "2024-01-01T10:00:00Z", "12:30:00",
-    "1:20", "@nanoservice-ts/api-call", "*", "&anchor", "!tag", "%directive", "#comment", "a #b", "a: b",
-    "- item", "-", "---", "...", "<<", "=", "?", "|", ">", "'quoted'", '"dq"', "{}", "[]", "line1\nline2\n",
-    "trailing \nspace", "tab\tinside", "crlf\r\nline", "café ☕", "\u2028", "\x00nul", "\ufeffbom", "NaN",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Y",
+    "N",
+    "true",
+    "False",
+    "null",
+    "~",
+    "",
+    " padded ",
+    "0o17",
+    "0x1F",
+    "1e3",
+    "1.0",
+    "1.0.0",
+    "1_000",
+    "0b11",
+    ".inf",
+    ".nan",
+    "2024-01-01",
+    "2024-01-01T10:00:00Z",
+    "12:30:00",
+    "1:20",
+    "@nanoservice-ts/api-call",
+    "*",
+    "&anchor",
+    "!tag",
+    "%directive",
+    "#comment",
+    "a #b",
+    "a: b",
+    "- item",
+    "-",
+    "---",
+    "...",
+    "<<",
+    "=",
+    "?",
+    "|",
+    ">",
+    "'quoted'",
+    '"dq"',
+    "{}",
+    "[]",
+    "line1\nline2\n",
+    "trailing \nspace",
+    "tab\tinside",
+    "crlf\r\nline",
+    "café ☕",
+    "\u2028",
+    "\x00nul",
+    "\ufeffbom",
+    "NaN",
 ]
 
 
@@ -51,8 +103,18 @@ def test_awkward_strings_round_trip(fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
 def test_scalars_round_trip_with_types(fmt: str) -> None:
-    doc = {"i": 5432, "neg": -1, "f": 0.25, "big": 2**62, "t": True, "f2": False, "empty": {}, "list": [],
-           "nested": [[1, "a"], {"k": [{"x": 1}]}], "mixed": [1, "two", {"three": 3}]}
+    doc = {
+        "i": 5432,
+        "neg": -1,
+        "f": 0.25,
+        "big": 2**62,
+        "t": True,
+        "f2": False,
+        "empty": {},
+        "list": [],
+        "nested": [[1, "a"], {"k": [{"x": 1}]}],
+        "mixed": [1, "two", {"three": 3}],
+    }
     assert parse(export(doc, fmt), fmt).document == doc
 
 
@@ -71,7 +133,9 @@ def test_toml_refuses_null_with_pointers() -> None:
         export(doc, "toml")
     assert isinstance(info.value, ValueError)
     assert [issue.pointer for issue in info.value.issues] == [
-        "/nodes/load/inputs/database", "/nodes/respond/inputs/model/list/1"]
+        "/nodes/load/inputs/database",
+        "/nodes/respond/inputs/model/list/1",
+    ]
     assert all(issue.code == "toml_null" for issue in info.value.issues)
     assert export(doc, "json") and export(doc, "yaml")
 

@@ -1,4 +1,4 @@
-"""The shipped fixture workflows: valid ones are accepted and round-trip through every format; invalid refused."""
+"""The shipped fixture workflows: valid ones are accepted and round-trip in every format; invalid refused."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ def _countries(name: str) -> dict[str, object]:
 
 
 def test_countries_yaml_and_toml_are_the_same_workflow() -> None:
-    assert canonical_hash(_countries("countries-bb82820.yaml")) == canonical_hash(_countries("countries-12c01e4.toml"))
+    assert canonical_hash(_countries("countries-bb82820.yaml")) == canonical_hash(
+        _countries("countries-12c01e4.toml")
+    )
 
 
 def test_countries_json_differs_only_in_its_node_reference() -> None:
@@ -70,19 +72,37 @@ def test_countries_json_differs_only_in_its_node_reference() -> None:
 
 def test_facts_countries_vs_facts() -> None:
     assert facts(_countries("countries-vs-facts-6b1d1a0.json")).to_dict() == {
-        "trigger": "http", "method": "GET", "path": "/", "runtimes": ["typescript"],
-        "nodes": ["@nanoservice-ts/api-call", "@nanoservice-ts/if-else"], "step_count": 3,
-        "has_branches": True, "domains": ["catfact.ninja", "countriesnow.space"],
+        "trigger": "http",
+        "method": "GET",
+        "path": "/",
+        "runtimes": ["typescript"],
+        "nodes": ["@nanoservice-ts/api-call", "@nanoservice-ts/if-else"],
+        "step_count": 3,
+        "has_branches": True,
+        "domains": ["catfact.ninja", "countriesnow.space"],
     }
 
 
 def test_facts_image_capture() -> None:
     result = facts(_countries("image-capture-1204752.json"))
     assert result.to_dict() == {
-        "trigger": "http", "method": "*", "path": "/:function?", "runtimes": ["python3", "typescript"],
-        "nodes": ["@blok-ts/if-else", "embedding-clip", "error", "image-capture-ui", "image-description",
-                  "save-image", "search-in-milvus", "store-in-milvus"],
-        "step_count": 9, "has_branches": True, "domains": [],
+        "trigger": "http",
+        "method": "*",
+        "path": "/:function?",
+        "runtimes": ["python3", "typescript"],
+        "nodes": [
+            "@blok-ts/if-else",
+            "embedding-clip",
+            "error",
+            "image-capture-ui",
+            "image-description",
+            "save-image",
+            "search-in-milvus",
+            "store-in-milvus",
+        ],
+        "step_count": 9,
+        "has_branches": True,
+        "domains": [],
     }
 
 

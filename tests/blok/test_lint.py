@@ -59,7 +59,9 @@ def test_duplicate_names_in_one_pipeline_are_an_error() -> None:
 
 def test_duplicate_names_across_branches_are_a_warning() -> None:
     doc = base_doc()
-    doc["nodes"]["route"]["conditions"][0]["steps"].append({"name": "reject", "node": "error", "type": "module"})
+    doc["nodes"]["route"]["conditions"][0]["steps"].append(
+        {"name": "reject", "node": "error", "type": "module"}
+    )
     [issue] = _issues(doc, "duplicate_step_name")
     assert (issue.severity, issue.pointer) == ("warning", COND + "/1/steps/0/name")
     assert COND + "/0/steps/1" in issue.message
@@ -106,9 +108,17 @@ def test_good_paths(path: str) -> None:
 
 @pytest.mark.parametrize(
     ("path", "fragment"),
-    [("orders", 'start with "/"'), ("/a//b", "empty segment"), ("/a/", "empty segment"),
-     ("/a b", "whitespace"), ("/{id}", '":id"'), ("/:1d", ":name"), ("/:", ":name"), ("/a?x=1", "not allowed"),
-     ("/:id??", ":name")],
+    [
+        ("orders", 'start with "/"'),
+        ("/a//b", "empty segment"),
+        ("/a/", "empty segment"),
+        ("/a b", "whitespace"),
+        ("/{id}", '":id"'),
+        ("/:1d", ":name"),
+        ("/:", ":name"),
+        ("/a?x=1", "not allowed"),
+        ("/:id??", ":name"),
+    ],
 )
 def test_bad_paths(path: str, fragment: str) -> None:
     doc = base_doc()
@@ -128,8 +138,14 @@ def test_unknown_step_type_is_an_error_with_a_hint() -> None:
 
 @pytest.mark.parametrize(
     ("value", "flagged"),
-    [("${ctx.request.body.id}", False), ("a ${x} b ${y}", False), ("${ {a: 1}.a }", True),
-     ("${[1,2].map(x => { return x })}", True), ("${ctx.vars.x", True), ("no placeholder {x}", False)],
+    [
+        ("${ctx.request.body.id}", False),
+        ("a ${x} b ${y}", False),
+        ("${ {a: 1}.a }", True),
+        ("${[1,2].map(x => { return x })}", True),
+        ("${ctx.vars.x", True),
+        ("no placeholder {x}", False),
+    ],
 )
 def test_placeholder_brace_warning(value: str, flagged: bool) -> None:
     doc = base_doc()
@@ -148,16 +164,20 @@ def test_unused_node_config_and_condition_syntax_warnings() -> None:
     result = validate(doc)
     assert result.valid
     assert {(i.code, i.pointer) for i in result.warnings} == {
-        ("unused_node_config", "/nodes/respnod"), ("condition_syntax", COND + "/0/condition")}
+        ("unused_node_config", "/nodes/respnod"),
+        ("condition_syntax", COND + "/0/condition"),
+    }
 
 
 def test_branch_cycle_is_an_error_and_does_not_hang() -> None:
     doc = base_doc()
     doc["nodes"]["route"]["conditions"][0]["steps"].append(
-        {"name": "route", "node": "@nanoservice-ts/if-else", "type": "module"})
+        {"name": "route", "node": "@nanoservice-ts/if-else", "type": "module"}
+    )
     result = validate(doc)
     assert [(i.code, i.pointer) for i in result.errors if i.code == "branch_cycle"] == [
-        ("branch_cycle", COND + "/0/steps/1/name")]
+        ("branch_cycle", COND + "/0/steps/1/name")
+    ]
     assert result.facts is not None and result.facts.step_count == 6
 
 
@@ -179,11 +199,22 @@ def test_issues_get_positions_when_parsed_from_source() -> None:
         assert "else" in else_line, (fmt, else_line)
         missing = by_code["missing_node_config"]
         assert missing.line is not None and missing.column is not None
-        at_key = lines[missing.line - 1][missing.column - 1:].lstrip('"')
+        at_key = lines[missing.line - 1][missing.column - 1 :].lstrip('"')
         assert at_key.startswith("name") and "reject" in at_key, (fmt, missing)
 
 
 def test_issue_to_dict_omits_missing_positions() -> None:
-    assert Issue("x", "m", "/a").to_dict() == {"code": "x", "message": "m", "pointer": "/a", "severity": "error"}
+    assert Issue("x", "m", "/a").to_dict() == {
+        "code": "x",
+        "message": "m",
+        "pointer": "/a",
+        "severity": "error",
+    }
     assert Issue("x", "m", "", 3, 4, "warning").to_dict() == {
-        "code": "x", "message": "m", "pointer": "", "severity": "warning", "line": 3, "column": 4}
+        "code": "x",
+        "message": "m",
+        "pointer": "",
+        "severity": "warning",
+        "line": 3,
+        "column": 4,
+    }

@@ -14,20 +14,25 @@ def _text_at(parsed: ParsedDocument, pointer: str) -> str:
     where = parsed.locate(pointer)
     assert where is not None, pointer
     line, column = where
-    return parsed.source.splitlines()[line - 1][column - 1:]
+    return parsed.source.splitlines()[line - 1][column - 1 :]
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
 def test_locate_points_at_the_key_or_item(fmt: str) -> None:
     parsed = parse(export(base_doc(), fmt), fmt)
-    expected_start = {"/name": "name", "/trigger/http/method": "method", "/steps/1/node": "node",
-                      "/nodes/auth/inputs/url": "url", "/nodes/route/conditions/1/steps/0/name": "name",
-                      "/nodes/load/inputs/password": "password"}
+    expected_start = {
+        "/name": "name",
+        "/trigger/http/method": "method",
+        "/steps/1/node": "node",
+        "/nodes/auth/inputs/url": "url",
+        "/nodes/route/conditions/1/steps/0/name": "name",
+        "/nodes/load/inputs/password": "password",
+    }
     for pointer, key in expected_start.items():
         assert _text_at(parsed, pointer).lstrip('"').startswith(key), (fmt, pointer)
     item = parsed.locate("/steps/1")
     assert item is not None
-    assert "route" in "\n".join(parsed.source.splitlines()[item[0] - 1:item[0] + 1]), fmt
+    assert "route" in "\n".join(parsed.source.splitlines()[item[0] - 1 : item[0] + 1]), fmt
 
 
 def test_locate_falls_back_to_the_nearest_ancestor() -> None:

@@ -74,7 +74,9 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize(("source", "fmt", "code"), [case[1:] for case in HOSTILE], ids=[c[0] for c in HOSTILE])
+@pytest.mark.parametrize(
+    ("source", "fmt", "code"), [case[1:] for case in HOSTILE], ids=[c[0] for c in HOSTILE]
+)
 def test_hostile_input_is_refused_quickly(source: str | bytes, fmt: str, code: str) -> None:
     error = refused(source, fmt)
     assert error.code == code, error.issues
@@ -124,8 +126,9 @@ def test_size_limit_is_checked_in_bytes() -> None:
         ("a: 1\nb: &anchor 2\n", "yaml", "/b", 2, 4),
     ],
 )
-def test_refusals_carry_pointer_and_position(source: str, fmt: str, pointer: str, line: int,
-                                             column: int) -> None:
+def test_refusals_carry_pointer_and_position(
+    source: str, fmt: str, pointer: str, line: int, column: int
+) -> None:
     issue = refused(source, fmt).issues[0]
     assert (issue.pointer, issue.line, issue.column) == (pointer, line, column)
 
@@ -164,11 +167,34 @@ def test_yaml_scalars_follow_yaml_1_2_core_schema() -> None:
     )
     doc = parse(source, "yaml").document
     assert doc == {
-        "on": "on", "yes": "yes", "no": "no", "off": "off", "y": "y", "t": True, "f": False,
-        "null1": None, "null2": None, "null3": None, "i": 42, "neg": -7, "oct": 15, "hex": 31,
-        "underscored": "1_000", "binary": "0b101", "fl": 1.5, "exp": 1000.0, "version": "1.0.0", "v10": 1.0,
-        "date": "2024-01-01", "stamp": "2024-01-01T10:00:00Z", "sexagesimal": "1:20", "quoted": "42",
-        "at": "@nanoservice-ts/api-call", "star": "*", "merge": {"<<": {"a": 1}}, "1": "numeric key",
+        "on": "on",
+        "yes": "yes",
+        "no": "no",
+        "off": "off",
+        "y": "y",
+        "t": True,
+        "f": False,
+        "null1": None,
+        "null2": None,
+        "null3": None,
+        "i": 42,
+        "neg": -7,
+        "oct": 15,
+        "hex": 31,
+        "underscored": "1_000",
+        "binary": "0b101",
+        "fl": 1.5,
+        "exp": 1000.0,
+        "version": "1.0.0",
+        "v10": 1.0,
+        "date": "2024-01-01",
+        "stamp": "2024-01-01T10:00:00Z",
+        "sexagesimal": "1:20",
+        "quoted": "42",
+        "at": "@nanoservice-ts/api-call",
+        "star": "*",
+        "merge": {"<<": {"a": 1}},
+        "1": "numeric key",
     }
 
 
@@ -178,8 +204,12 @@ def test_toml_datetimes_become_iso_strings() -> None:
         "day = 2025-08-11\ntime = 07:32:00.123456\n[meta]\nnested = [1979-05-27]\n"
     )
     assert parse(source, "toml").document == {
-        "utc": "2025-08-11T22:31:27.870Z", "offset": "2025-08-11T22:31:27+02:00", "local": "2025-08-11T22:31:27",
-        "day": "2025-08-11", "time": "07:32:00.123456", "meta": {"nested": ["1979-05-27"]},
+        "utc": "2025-08-11T22:31:27.870Z",
+        "offset": "2025-08-11T22:31:27+02:00",
+        "local": "2025-08-11T22:31:27",
+        "day": "2025-08-11",
+        "time": "07:32:00.123456",
+        "meta": {"nested": ["1979-05-27"]},
     }
 
 

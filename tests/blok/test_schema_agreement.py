@@ -50,6 +50,7 @@ def _set(path: str, value: Any) -> Callable[[Doc], None]:
             target[int(last)] = value
         else:
             target[last] = value
+
     return apply
 
 
@@ -60,25 +61,44 @@ def _delete(path: str) -> Callable[[Doc], None]:
         for part in parents:
             target = target[int(part)] if isinstance(target, list) else target[part]
         del target[int(last) if isinstance(target, list) else last]
+
     return apply
 
 
 COND = "/nodes/route/conditions"
 MUTATIONS: dict[str, Callable[[Doc], None]] = {
-    "no-name": _delete("/name"), "empty-name": _set("/name", ""), "int-name": _set("/name", 3),
-    "no-version": _delete("/version"), "numeric-version": _set("/version", 1.0), "bad-version": _set("/version", "1.0"),
-    "prerelease-version": _set("/version", "1.0.0-beta.1"), "newline-version": _set("/version", "1.0.0\n"),
-    "int-description": _set("/description", 5), "no-description": _delete("/description"),
-    "edges": _set("/edges", []), "metadata-list": _set("/metadata", []), "metadata-object": _set("/metadata", {"a": 1}),
-    "no-trigger": _delete("/trigger"), "empty-trigger": _set("/trigger", {}), "list-trigger": _set("/trigger", []),
-    "webhook-trigger": _set("/trigger/webhook", {}), "grpc-trigger": _set("/trigger/grpc", {}),
-    "grpc-list": _set("/trigger/grpc", []), "cron-trigger": _set("/trigger/cron", {"schedule": "* * * * *"}),
-    "method-any": _set("/trigger/http/method", "ANY"), "method-lower": _set("/trigger/http/method", "get"),
-    "method-int": _set("/trigger/http/method", 1), "no-method": _delete("/trigger/http/method"),
-    "path-no-slash": _set("/trigger/http/path", "orders"), "path-int": _set("/trigger/http/path", 5),
-    "no-path": _delete("/trigger/http/path"), "empty-accept": _set("/trigger/http/accept", ""),
-    "http-extra": _set("/trigger/http/verb", "GET"), "http-headers-list": _set("/trigger/http/headers", []),
-    "http-jwt-int": _set("/trigger/http/jwt_secret", 1), "http-inputs-extra": _set("/trigger/http/inputs", {"x": {}}),
+    "no-name": _delete("/name"),
+    "empty-name": _set("/name", ""),
+    "int-name": _set("/name", 3),
+    "no-version": _delete("/version"),
+    "numeric-version": _set("/version", 1.0),
+    "bad-version": _set("/version", "1.0"),
+    "prerelease-version": _set("/version", "1.0.0-beta.1"),
+    "newline-version": _set("/version", "1.0.0\n"),
+    "int-description": _set("/description", 5),
+    "no-description": _delete("/description"),
+    "edges": _set("/edges", []),
+    "metadata-list": _set("/metadata", []),
+    "metadata-object": _set("/metadata", {"a": 1}),
+    "no-trigger": _delete("/trigger"),
+    "empty-trigger": _set("/trigger", {}),
+    "list-trigger": _set("/trigger", []),
+    "webhook-trigger": _set("/trigger/webhook", {}),
+    "grpc-trigger": _set("/trigger/grpc", {}),
+    "grpc-list": _set("/trigger/grpc", []),
+    "cron-trigger": _set("/trigger/cron", {"schedule": "* * * * *"}),
+    "method-any": _set("/trigger/http/method", "ANY"),
+    "method-lower": _set("/trigger/http/method", "get"),
+    "method-int": _set("/trigger/http/method", 1),
+    "no-method": _delete("/trigger/http/method"),
+    "path-no-slash": _set("/trigger/http/path", "orders"),
+    "path-int": _set("/trigger/http/path", 5),
+    "no-path": _delete("/trigger/http/path"),
+    "empty-accept": _set("/trigger/http/accept", ""),
+    "http-extra": _set("/trigger/http/verb", "GET"),
+    "http-headers-list": _set("/trigger/http/headers", []),
+    "http-jwt-int": _set("/trigger/http/jwt_secret", 1),
+    "http-inputs-extra": _set("/trigger/http/inputs", {"x": {}}),
     "http-inputs-ok": _set("/trigger/http/inputs", {"query": {}, "body": {"type": "object"}}),
     "http-inputs-query-list": _set("/trigger/http/inputs", {"query": []}),
     "mcp-ok": _set("/trigger/mcp", {"type": "tool", "method": "POST", "path": "/", "extra": 1}),
@@ -87,26 +107,45 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "mcp-bad-method": _set("/trigger/mcp", {"type": "tool", "method": "ANY"}),
     "mcp-bad-path": _set("/trigger/mcp", {"type": "tool", "path": "x"}),
     "mcp-accept-empty": _set("/trigger/mcp", {"type": "tool", "accept": ""}),
-    "no-steps": _delete("/steps"), "empty-steps": _set("/steps", []), "steps-object": _set("/steps", {}),
-    "step-string": _set("/steps/0", "auth"), "step-no-node": _delete("/steps/0/node"),
-    "step-no-type": _delete("/steps/0/type"), "step-python": _set("/steps/0/type", "python"),
-    "step-inputs": _set("/steps/0/inputs", {}), "step-extra": _set("/steps/0/retries", 3),
-    "step-flag-string": _set("/steps/0/set_var", "true"), "step-flags-ok": _set("/steps/0/stop", False),
-    "step-empty-node": _set("/steps/0/node", ""), "step-int-name": _set("/steps/0/name", 7),
-    "no-nodes": _delete("/nodes"), "nodes-list": _set("/nodes", []), "nodes-empty-key": _set("/nodes/", {"inputs": {}}),
-    "node-empty": _set("/nodes/auth", {}), "node-both": _set("/nodes/auth/conditions", []),
-    "node-extra": _set("/nodes/auth/type", "x"), "node-inputs-list": _set("/nodes/auth/inputs", []),
-    "node-string": _set("/nodes/auth", "x"), "node-steps-shape": _set("/nodes/auth", {"steps": []}),
-    "conditions-empty": _set(COND, []), "conditions-object": _set(COND, {}),
-    "else-first": _set(COND + "/0/type", "else"), "two-else": _set(COND + "/0", {"type": "else", "steps": []}),
+    "no-steps": _delete("/steps"),
+    "empty-steps": _set("/steps", []),
+    "steps-object": _set("/steps", {}),
+    "step-string": _set("/steps/0", "auth"),
+    "step-no-node": _delete("/steps/0/node"),
+    "step-no-type": _delete("/steps/0/type"),
+    "step-python": _set("/steps/0/type", "python"),
+    "step-inputs": _set("/steps/0/inputs", {}),
+    "step-extra": _set("/steps/0/retries", 3),
+    "step-flag-string": _set("/steps/0/set_var", "true"),
+    "step-flags-ok": _set("/steps/0/stop", False),
+    "step-empty-node": _set("/steps/0/node", ""),
+    "step-int-name": _set("/steps/0/name", 7),
+    "no-nodes": _delete("/nodes"),
+    "nodes-list": _set("/nodes", []),
+    "nodes-empty-key": _set("/nodes/", {"inputs": {}}),
+    "node-empty": _set("/nodes/auth", {}),
+    "node-both": _set("/nodes/auth/conditions", []),
+    "node-extra": _set("/nodes/auth/type", "x"),
+    "node-inputs-list": _set("/nodes/auth/inputs", []),
+    "node-string": _set("/nodes/auth", "x"),
+    "node-steps-shape": _set("/nodes/auth", {"steps": []}),
+    "conditions-empty": _set(COND, []),
+    "conditions-object": _set(COND, {}),
+    "else-first": _set(COND + "/0/type", "else"),
+    "two-else": _set(COND + "/0", {"type": "else", "steps": []}),
     "two-ifs": _set(COND + "/1", {"type": "if", "condition": "x", "steps": []}),
     "lone-if": _delete(COND + "/1"),
-    "if-no-condition": _delete(COND + "/0/condition"), "if-empty-condition": _set(COND + "/0/condition", ""),
-    "condition-int": _set(COND + "/0/condition", 1), "else-with-condition": _set(COND + "/1/condition", "x"),
+    "if-no-condition": _delete(COND + "/0/condition"),
+    "if-empty-condition": _set(COND + "/0/condition", ""),
+    "condition-int": _set(COND + "/0/condition", 1),
+    "else-with-condition": _set(COND + "/1/condition", "x"),
     "else-empty-condition": _set(COND + "/1/condition", ""),
-    "condition-no-steps": _delete(COND + "/1/steps"), "condition-steps-object": _set(COND + "/1/steps", {}),
-    "condition-extra": _set(COND + "/1/when", "x"), "condition-bad-type": _set(COND + "/1/type", "elif"),
-    "condition-no-type": _delete(COND + "/1/type"), "condition-string": _set(COND + "/1", "else"),
+    "condition-no-steps": _delete(COND + "/1/steps"),
+    "condition-steps-object": _set(COND + "/1/steps", {}),
+    "condition-extra": _set(COND + "/1/when", "x"),
+    "condition-bad-type": _set(COND + "/1/type", "elif"),
+    "condition-no-type": _delete(COND + "/1/type"),
+    "condition-string": _set(COND + "/1", "else"),
     "nested-step-bad": _set(COND + "/0/steps/0/type", "python"),
     "nested-step-extra": _set(COND + "/0/steps/0/inputs", {}),
     "branch-empty-steps": _set(COND + "/1/steps", []),
@@ -125,8 +164,25 @@ def test_agrees_on_the_unmutated_base() -> None:
     assert VALIDATOR.is_valid(base_doc())
 
 
-SAMPLES: list[Any] = [None, True, 0, 1.5, "", "x", "ANY", "else", "if", "/", [], {}, ["x"], {"a": 1},
-                      {"inputs": {}}, {"type": "if", "steps": []}, {"type": "else", "steps": []}]
+SAMPLES: list[Any] = [
+    None,
+    True,
+    0,
+    1.5,
+    "",
+    "x",
+    "ANY",
+    "else",
+    "if",
+    "/",
+    [],
+    {},
+    ["x"],
+    {"a": 1},
+    {"inputs": {}},
+    {"type": "if", "steps": []},
+    {"type": "else", "steps": []},
+]
 
 
 def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -154,7 +210,9 @@ def _random_mutation(rng: random.Random, doc: Any) -> Any:
     elif isinstance(parent, list):
         parent.insert(path[-1], copy.deepcopy(rng.choice(SAMPLES)))
     else:
-        parent[rng.choice(["type", "steps", "inputs", "condition", "extra"])] = copy.deepcopy(rng.choice(SAMPLES))
+        parent[rng.choice(["type", "steps", "inputs", "condition", "extra"])] = copy.deepcopy(
+            rng.choice(SAMPLES)
+        )
     return doc
 
 
