@@ -22,7 +22,7 @@ from typing import Any
 
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
 from blokhub.seed.corpus_jobs import p_api, p_manual, p_report
-from blokhub.seed.corpus_patterns import API_SOURCES, Out, cap, p_ai, p_notify, p_sync, weighted
+from blokhub.seed.corpus_patterns import API_SOURCES, Out, cap, p_ai, p_notify, p_pipeline, p_sync, weighted
 from blokhub.seed.corpus_sources import HOOKS, POLLS
 from blokhub.seed.corpus_steps import AI_TASKS
 from blokhub.seed.corpus_text import EXTRAS, LEADS, REPORTS, SETUP, SHORT_DESCRIPTIONS
@@ -36,8 +36,14 @@ from blokhub.seed.vocabulary import (
     ROLES,
 )
 
-__all__ = ["WORKFLOWS_PER_USER", "SeedUser", "SeedWorkflow", "generate_users", "generate_workflows",
-           "user_created_days_ago"]
+__all__ = [
+    "WORKFLOWS_PER_USER",
+    "SeedUser",
+    "SeedWorkflow",
+    "generate_users",
+    "generate_workflows",
+    "user_created_days_ago",
+]
 
 WORKFLOWS_PER_USER = 20
 MAX_AGE_DAYS = 720.0
@@ -112,8 +118,9 @@ def _workflow_base_age(index: int, users: int, r: Callable[[], float]) -> float:
 
 # --- users ------------------------------------------------------------------------------------------------
 
-_EMAIL_DOMAINS = weighted((("example.com", 10), ("example.org", 5), ("example.net", 3), ("mail.example.com", 1),
-                           ("users.example.org", 1)))
+_EMAIL_DOMAINS = weighted(
+    (("example.com", 10), ("example.org", 5), ("example.net", 3), ("mail.example.com", 1), ("users.example.org", 1))
+)
 
 
 def _handle(r: Callable[[], float], first: str, last: str) -> str:
@@ -186,24 +193,46 @@ def generate_users(seed: int, count: int) -> Iterator[SeedUser]:
         taken.add(username)
         local = username.replace("_", ".") if r() < 0.4 else username
         yield SeedUser(
-            index=i, username=username, email=f"{local}@{_EMAIL_DOMAINS[int(r() * len(_EMAIL_DOMAINS))]}",
-            display_name=display, bio=_bio(r), created_days_ago=user_created_days_ago(seed, i),
+            index=i,
+            username=username,
+            email=f"{local}@{_EMAIL_DOMAINS[int(r() * len(_EMAIL_DOMAINS))]}",
+            display_name=display,
+            bio=_bio(r),
+            created_days_ago=user_created_days_ago(seed, i),
         )
 
 
 # --- original workflows -----------------------------------------------------------------------------------
 
 _SCHEDULES: tuple[tuple[str, str, str], ...] = (
-    ("0 2 * * *", "nightly", "Nightly"), ("0 3 * * *", "every night", "Nightly"),
-    ("0 9 * * 1-5", "every weekday morning", "Weekday"), ("0 8 * * 1-5", "on weekday mornings", "Weekday"),
-    ("*/15 * * * *", "every 15 minutes", "15-minute"), ("*/5 * * * *", "every 5 minutes", "5-minute"),
-    ("0 * * * *", "hourly", "Hourly"), ("0 */6 * * *", "every 6 hours", "6-hourly"),
-    ("0 7 * * *", "every morning", "Daily"), ("0 12 * * *", "daily at noon", "Daily"),
-    ("0 8 * * 1", "every Monday", "Weekly"), ("30 16 * * 5", "every Friday afternoon", "Weekly"),
-    ("0 6 1 * *", "on the 1st of every month", "Monthly"), ("0 9 * * *", "every day at 9", "Daily"),
+    ("0 2 * * *", "nightly", "Nightly"),
+    ("0 3 * * *", "every night", "Nightly"),
+    ("0 9 * * 1-5", "every weekday morning", "Weekday"),
+    ("0 8 * * 1-5", "on weekday mornings", "Weekday"),
+    ("*/15 * * * *", "every 15 minutes", "15-minute"),
+    ("*/5 * * * *", "every 5 minutes", "5-minute"),
+    ("0 * * * *", "hourly", "Hourly"),
+    ("0 */6 * * *", "every 6 hours", "6-hourly"),
+    ("0 7 * * *", "every morning", "Daily"),
+    ("0 12 * * *", "daily at noon", "Daily"),
+    ("0 8 * * 1", "every Monday", "Weekly"),
+    ("30 16 * * 5", "every Friday afternoon", "Weekly"),
+    ("0 6 1 * *", "on the 1st of every month", "Monthly"),
+    ("0 9 * * *", "every day at 9", "Daily"),
 )
-_TIMEZONES = ("UTC",) * 8 + ("Europe/Berlin", "America/New_York", "Europe/London", "Asia/Tokyo", "America/Sao_Paulo",
-                             "Asia/Kolkata", "Africa/Lagos", "Australia/Sydney", "America/Los_Angeles", "Europe/Paris")
+_REPORT_SCHEDULES = tuple(s for s in _SCHEDULES if s[2] in ("Nightly", "Weekday", "Daily", "Weekly", "Monthly"))
+_TIMEZONES = ("UTC",) * 8 + (
+    "Europe/Berlin",
+    "America/New_York",
+    "Europe/London",
+    "Asia/Tokyo",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Africa/Lagos",
+    "Australia/Sydney",
+    "America/Los_Angeles",
+    "Europe/Paris",
+)
 
 
 class _Trig:
@@ -224,8 +253,8 @@ class _Trig:
             spec["accept"] = "application/json"
         self.spec = {"http": spec}
 
-    def set_cron(self, c: Ctx) -> None:
-        cron, self.cad, self.adj = c.pick(_SCHEDULES)
+    def set_cron(self, c: Ctx, schedules: tuple[tuple[str, str, str], ...] = _SCHEDULES) -> None:
+        cron, self.cad, self.adj = c.pick(schedules)
         spec: dict[str, Any] = {"schedule": cron, "timezone": c.pick(_TIMEZONES)}
         if c.r() < 0.1:
             spec["overlap"] = False
@@ -239,11 +268,20 @@ class _Trig:
 
 _REPORT_SOURCES = tuple(s for s in POLLS if s.key in REPORTS)
 _LIST_SOURCES = tuple(s for s in POLLS if s.many)
-_SCOPE_TABLE: tuple[Scope, ...] = tuple(SCOPES[0] for _ in range(40)) + tuple(SCOPES[1] for _ in range(45)) + tuple(
-    SCOPES[2] for _ in range(15))
-_PATTERNS = weighted((("notify", 30), ("sync", 17), ("ai", 20), ("api", 20), ("report", 9), ("manual", 4)))
+_SCOPE_TABLE: tuple[Scope, ...] = (
+    tuple(SCOPES[0] for _ in range(40)) + tuple(SCOPES[1] for _ in range(45)) + tuple(SCOPES[2] for _ in range(15))
+)
+_PATTERNS = weighted(
+    (("notify", 28), ("sync", 15), ("ai", 19), ("api", 20), ("report", 8), ("manual", 4), ("pipeline", 6))
+)
 _PATTERN_FUNCS: dict[str, Callable[[Ctx, _Trig], Out]] = {
-    "notify": p_notify, "sync": p_sync, "ai": p_ai, "api": p_api, "report": p_report, "manual": p_manual,
+    "notify": p_notify,
+    "sync": p_sync,
+    "ai": p_ai,
+    "api": p_api,
+    "report": p_report,
+    "manual": p_manual,
+    "pipeline": p_pipeline,
 }
 assert AI_TASKS  # the AI catalogue is part of the corpus; imported for completeness checks
 
@@ -267,7 +305,9 @@ def _set_trigger(c: Ctx, trig: _Trig, pattern: str) -> None:
     elif src.kind == "hook":
         trig.set_http(c, "POST" if c.r() < 0.9 else "*", c.pick(src.paths))
     elif src.kind == "poll":
-        if pattern == "report" or c.r() < 0.9:
+        if pattern == "report":
+            trig.set_cron(c, _REPORT_SCHEDULES)
+        elif c.r() < 0.9:
             trig.set_cron(c)
         else:
             trig.set_http(c, "GET", c.pick(("/", "/run", "/trigger")))
@@ -285,7 +325,7 @@ def _describe(c: Ctx, out: Out, trig: _Trig) -> str:
     f.setdefault("adjl", trig.adj.lower())
     f.setdefault("Adj", trig.adj)
     f["job"] = out.job
-    if c.r() < 0.12:
+    if out.lead in ("hook", "poll", "ai") and c.r() < 0.12:
         short = c.pick(SHORT_DESCRIPTIONS).format_map(f)
         if "{" not in short and "  " not in short and not short.startswith(" "):
             return short
@@ -321,15 +361,19 @@ def _version(r: Callable[[], float]) -> str:
 def _original(r: Callable[[], float]) -> tuple[str, str, list[str], dict[str, Any]]:
     pattern = _PATTERNS[int(r() * len(_PATTERNS))]
     src = _pick_source(r, pattern)
-    c = Ctx(r, _SCOPE_TABLE[int(r() * len(_SCOPE_TABLE))], src, py_api=r() < 0.04)
+    c = Ctx(r, _SCOPE_TABLE[int(r() * len(_SCOPE_TABLE))], src, py_api=r() < 0.05)
     trig = _Trig()
     _set_trigger(c, trig, pattern)
     out = _PATTERN_FUNCS[pattern](c, trig)
     title = cap(out.title)
     description = _describe(c, out, trig)
     definition: dict[str, Any] = {
-        "name": title, "description": description, "version": _version(r), "trigger": trig.spec,
-        "steps": out.steps, "nodes": c.nodes,
+        "name": title,
+        "description": description,
+        "version": _version(r),
+        "trigger": trig.spec,
+        "steps": out.steps,
+        "nodes": c.nodes,
     }
     return title, description, _tags(c, out), definition
 
@@ -408,16 +452,25 @@ def _add_step(r: Callable[[], float], d: dict[str, Any]) -> str:
     if v < 0.35:
         name = _fresh_name(d, "notify-discord")
         d["steps"].append({"name": name, "node": _api_node(d), "type": "module"})
-        d["nodes"][name] = {"inputs": {
-            "url": "https://discord.com/api/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
-            "method": "POST", "headers": {"Content-Type": "application/json"},
-            "body": {"content": "${ctx.workflow_name} finished (request ${ctx.id})"}}}
+        d["nodes"][name] = {
+            "inputs": {
+                "url": "https://discord.com/api/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
+                "method": "POST",
+                "headers": {"Content-Type": "application/json"},
+                "body": {"content": "${ctx.workflow_name} finished (request ${ctx.id})"},
+            }
+        }
         return "discord"
     if v < 0.65:
         name = _fresh_name(d, "notify-slack")
         d["steps"].append({"name": name, "node": "@blokjs/slack", "type": "module"})
-        d["nodes"][name] = {"inputs": {"token": "${ctx.env.SLACK_BOT_TOKEN}", "channel": "#automation",
-                                       "text": "${ctx.workflow_name} ran successfully"}}
+        d["nodes"][name] = {
+            "inputs": {
+                "token": "${ctx.env.SLACK_BOT_TOKEN}",
+                "channel": "#automation",
+                "text": "${ctx.workflow_name} ran successfully",
+            }
+        }
         return "slack"
     if v < 0.85 and "http" in d["trigger"]:
         name = _fresh_name(d, "rate-limit")
@@ -437,8 +490,12 @@ def _bump(version: str, r: Callable[[], float]) -> str:
 
 _FORK_SUFFIXES = (" (fork)", " v2", " (my version)", " - improved", " for our team", " (EU)", " with retries")
 _FORK_PREFIXES = ("My ", "Better: ", "Fork: ")
-_FORK_NOTES = ("Forked and adapted for our setup.", "Fork with a few tweaks.", "Based on someone else's workflow.",
-               "Forked from the original, with small changes.")
+_FORK_NOTES = (
+    "Forked and adapted for our setup.",
+    "Fork with a few tweaks.",
+    "Based on someone else's workflow.",
+    "Forked from the original, with small changes.",
+)
 
 
 def _fork_title(r: Callable[[], float], title: str) -> str:
@@ -465,7 +522,7 @@ def _fork(r: Callable[[], float], parent: SeedWorkflow) -> tuple[str, str, list[
     d["version"] = _bump(d["version"], r)
     title = _fork_title(r, parent.title)
     description = parent.description
-    if r() < 0.6:
+    if r() < 0.6 and description.count(". ") < 2:
         description = (description + " " if description else "") + _FORK_NOTES[int(r() * len(_FORK_NOTES))]
     d["name"], d["description"] = title, description
     return title, description, tags, _reordered_definition(d)
@@ -496,10 +553,14 @@ def _shuffle_keys(r: Callable[[], float], d: dict[str, Any]) -> dict[str, Any]:
     if r() < 0.5:
         d["nodes"] = {k: nodes[k] for k in reversed(list(nodes))}
     else:
-        d["nodes"] = {k: {"inputs": dict(reversed(list(v["inputs"].items())))} if "inputs" in v else v
-                      for k, v in nodes.items()}
-    order = ("name", "version", "description", "trigger", "nodes", "steps") if r() < 0.5 else (
-        "name", "description", "version", "trigger", "steps", "nodes")
+        d["nodes"] = {
+            k: {"inputs": dict(reversed(list(v["inputs"].items())))} if "inputs" in v else v for k, v in nodes.items()
+        }
+    order = (
+        ("name", "version", "description", "trigger", "nodes", "steps")
+        if r() < 0.5
+        else ("name", "description", "version", "trigger", "steps", "nodes")
+    )
     return {k: d[k] for k in order}
 
 
@@ -528,10 +589,8 @@ _VISIBILITY = weighted((("public", 88), ("unlisted", 4), ("private", 5), ("draft
 
 def _owner(r: Callable[[], float], users: int) -> int:
     """Skewed: a third of the workflows come from a Zipf-like head of prolific (early) authors."""
-    if r() < 0.35:
-        k = int(1.5 * ((1.0 + users / 1.5) ** r() - 1.0))
-    else:
-        k = int(users * r() ** 1.5)
+    head = r() < 0.35
+    k = int(1.5 * ((1.0 + users / 1.5) ** r() - 1.0)) if head else int(users * r() ** 1.5)
     return min(k, users - 1)
 
 
@@ -570,9 +629,15 @@ class _Generator:
         if parent is not None:
             age = min(age, parent.created_days_ago * (0.999 - 0.2 * r()))
         return SeedWorkflow(
-            index=i, owner_index=owner, title=title, description=description, tags=tags,
-            visibility=_VISIBILITY[int(r() * len(_VISIBILITY))], definition=definition,
-            created_days_ago=round(age, 4), forked_from=parent.index if parent is not None and fork else None,
+            index=i,
+            owner_index=owner,
+            title=title,
+            description=description,
+            tags=tags,
+            visibility=_VISIBILITY[int(r() * len(_VISIBILITY))],
+            definition=definition,
+            created_days_ago=round(age, 4),
+            forked_from=parent.index if parent is not None and fork else None,
             near_duplicate_of=parent.index if parent is not None and not fork else None,
         )
 

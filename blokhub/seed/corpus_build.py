@@ -71,7 +71,19 @@ class Ctx:
     """Mutable state while one workflow definition is assembled."""
 
     __slots__ = (
-        "ai_out", "api", "channel", "env", "ifelse", "msg", "nodes", "notes", "py_api", "r", "rows", "src", "subject",
+        "ai_out",
+        "api",
+        "channel",
+        "env",
+        "ifelse",
+        "msg",
+        "nodes",
+        "notes",
+        "py_api",
+        "r",
+        "rows",
+        "src",
+        "subject",
     )
 
     def __init__(self, r: Callable[[], float], scope: Scope, src: Source, py_api: bool) -> None:

@@ -15,6 +15,7 @@ from blokhub.seed.corpus_patterns import (
     api_cached,
     api_crud,
     api_intake,
+    api_pdf,
     api_proxy,
     api_rag,
     cap,
@@ -27,16 +28,38 @@ from blokhub.seed.corpus_steps import AI_BY_KEY, ai_step, embed_step, py_misc, p
 from blokhub.seed.corpus_text import MANUAL_TITLES, REPORT_TITLES, REPORTS
 
 _API_TITLES: dict[str, tuple[str, ...]] = {
-    "crud": ("{Res} CRUD API on {Backend}", "REST API for {res}", "Simple {res} service with {Backend}",
-             "Manage {res} over HTTP", "{Res} API", "{Res} backend on {Backend}", "CRUD endpoints for {res}"),
-    "cache": ("Cached {res} lookup by ID", "{Res} API with a read-through cache", "Fast {one} lookup with caching",
-              "Get {one} by ID (cached)"),
-    "intake": ("Collect {res} via POST and store in {Backend}", "{One} intake endpoint", "Save new {res} to {Backend}",
-               "{One} form backend", "Create {res} from a web form"),
-    "rag": ("Ask your docs: RAG endpoint with OpenAI", "Semantic search API over {res}", "Chat with your knowledge base",
-            "Q&A endpoint with Qdrant and OpenAI"),
+    "crud": (
+        "{Res} CRUD API on {Backend}",
+        "REST API for {res}",
+        "Simple {res} service with {Backend}",
+        "Manage {res} over HTTP",
+        "{Res} API",
+        "{Res} backend on {Backend}",
+        "CRUD endpoints for {res}",
+    ),
+    "cache": (
+        "Cached {res} lookup by ID",
+        "{Res} API with a read-through cache",
+        "Fast {one} lookup with caching",
+        "Get {one} by ID (cached)",
+    ),
+    "intake": (
+        "Collect {res} via POST and store in {Backend}",
+        "{One} intake endpoint",
+        "Save new {res} to {Backend}",
+        "{One} form backend",
+        "Create {res} from a web form",
+    ),
+    "rag": (
+        "Ask your docs: RAG endpoint with OpenAI",
+        "Semantic search API over the {coll}",
+        "Chat with your knowledge base",
+        "Q&A endpoint with Qdrant and OpenAI",
+        "Answer questions from the {coll}",
+    ),
+    "pdf": ("{Res} PDF export", "Download {res} as PDF", "Monthly {res} PDF endpoint", "PDF report of {res}"),
 }
-_API_VARIANTS = weighted((("proxy", 30), ("crud", 32), ("cache", 14), ("intake", 16), ("rag", 8)))
+_API_VARIANTS = weighted((("proxy", 28), ("crud", 30), ("cache", 13), ("intake", 15), ("rag", 7), ("pdf", 7)))
 
 
 def p_api(c: Ctx, trig: Any) -> Out:
@@ -50,14 +73,30 @@ def p_api(c: Ctx, trig: Any) -> Out:
         f: dict[str, str] = {}
     else:
         builder: Callable[..., tuple[list[Step], str, str, dict[str, Any]]] = {
-            "crud": api_crud, "cache": api_cached, "intake": api_intake, "rag": api_rag}[variant]
+            "crud": api_crud,
+            "cache": api_cached,
+            "intake": api_intake,
+            "rag": api_rag,
+            "pdf": api_pdf,
+        }[variant]
         steps, method, path, info = builder(c, res)
-        f = {"Res": cap(res.plural), "res": res.plural, "one": res.singular, "One": cap(res.singular),
-             "Backend": info["Backend"]}
+        f = {
+            "Res": cap(res.plural),
+            "res": res.plural,
+            "one": res.singular,
+            "One": cap(res.singular),
+            "Backend": info["Backend"],
+            "coll": info.get("coll", "docs"),
+        }
         title = c.pick(_API_TITLES[variant]).format(**f)
         f["S"] = info["Backend"]
-        tags = ["api", "rest", variant if variant != "rag" else "ai", res.table.replace("_", "-"),
-                info["Backend"].lower().replace("in-memory storage", "memory-storage")]
+        tags = [
+            "api",
+            "rest",
+            variant if variant != "rag" else "ai",
+            res.table.replace("_", "-"),
+            info["Backend"].lower().replace("in-memory storage", "memory-storage"),
+        ]
     trig.set_http(c, method, path)
     body = [info["sentence"]] if info["sentence"] else []
     return Out(steps, title, body, tags, "proxy" if variant == "proxy" else "api", f)
@@ -87,9 +126,19 @@ def p_report(c: Ctx, trig: Any) -> Out:
     elif variant == "py":
         steps.append(py_misc(c))
     else:
-        steps.append(c.step(c.pick(("build-summary", "summarise-numbers", "format-report")), "mapper", {"model": {
-            "title": f"{cap(report)} report", "generated_at": "js/new Date().toISOString()",
-            "rows": "js/ctx.response.data"}}))
+        steps.append(
+            c.step(
+                c.pick(("build-summary", "summarise-numbers", "format-report")),
+                "mapper",
+                {
+                    "model": {
+                        "title": f"{cap(report)} report",
+                        "generated_at": "js/new Date().toISOString()",
+                        "rows": "js/ctx.response.data",
+                    }
+                },
+            )
+        )
     steps.append(sink.build(c))
     if c.chance(0.15):
         steps.append(pick_sink(c, ALERT_CATS).build(c))
@@ -100,8 +149,10 @@ def p_report(c: Ctx, trig: Any) -> Out:
 def _cleanup_sessions(c: Ctx) -> list[Step]:
     inputs = pg_conn(c, "app")
     inputs["query"] = "DELETE FROM sessions WHERE expires_at < now() - interval '7 days'"
-    return [c.step("purge-sessions", "postgres-query", inputs),
-            c.step("report", "mapper", {"model": {"deleted": "js/ctx.response.data.total"}})]
+    return [
+        c.step("purge-sessions", "postgres-query", inputs),
+        c.step("report", "mapper", {"model": {"deleted": "js/ctx.response.data.total"}}),
+    ]
 
 
 def _cleanup_cache(c: Ctx) -> list[Step]:
@@ -109,9 +160,19 @@ def _cleanup_cache(c: Ctx) -> list[Step]:
 
 
 def _cleanup_mongo(c: Ctx) -> list[Step]:
-    return [c.step("delete-test-orders", "@blokjs/mongodb", {
-        "uri": env_ref(c, "MONGODB_URI"), "database": "shop", "collection": "orders", "operation": "deleteMany",
-        "filter": {"test": True}})]
+    return [
+        c.step(
+            "delete-test-orders",
+            "@blokjs/mongodb",
+            {
+                "uri": env_ref(c, "MONGODB_URI"),
+                "database": "shop",
+                "collection": "orders",
+                "operation": "deleteMany",
+                "filter": {"test": True},
+            },
+        )
+    ]
 
 
 def _cleanup_vacuum(c: Ctx) -> list[Step]:
@@ -121,9 +182,14 @@ def _cleanup_vacuum(c: Ctx) -> list[Step]:
 
 
 def _cleanup_redis(c: Ctx) -> list[Step]:
-    return [c.step("flush-rate-limits", "@blokjs/redis", {"url": env_ref(c, "REDIS_URL"), "command": "DEL",
-                                                          "key": "ratelimit:*"}),
-            c.step("done", "mapper", {"model": {"ok": True}})]
+    return [
+        c.step(
+            "flush-rate-limits",
+            "@blokjs/redis",
+            {"url": env_ref(c, "REDIS_URL"), "command": "DEL", "key": "ratelimit:*"},
+        ),
+        c.step("done", "mapper", {"model": {"ok": True}}),
+    ]
 
 
 _CLEANUPS: tuple[tuple[str, str, Callable[[Ctx], list[Step]], tuple[str, ...]], ...] = (
@@ -136,16 +202,20 @@ _CLEANUPS: tuple[tuple[str, str, Callable[[Ctx], list[Step]], tuple[str, ...]], 
 _MANUAL_JOBS = weighted((("backfill", 40), ("export", 25), ("reindex", 15), ("cleanup", 20)))
 
 
+def _cleanup(c: Ctx) -> Out:
+    title, phrase, build, tags = c.pick(_CLEANUPS)
+    steps = build(c)
+    if c.chance(0.4):
+        c.msg = f"Maintenance done: {phrase}."
+        steps.append(pick_sink(c, ("chat",)).build(c))
+    return Out(steps, title, [], ["maintenance", *tags, "manual"], "manual", {}, phrase)
+
+
 def p_manual(c: Ctx, trig: Any) -> Out:
     src = c.src
     job = c.pick(_MANUAL_JOBS)
     if job == "cleanup":
-        title, phrase, build, tags = c.pick(_CLEANUPS)
-        steps = build(c)
-        if c.chance(0.4):
-            c.msg = f"Maintenance done: {phrase}."
-            steps.append(pick_sink(c, ("chat",)).build(c))
-        return Out(steps, title, [], ["maintenance", *tags, "manual"], "manual", {}, phrase)
+        return _cleanup(c)
     steps: list[Step] = [src.fetch(c)] if src.fetch is not None else []
     f = fields(c, None, trig)
     if job == "reindex":

@@ -19,14 +19,13 @@ from blokhub.seed.corpus_steps import (
     embed_step,
     ignore_step,
     py_misc,
-    py_pdf,
     py_sentiment,
     respond,
     shape_rows,
     vector_store_step,
     verify_signature,
 )
-from blokhub.seed.corpus_text import AI_TITLES, HOOK_TITLES, MANUAL_TITLES, POLL_TITLES, REPORT_TITLES
+from blokhub.seed.corpus_text import AI_TITLES, HOOK_TITLES, POLL_TITLES
 
 
 def weighted(pairs: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
@@ -44,17 +43,41 @@ def cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-_SINK_WEIGHT = {"slack": 8, "discord": 3, "teams": 3, "telegram": 3, "sendgrid": 3, "postgres": 5, "mongodb": 3,
-                "s3": 3, "sheets": 4, "hubspot": 3, "jira": 3, "github": 2, "pagerduty": 2}
+_SINK_WEIGHT = {
+    "slack": 8,
+    "discord": 3,
+    "teams": 3,
+    "telegram": 3,
+    "sendgrid": 3,
+    "postgres": 5,
+    "mongodb": 3,
+    "s3": 3,
+    "sheets": 4,
+    "hubspot": 3,
+    "jira": 3,
+    "github": 2,
+    "pagerduty": 2,
+}
 SINKS_BY_CAT: dict[str, tuple[Sink, ...]] = {}
 for _s in SINKS:
     SINKS_BY_CAT[_s.cat] = SINKS_BY_CAT.get(_s.cat, ()) + (_s,) * _SINK_WEIGHT.get(_s.key, 1)
 SINK_BY_KEY = {s.key: s for s in SINKS}
 
-NOTIFY_CATS = weighted((("chat", 62), ("email", 12), ("sms", 4), ("incident", 5), ("tracker", 10),
-                        ("crm", 3), ("analytics", 2), ("sheet", 2)))
+NOTIFY_CATS = weighted(
+    (
+        ("chat", 62),
+        ("email", 12),
+        ("sms", 4),
+        ("incident", 5),
+        ("tracker", 10),
+        ("crm", 3),
+        ("analytics", 2),
+        ("sheet", 2),
+    )
+)
 STORE_CATS = weighted((("db", 42), ("storage", 15), ("sheet", 20), ("crm", 13), ("analytics", 6), ("tracker", 4)))
 ALERT_CATS = weighted((("chat", 70), ("email", 18), ("sms", 6), ("incident", 6)))
+DIGEST_CATS = weighted((("chat", 72), ("email", 28)))
 URGENT_CATS = weighted((("incident", 35), ("sms", 25), ("chat", 30), ("email", 10)))
 _URGENT_CHANNELS = ("#incidents", "#escalations", "#urgent", "#on-call", "#vip-customers", "#leadership")
 
@@ -79,9 +102,10 @@ def eligible(c: Ctx, sink: Sink) -> bool:
 
 
 def pick_sink(c: Ctx, cats: tuple[str, ...], fallback: str = "slack") -> Sink:
-    for _ in range(3):
+    """A destination from the weighted categories that fits the source (not the source's own service)."""
+    for _ in range(4):
         sink = c.pick(SINKS_BY_CAT[c.pick(cats)])
-        if eligible(c, sink):
+        if eligible(c, sink) and sink.name != c.src.service:
             return sink
     return SINK_BY_KEY[fallback]
 
@@ -168,9 +192,19 @@ def wrap_filter(c: Ctx, body: list[Step]) -> Step:
 def fields(c: Ctx, sink: Sink | None, trig: Any) -> dict[str, str]:
     src = c.src
     return {
-        "S": sink.name if sink else "Slack", "clause": src.clause, "noun": src.noun, "nouns": src.nouns,
-        "Noun": cap(src.noun), "Nouns": cap(src.nouns), "Service": cap(src.service), "service": src.service,
-        "cad": trig.cad, "Adj": trig.adj, "adjl": trig.adj.lower(), "P": "AI", "Store": "Qdrant",
+        "S": sink.name if sink else "Slack",
+        "clause": src.clause,
+        "noun": src.noun,
+        "nouns": src.nouns,
+        "Noun": cap(src.noun),
+        "Nouns": cap(src.nouns),
+        "Service": cap(src.service),
+        "service": src.service,
+        "cad": trig.cad,
+        "Adj": trig.adj,
+        "adjl": trig.adj.lower(),
+        "P": "AI",
+        "Store": "Qdrant",
     }
 
 
@@ -185,6 +219,7 @@ def _title(c: Ctx, table: dict[str, tuple[str, ...]], cat: str, f: dict[str, str
 
 # --- patterns -------------------------------------------------------------------------------------------------
 
+
 def p_notify(c: Ctx, trig: Any) -> Out:
     src = c.src
     steps = intro(c)
@@ -195,7 +230,7 @@ def p_notify(c: Ctx, trig: Any) -> Out:
         steps.append(step)
     body: list[str] = []
     v = c.r()
-    if src.conds and v < 0.34:
+    if src.conds and v < 0.44:
         step, sentence = branch_on_condition(c, sink)
         steps.append(step)
         body.append(sentence)
@@ -203,11 +238,14 @@ def p_notify(c: Ctx, trig: Any) -> Out:
         steps.append(wrap_filter(c, [sink.build(c)]))
     else:
         steps.append(sink.build(c))
-        if c.chance(0.2):
-            other = pick_sink(c, ALERT_CATS)
-            if other.key != sink.key:
+        extra = 3 if c.chance(0.07) else 1 if c.chance(0.18) else 0
+        used = {sink.key}
+        for _ in range(extra):
+            other = pick_sink(c, ALERT_CATS if extra == 1 else STORE_CATS + ALERT_CATS)
+            if other.key not in used and (other.cat in ("chat", "email", "sms", "incident") or not src.many):
+                used.add(other.key)
                 steps.append(other.build(c))
-    if c.chance(0.03):
+    if c.chance(0.07):
         steps.insert(len(steps) - 1, py_misc(c))
     if trig.kind == "http" and src.kind == "hook" and c.chance(0.45):
         steps.append(respond(c))
@@ -223,13 +261,18 @@ def p_sync(c: Ctx, trig: Any) -> Out:
     f = fields(c, sink, trig)
     if src.many and sink.cat not in ("tracker", "analytics"):
         steps.append(shape_rows(c))
-    if c.chance(0.05):
+    if c.chance(0.12):
         steps.append(py_misc(c))
     main = [sink.build(c)]
     if c.chance(0.3):
         main.append(pick_sink(c, ALERT_CATS).build(c))
-    if src.filter is not None and c.chance(0.2):
+    if src.filter is not None and c.chance(0.3):
         steps.append(wrap_filter(c, main))
+    elif src.kind == "poll" and src.conds and c.chance(0.3):
+        cond, phrase = c.pick(src.conds)
+        name = c.reserve(c.pick(("anything-new", "only-if-needed", "check-results")))
+        steps.append(if_else(c, name, [(cond, main)]))
+        c.notes.insert(0, f"only runs the rest when {phrase}")
     else:
         steps.extend(main)
     if trig.kind == "http" and src.kind == "hook" and c.chance(0.4):
@@ -239,15 +282,53 @@ def p_sync(c: Ctx, trig: Any) -> Out:
     return Out(steps, _title(c, table, sink.cat, f), notes_sentence(c), tags, src.kind, f)
 
 
-_HOOK_AI = weighted((("classify", 28), ("summarise", 24), ("extract", 11), ("translate", 8), ("reply", 12),
-                     ("sentiment", 8), ("embed", 9)))
+_HOOK_AI = weighted(
+    (
+        ("classify", 34),
+        ("summarise", 24),
+        ("extract", 11),
+        ("translate", 8),
+        ("reply", 12),
+        ("sentiment", 8),
+        ("embed", 9),
+    )
+)
 _POLL_AI = weighted((("digest", 70), ("embed", 20), ("sentiment", 10)))
+_PLAIN_AI = weighted((("summarise", 60), ("extract", 20), ("embed", 20)))
+# Sources whose main payload is human-written text, where triage, replies and sentiment make sense.
+TEXT_SOURCES = frozenset(
+    {
+        "github-issue",
+        "github-pr",
+        "gitlab-mr",
+        "github-release",
+        "jira-issue",
+        "typeform",
+        "contact-form",
+        "twilio-sms",
+        "zendesk-ticket",
+        "intercom",
+        "sentry-error",
+        "datadog",
+        "pagerduty",
+        "slack-command",
+        "telegram-bot",
+        "inbound-email",
+        "feedback",
+        "stripe-churn",
+    }
+)
 
 
 def p_ai(c: Ctx, trig: Any) -> Out:
     src = c.src
     steps = intro(c)
-    task = c.pick(_POLL_AI if src.many else _HOOK_AI)
+    if src.kind == "poll":
+        task = c.pick(_POLL_AI)
+        if task == "sentiment" and not src.many:
+            task = "digest"
+    else:
+        task = c.pick(_HOOK_AI if src.key in TEXT_SOURCES else _PLAIN_AI)
     if task == "sentiment" and src.many:
         steps.append(shape_rows(c))
     handler = _AI_HANDLERS.get(task, _ai_generic)
@@ -266,17 +347,27 @@ def p_ai(c: Ctx, trig: Any) -> Out:
 
 
 _AI_VERBS: dict[str, tuple[str, str]] = {
-    "summarise": ("summarise", "writes a short summary"), "digest": ("summarise", "turns them into a digest"),
-    "classify": ("triage", "labels it"), "extract": ("pull structured fields out of", "extracts the key fields"),
-    "translate": ("translate", "translates it to English"), "reply": ("draft replies to", "drafts a reply"),
-    "embed": ("index", "indexes it for semantic search"), "sentiment": ("score the sentiment of", "scores it"),
+    "summarise": ("summarise", "writes a short summary"),
+    "digest": ("summarise", "turns them into a digest"),
+    "classify": ("triage", "labels it"),
+    "extract": ("pull structured fields out of", "extracts the key fields"),
+    "translate": ("translate", "translates it to English"),
+    "reply": ("draft replies to", "drafts a reply"),
+    "embed": ("index", "indexes it for semantic search"),
+    "sentiment": ("score the sentiment of", "scores it"),
 }
 
 
 def _ai_generic(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str, list[str]]:
+    if task in ("translate", "summarise", "reply") and c.chance(0.3):
+        steps.append(py_misc(c, rows=False))
     step, provider = ai_step(c, AI_BY_KEY[task])
     steps.append(step)
-    sink = pick_sink(c, STORE_CATS if task == "extract" else ALERT_CATS)
+    sink = pick_sink(c, STORE_CATS if task == "extract" else DIGEST_CATS if task == "digest" else ALERT_CATS)
+    if c.src.conds and c.chance(0.35):
+        step, sentence = branch_on_condition(c, sink)
+        steps.append(step)
+        return sink, provider, [sentence]
     steps.append(sink.build(c))
     return sink, provider, []
 
@@ -299,8 +390,15 @@ def _ai_sentiment(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, st
         a_steps, a_notes = _build_with_notes(c, lambda: [alert.build(c)])
         e_steps, e_notes = _build_with_notes(c, lambda: [sink.build(c)])
         steps.append(if_else(c, name, [(f"ctx.vars['{var}'].sentiment === 'negative'", a_steps), (None, e_steps)]))
-        return sink, "Python", [f"Negative feedback {join_words(a_notes)}; everything else {join_words(e_notes)}."
-                                .replace("feedback it ", "feedback ")]
+        return (
+            sink,
+            "Python",
+            [
+                f"Negative feedback {join_words(a_notes)}; everything else {join_words(e_notes)}.".replace(
+                    "feedback it ", "feedback "
+                )
+            ],
+        )
     steps.append(sink.build(c))
     return sink, "Python", []
 
@@ -326,8 +424,77 @@ def _ai_classify(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str
 
 _AI_HANDLERS = {"embed": _ai_embed, "sentiment": _ai_sentiment, "classify": _ai_classify}
 
+_PIPELINE_CATS = weighted(
+    (
+        ("chat", 30),
+        ("db", 20),
+        ("email", 12),
+        ("crm", 10),
+        ("sheet", 8),
+        ("storage", 8),
+        ("analytics", 7),
+        ("tracker", 5),
+    )
+)
+
+
+def p_pipeline(c: Ctx, trig: Any) -> Out:
+    """A longer fan-out: one event, several systems updated in turn (6 to 12 steps)."""
+    src = c.src
+    steps = intro(c)
+    if src.kind == "hook" and src.enrich is not None and not steps:
+        steps.append(src.enrich(c))
+    if src.many:
+        steps.append(shape_rows(c))
+    if c.chance(0.3):
+        steps.append(py_misc(c))
+    if c.chance(0.25) and not src.many:
+        step, _ = ai_step(c, AI_BY_KEY["summarise"])
+        steps.append(step)
+    body: list[Step] = []
+    used: set[str] = set()
+    first: Sink | None = None
+    for _ in range(3 + int(c.r() * 5)):
+        sink = pick_sink(c, _PIPELINE_CATS)
+        if sink.key in used or (sink.cat == "crm" and c.src.kind == "poll"):
+            continue
+        used.add(sink.key)
+        first = first or sink
+        body.append(sink.build(c))
+    if src.filter is not None and c.chance(0.4):
+        steps.append(wrap_filter(c, body))
+    else:
+        steps.extend(body)
+    if trig.kind == "http" and src.kind == "hook":
+        steps.append(respond(c))
+    f = fields(c, first, trig)
+    f["n"] = str(len(used))
+    title = c.pick(_PIPELINE_TITLES[src.kind]).format(**f)
+    tags = ["automation", *src.tags, *(SINK_BY_KEY[k].tags[0] for k in used), "integrations"]
+    return Out(steps, title, notes_sentence(c), tags, src.kind, f)
+
+
+_PIPELINE_TITLES = {
+    "hook": (
+        "Full {noun} pipeline: {S} and {n} other tools",
+        "Handle {nouns} end to end",
+        "{Noun} automation hub",
+        "Fan out {nouns} to {n} tools",
+        "When {clause}, update everything",
+        "{Service} {noun} workflow",
+        "Process {nouns}: {S}, CRM, e-mail and more",
+    ),
+    "poll": (
+        "{Adj} {Service} sync to {n} tools",
+        "Distribute {nouns} {cad}",
+        "{Adj} {noun} fan-out",
+        "Sync {nouns} everywhere, {cad}",
+    ),
+}
+
 
 # --- HTTP APIs ------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Resource:
@@ -360,10 +527,19 @@ RESOURCES: tuple[Resource, ...] = (
 def api_source(res: Resource) -> Source:
     body = "ctx.request.body"
     return Source(
-        key=f"api-{res.table}", service="your app", tags=("api", "rest"), kind="api", clause=f"a {res.singular} changes",
-        noun=res.singular, nouns=res.plural, msgs=(f"New {res.singular} created: ${{{body}.{res.cols[0]}}}",),
-        subject=f"New {res.singular}", text=f"JSON.stringify({body})",
-        row=tuple((col, f"{body}.{col}") for col in res.cols), table=res.table, channel="#api",
+        key=f"api-{res.table}",
+        service="your app",
+        tags=("api", "rest"),
+        kind="api",
+        clause=f"a {res.singular} changes",
+        noun=res.singular,
+        nouns=res.plural,
+        msgs=(f"New {res.singular} created: ${{{body}.{res.cols[0]}}}",),
+        subject=f"New {res.singular}",
+        text=f"JSON.stringify({body})",
+        row=tuple((col, f"{body}.{col}") for col in res.cols),
+        table=res.table,
+        channel="#api",
         email=f"{body}.email" if "email" in res.cols else None,
     )
 
@@ -376,9 +552,17 @@ _BACKEND_NAMES = {"postgres": "Postgres", "mongo": "MongoDB", "blok-pg": "Postgr
 
 def _crud_step(c: Ctx, backend: str, op: str, res: Resource) -> Step:
     t = res.table
-    base = {"list": f"list-{t}", "get": f"get-{res.singular.replace(' ', '-')}", "create": f"create-{res.singular}",
-            "update": f"update-{res.singular}", "delete": f"delete-{res.singular}"}[op].replace(" ", "-").replace(
-        "_", "-")
+    base = (
+        {
+            "list": f"list-{t}",
+            "get": f"get-{res.singular.replace(' ', '-')}",
+            "create": f"create-{res.singular}",
+            "update": f"update-{res.singular}",
+            "delete": f"delete-{res.singular}",
+        }[op]
+        .replace(" ", "-")
+        .replace("_", "-")
+    )
     if backend == "memory":
         action = {"list": "get-all", "get": "get", "create": "set", "update": "set", "delete": "delete"}[op]
         inputs: dict[str, Any] = {"action": action}
@@ -394,8 +578,12 @@ def _crud_step(c: Ctx, backend: str, op: str, res: Resource) -> Step:
         if op in ("create", "update"):
             inputs["data"] = "js/ctx.request.body"
         if op == "list":
-            inputs.update({"limit": "js/Number(ctx.request.query.limit || 20)",
-                           "skip": "js/Number(ctx.request.query.offset || 0)"})
+            inputs.update(
+                {
+                    "limit": "js/Number(ctx.request.query.limit || 20)",
+                    "skip": "js/Number(ctx.request.query.offset || 0)",
+                }
+            )
         return c.step(base, "mongo-query", inputs)
     cols = ", ".join(res.cols)
     vals = ", ".join(f"'${{ctx.request.body.{col}}}'" for col in res.cols)
@@ -414,14 +602,19 @@ def _crud_step(c: Ctx, backend: str, op: str, res: Resource) -> Step:
     return c.step(base, "postgres-query", inputs)
 
 
-_METHOD_COND = "ctx.request.method.toLowerCase() === \"{m}\""
+_METHOD_COND = 'ctx.request.method.toLowerCase() === "{m}"'
 
 
 def api_crud(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any]]:
     backend = c.pick(_BACKENDS)
     name = c.reserve(c.pick(("filter-request", "route-request", "method-router")))
-    ops = [("get", "list", " && ctx.request.params.id === undefined"), ("get", "get", ""),
-           ("post", "create", ""), ("put", "update", ""), ("delete", "delete", "")]
+    ops = [
+        ("get", "list", " && ctx.request.params.id === undefined"),
+        ("get", "get", ""),
+        ("post", "create", ""),
+        ("put", "update", ""),
+        ("delete", "delete", ""),
+    ]
     branches: list[tuple[str | None, list[Step]]] = []
     for m, op, extra in ops:
         if op in ("update", "delete") and c.chance(0.25):
@@ -429,10 +622,20 @@ def api_crud(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any
         branches.append((_METHOD_COND.format(m=m) + extra, [_crud_step(c, backend, op, res)]))
     branches.append((None, [c.step("method-not-allowed", "error", {"message": "Method not allowed"})]))
     steps = [if_else(c, name, branches)]
-    path = "/:collection/:id?" if backend == "mongo" and c.chance(0.3) else c.pick(("/:id?", "/:id?", "/:function?/:id?"))
+    path = (
+        "/:collection/:id?" if backend == "mongo" and c.chance(0.3) else c.pick(("/:id?", "/:id?", "/:function?/:id?"))
+    )
     verbs = "list, read, create, update and delete" if len(branches) == 6 else "list, read and create"
-    return steps, "*", path, {"sentence": f"Routes on the HTTP method to {verbs} {res.plural}.",
-                              "Backend": _BACKEND_NAMES[backend], "variant": "crud"}
+    return (
+        steps,
+        "*",
+        path,
+        {
+            "sentence": f"Routes on the HTTP method to {verbs} {res.plural}.",
+            "Backend": _BACKEND_NAMES[backend],
+            "variant": "crud",
+        },
+    )
 
 
 def api_cached(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any]]:
@@ -443,23 +646,43 @@ def api_cached(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, A
     backend = c.pick(("postgres", "mongo", "blok-pg"))
     miss = [_crud_step(c, backend, "get", res), cache_set(c, key)]
     if c.chance(0.5):
-        miss.append(c.step("format-response", "mapper", {"model": {"data": "js/ctx.response.data.data?.[0] ?? "
-                                                                             "ctx.response.data", "cached": False}}))
+        miss.append(
+            c.step(
+                "format-response",
+                "mapper",
+                {"model": {"data": "js/ctx.response.data.data?.[0] ?? ctx.response.data", "cached": False}},
+            )
+        )
     step = if_else(c, name, [(f"ctx.vars['{get['name']}']?.value !== undefined", [hit]), (None, miss)])
-    return [get, step], "GET", c.pick(("/:id", "/:id", f"/{res.table.replace('_', '-')}/:id")), {
-        "sentence": f"Looks the {res.singular} up in memory first and only hits the database on a miss.",
-        "Backend": _BACKEND_NAMES[backend], "variant": "cache"}
+    return (
+        [get, step],
+        "GET",
+        c.pick(("/:id", "/:id", f"/{res.table.replace('_', '-')}/:id")),
+        {
+            "sentence": f"Looks the {res.singular} up in memory first and only hits the database on a miss.",
+            "Backend": _BACKEND_NAMES[backend],
+            "variant": "cache",
+        },
+    )
 
 
 def api_intake(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any]]:
     steps: list[Step] = []
     if c.chance(0.5):
-        steps.append(c.step(c.pick(("validate-body", "validate-input")), c.pick(("@blokjs/validate",
-                                                                                 "@community/json-schema")), {
-            "data": "js/ctx.request.body",
-            "schema": {"type": "object", "required": list(res.cols[:2]),
-                       "properties": {col: {"type": "string"} for col in res.cols}},
-        }))
+        steps.append(
+            c.step(
+                c.pick(("validate-body", "validate-input")),
+                c.pick(("@blokjs/validate", "@community/json-schema")),
+                {
+                    "data": "js/ctx.request.body",
+                    "schema": {
+                        "type": "object",
+                        "required": list(res.cols[:2]),
+                        "properties": {col: {"type": "string"} for col in res.cols},
+                    },
+                },
+            )
+        )
     backend = c.pick(("postgres", "mongo", "blok-pg"))
     steps.append(_crud_step(c, backend, "create", res))
     if c.src.email is not None and c.chance(0.6):
@@ -467,29 +690,122 @@ def api_intake(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, A
     elif c.chance(0.5):
         steps.append(pick_sink(c, ("chat",)).build(c))
     steps.append(respond(c, ok_only=True))
-    return steps, "POST", c.pick(("/", "/", f"/{res.table.replace('_', '-')}")), {
-        "sentence": f"Accepts a JSON body and saves the {res.singular} to {_BACKEND_NAMES[backend]}.",
-        "Backend": _BACKEND_NAMES[backend], "variant": "intake"}
+    return (
+        steps,
+        "POST",
+        c.pick(("/", "/", f"/{res.table.replace('_', '-')}")),
+        {
+            "sentence": f"Accepts a JSON body and saves the {res.singular} to {_BACKEND_NAMES[backend]}.",
+            "Backend": _BACKEND_NAMES[backend],
+            "variant": "intake",
+        },
+    )
 
 
 def api_rag(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any]]:
-    steps = [call(c, "embed-question", "POST", "https://api.openai.com/v1/embeddings", bearer(c, "OPENAI_API_KEY"),
-                  {"model": "text-embedding-3-small", "input": "${ctx.request.body.question}"}, set_var=True)]
+    steps = [
+        call(
+            c,
+            "embed-question",
+            "POST",
+            "https://api.openai.com/v1/embeddings",
+            bearer(c, "OPENAI_API_KEY"),
+            {"model": "text-embedding-3-small", "input": "${ctx.request.body.question}"},
+            set_var=True,
+        )
+    ]
     c.env.append("QDRANT_API_KEY")
-    coll = c.pick(("docs", "help-center", "handbook", "kb-articles", res.table))
-    steps.append(call(c, "search-qdrant", "POST", f"${{ctx.env.QDRANT_URL}}/collections/{coll}/points/search",
-                      {"api-key": "${ctx.env.QDRANT_API_KEY}", "Content-Type": "application/json"},
-                      {"vector": "js/ctx.vars['embed-question'].data[0].embedding", "limit": c.pick((3, 5, 8)),
-                       "with_payload": True}, set_var=True))
-    steps.append(c.step("answer", "openai", {
-        "system": ["Answer the question using only the context below. Say you don't know if it isn't there.",
-                   "js/ctx.vars['search-qdrant'].result.map(p => p.payload.text).join('\\n---\\n')"],
-        "prompt": ["${ctx.request.body.question}"]}))
-    steps.append(c.step("create-response", "mapper", {"model": {
-        "answer": "js/ctx.response.data", "sources": "js/ctx.vars['search-qdrant'].result.map(p => p.payload.url)"}}))
-    return steps, "POST", c.pick(("/ask", "/", "/search")), {
-        "sentence": f"Embeds the question, searches the `{coll}` collection in Qdrant and lets OpenAI answer "
-                    "from the top matches.", "Backend": "Qdrant", "variant": "rag"}
+    coll = c.pick(("docs", "help-center", "handbook", "kb-articles", "product-docs"))
+    steps.append(
+        call(
+            c,
+            "search-qdrant",
+            "POST",
+            f"${{ctx.env.QDRANT_URL}}/collections/{coll}/points/search",
+            {"api-key": "${ctx.env.QDRANT_API_KEY}", "Content-Type": "application/json"},
+            {
+                "vector": "js/ctx.vars['embed-question'].data[0].embedding",
+                "limit": c.pick((3, 5, 8)),
+                "with_payload": True,
+            },
+            set_var=True,
+        )
+    )
+    steps.append(
+        c.step(
+            "answer",
+            "openai",
+            {
+                "system": [
+                    "Answer the question using only the context below. Say you don't know if it isn't there.",
+                    "js/ctx.vars['search-qdrant'].result.map(p => p.payload.text).join('\\n---\\n')",
+                ],
+                "prompt": ["${ctx.request.body.question}"],
+            },
+        )
+    )
+    steps.append(
+        c.step(
+            "create-response",
+            "mapper",
+            {
+                "model": {
+                    "answer": "js/ctx.response.data",
+                    "sources": "js/ctx.vars['search-qdrant'].result.map(p => p.payload.url)",
+                }
+            },
+        )
+    )
+    return (
+        steps,
+        "POST",
+        c.pick(("/ask", "/", "/search")),
+        {
+            "sentence": f"Embeds the question, searches the `{coll}` collection in Qdrant and lets OpenAI answer "
+            "from the top matches.",
+            "Backend": "Qdrant",
+            "variant": "rag",
+            "coll": coll.replace("-", " "),
+        },
+    )
+
+
+def api_pdf(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any]]:
+    """The rentals-pdf shape: query, shape rows, render with the Python runtime, return base64-pdf."""
+    inputs = pg_conn(c, c.pick(("app", "reporting", "backoffice")))
+    inputs["query"] = (
+        f"SELECT {', '.join(res.cols)} FROM {res.table} "
+        "WHERE created_at >= date_trunc('month', now()) ORDER BY created_at LIMIT 500"
+    )
+    steps = [
+        c.step(f"get-{res.table.replace('_', '-')}", "postgres-query", inputs),
+        c.step(
+            c.pick(("format-data", "shape-rows")),
+            "array-map",
+            {
+                "array": "js/ctx.response.data.data",
+                "map": "{ " + ", ".join(f"{col}: data.{col}" for col in res.cols) + " }",
+            },
+        ),
+        c.step(
+            "generate-pdf",
+            "generate-pdf",
+            {"title": f"{cap(res.plural)} this month", "sales_data": "js/ctx.response.data"},
+            kind="runtime.python3",
+        ),
+        c.step("response", "base64-pdf", {"base64": "${ctx.response.data.pdf_base64}"}),
+    ]
+    return (
+        steps,
+        "GET",
+        c.pick(("/", "/pdf", "/export")),
+        {
+            "sentence": f"Queries this month's {res.plural}, renders them with the Python `generate-pdf` node and "
+            "returns the PDF.",
+            "Backend": "Postgres",
+            "variant": "pdf",
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,48 +820,113 @@ class Proxy:
 
 
 PROXIES: tuple[Proxy, ...] = (
-    Proxy("countries", ("World Countries", "Countries and capitals API", "Country list endpoint"),
-          "https://countriesnow.space/api/v0.1/countries/capital", "/", ("countries", "public-api"),
-          model=(("countries", "js/ctx.response.data.data"),)),
-    Proxy("catfacts", ("Cat facts", "Random cat fact endpoint", "Cat fact of the day"),
-          "https://catfact.ninja/fact", "/", ("fun", "public-api"), model=(("fact", "${ctx.response.data.fact}"),)),
-    Proxy("weather", ("Current weather for any city", "Weather API proxy", "Simple weather endpoint"),
-          "https://api.openweathermap.org/data/2.5/weather?q=${ctx.request.params.city}&units=metric"
-          "&appid=${ctx.env.OPENWEATHER_API_KEY}", "/:city", ("weather", "api"), env="OPENWEATHER_API_KEY",
-          model=(("city", "${ctx.request.params.city}"), ("temperature", "js/ctx.response.data.main.temp"),
-                 ("conditions", "js/ctx.response.data.weather[0].description"))),
-    Proxy("rates", ("Currency conversion endpoint", "Exchange rates API", "Convert currencies on the fly"),
-          "https://api.frankfurter.app/latest?from=${ctx.request.query.from || 'EUR'}&to=${ctx.request.query.to}",
-          "/", ("finance", "currency"), model=(("rates", "js/ctx.response.data.rates"),
-                                              ("date", "${ctx.response.data.date}"))),
-    Proxy("github-repo", ("GitHub repo stats", "Repository stats endpoint", "Stars and forks for any repo"),
-          "https://api.github.com/repos/${ctx.request.params.owner}/${ctx.request.params.repo}",
-          "/:owner/:repo", ("github", "api"), env="GITHUB_TOKEN",
-          model=(("stars", "js/ctx.response.data.stargazers_count"), ("forks", "js/ctx.response.data.forks_count"),
-                 ("open_issues", "js/ctx.response.data.open_issues_count"))),
-    Proxy("launches", ("Upcoming rocket launches", "Launches by year", "Space launches API"),
-          "https://ll.thespacedevs.com/2.3.0/launches/upcoming/?format=json&limit=${ctx.request.query.limit || 10}",
-          "/", ("space", "public-api"), model=(("launches", "js/ctx.response.data.results"),)),
-    Proxy("holidays", ("Public holidays by country", "Holiday calendar API", "Is it a holiday today?"),
-          "https://date.nager.at/api/v3/PublicHolidays/${new Date().getFullYear()}/${ctx.request.params.country}",
-          "/:country", ("calendar", "public-api")),
-    Proxy("crypto", ("Crypto price ticker", "Bitcoin price endpoint", "Crypto prices API"),
-          "https://api.coingecko.com/api/v3/simple/price?ids=${ctx.request.query.ids || 'bitcoin'}"
-          "&vs_currencies=usd", "/", ("crypto", "finance")),
-    Proxy("pokemon", ("Pokémon lookup", "Pokédex API", "Pokémon by name"),
-          "https://pokeapi.co/api/v2/pokemon/${ctx.request.params.name}", "/:name", ("fun", "public-api"),
-          model=(("name", "${ctx.response.data.name}"), ("types", "js/ctx.response.data.types.map(t => t.type.name)"))),
-    Proxy("ip", ("IP geolocation endpoint", "Where is this IP?", "Geo-IP lookup"),
-          "https://ipapi.co/${ctx.request.params.ip}/json/", "/:ip", ("geo", "api"),
-          model=(("country", "${ctx.response.data.country_name}"), ("city", "${ctx.response.data.city}"))),
-    Proxy("stripe-customer", ("Stripe customer lookup", "Get a Stripe customer by ID", "Customer billing info API"),
-          "https://api.stripe.com/v1/customers/${ctx.request.params.id}", "/:id", ("stripe", "payments"),
-          env="STRIPE_SECRET_KEY", model=(("email", "${ctx.response.data.email}"),
-                                          ("balance", "js/ctx.response.data.balance / 100"))),
-    Proxy("hubspot-contact", ("HubSpot contact lookup", "Find a HubSpot contact"),
-          "https://api.hubapi.com/crm/v3/objects/contacts/${ctx.request.params.email}?idProperty=email",
-          "/:email", ("hubspot", "crm"), env="HUBSPOT_ACCESS_TOKEN",
-          model=(("contact", "js/ctx.response.data.properties"),)),
+    Proxy(
+        "countries",
+        ("World Countries", "Countries and capitals API", "Country list endpoint"),
+        "https://countriesnow.space/api/v0.1/countries/capital",
+        "/",
+        ("countries", "public-api"),
+        model=(("countries", "js/ctx.response.data.data"),),
+    ),
+    Proxy(
+        "catfacts",
+        ("Cat facts", "Random cat fact endpoint", "Cat fact of the day"),
+        "https://catfact.ninja/fact",
+        "/",
+        ("fun", "public-api"),
+        model=(("fact", "${ctx.response.data.fact}"),),
+    ),
+    Proxy(
+        "weather",
+        ("Current weather for any city", "Weather API proxy", "Simple weather endpoint"),
+        "https://api.openweathermap.org/data/2.5/weather?q=${ctx.request.params.city}&units=metric"
+        "&appid=${ctx.env.OPENWEATHER_API_KEY}",
+        "/:city",
+        ("weather", "api"),
+        env="OPENWEATHER_API_KEY",
+        model=(
+            ("city", "${ctx.request.params.city}"),
+            ("temperature", "js/ctx.response.data.main.temp"),
+            ("conditions", "js/ctx.response.data.weather[0].description"),
+        ),
+    ),
+    Proxy(
+        "rates",
+        ("Currency conversion endpoint", "Exchange rates API", "Convert currencies on the fly"),
+        "https://api.frankfurter.app/latest?from=${ctx.request.query.from || 'EUR'}&to=${ctx.request.query.to}",
+        "/",
+        ("finance", "currency"),
+        model=(("rates", "js/ctx.response.data.rates"), ("date", "${ctx.response.data.date}")),
+    ),
+    Proxy(
+        "github-repo",
+        ("GitHub repo stats", "Repository stats endpoint", "Stars and forks for any repo"),
+        "https://api.github.com/repos/${ctx.request.params.owner}/${ctx.request.params.repo}",
+        "/:owner/:repo",
+        ("github", "api"),
+        env="GITHUB_TOKEN",
+        model=(
+            ("stars", "js/ctx.response.data.stargazers_count"),
+            ("forks", "js/ctx.response.data.forks_count"),
+            ("open_issues", "js/ctx.response.data.open_issues_count"),
+        ),
+    ),
+    Proxy(
+        "launches",
+        ("Upcoming rocket launches", "Launches by year", "Space launches API"),
+        "https://ll.thespacedevs.com/2.3.0/launches/upcoming/?format=json&limit=${ctx.request.query.limit || 10}",
+        "/",
+        ("space", "public-api"),
+        model=(("launches", "js/ctx.response.data.results"),),
+    ),
+    Proxy(
+        "holidays",
+        ("Public holidays by country", "Holiday calendar API", "Is it a holiday today?"),
+        "https://date.nager.at/api/v3/PublicHolidays/${new Date().getFullYear()}/${ctx.request.params.country}",
+        "/:country",
+        ("calendar", "public-api"),
+    ),
+    Proxy(
+        "crypto",
+        ("Crypto price ticker", "Bitcoin price endpoint", "Crypto prices API"),
+        "https://api.coingecko.com/api/v3/simple/price?ids=${ctx.request.query.ids || 'bitcoin'}&vs_currencies=usd",
+        "/",
+        ("crypto", "finance"),
+    ),
+    Proxy(
+        "pokemon",
+        ("Pokémon lookup", "Pokédex API", "Pokémon by name"),
+        "https://pokeapi.co/api/v2/pokemon/${ctx.request.params.name}",
+        "/:name",
+        ("fun", "public-api"),
+        model=(("name", "${ctx.response.data.name}"), ("types", "js/ctx.response.data.types.map(t => t.type.name)")),
+    ),
+    Proxy(
+        "ip",
+        ("IP geolocation endpoint", "Where is this IP?", "Geo-IP lookup"),
+        "https://ipapi.co/${ctx.request.params.ip}/json/",
+        "/:ip",
+        ("geo", "api"),
+        model=(("country", "${ctx.response.data.country_name}"), ("city", "${ctx.response.data.city}")),
+    ),
+    Proxy(
+        "stripe-customer",
+        ("Stripe customer lookup", "Get a Stripe customer by ID", "Customer billing info API"),
+        "https://api.stripe.com/v1/customers/${ctx.request.params.id}",
+        "/:id",
+        ("stripe", "payments"),
+        env="STRIPE_SECRET_KEY",
+        model=(("email", "${ctx.response.data.email}"), ("balance", "js/ctx.response.data.balance / 100")),
+    ),
+    Proxy(
+        "hubspot-contact",
+        ("HubSpot contact lookup", "Find a HubSpot contact"),
+        "https://api.hubapi.com/crm/v3/objects/contacts/${ctx.request.params.email}?idProperty=email",
+        "/:email",
+        ("hubspot", "crm"),
+        env="HUBSPOT_ACCESS_TOKEN",
+        model=(("contact", "js/ctx.response.data.properties"),),
+    ),
 )
 
 
@@ -556,12 +937,18 @@ def api_proxy(c: Ctx, proxy: Proxy) -> tuple[list[Step], str, str, dict[str, Any
     steps: list[Step] = []
     limited = c.chance(0.2)
     if limited:
-        steps.append(c.step("rate-limit", c.pick(("@blokjs/rate-limit", "@community/rate-limiter")),
-                            {"key": "${ctx.request.ip}", "limit": c.pick((30, 60, 120)), "window": "1m"}))
+        steps.append(
+            c.step(
+                "rate-limit",
+                c.pick(("@blokjs/rate-limit", "@community/rate-limiter")),
+                {"key": "${ctx.request.ip}", "limit": c.pick((30, 60, 120)), "window": "1m"},
+            )
+        )
     base = c.pick((f"get-{proxy.key}", f"fetch-{proxy.key}", "api", f"call-{proxy.key}-api"))
     steps.append(call(c, base, "GET", proxy.url, headers))
     if proxy.model and c.chance(0.65):
-        steps.append(c.step(c.pick(("format-response", "shape-response", "response")), "mapper",
-                            {"model": dict(proxy.model)}))
+        steps.append(
+            c.step(c.pick(("format-response", "shape-response", "response")), "mapper", {"model": dict(proxy.model)})
+        )
     sentence = "Rate-limited per IP." if limited else ""
     return steps, "GET", proxy.path, {"sentence": sentence, "Backend": "", "variant": "proxy"}

@@ -16,24 +16,33 @@ def verify_signature(c: Ctx) -> Step | None:
         return None
     provider, header, secret = sig
     c.notes.append(f"checks the {c.src.service} signature first")
-    return c.step(c.pick(("verify-signature", "verify-webhook", f"verify-{provider}-signature")),
-                  c.pick(("@community/verify-webhook", "@blokjs/webhook-signature")),
-                  {"provider": provider, "secret": env_ref(c, secret), "signatureHeader": header,
-                   "payload": "js/ctx.request.rawBody || JSON.stringify(ctx.request.body)"})
+    return c.step(
+        c.pick(("verify-signature", "verify-webhook", f"verify-{provider}-signature")),
+        c.pick(("@community/verify-webhook", "@blokjs/webhook-signature")),
+        {
+            "provider": provider,
+            "secret": env_ref(c, secret),
+            "signatureHeader": header,
+            "payload": "js/ctx.request.rawBody || JSON.stringify(ctx.request.body)",
+        },
+    )
 
 
 def shape_rows(c: Ctx) -> Step:
     """Turn a fetched list into flat rows with the example `array-map` node; later sinks read ctx.response.data."""
     assert c.src.items is not None and c.src.map is not None
     c.rows = "js/ctx.response.data"
-    return c.step(c.pick(("shape-rows", "map-records", "format-rows", "transform-records")), "array-map",
-                  {"array": "js/" + c.src.items, "map": c.src.map})
+    return c.step(
+        c.pick(("shape-rows", "map-records", "format-rows", "transform-records")),
+        "array-map",
+        {"array": "js/" + c.src.items, "map": c.src.map},
+    )
 
 
 def respond(c: Ctx, *, ok_only: bool = False) -> Step:
     if ok_only or c.chance(0.5):
         model: dict[str, object] = {"received": True}
-        if c.src.kind == "hook" and c.src.row:
+        if c.src.kind == "hook" and c.src.row and c.src.row[0][0].endswith("id"):
             model["id"] = f"${{{c.src.row[0][1]}}}"
     else:
         model = {"ok": True, "requestId": "${ctx.id}", "processedAt": "js/new Date().toISOString()"}
@@ -43,55 +52,88 @@ def respond(c: Ctx, *, ok_only: bool = False) -> Step:
 def ignore_step(c: Ctx) -> Step:
     c.notes.append("ignores other event types")
     if c.chance(0.5):
-        return c.step(c.pick(("ignore-event", "skip")), "mapper",
-                      {"model": {"ignored": True, "type": "${ctx.request.body.type}"}})
+        return c.step(
+            c.pick(("ignore-event", "skip")), "mapper", {"model": {"ignored": True, "type": "${ctx.request.body.type}"}}
+        )
     return c.step("unsupported-event", "error", {"message": "Unsupported event type"})
 
 
 def cache_get(c: Ctx, key: str) -> Step:
-    return c.step(c.pick(("check-cache", "read-cache", "get-cached")), "memory-storage",
-                  {"action": "get", "key": key}, set_var=True)
+    return c.step(
+        c.pick(("check-cache", "read-cache", "get-cached")),
+        "memory-storage",
+        {"action": "get", "key": key},
+        set_var=True,
+    )
 
 
 def cache_set(c: Ctx, key: str) -> Step:
-    return c.step(c.pick(("save-cache", "write-cache", "cache-result")), "memory-storage",
-                  {"action": "set", "key": key, "value": "js/ctx.response.data"}, set_var=True)
+    return c.step(
+        c.pick(("save-cache", "write-cache", "cache-result")),
+        "memory-storage",
+        {"action": "set", "key": key, "value": "js/ctx.response.data"},
+        set_var=True,
+    )
 
 
 # --- AI -------------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class AiTask:
     key: str
     bases: tuple[str, ...]
     system: str
-    title_verb: str  # "Summarise", "Classify" ... used by titles
-    phrase: str  # "summarises each item" ... used by descriptions
+    title_verb: str  # "Summarise", "Classify" ... used by agent names
+    todo: str  # "write a short summary" ... used by descriptions ("asks Claude to ...")
     labels: tuple[str, ...] = ()  # for classification tasks that feed an if-else
 
 
 AI_TASKS: tuple[AiTask, ...] = (
-    AiTask("summarise", ("summarise", "summarize", "ai-summary", "summarise-with-ai"),
-           "You summarise incoming events for a busy team. Reply with at most three short bullet points.",
-           "Summarise", "writes a short summary"),
-    AiTask("classify", ("classify", "triage", "classify-message", "ai-triage"),
-           "Classify the message as exactly one of: urgent, bug, question, feature-request, spam. "
-           "Reply with the label only.",
-           "Triage", "classifies it as urgent, bug, question, feature request or spam",
-           labels=("urgent", "bug", "question", "spam")),
-    AiTask("extract", ("extract-fields", "extract-details", "parse-with-ai"),
-           "Extract company, budget, timeline and intent from the text. Reply with compact JSON only.",
-           "Extract details from", "extracts the key fields as JSON"),
-    AiTask("translate", ("translate", "translate-to-english"),
-           "Translate the text to English. Keep names, numbers and formatting unchanged.",
-           "Translate", "translates it to English"),
-    AiTask("reply", ("draft-reply", "write-reply", "suggest-response"),
-           "You are a friendly support agent. Draft a short, helpful reply. Do not promise refunds.",
-           "Draft replies to", "drafts a reply"),
-    AiTask("digest", ("write-digest", "daily-digest", "summarise-list"),
-           "Write a concise digest for a team channel: group related items, highlight anything unusual, "
-           "max 120 words.",
-           "Write a digest of", "turns the list into a short digest"),
+    AiTask(
+        "summarise",
+        ("summarise", "summarize", "ai-summary", "summarise-with-ai"),
+        "You summarise incoming events for a busy team. Reply with at most three short bullet points.",
+        "Summarise",
+        "write a short summary",
+    ),
+    AiTask(
+        "classify",
+        ("classify", "triage", "classify-message", "ai-triage"),
+        "Classify the message as exactly one of: urgent, bug, question, feature-request, spam. "
+        "Reply with the label only.",
+        "Triage",
+        "label it as urgent, bug, question, feature request or spam",
+        labels=("urgent", "bug", "question", "spam"),
+    ),
+    AiTask(
+        "extract",
+        ("extract-fields", "extract-details", "parse-with-ai"),
+        "Extract company, budget, timeline and intent from the text. Reply with compact JSON only.",
+        "Extract",
+        "extract the key fields as JSON",
+    ),
+    AiTask(
+        "translate",
+        ("translate", "translate-to-english"),
+        "Translate the text to English. Keep names, numbers and formatting unchanged.",
+        "Translate",
+        "translate it to English",
+    ),
+    AiTask(
+        "reply",
+        ("draft-reply", "write-reply", "suggest-response"),
+        "You are a friendly support agent. Draft a short, helpful reply. Do not promise refunds.",
+        "Reply",
+        "draft a reply",
+    ),
+    AiTask(
+        "digest",
+        ("write-digest", "daily-digest", "summarise-list"),
+        "Write a concise digest for a team channel: group related items, highlight anything unusual, max 120 words.",
+        "Digest",
+        "turn the list into a short digest",
+    ),
 )
 AI_BY_KEY = {t.key: t for t in AI_TASKS}
 
@@ -106,65 +148,134 @@ def _ai_openai_node(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, s
 
 
 def _ai_openai_api(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, str]:
-    body = {"model": c.pick(_OPENAI_MODELS), "temperature": c.pick((0, 0.2, 0.3, 0.7)),
-            "messages": [{"role": "system", "content": task.system}, {"role": "user", "content": "js/" + text}]}
-    s = call(c, base, "POST", "https://api.openai.com/v1/chat/completions", bearer(c, "OPENAI_API_KEY"), body,
-             set_var=True)
+    body = {
+        "model": c.pick(_OPENAI_MODELS),
+        "temperature": c.pick((0, 0.2, 0.3, 0.7)),
+        "messages": [{"role": "system", "content": task.system}, {"role": "user", "content": "js/" + text}],
+    }
+    s = call(
+        c, base, "POST", "https://api.openai.com/v1/chat/completions", bearer(c, "OPENAI_API_KEY"), body, set_var=True
+    )
     return s, f"ctx.vars['{s['name']}'].choices[0].message.content"
 
 
 def _ai_anthropic(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, str]:
     c.env.append("ANTHROPIC_API_KEY")
-    body = {"model": c.pick(_CLAUDE_MODELS), "max_tokens": c.pick((256, 512, 1024)), "system": task.system,
-            "messages": [{"role": "user", "content": "js/" + text}]}
-    s = call(c, base, "POST", "https://api.anthropic.com/v1/messages",
-             {"x-api-key": "${ctx.env.ANTHROPIC_API_KEY}", "anthropic-version": "2023-06-01",
-              "content-type": "application/json"}, body, set_var=True)
+    body = {
+        "model": c.pick(_CLAUDE_MODELS),
+        "max_tokens": c.pick((256, 512, 1024)),
+        "system": task.system,
+        "messages": [{"role": "user", "content": "js/" + text}],
+    }
+    s = call(
+        c,
+        base,
+        "POST",
+        "https://api.anthropic.com/v1/messages",
+        {
+            "x-api-key": "${ctx.env.ANTHROPIC_API_KEY}",
+            "anthropic-version": "2023-06-01",
+            "content-type": "application/json",
+        },
+        body,
+        set_var=True,
+    )
     return s, f"ctx.vars['{s['name']}'].content[0].text"
 
 
 def _ai_community(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, str]:
     if c.chance(0.5):
-        s = c.step(base, "@blokjs/openai", {"apiKey": env_ref(c, "OPENAI_API_KEY"), "model": c.pick(_OPENAI_MODELS),
-                                            "system": task.system, "prompt": "js/" + text}, set_var=True)
+        s = c.step(
+            base,
+            "@blokjs/openai",
+            {
+                "apiKey": env_ref(c, "OPENAI_API_KEY"),
+                "model": c.pick(_OPENAI_MODELS),
+                "system": task.system,
+                "prompt": "js/" + text,
+            },
+            set_var=True,
+        )
     else:
-        s = c.step(base, "@community/anthropic-claude", {"apiKey": env_ref(c, "ANTHROPIC_API_KEY"),
-                                                         "model": c.pick(_CLAUDE_MODELS), "system": task.system,
-                                                         "prompt": "js/" + text}, set_var=True)
+        s = c.step(
+            base,
+            "@community/anthropic-claude",
+            {
+                "apiKey": env_ref(c, "ANTHROPIC_API_KEY"),
+                "model": c.pick(_CLAUDE_MODELS),
+                "system": task.system,
+                "prompt": "js/" + text,
+            },
+            set_var=True,
+        )
     return s, f"ctx.vars['{s['name']}'].text"
 
 
 def _ai_mastra(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, str]:
     c.env.append("OPENAI_API_KEY")
-    s = c.step(base, "mastra-agent", {"name": f"{task.title_verb} agent", "instructions": task.system,
-                                      "model": {"provider": "OPEN_AI", "name": "gpt-4o-mini"},
-                                      "message": "js/" + text}, set_var=True)
+    s = c.step(
+        base,
+        "mastra-agent",
+        {
+            "name": f"{task.title_verb} agent",
+            "instructions": task.system,
+            "model": {"provider": "OPEN_AI", "name": "gpt-4o-mini"},
+            "message": "js/" + text,
+        },
+        set_var=True,
+    )
     return s, f"ctx.vars['{s['name']}'].text"
 
 
 def _ai_gemini(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, str]:
     c.env.append("GEMINI_API_KEY")
-    s = call(c, base, "POST",
-             "https://generativelanguage.googleapis.com/v1beta/models/gemini-1.5-flash:generateContent"
-             "?key=${ctx.env.GEMINI_API_KEY}", json_headers(),
-             {"systemInstruction": {"parts": [{"text": task.system}]},
-              "contents": [{"role": "user", "parts": [{"text": "js/" + text}]}]}, set_var=True)
+    s = call(
+        c,
+        base,
+        "POST",
+        "https://generativelanguage.googleapis.com/v1beta/models/gemini-1.5-flash:generateContent"
+        "?key=${ctx.env.GEMINI_API_KEY}",
+        json_headers(),
+        {
+            "systemInstruction": {"parts": [{"text": task.system}]},
+            "contents": [{"role": "user", "parts": [{"text": "js/" + text}]}],
+        },
+        set_var=True,
+    )
     return s, f"ctx.vars['{s['name']}'].candidates[0].content.parts[0].text"
 
 
 def _ai_ollama(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, str]:
     c.env.append("OLLAMA_URL")
-    s = call(c, base, "POST", "${ctx.env.OLLAMA_URL}/api/generate", json_headers(),
-             {"model": c.pick(("llama3.1", "mistral", "qwen2.5")), "system": task.system, "prompt": "js/" + text,
-              "stream": False}, set_var=True)
+    s = call(
+        c,
+        base,
+        "POST",
+        "${ctx.env.OLLAMA_URL}/api/generate",
+        json_headers(),
+        {
+            "model": c.pick(("llama3.1", "mistral", "qwen2.5")),
+            "system": task.system,
+            "prompt": "js/" + text,
+            "stream": False,
+        },
+        set_var=True,
+    )
     return s, f"ctx.vars['{s['name']}'].response"
 
 
 # (builder, provider name for titles, weight)
 AI_PROVIDERS: tuple[tuple[Callable[[Ctx, str, AiTask, str], tuple[Step, str]], str], ...] = (
-    (_ai_openai_node, "OpenAI"), (_ai_openai_node, "OpenAI"), (_ai_openai_api, "OpenAI"),
-    (_ai_openai_api, "GPT-4o"), (_ai_anthropic, "Claude"), (_ai_anthropic, "Anthropic"),
-    (_ai_community, "AI"), (_ai_mastra, "an AI agent"), (_ai_gemini, "Gemini"), (_ai_ollama, "Ollama"),
+    (_ai_openai_node, "OpenAI"),
+    (_ai_openai_node, "OpenAI"),
+    (_ai_openai_api, "OpenAI"),
+    (_ai_openai_api, "GPT-4o"),
+    (_ai_anthropic, "Claude"),
+    (_ai_anthropic, "Anthropic"),
+    (_ai_community, "AI"),
+    (_ai_mastra, "Mastra"),
+    (_ai_gemini, "Gemini"),
+    (_ai_ollama, "Ollama"),
 )
 
 
@@ -173,7 +284,7 @@ def ai_step(c: Ctx, task: AiTask) -> tuple[Step, str]:
     build, provider = c.pick(AI_PROVIDERS)
     step, out = build(c, c.pick(task.bases), task, c.src.text)
     c.ai_out = out
-    c.notes.append(f"{provider if provider != 'AI' else 'an LLM'} {task.phrase}")
+    c.notes.append(f"asks {provider if provider != 'AI' else 'an LLM'} to {task.todo}")
     if task.key in ("summarise", "digest", "reply", "translate"):
         c.msg = f"*{c.subject}*\n${{{out}}}"
     return step, provider
@@ -181,15 +292,23 @@ def ai_step(c: Ctx, task: AiTask) -> tuple[Step, str]:
 
 def embed_step(c: Ctx) -> Step:
     if c.chance(0.7):
-        s = call(c, c.pick(("embed-text", "create-embedding", "embeddings")), "POST",
-                 "https://api.openai.com/v1/embeddings", bearer(c, "OPENAI_API_KEY"),
-                 {"model": c.pick(("text-embedding-3-small", "text-embedding-3-large")), "input": "js/" + c.src.text},
-                 set_var=True)
+        s = call(
+            c,
+            c.pick(("embed-text", "create-embedding", "embeddings")),
+            "POST",
+            "https://api.openai.com/v1/embeddings",
+            bearer(c, "OPENAI_API_KEY"),
+            {"model": c.pick(("text-embedding-3-small", "text-embedding-3-large")), "input": "js/" + c.src.text},
+            set_var=True,
+        )
         c.ai_out = f"ctx.vars['{s['name']}'].data[0].embedding"
         return s
-    s = c.step(c.pick(("embed-text", "embeddings")), c.pick(("@blokjs/embeddings", "@community/cohere-embed")),
-               {"apiKey": env_ref(c, "COHERE_API_KEY"), "model": "embed-english-v3.0", "texts": ["js/" + c.src.text]},
-               set_var=True)
+    s = c.step(
+        c.pick(("embed-text", "embeddings")),
+        c.pick(("@blokjs/embeddings", "@community/cohere-embed")),
+        {"apiKey": env_ref(c, "COHERE_API_KEY"), "model": "embed-english-v3.0", "texts": ["js/" + c.src.text]},
+        set_var=True,
+    )
     c.ai_out = f"ctx.vars['{s['name']}'].embeddings[0]"
     return s
 
@@ -199,62 +318,154 @@ def vector_store_step(c: Ctx, collection: str) -> tuple[Step, str]:
     v = c.r()
     if v < 0.4:
         c.env.append("QDRANT_API_KEY")
-        s = call(c, c.pick(("upsert-qdrant", "store-vector")), "PUT",
-                 f"${{ctx.env.QDRANT_URL}}/collections/{collection}/points?wait=true",
-                 {"api-key": "${ctx.env.QDRANT_API_KEY}", "Content-Type": "application/json"},
-                 {"points": f"js/[{{ id: ctx.id, vector: {vec}, payload: {{ text: {c.src.text} }} }}]"})
+        s = call(
+            c,
+            c.pick(("upsert-qdrant", "store-vector")),
+            "PUT",
+            f"${{ctx.env.QDRANT_URL}}/collections/{collection}/points?wait=true",
+            {"api-key": "${ctx.env.QDRANT_API_KEY}", "Content-Type": "application/json"},
+            {"points": f"js/[{{ id: ctx.id, vector: {vec}, payload: {{ text: {c.src.text} }} }}]"},
+        )
         return s, "Qdrant"
     if v < 0.7:
-        inputs = {"host": env_ref(c, "PG_HOST"), "port": 5432, "database": "vectors", "user": env_ref(c, "PG_USER"),
-                  "password": env_ref(c, "PG_PASSWORD"),
-                  "query": f"INSERT INTO {collection} (content, embedding) VALUES ($$${{{c.src.text}}}$$, "
-                           f"'${{JSON.stringify({vec})}}')"}
+        inputs = {
+            "host": env_ref(c, "PG_HOST"),
+            "port": 5432,
+            "database": "vectors",
+            "user": env_ref(c, "PG_USER"),
+            "password": env_ref(c, "PG_PASSWORD"),
+            "query": f"INSERT INTO {collection} (content, embedding) VALUES ($$${{{c.src.text}}}$$, "
+            f"'${{JSON.stringify({vec})}}')",
+        }
         return c.step(c.pick(("store-embedding", "insert-pgvector")), "postgres-query", inputs), "pgvector"
-    s = c.step(c.pick(("upsert-pinecone", "store-vector")), "@community/pinecone-upsert",
-               {"apiKey": env_ref(c, "PINECONE_API_KEY"), "index": collection, "namespace": c.src.table,
-                "vectors": f"js/[{{ id: ctx.id, values: {vec} }}]"})
+    s = c.step(
+        c.pick(("upsert-pinecone", "store-vector")),
+        "@community/pinecone-upsert",
+        {
+            "apiKey": env_ref(c, "PINECONE_API_KEY"),
+            "index": collection,
+            "namespace": c.src.table,
+            "vectors": f"js/[{{ id: ctx.id, values: {vec} }}]",
+        },
+    )
     return s, "Pinecone"
 
 
 # --- Python runtime nodes -------------------------------------------------------------------------------------
 
+
 def py_sentiment(c: Ctx) -> Step:
     c.notes.append("scores the sentiment in a Python step")
-    return c.step(c.pick(("generate-sentiment", "score-sentiment", "sentiment")), "generate-sentiment", {
-        "id": "${ctx.id}", "title": c.subject, "comment": "js/" + c.src.text, "sentiment": "auto",
-        "createdAt": "js/new Date().toISOString()",
-    }, kind=PY, set_var=True)
+    return c.step(
+        c.pick(("generate-sentiment", "score-sentiment", "sentiment")),
+        "generate-sentiment",
+        {
+            "id": "${ctx.id}",
+            "title": c.subject,
+            "comment": "js/" + c.src.text,
+            "sentiment": "auto",
+            "createdAt": "js/new Date().toISOString()",
+        },
+        kind=PY,
+        set_var=True,
+    )
 
 
 def py_pdf(c: Ctx, title: str) -> Step:
     c.notes.append("renders a PDF with the Python runtime")
-    return c.step(c.pick(("generate-pdf", "render-pdf", "build-report")), "generate-pdf",
-                  {"title": title, "sales_data": "js/ctx.response.data"}, kind=PY)
+    return c.step(
+        c.pick(("generate-pdf", "render-pdf", "build-report")),
+        "generate-pdf",
+        {"title": title, "sales_data": "js/ctx.response.data"},
+        kind=PY,
+    )
 
 
-def py_misc(c: Ctx) -> Step:
-    """One of the plausible community Python nodes, chosen to fit a generic record or list."""
-    v = c.r()
-    data = c.rows or "js/ctx.response.data"
-    if v < 0.2:
-        c.notes.append("detects the language in Python")
-        return c.step("detect-language", "detect-language", {"text": "js/" + c.src.text}, kind=PY, set_var=True)
-    if v < 0.4:
-        c.notes.append("aggregates the rows with pandas")
-        return c.step(c.pick(("aggregate", "pandas-summary", "summarise-rows")), "pandas-aggregate",
-                      {"rows": data, "group_by": c.pick(("currency", "status", "plan", "day")),
-                       "metrics": {"total": "sum", "id": "count"}}, kind=PY)
-    if v < 0.55:
-        c.notes.append("exports an Excel file via Python")
-        return c.step("export-xlsx", "xlsx-export", {"rows": data, "sheet_name": c.src.table}, kind=PY)
-    if v < 0.7:
-        c.notes.append("cleans the text in Python")
-        return c.step(c.pick(("clean-text", "html-to-markdown")), "html-to-markdown", {"html": "js/" + c.src.text},
-                      kind=PY)
-    if v < 0.85:
-        c.notes.append("chunks the text with a Python node")
-        return c.step("chunk-text", "text-chunker", {"text": "js/" + c.src.text, "chunk_size": 800, "overlap": 100},
-                      kind=PY, set_var=True)
+def py_misc(c: Ctx, rows: bool | None = None) -> Step:
+    """One of the plausible community Python nodes: text helpers for a record, table helpers for a list."""
+    if rows is None:
+        rows = c.rows is not None or c.src.many
+    return c.pick(_PY_ROWS)(c) if rows else c.pick(_PY_TEXT)(c)
+
+
+def _py_language(c: Ctx) -> Step:
+    c.notes.append("detects the language in a Python step")
+    return c.step("detect-language", "detect-language", {"text": "js/" + c.src.text}, kind=PY, set_var=True)
+
+
+def _py_markdown(c: Ctx) -> Step:
+    c.notes.append("cleans the text up in Python")
+    return c.step(
+        c.pick(("clean-text", "html-to-markdown")),
+        "html-to-markdown",
+        {"html": "js/" + c.src.text},
+        kind=PY,
+        set_var=True,
+    )
+
+
+def _py_pii(c: Ctx) -> Step:
+    c.notes.append("redacts personal data with a Python node")
+    return c.step(
+        c.pick(("redact-pii", "scrub-pii")),
+        "redact-pii",
+        {"text": "js/" + c.src.text, "entities": ["EMAIL", "PHONE", "CREDIT_CARD"]},
+        kind=PY,
+        set_var=True,
+    )
+
+
+def _py_chunk(c: Ctx) -> Step:
+    c.notes.append("chunks the text with a Python node")
+    return c.step(
+        "chunk-text",
+        "text-chunker",
+        {"text": "js/" + c.src.text, "chunk_size": 800, "overlap": 100},
+        kind=PY,
+        set_var=True,
+    )
+
+
+def _py_aggregate(c: Ctx) -> Step:
+    c.notes.append("aggregates the rows with pandas")
+    return c.step(
+        c.pick(("aggregate", "pandas-summary", "summarise-rows")),
+        "pandas-aggregate",
+        {
+            "rows": c.rows or "js/ctx.response.data",
+            "group_by": c.pick(("currency", "status", "plan", "day")),
+            "metrics": {"total": "sum", "id": "count"},
+        },
+        kind=PY,
+    )
+
+
+def _py_xlsx(c: Ctx) -> Step:
+    c.notes.append("exports an Excel file via Python")
+    return c.step(
+        "export-xlsx", "xlsx-export", {"rows": c.rows or "js/ctx.response.data", "sheet_name": c.src.table}, kind=PY
+    )
+
+
+def _py_forecast(c: Ctx) -> Step:
     c.notes.append("forecasts the next 30 days in Python")
-    return c.step(c.pick(("forecast", "forecast-trend")), "forecast-prophet",
-                  {"series": data, "periods": 30, "frequency": "D"}, kind=PY)
+    return c.step(
+        c.pick(("forecast", "forecast-trend")),
+        "forecast-prophet",
+        {"series": c.rows or "js/ctx.response.data", "periods": 30, "frequency": "D"},
+        kind=PY,
+    )
+
+
+def _py_csv(c: Ctx) -> Step:
+    c.notes.append("writes a CSV with a Python node")
+    return c.step(
+        c.pick(("to-csv", "export-csv")),
+        "csv-export",
+        {"rows": c.rows or "js/ctx.response.data", "delimiter": c.pick((",", ";"))},
+        kind=PY,
+    )
+
+
+_PY_TEXT: tuple[Callable[[Ctx], Step], ...] = (_py_language, _py_markdown, _py_pii, _py_chunk)
+_PY_ROWS: tuple[Callable[[Ctx], Step], ...] = (_py_aggregate, _py_xlsx, _py_forecast, _py_csv, _py_aggregate)
