@@ -253,8 +253,19 @@ def _pointer(stack: list[_Frame], last: str) -> str:
     return "".join("/" + escape_token(part) for part in parts)
 
 
-def load_yaml(text: str, positions: dict[str, tuple[int, int]] | None = None) -> Any:
-    loader = StrictYamlLoader(text)
+class PureStrictYamlLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """The same rules on PyYAML's pure-Python parser (used when libyaml is missing, and by the tests)."""
+
+    build = StrictYamlLoader.build
+
+
+def load_yaml(
+    text: str,
+    positions: dict[str, tuple[int, int]] | None = None,
+    *,
+    loader_class: type[StrictYamlLoader] | type[PureStrictYamlLoader] = StrictYamlLoader,
+) -> Any:
+    loader = loader_class(text)
     try:
         return loader.build(positions)
     except yaml.MarkedYAMLError as exc:

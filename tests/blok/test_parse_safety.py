@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from blokhub.blok import LIMITS, parse
+from blokhub.blok import LIMITS, BlokParseError, parse
 from tests.blok.conftest import fastest, refused
 
 LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
@@ -216,3 +216,25 @@ def test_toml_datetimes_become_iso_strings() -> None:
 def test_json_accepts_ordinary_documents_with_escapes() -> None:
     doc = parse('{"a": "quote \\" and bracket [ { ", "b": [[], {}], "c": -0.5e2}', "json").document
     assert doc == {"a": 'quote " and bracket [ { ', "b": [[], {}], "c": -50.0}
+
+
+# Size, emptiness and the top-level type are decided outside the loader, so only loader refusals are compared.
+YAML_CASES = [
+    case
+    for case in HOSTILE
+    if case[2] == "yaml" and case[3] not in ("too_large", "empty_document", "not_an_object")
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "code"), [(c[1], c[3]) for c in YAML_CASES], ids=[c[0] for c in YAML_CASES]
+)
+def test_pure_python_yaml_parser_applies_the_same_rules(source: str, code: str) -> None:
+    from blokhub.blok._yaml import PureStrictYamlLoader, load_yaml
+
+    def attempt() -> None:
+        with pytest.raises(BlokParseError) as info:
+            load_yaml(source, loader_class=PureStrictYamlLoader)
+        assert info.value.code == code, info.value.issues
+
+    assert fastest(attempt, runs=1) < 0.5  # the pure-Python parser is slower; still bounded
