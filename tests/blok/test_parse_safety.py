@@ -218,7 +218,7 @@ def test_json_accepts_ordinary_documents_with_escapes() -> None:
     assert doc == {"a": 'quote " and bracket [ { ', "b": [[], {}], "c": -50.0}
 
 
-# Size, encoding, emptiness and the top-level type are decided outside the loader, so only loader refusals are compared.
+# Size, encoding, emptiness and the top-level type are decided outside the loader: compare loader refusals.
 YAML_CASES = [
     case
     for case in HOSTILE
