@@ -452,13 +452,13 @@ def p_pipeline(c: Ctx, trig: Any) -> Out:
         step, _ = ai_step(c, AI_BY_KEY["summarise"])
         steps.append(step)
     body: list[Step] = []
-    used: set[str] = set()
+    used: list[str] = []  # a list, not a set: its order feeds the tags and must not depend on hashing
     first: Sink | None = None
     for _ in range(3 + int(c.r() * 5)):
         sink = pick_sink(c, _PIPELINE_CATS)
         if sink.key in used or (sink.cat == "crm" and c.src.kind == "poll"):
             continue
-        used.add(sink.key)
+        used.append(sink.key)
         first = first or sink
         body.append(sink.build(c))
     if src.filter is not None and c.chance(0.4):
