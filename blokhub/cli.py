@@ -42,9 +42,19 @@ def _with_runtime(settings: Settings, fn: Callable[[Settings], Awaitable[T]], *,
     except DataDirLocked as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        return asyncio.run(fn(resolved))
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(fn(resolved))
     finally:
         runtime.stop()
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed (it comes with litestar[standard]): markedly cheaper socket I/O than asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover
+        return None
+    return uvloop.new_event_loop
 
 
 async def _migrate(settings: Settings) -> None:

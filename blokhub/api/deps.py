@@ -22,9 +22,15 @@ def provide_resources(state: State) -> Resources:
     return resources
 
 
-async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """Commit when the handler succeeds, roll back when it raises; enqueue outbox work only after the commit."""
+async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    """Commit when the handler succeeds, roll back when it raises; enqueue outbox work only after the commit.
+
+    GET and HEAD handlers never write, so they get an autocommit session (no BEGIN/COMMIT round trips)."""
     resources: Resources = state.resources
+    if request.method in ("GET", "HEAD"):
+        async with resources.read_sessionmaker() as session:
+            yield session
+        return
     async with resources.sessionmaker() as session:
         try:
             yield session

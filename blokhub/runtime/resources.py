@@ -22,6 +22,8 @@ class Resources:
     sessionmaker: async_sessionmaker[AsyncSession]
     # ArqRedis is a redis.asyncio.Redis that can also enqueue jobs: one client for cache, limits, pub/sub, queue.
     redis: ArqRedis
+    # Safe (GET/HEAD) requests only read: autocommit spares them the BEGIN and COMMIT round trips.
+    read_sessionmaker: async_sessionmaker[AsyncSession]
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -31,7 +33,8 @@ class Resources:
         pool = ConnectionPool.from_url(
             settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=30
         )
-        return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool))
+        reader = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))  # type: ignore[arg-type]
+        return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool), reader)
 
     async def close(self) -> None:
         await self.redis.aclose(close_connection_pool=True)

@@ -166,6 +166,12 @@ async def seed_corpus(
                     "FROM workflows WHERE forked_from_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1) f "
                     "WHERE w.id = f.id"
                 )
+            await conn.execute(
+                "UPDATE users u SET workflows_count = c.n FROM (SELECT owner_id, count(*) AS n FROM workflows "
+                "WHERE visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL AND owner_id = ANY($1::bigint[]) "
+                "GROUP BY 1) c WHERE u.id = c.owner_id",
+                user_ids,
+            )
         await conn.execute("ANALYZE workflows")
     finally:
         await conn.close()

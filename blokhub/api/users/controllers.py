@@ -9,6 +9,7 @@ from blokhub.api.deps import DB, CurrentUser, Viewer
 from blokhub.api.schemas import Page
 from blokhub.api.users import services
 from blokhub.api.users.schemas import Me, MeUpdate, Profile, me_of, profile_of
+from blokhub.api.users.stats import stats_of
 from blokhub.api.workflows.presenters import summary_of
 from blokhub.api.workflows.queries import list_workflows
 from blokhub.api.workflows.schemas import WorkflowSummary
@@ -20,12 +21,12 @@ class MeController(Controller):
 
     @get("/", operation_id="getMe")
     async def get_me(self, user: CurrentUser, db: DB) -> Me:
-        return me_of(user, await services.stats_of(db, user))
+        return me_of(user, stats_of(user))
 
     @patch("/", operation_id="updateMe")
     async def update_me(self, data: JSONBody[MeUpdate], user: CurrentUser, db: DB) -> Me:
         user = await services.update_me(db, user, data)
-        return me_of(user, await services.stats_of(db, user))
+        return me_of(user, stats_of(user))
 
 
 class UsersController(Controller):
@@ -35,7 +36,7 @@ class UsersController(Controller):
     @get("/{username:str}", operation_id="getProfile")
     async def profile(self, username: FromPath[str], db: DB) -> Profile:
         user = await services.get_by_username(db, username)
-        return profile_of(user, await services.stats_of(db, user))
+        return profile_of(user, stats_of(user))
 
     @get("/{username:str}/workflows", operation_id="listUserWorkflows")
     async def workflows(

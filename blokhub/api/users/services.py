@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import NotFound
-from blokhub.api.users.schemas import MeUpdate, ProfileStats
+from blokhub.api.users.schemas import MeUpdate
 from blokhub.db.models import User
 from blokhub.outbox import emit
 
@@ -15,13 +15,6 @@ async def get_by_username(db: AsyncSession, username: str) -> User:
     if user is None or user.banned_at is not None:
         raise NotFound(f"No user named {username!r}.")
     return user
-
-
-async def stats_of(db: AsyncSession, user: User) -> ProfileStats:
-    # Counters grow with features (workflows, follows, favorites); each feature contributes its own query here.
-    from blokhub.api.users import stats
-
-    return await stats.collect(db, user)
 
 
 async def update_me(db: AsyncSession, user: User, data: MeUpdate) -> User:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,6 +73,7 @@ async def publish(
             created_at=now,
         )
     )
+    await adjust_profile_count(db, owner.id, False, counts_on_profile(workflow))
     emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility})
     return workflow
 
@@ -129,7 +130,9 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.tags = documents.normalise_tags(data.tags)
         changed.append("tags")
     if visibility != old_visibility:
+        counted = counts_on_profile(workflow)
         workflow.visibility = visibility
+        await adjust_profile_count(db, workflow.owner_id, counted, counts_on_profile(workflow))
         if visibility in Visibility.SHARED and workflow.published_at is None:
             workflow.published_at = utcnow()
         emit(db, "workflow.visibility_changed", "workflow", workflow.id, {"from": old_visibility, "to": visibility})
@@ -148,7 +151,9 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
 
 async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> None:
     workflow = await get_deletable(db, user, workflow_id)
+    counted = counts_on_profile(workflow)
     workflow.deleted_at = utcnow()
+    await adjust_profile_count(db, workflow.owner_id, counted, False)
     if workflow.forked_from_id is not None:
         await db.execute(
             update(Workflow)
@@ -179,18 +184,16 @@ async def fork(db: AsyncSession, user: User, original: Workflow, *, title: str |
     return copy
 
 
-async def user_workflow_count(db: AsyncSession, user_id: int) -> int:
-    return int(
-        await db.scalar(
-            select(func.count()).where(
-                Workflow.owner_id == user_id,
-                Workflow.deleted_at.is_(None),
-                Workflow.visibility == Visibility.PUBLIC,
-                Workflow.hidden_at.is_(None),
-            )
-        )
-        or 0
-    )
+def counts_on_profile(workflow: Workflow) -> bool:
+    """Only live, public, unhidden workflows count on their owner's profile."""
+    return workflow.visibility == Visibility.PUBLIC and workflow.deleted_at is None and workflow.hidden_at is None
+
+
+async def adjust_profile_count(db: AsyncSession, owner_id: int, before: bool, after: bool) -> None:
+    """Apply a workflow's transition to its owner's counter with one atomic UPDATE (exact under concurrency)."""
+    if before != after:
+        delta = 1 if after else -1
+        await db.execute(update(User).where(User.id == owner_id).values(workflows_count=User.workflows_count + delta))
 
 
 def changes_payload(changes: list[Any]) -> list[dict[str, Any]]:

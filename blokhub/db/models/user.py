@@ -35,6 +35,11 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), default=Role.USER.value)
     banned_at: Mapped[datetime | None] = mapped_column()
+    # Profile counters, kept exact with atomic increments by the features that change them.
+    workflows_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    followers_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    following_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    favorites_received: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_moderator(self) -> bool:
