@@ -22,7 +22,17 @@ from typing import Any
 
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
 from blokhub.seed.corpus_jobs import p_api, p_manual, p_report
-from blokhub.seed.corpus_patterns import API_SOURCES, Out, cap, p_ai, p_notify, p_pipeline, p_sync, weighted
+from blokhub.seed.corpus_patterns import (
+    API_SOURCES,
+    MAX_STEPS,
+    Out,
+    cap,
+    p_ai,
+    p_notify,
+    p_pipeline,
+    p_sync,
+    weighted,
+)
 from blokhub.seed.corpus_sources import HOOKS, POLLS
 from blokhub.seed.corpus_steps import AI_TASKS
 from blokhub.seed.corpus_text import EXTRAS, LEADS, REPORTS, SETUP, SHORT_DESCRIPTIONS
@@ -432,6 +442,11 @@ def _change_trigger(r: Callable[[], float], d: dict[str, Any]) -> None:
         d["trigger"] = {"cron": {"schedule": "0 6 * * 1", "timezone": "UTC"}}
 
 
+def _count_steps(d: dict[str, Any]) -> int:
+    nested = sum(len(c["steps"]) for v in d["nodes"].values() for c in v.get("conditions", ()))
+    return len(d["steps"]) + nested
+
+
 def _api_node(d: dict[str, Any]) -> str:
     for s in d["steps"]:
         if s["node"].endswith("/api-call"):
@@ -489,7 +504,7 @@ def _bump(version: str, r: Callable[[], float]) -> str:
 
 
 _FORK_SUFFIXES = (" (fork)", " v2", " (my version)", " - improved", " for our team", " (EU)", " with retries")
-_FORK_PREFIXES = ("My ", "Better: ", "Fork: ")
+_FORK_PREFIXES = ("Better: ", "Fork: ", "[v2] ")
 _FORK_NOTES = (
     "Forked and adapted for our setup.",
     "Fork with a few tweaks.",
@@ -504,14 +519,14 @@ def _fork_title(r: Callable[[], float], title: str) -> str:
         return title
     if v < 0.8:
         return title + _FORK_SUFFIXES[int(r() * len(_FORK_SUFFIXES))]
-    return _FORK_PREFIXES[int(r() * len(_FORK_PREFIXES))] + title[:1].lower() + title[1:]
+    return _FORK_PREFIXES[int(r() * len(_FORK_PREFIXES))] + title
 
 
 def _fork(r: Callable[[], float], parent: SeedWorkflow) -> tuple[str, str, list[str], dict[str, Any]]:
     d = parent.definition
     tags = list(parent.tags)
     v = r()
-    if v < 0.4:
+    if v < 0.4 and _count_steps(d) < MAX_STEPS:
         added = _add_step(r, d)
         if added in ("discord", "slack") and added not in tags and len(tags) < 6:
             tags.append(added)
@@ -537,7 +552,7 @@ def _trivial_title(r: Callable[[], float], title: str) -> str:
     if v < 0.25:
         return title.lower().capitalize()
     if v < 0.4:
-        return title.title()
+        return " ".join(word[:1].upper() + word[1:] for word in title.split(" "))  # str.title() gives "1St"
     if v < 0.55 and " and " in title:
         return title.replace(" and ", " & ")
     if v < 0.7:

@@ -25,7 +25,13 @@ from blokhub.seed.corpus_patterns import (
     weighted,
 )
 from blokhub.seed.corpus_steps import AI_BY_KEY, ai_step, embed_step, py_misc, py_pdf, shape_rows, vector_store_step
-from blokhub.seed.corpus_text import MANUAL_TITLES, REPORT_TITLES, REPORTS
+from blokhub.seed.corpus_text import (
+    EMAIL_REPORT_TITLES,
+    MANUAL_TITLES,
+    PDF_REPORT_TITLES,
+    REPORT_TITLES,
+    REPORTS,
+)
 
 _API_TITLES: dict[str, tuple[str, ...]] = {
     "crud": (
@@ -99,7 +105,8 @@ def p_api(c: Ctx, trig: Any) -> Out:
         ]
     trig.set_http(c, method, path)
     body = [info["sentence"]] if info["sentence"] else []
-    return Out(steps, title, body, tags, "proxy" if variant == "proxy" else "api", f)
+    lead = "proxy" if variant == "proxy" else "rag" if variant == "rag" else "api"
+    return Out(steps, title, body, tags, lead, f)
 
 
 _REPORT_VARIANTS = weighted((("pdf", 35), ("ai", 25), ("py", 10), ("mapper", 30)))
@@ -116,7 +123,13 @@ def p_report(c: Ctx, trig: Any) -> Out:
     sink = pick_sink(c, _REPORT_SINKS)
     f = fields(c, sink, trig)
     f.update(report=report, Report=cap(report))
-    title = c.pick(REPORT_TITLES).format(**f)
+    if variant == "pdf" and c.chance(0.7):
+        titles = PDF_REPORT_TITLES
+    elif sink.cat == "email" and c.chance(0.8):
+        titles = EMAIL_REPORT_TITLES
+    else:
+        titles = REPORT_TITLES
+    title = c.pick(titles).format(**f)
     if variant == "pdf":
         steps.append(py_pdf(c, f"{trig.adj} {report} report"))
         c.msg = f"Your {trig.adj.lower()} {report} report is ready."

@@ -27,6 +27,8 @@ from blokhub.seed.corpus_steps import (
 )
 from blokhub.seed.corpus_text import AI_TITLES, HOOK_TITLES, POLL_TITLES
 
+MAX_STEPS = 12  # counting branch steps; the corpus promises 1-12 steps per workflow
+
 
 def weighted(pairs: tuple[tuple[str, int], ...]) -> tuple[str, ...]:
     """A flat table in which each value appears `weight` times, so a uniform pick is a weighted pick."""
@@ -152,14 +154,15 @@ def branch_on_condition(c: Ctx, main: Sink) -> tuple[Step, str]:
     cond, phrase = c.pick(src.conds)
     urgent = pick_sink(c, URGENT_CATS)
     channel = c.channel
+    has_else = c.chance(0.85)
 
     def escalate() -> list[Step]:
         if urgent.cat == "chat":
             c.channel = c.pick(_URGENT_CHANNELS)
         steps = [urgent.build(c)]
         c.channel = channel
-        if c.chance(0.3):
-            steps.append(main.build(c))
+        if not has_else or c.chance(0.3):
+            steps.append(main.build(c))  # without an else, the usual destination only hears about matches
         return steps
 
     a_steps, a_notes = _build_with_notes(c, escalate)
@@ -170,7 +173,7 @@ def branch_on_condition(c: Ctx, main: Sink) -> tuple[Step, str]:
         b_steps, b_notes = _build_with_notes(c, lambda: [pick_sink(c, ALERT_CATS).build(c)])
         branches.append((cond2, b_steps))
         sentence += f"; if {phrase2}, it {join_words(b_notes)}"
-    if c.chance(0.85):
+    if has_else:
         e_steps, e_notes = _build_with_notes(c, lambda: [main.build(c)])
         branches.append((None, e_steps))
         sentence += f"; otherwise it {join_words(e_notes)}"
@@ -191,8 +194,10 @@ def wrap_filter(c: Ctx, body: list[Step]) -> Step:
 
 def fields(c: Ctx, sink: Sink | None, trig: Any) -> dict[str, str]:
     src = c.src
+    s_name = sink.name if sink else "Slack"
     return {
-        "S": sink.name if sink else "Slack",
+        "S": s_name,
+        "aS": ("an " if s_name[0] in "AEIOU" else "a ") + s_name,
         "clause": src.clause,
         "noun": src.noun,
         "nouns": src.nouns,
@@ -332,10 +337,10 @@ def p_ai(c: Ctx, trig: Any) -> Out:
     if task == "sentiment" and src.many:
         steps.append(shape_rows(c))
     handler = _AI_HANDLERS.get(task, _ai_generic)
-    sink, provider, body = handler(c, task, steps)
+    sink, provider, body, store = handler(c, task, steps)
     f = fields(c, sink, trig)
     f["P"] = provider
-    f["Store"] = provider
+    f["Store"] = store
     f["verbl"], f["phrase"] = _AI_VERBS[task]
     if trig.kind == "http" and src.kind == "hook" and c.chance(0.4):
         steps.append(respond(c))
@@ -358,7 +363,10 @@ _AI_VERBS: dict[str, tuple[str, str]] = {
 }
 
 
-def _ai_generic(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str, list[str]]:
+_AiResult = tuple[Sink | None, str, list[str], str]  # destination, provider, body sentences, vector store
+
+
+def _ai_generic(c: Ctx, task: str, steps: list[Step]) -> _AiResult:
     if task in ("translate", "summarise", "reply") and c.chance(0.3):
         steps.append(py_misc(c, rows=False))
     step, provider = ai_step(c, AI_BY_KEY[task])
@@ -367,20 +375,21 @@ def _ai_generic(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str,
     if c.src.conds and c.chance(0.35):
         step, sentence = branch_on_condition(c, sink)
         steps.append(step)
-        return sink, provider, [sentence]
+        return sink, provider, [sentence], ""
     steps.append(sink.build(c))
-    return sink, provider, []
+    return sink, provider, [], ""
 
 
-def _ai_embed(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str, list[str]]:
+def _ai_embed(c: Ctx, task: str, steps: list[Step]) -> _AiResult:
     steps.append(embed_step(c))
     step, store = vector_store_step(c, c.src.table)
     steps.append(step)
     c.notes.append(f"stores the embedding in {store}")
-    return None, store, []
+    provider = "OpenAI" if "openai.com" in str(c.nodes[steps[-2]["name"]]) else "Cohere"
+    return None, provider, [], store
 
 
-def _ai_sentiment(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str, list[str]]:
+def _ai_sentiment(c: Ctx, task: str, steps: list[Step]) -> _AiResult:
     steps.append(py_sentiment(c))
     sink = pick_sink(c, STORE_CATS, fallback="postgres")
     if c.chance(0.5):
@@ -390,20 +399,13 @@ def _ai_sentiment(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, st
         a_steps, a_notes = _build_with_notes(c, lambda: [alert.build(c)])
         e_steps, e_notes = _build_with_notes(c, lambda: [sink.build(c)])
         steps.append(if_else(c, name, [(f"ctx.vars['{var}'].sentiment === 'negative'", a_steps), (None, e_steps)]))
-        return (
-            sink,
-            "Python",
-            [
-                f"Negative feedback {join_words(a_notes)}; everything else {join_words(e_notes)}.".replace(
-                    "feedback it ", "feedback "
-                )
-            ],
-        )
+        sentence = f"When the sentiment is negative it {join_words(a_notes)}; otherwise it {join_words(e_notes)}."
+        return sink, "Python", [sentence], ""
     steps.append(sink.build(c))
-    return sink, "Python", []
+    return sink, "Python", [], ""
 
 
-def _ai_classify(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str, list[str]]:
+def _ai_classify(c: Ctx, task: str, steps: list[Step]) -> _AiResult:
     step, provider = ai_step(c, AI_BY_KEY["classify"])
     steps.append(step)
     out = c.ai_out or "ctx.response.data"
@@ -419,7 +421,7 @@ def _ai_classify(c: Ctx, task: str, steps: list[Step]) -> tuple[Sink | None, str
         branches.append((f"{label} === 'spam'", [c.step("drop-spam", "mapper", {"model": {"ignored": True}})]))
     branches.append((None, [default.build(c)]))
     steps.append(if_else(c, name, branches))
-    return default, provider, ["Each label is routed to a different place."]
+    return default, provider, ["Each label is routed to a different place."], ""
 
 
 _AI_HANDLERS = {"embed": _ai_embed, "sentiment": _ai_sentiment, "classify": _ai_classify}
@@ -454,7 +456,8 @@ def p_pipeline(c: Ctx, trig: Any) -> Out:
     body: list[Step] = []
     used: list[str] = []  # a list, not a set: its order feeds the tags and must not depend on hashing
     first: Sink | None = None
-    for _ in range(3 + int(c.r() * 5)):
+    budget = MAX_STEPS - len(steps) - 3  # room for the event filter, its "ignore" branch and the response
+    for _ in range(min(budget, 3 + int(c.r() * 5))):
         sink = pick_sink(c, _PIPELINE_CATS)
         if sink.key in used or (sink.cat == "crm" and c.src.kind == "poll"):
             continue

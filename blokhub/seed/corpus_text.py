@@ -11,7 +11,7 @@ HOOK_TITLES: dict[str, tuple[str, ...]] = {
         "Send {nouns} to {S}",
         "{Service} → {S}: {noun} alerts",
         "Ping {S} on every {noun}",
-        "Get a {S} message when {clause}",
+        "Get {aS} message when {clause}",
         "Alert the team in {S} when {clause}",
         "{Noun} notifications in {S}",
         "Let {S} know when {clause}",
@@ -31,17 +31,17 @@ HOOK_TITLES: dict[str, tuple[str, ...]] = {
         "Send an SMS via Twilio when {clause}",
         "{Noun} SMS alerts",
     ),
-    "incident": ("Page on-call via {S} when {clause}", "Open a {S} incident when {clause}", "Escalate {nouns} to {S}"),
+    "incident": ("Page on-call via {S} when {clause}", "Open {aS} incident when {clause}", "Escalate {nouns} to {S}"),
     "tracker": (
-        "Open a {S} ticket when {clause}",
+        "Open {aS} ticket when {clause}",
         "Create {S} issues from {nouns}",
         "Turn {nouns} into {S} tickets",
-        "File a {S} issue for every {noun}",
+        "File {aS} issue for every {noun}",
         "{Service} to {S}: {noun} tickets",
     ),
     "crm": (
         "Add {nouns} to {S}",
-        "Create a {S} contact when {clause}",
+        "Create {aS} contact when {clause}",
         "Push {nouns} into {S}",
         "{Service} → {S} contact sync",
     ),
@@ -71,7 +71,7 @@ POLL_TITLES: dict[str, tuple[str, ...]] = {
     "email": ("Email a summary of {nouns} {cad}", "{Adj} {noun} e-mail", "{Adj} e-mail digest of {nouns}"),
     "sms": ("Text me {nouns} {cad}", "{Adj} SMS with {nouns}"),
     "incident": ("Page on-call when {clause}", "Escalate to {S} when {clause}"),
-    "tracker": ("Create {S} tickets from {nouns} {cad}", "{Adj} {S} ticket for {nouns}"),
+    "tracker": ("Create {S} tickets from {nouns} {cad}", "{Adj} {S} tickets for {nouns}"),
     "crm": ("Sync {nouns} to {S} {cad}", "{Adj} {Service} → {S} sync", "Copy {nouns} into {S} {cad}"),
     "db": (
         "Sync {nouns} to {S} {cad}",
@@ -138,13 +138,18 @@ AI_TITLES: dict[str, tuple[str, ...]] = {
 
 REPORT_TITLES: tuple[str, ...] = (
     "{Adj} {report} report to {S}",
-    "{Report} report PDF, {cad}",
-    "Email a {adjl} {report} summary",
     "{Adj} {report} summary in {S}",
-    "Generate a {report} PDF and send it to {S}",
     "{Adj} {report} numbers",
     "{Report} dashboard snapshot {cad}",
     "Send the {adjl} {report} report",
+    "{Adj} {report} update for the team",
+)
+EMAIL_REPORT_TITLES: tuple[str, ...] = ("Email a {adjl} {report} summary", "{Adj} {report} report by e-mail")
+PDF_REPORT_TITLES: tuple[str, ...] = (
+    "{Report} report PDF, {cad}",
+    "Generate a {report} PDF and send it to {S}",
+    "{Adj} {report} report as PDF",
+    "PDF {report} report {cad}",
 )
 
 # source key -> report name
@@ -219,6 +224,11 @@ LEADS: dict[str, tuple[str, ...]] = {
         "Exposes {res} over HTTP.",
         "Backend endpoint for {res}, no server code needed.",
         "Quick {res} API for prototypes.",
+    ),
+    "rag": (
+        "Retrieval-augmented answers over your own docs.",
+        "Ask questions in plain English and get answers grounded in your docs.",
+        "A tiny RAG service.",
     ),
     "proxy": (
         "Thin proxy in front of a public API.",

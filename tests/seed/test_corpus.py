@@ -108,8 +108,9 @@ def test_output_does_not_depend_on_hash_randomisation() -> None:
     digests = set()
     for hash_seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        out = subprocess.run([sys.executable, "-c", _digest_script()], env=env, capture_output=True, text=True,
-                             check=True, timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-c", _digest_script()], env=env, capture_output=True, text=True, check=True, timeout=60
+        )
         digests.add(out.stdout.strip())
     assert len(digests) == 1
 
@@ -236,7 +237,7 @@ def test_credentials_are_always_environment_references(corpus: list[SeedWorkflow
 def test_workflow_structure(corpus: list[SeedWorkflow]) -> None:
     for w in corpus:
         d = w.definition
-        assert list(d)[0] == "name" and d["name"] == w.title
+        assert next(iter(d)) == "name" and d["name"] == w.title
         assert set(d) == {"name", "description", "version", "trigger", "steps", "nodes"}
         assert VERSION.fullmatch(d["version"])
         assert json.loads(json.dumps(d)) == d
@@ -298,11 +299,23 @@ def test_variety(corpus: list[SeedWorkflow]) -> None:
     assert {"GET", "POST", "*"} <= methods
     assert any(s.get("set_var") for w in corpus for s in all_steps(w.definition))
     text = json.dumps([w.definition for w in corpus])
-    for needle in ("js/ctx.request.body", "${ctx.request.params.id}", "https://api.stripe.com/",
-                   "https://slack.com/api/chat.postMessage", "https://api.hubapi.com/crm/v3/objects/contacts",
-                   "@nanoservice-ts/api-call", "@blokjs/api-call", "@blokjs/if-else", "postgres-query",
-                   "mongo-query", "memory-storage", "array-map", "mapper", "openai", "generate-pdf"):
+    for needle in (
+        "js/ctx.request.body",
+        "${ctx.request.params.id}",
+        "https://api.stripe.com/",
+        "https://slack.com/api/chat.postMessage",
+        "https://api.hubapi.com/crm/v3/objects/contacts",
+        "@nanoservice-ts/api-call",
+        "@blokjs/api-call",
+        "@blokjs/if-else",
+        "postgres-query",
+        "mongo-query",
+        "memory-storage",
+        "array-map",
+        "mapper",
+        "openai",
+        "generate-pdf",
+    ):
         assert needle in text, needle
     for service in ("Slack", "Discord", "Stripe", "HubSpot", "Postgres", "OpenAI", "GitHub", "Shopify", "S3"):
         assert any(service in w.title for w in corpus), service
-
