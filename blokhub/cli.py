@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +32,7 @@ def _configure_logging(settings: Settings) -> None:
     configure(settings.log_level, settings.log_json)
 
 
-def _with_runtime(settings: Settings, fn: Callable[[Settings], Awaitable[T]], *, lock: bool = True) -> T:
+def _with_runtime(settings: Settings, fn: Callable[[Settings], Coroutine[Any, Any, T]], *, lock: bool = True) -> T:
     """Start embedded engines as needed, run ``fn`` with the resolved settings, stop them again."""
     from blokhub.runtime import DataDirLocked, Runtime
 

@@ -56,7 +56,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
     """Give every request an id (or keep the caller's ``X-Request-ID``), echo it back, log one access line."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if str(scope["type"]) != "http":
             await app(scope, receive, send)
             return
         incoming = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"").decode("latin-1")[:64]
@@ -77,7 +77,11 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
-                    "%s %s %s %.1fms", scope["method"], scope["path"], status, (time.perf_counter() - started) * 1000
+                    "%s %s %s %.1fms",
+                    scope.get("method", ""),
+                    scope["path"],
+                    status,
+                    (time.perf_counter() - started) * 1000,
                 )
             request_id_var.reset(token)
 

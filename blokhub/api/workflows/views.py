@@ -16,7 +16,7 @@ FLUSHING_KEY = "workflows:views:flushing"
 
 async def record_view(redis: Redis, workflow_id: int) -> None:
     try:
-        await redis.hincrby(PENDING_KEY, str(workflow_id), 1)
+        await redis.hincrby(PENDING_KEY, str(workflow_id), 1)  # type: ignore[misc]
     except Exception as exc:  # a lost view count must never fail a read
         log.debug("view not counted: %s", exc)
 
@@ -31,7 +31,7 @@ async def flush_views(redis: Redis, db: AsyncSession) -> int:
             await redis.rename(PENDING_KEY, FLUSHING_KEY)
         except Exception:  # nothing pending
             return 0
-    counts = await redis.hgetall(FLUSHING_KEY)
+    counts = await redis.hgetall(FLUSHING_KEY)  # type: ignore[misc]
     if counts:
         ids = [int(k) for k in counts]
         values = [int(v) for v in counts.values()]
