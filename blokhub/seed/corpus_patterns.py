@@ -192,12 +192,27 @@ def wrap_filter(c: Ctx, body: list[Step]) -> Step:
     return if_else(c, name, branches)
 
 
+# destination category -> ("and <verb phrase>", "<where it lands>", "<to where>") for titles
+_DELIVERY: dict[str, tuple[str, str, str]] = {
+    "chat": ("post to {S}", "in {S}", "to {S}"),
+    "email": ("e-mail the team", "by e-mail", "by e-mail"),
+    "sms": ("text it via Twilio", "by SMS", "by SMS"),
+    "incident": ("page on-call via {S}", "in {S}", "to {S}"),
+    "other": ("send it to {S}", "in {S}", "to {S}"),
+}
+
+
 def fields(c: Ctx, sink: Sink | None, trig: Any) -> dict[str, str]:
     src = c.src
     s_name = sink.name if sink else "Slack"
+    to_s, in_s, to_sn = _DELIVERY.get(sink.cat if sink else "chat", _DELIVERY["other"])
     return {
         "S": s_name,
         "aS": ("an " if s_name[0] in "AEIOU" else "a ") + s_name,
+        "toS": to_s.format(S=s_name),
+        "toSing": "posting" + to_s.format(S=s_name)[4:] if to_s.startswith("post ") else "sending it on",
+        "inS": in_s.format(S=s_name),
+        "toSn": to_sn.format(S=s_name),
         "clause": src.clause,
         "noun": src.noun,
         "nouns": src.nouns,
@@ -273,8 +288,8 @@ def p_sync(c: Ctx, trig: Any) -> Out:
         main.append(pick_sink(c, ALERT_CATS).build(c))
     if src.filter is not None and c.chance(0.3):
         steps.append(wrap_filter(c, main))
-    elif src.kind == "poll" and src.conds and c.chance(0.3):
-        cond, phrase = c.pick(src.conds)
+    elif src.items is not None and c.chance(0.3):
+        cond, phrase = f"{src.items}.length > 0", "there is something new"
         name = c.reserve(c.pick(("anything-new", "only-if-needed", "check-results")))
         steps.append(if_else(c, name, [(cond, main)]))
         c.notes.insert(0, f"only runs the rest when {phrase}")

@@ -843,7 +843,7 @@ HOOKS: tuple[Source, ...] = (
         msgs=("Got it, ${{r}.user_name}! Working on: ${{r}.text}",),
         subject="/${{r}.command} from ${{r}.user_name}",
         text="{r}.text",
-        row=(("user", "{r}.user_name"), ("channel", "{r}.channel_name"), ("text", "{r}.text")),
+        row=(("user_name", "{r}.user_name"), ("channel", "{r}.channel_name"), ("text", "{r}.text")),
         table="slash_commands",
         channel="#ops",
         conds=(
@@ -1374,7 +1374,7 @@ POLLS: tuple[Source, ...] = (
         text="JSON.stringify({r}.results)",
         table="contacts",
         channel="#sales-ops",
-        conds=(("{r}.results.length > 0", "there are new contacts"),),
+        conds=(("{r}.results.length > 50", "more than 50 contacts came in"),),
     ),
     _poll(
         "salesforce-leads",
@@ -1392,7 +1392,7 @@ POLLS: tuple[Source, ...] = (
         text="JSON.stringify({r}.records)",
         table="leads",
         channel="#sales",
-        conds=(("{r}.totalSize > 0", "any leads came in"),),
+        conds=(("{r}.records.some(l => l.Status === 'Hot')", "a hot lead came in"),),
     ),
     _poll(
         "pipedrive-deals",

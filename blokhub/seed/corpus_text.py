@@ -87,14 +87,14 @@ POLL_TITLES: dict[str, tuple[str, ...]] = {
 
 AI_TITLES: dict[str, tuple[str, ...]] = {
     "summarise": (
-        "Summarise {nouns} with {P} and post to {S}",
-        "{P} summaries of {nouns} in {S}",
-        "TL;DR every {noun} in {S} using {P}",
+        "Summarise {nouns} with {P} and {toS}",
+        "{P} summaries of {nouns} {inS}",
+        "TL;DR every {noun} {inS} using {P}",
         "Summarise {nouns} with {P}",
         "AI summaries of {nouns} for {S}",
     ),
     "digest": (
-        "{Adj} {P} digest of {nouns} in {S}",
+        "{Adj} {P} digest of {nouns} {inS}",
         "Summarise {nouns} with {P} {cad}",
         "{Adj} AI digest of {nouns}",
         "Let {P} summarise {nouns} {cad}",
@@ -114,14 +114,14 @@ AI_TITLES: dict[str, tuple[str, ...]] = {
     ),
     "translate": (
         "Translate {nouns} to English with {P}",
-        "Auto-translate {nouns} before posting to {S}",
-        "Translate {nouns} and forward to {S}",
+        "Auto-translate {nouns} before {toSing}",
+        "Translate {nouns} and {toS}",
     ),
     "reply": (
         "Draft replies to {nouns} with {P}",
         "AI-suggested answers for {nouns}",
         "Let {P} draft a first reply to every {noun}",
-        "Auto-draft responses to {nouns} in {S}",
+        "Auto-draft responses to {nouns} {inS}",
     ),
     "embed": (
         "Index {nouns} in {Store} for semantic search",
@@ -137,8 +137,8 @@ AI_TITLES: dict[str, tuple[str, ...]] = {
 }
 
 REPORT_TITLES: tuple[str, ...] = (
-    "{Adj} {report} report to {S}",
-    "{Adj} {report} summary in {S}",
+    "{Adj} {report} report {toSn}",
+    "{Adj} {report} summary {inS}",
     "{Adj} {report} numbers",
     "{Report} dashboard snapshot {cad}",
     "Send the {adjl} {report} report",
@@ -147,7 +147,7 @@ REPORT_TITLES: tuple[str, ...] = (
 EMAIL_REPORT_TITLES: tuple[str, ...] = ("Email a {adjl} {report} summary", "{Adj} {report} report by e-mail")
 PDF_REPORT_TITLES: tuple[str, ...] = (
     "{Report} report PDF, {cad}",
-    "Generate a {report} PDF and send it to {S}",
+    "Generate a {report} PDF and {toS}",
     "{Adj} {report} report as PDF",
     "PDF {report} report {cad}",
 )
@@ -214,7 +214,7 @@ LEADS: dict[str, tuple[str, ...]] = {
         "AI helper for {nouns}.",
     ),
     "report": (
-        "Builds a {adjl} {report} report and delivers it to {S}.",
+        "Builds a {adjl} {report} report and delivers it {toSn}.",
         "Pulls the {report} numbers {cad} and turns them into a short report.",
         "{Adj} {report} reporting without opening a dashboard.",
     ),
