@@ -34,7 +34,6 @@ from blokhub.seed.corpus_patterns import (
     weighted,
 )
 from blokhub.seed.corpus_sources import HOOKS, POLLS
-from blokhub.seed.corpus_steps import AI_TASKS
 from blokhub.seed.corpus_text import EXTRAS, LEADS, REPORTS, SETUP, SHORT_DESCRIPTIONS
 from blokhub.seed.vocabulary import (
     HANDLE_ADJECTIVES,
@@ -293,7 +292,6 @@ _PATTERN_FUNCS: dict[str, Callable[[Ctx, _Trig], Out]] = {
     "manual": p_manual,
     "pipeline": p_pipeline,
 }
-assert AI_TASKS  # the AI catalogue is part of the corpus; imported for completeness checks
 
 
 def _pick_source(r: Callable[[], float], pattern: str) -> Source:
@@ -336,9 +334,7 @@ def _describe(c: Ctx, out: Out, trig: _Trig) -> str:
     f.setdefault("Adj", trig.adj)
     f["job"] = out.job
     if out.lead in ("hook", "poll", "ai") and c.r() < 0.12:
-        short = c.pick(SHORT_DESCRIPTIONS).format_map(f)
-        if "{" not in short and "  " not in short and not short.startswith(" "):
-            return short
+        return c.pick(SHORT_DESCRIPTIONS).format_map(f)
     sentences = [c.pick(LEADS[out.lead]).format_map(f)]
     if out.body and c.r() < 0.85:
         sentences.append(out.body[0])

@@ -255,6 +255,16 @@ def test_workflow_structure(corpus: list[SeedWorkflow]) -> None:
                 assert list(config) == ["inputs"] and isinstance(config["inputs"], dict)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_step_count_bound_holds_across_seeds(seed: int) -> None:
+    counts = [len(all_steps(w.definition)) for w in generate_workflows(seed, 3000, 150)]
+    assert min(counts) >= 1 and max(counts) <= 12
+
+
+def test_single_user_corpus() -> None:
+    assert {w.owner_index for w in generate_workflows(SEED, 300, 1)} == {0}
+
+
 def _check_conditions(config: dict[str, Any]) -> None:
     assert list(config) == ["conditions"]
     conditions = config["conditions"]
