@@ -14,8 +14,15 @@ import tomllib
 from dataclasses import replace
 from typing import Any
 
-from blokhub.blok.errors import BlokParseError, Issue, escape_token
-from blokhub.blok.limits import LIMITS, check_limits, non_finite_issue, too_deep_issue
+from blokhub.blok._toml_index import TomlIndex
+from blokhub.blok.errors import BlokParseError, Issue
+from blokhub.blok.limits import (
+    LIMITS,
+    check_limits,
+    non_finite_issue,
+    too_deep_issue,
+    too_many_nodes_issue,
+)
 
 _STRINGS_AND_COMMENTS = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
@@ -24,10 +31,9 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _HEADER_LINE = re.compile(
     r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\]?[ \t]*(?:#[^\n]*)?$)", re.MULTILINE
 )
+# A run of more than max_depth dotted key parts; possessive and anchored at a part start to stay linear.
+_DOTTED_RUN = re.compile(rf"(?<![A-Za-z0-9_-])(?:[A-Za-z0-9_-]++[ \t]*+\.[ \t]*+){{{LIMITS.max_depth}}}")
 _MAYBE_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}")
-_MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
-_KEY_PART = re.compile(r'[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|\'([^\'\n]*)\'|([A-Za-z0-9_-]+))[ \t]*')
-_INLINE_KEY = re.compile(r'[{,][ \t]*([A-Za-z0-9_-]+|"[^"\\\n]*")[ \t]*=')
 _ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
 _NON_FINITE = re.compile(r"=\s*[-+]?(?:inf|nan)\b|[0-9][eE]\+?[0-9]{3,}")
 _DUPLICATE_MESSAGES = ("Cannot overwrite", "Cannot declare", "Cannot mutate")
@@ -45,7 +51,7 @@ def _finite_float(text: str) -> float:
 
 
 def load_toml(text: str) -> dict[str, Any]:
-    _check_bracket_depth(text)
+    _precheck(text)
     try:
         document = tomllib.loads(text, parse_float=_finite_float)
     except _NotFinite:
@@ -63,7 +69,7 @@ def load_toml(text: str) -> dict[str, Any]:
     try:
         check_limits(document)
     except BlokParseError as exc:
-        index = _TomlIndex(text).positions
+        index = TomlIndex(text).positions
         raise BlokParseError([_placed(issue, index) for issue in exc.issues]) from None
     return document
 
@@ -76,28 +82,43 @@ def _placed(issue: Issue, index: dict[str, tuple[int, int]]) -> Issue:
     return replace(issue, line=where[0], column=where[1]) if where else issue
 
 
-def _check_bracket_depth(text: str) -> None:
-    # tomllib recurses on nested inline arrays/tables; refuse deep nesting before it can hit RecursionError.
-    # Header lines open and close their brackets on the same line, so they add at most 2 to the depth;
-    # when the brackets outside them cannot reach the limit even if all nested, the exact scan is skipped.
+def _precheck(text: str) -> None:
+    """Refuse what would make tomllib itself slow or deep, before it runs.
+
+    * Nested inline arrays/tables: tomllib recurses on them.
+    * Long dotted keys (``a.a.a...``, in headers too): tomllib's handling is quadratic in the number of parts,
+      and more than ``max_depth`` parts is too deep anyway.
+    * Value count: every ``=`` and every ``,`` outside strings adds at least one value, so either count over
+      the limit is already too many values.
+
+    Cheap counts on the raw text decide whether the string-and-comment-free copy is needed at all. Header
+    lines open and close their brackets on the same line, so they add at most 2 to the depth.
+    """
     header_brackets = sum(len(match.group().strip()) for match in _HEADER_LINE.finditer(text))
-    if text.count("[") + text.count("{") - header_brackets + 2 <= LIMITS.max_depth:
+    check_depth = text.count("[") + text.count("{") - header_brackets + 2 > LIMITS.max_depth
+    check_dots = text.count(".") >= LIMITS.max_depth
+    check_count = max(text.count("="), text.count(",")) > LIMITS.max_nodes
+    if not (check_depth or check_dots or check_count):
         return
-    brackets = _NOT_BRACKET.sub("", _STRINGS_AND_COMMENTS.sub("0", text))
-    if len(brackets) // 2 <= LIMITS.max_depth:
-        return
-    depth = 0
-    for char in brackets:
-        depth += 1 if char in "[{" else -1
-        if depth > LIMITS.max_depth:
-            raise BlokParseError([too_deep_issue("")])
+    bare = _STRINGS_AND_COMMENTS.sub("0", text)
+    if check_count and max(bare.count("="), bare.count(",")) > LIMITS.max_nodes:
+        raise BlokParseError([too_many_nodes_issue(None)])
+    dotted = _DOTTED_RUN.search(bare) if check_dots else None
+    if dotted is not None:
+        raise BlokParseError([too_deep_issue("", bare.count("\n", 0, dotted.start()) + 1)])
+    if check_depth:
+        depth = 0
+        for char in _NOT_BRACKET.sub("", bare):
+            depth += 1 if char in "[{" else -1
+            if depth > LIMITS.max_depth:
+                raise BlokParseError([too_deep_issue("")])
 
 
 def _decode_error_issue(text: str, message: str) -> Issue:
     match = _ERROR_AT.search(message)
     line, column = (int(match[1]), int(match[2])) if match else (text.count("\n") + 1, None)
     if message.startswith(_DUPLICATE_MESSAGES):
-        found = _TomlIndex(text).duplicate
+        found = TomlIndex(text).duplicate
         if found is not None:
             pointer, (line, column) = found
             return Issue(
@@ -132,114 +153,3 @@ def _stringify_datetimes(document: dict[str, Any]) -> None:
                 stack.append(value)
             elif isinstance(value, dt.date | dt.time):
                 container[key] = _iso(value)  # type: ignore[index]
-
-
-def toml_positions(text: str) -> dict[str, tuple[int, int]]:
-    return _TomlIndex(text).positions
-
-
-class _TomlIndex:
-    """Best-effort map from JSON pointers to header / key lines; inline tables and arrays are not entered."""
-
-    def __init__(self, text: str) -> None:
-        self.positions: dict[str, tuple[int, int]] = {}
-        self.duplicate: tuple[str, tuple[int, int]] | None = None
-        self._arrays: dict[tuple[str, ...], int] = {}
-        self._defined: set[tuple[str, ...]] = set()
-        self._open_array: tuple[tuple[str, ...], int] | None = None
-        table: tuple[str, ...] = ()
-        blanked = _MULTILINE_STRING.sub(lambda m: "0" + "\n" * m.group().count("\n"), text)
-        self.positions[""] = (1, 1)
-        for number, line in enumerate(blanked.split("\n"), start=1):
-            stripped = line.lstrip()
-            column = len(line) - len(stripped) + 1
-            if self._open_array is not None:
-                self._array_item(stripped, line, (number, column))
-                continue
-            if stripped.startswith("["):
-                is_array = stripped.startswith("[[")
-                parts = _parse_key(stripped[2 if is_array else 1 :])
-                if parts is not None:
-                    table = self._header(parts[0], is_array, (number, column))
-                continue
-            parts = _parse_key(stripped)
-            if parts is not None and parts[1].startswith("="):
-                key = self._define(table, parts[0], (number, column), is_table=False)
-                if parts[1][1:].strip() == "[":
-                    self._open_array = (key, 0)
-
-    def _array_item(self, stripped: str, line: str, where: tuple[int, int]) -> None:
-        """Index one line of a multi-line array, as written by tomli_w: one complete item per line."""
-        assert self._open_array is not None
-        path, count = self._open_array
-        if stripped.startswith("]") or not stripped.rstrip().endswith(","):
-            self._open_array = None  # the end, or a layout this best-effort index does not follow
-            return
-        item = (*path, str(count))
-        self.positions.setdefault(_to_pointer(item), where)
-        if stripped.startswith("{") and line.count("{") == 1:
-            for match in _INLINE_KEY.finditer(line):
-                key = match.group(1).strip('"')
-                self.positions.setdefault(_to_pointer((*item, key)), (where[0], match.start(1) + 1))
-        self._open_array = (path, count + 1)
-
-    def _resolve(self, parts: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-        resolved: list[str] = []
-        for part in parts:
-            resolved.append(part)
-            count = self._arrays.get(tuple(resolved))
-            if count is not None:
-                resolved.append(str(count - 1))
-        return tuple(resolved)
-
-    def _header(self, parts: list[str], is_array: bool, where: tuple[int, int]) -> tuple[str, ...]:
-        if not is_array:
-            return self._define((), parts, where, is_table=True)
-        base = (*self._resolve(parts[:-1]), parts[-1])
-        count = self._arrays.get(base, 0) + 1
-        self._arrays[base] = count
-        resolved = (*base, str(count - 1))
-        for end in range(1, len(resolved) + 1):
-            self.positions.setdefault(_to_pointer(resolved[:end]), where)
-        return resolved
-
-    def _define(
-        self, table: tuple[str, ...], parts: list[str], where: tuple[int, int], *, is_table: bool
-    ) -> tuple[str, ...]:
-        full = self._resolve([*table, *parts]) if is_table else (*table, *parts)
-        for end in range(1, len(full) + 1):
-            self.positions.setdefault(_to_pointer(full[:end]), where)
-        if full in self._defined and self.duplicate is None:
-            self.duplicate = (_to_pointer(full), where)
-        self._defined.add(full)
-        return full
-
-
-def _to_pointer(parts: tuple[str, ...]) -> str:
-    return "".join("/" + escape_token(part) for part in parts)
-
-
-def _parse_key(text: str) -> tuple[list[str], str] | None:
-    """Split a dotted key at the start of ``text``; return its parts and the rest of the line."""
-    parts: list[str] = []
-    position = 0
-    while True:
-        match = _KEY_PART.match(text, position)
-        if match is None:
-            return None
-        basic, literal, bare = match.groups()
-        parts.append(bare if bare is not None else literal if literal is not None else _unescape(basic))
-        position = match.end()
-        if text.startswith(".", position):
-            position += 1
-            continue
-        rest = text[position:].lstrip("] \t")
-        return parts, rest
-
-
-def _unescape(basic: str) -> str:
-    try:
-        value = tomllib.loads(f'k = "{basic}"')["k"]
-    except tomllib.TOMLDecodeError:
-        return basic
-    return value if isinstance(value, str) else basic

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blokhub.blok import _json_scan
-from blokhub.blok._toml import load_toml, toml_positions
+from blokhub.blok._toml import load_toml
+from blokhub.blok._toml_index import toml_positions
 from blokhub.blok._yaml import load_yaml
 from blokhub.blok.errors import BlokParseError, Format, Issue, coerce_format
 from blokhub.blok.limits import (

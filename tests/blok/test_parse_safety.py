@@ -32,6 +32,9 @@ HOSTILE = [
     ("deep-toml-tables", "[" + ".".join(["t"] * 100) + "]\nx = 1\n", "toml", "too_deep"),
     ("json-11MiB", '{"a": "' + "x" * (11 * 1024 * 1024) + '"}', "json", "too_large"),
     ("yaml-11MiB-bytes", b"a: " + b"x" * (11 * 1024 * 1024), "yaml", "too_large"),
+    ("toml-dotted-key-100k", "a" + ".a" * 100_000 + " = 1\n", "toml", "too_deep"),
+    ("toml-dotted-header-100k", "[a" + ".a" * 100_000 + "]\n", "toml", "too_deep"),
+    ("toml-20000-tables", "".join(f"[t{i}]\nx = 1\n" for i in range(20_000)), "toml", "too_many_nodes"),
     ("toml-11MiB", 'a = "' + "x" * (11 * 1024 * 1024) + '"', "toml", "too_large"),
     ("json-6000-array", '{"a": [' + ",".join(["1"] * 6000) + "]}", "json", "too_many_nodes"),
     ("yaml-6000-flow", "a: [" + ",".join(["1"] * 6000) + "]", "yaml", "too_many_nodes"),
@@ -238,3 +241,13 @@ def test_pure_python_yaml_parser_applies_the_same_rules(source: str, code: str) 
         assert info.value.code == code, info.value.issues
 
     assert fastest(attempt, runs=1) < 0.5  # the pure-Python parser is slower; still bounded
+
+
+def test_toml_dotted_key_limit_matches_depth_limit_and_ignores_strings() -> None:
+    def key(parts: int) -> str:
+        return ".".join(["k"] * parts) + " = 1\n"
+
+    parse(key(64), "toml")  # root table + 63 nested tables = depth 64
+    assert refused(key(65), "toml").code == "too_deep"
+    dotted_text = 's = "' + ".".join(["a"] * 200) + '"\n# ' + ".".join(["b"] * 200) + "\n"
+    assert parse(dotted_text, "toml").document == {"s": ".".join(["a"] * 200)}
