@@ -345,7 +345,7 @@ def p_ai(c: Ctx, trig: Any) -> Out:
     steps = intro(c)
     if src.kind == "poll":
         task = c.pick(_POLL_AI)
-        if task == "sentiment" and not src.many:
+        if task == "sentiment" and src.key not in ("zendesk-open", "github-issues", "rss", "notion-tasks"):
             task = "digest"
     else:
         task = c.pick(_HOOK_AI if src.key in TEXT_SOURCES else _PLAIN_AI)
@@ -378,6 +378,7 @@ _AI_VERBS: dict[str, tuple[str, str]] = {
 }
 
 
+_SENTIMENT_CATS = weighted((("db", 60), ("sheet", 40)))
 _AiResult = tuple[Sink | None, str, list[str], str]  # destination, provider, body sentences, vector store
 
 
@@ -406,7 +407,7 @@ def _ai_embed(c: Ctx, task: str, steps: list[Step]) -> _AiResult:
 
 def _ai_sentiment(c: Ctx, task: str, steps: list[Step]) -> _AiResult:
     steps.append(py_sentiment(c))
-    sink = pick_sink(c, STORE_CATS, fallback="postgres")
+    sink = pick_sink(c, _SENTIMENT_CATS, fallback="postgres")
     if c.chance(0.5):
         name = c.reserve(c.pick(("is-negative", "check-sentiment", "route-by-sentiment")))
         var = steps[-1]["name"]
