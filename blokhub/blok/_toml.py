@@ -33,6 +33,8 @@ _HEADER_LINE = re.compile(
 )
 # A run of more than max_depth dotted key parts; possessive and anchored at a part start to stay linear.
 _DOTTED_RUN = re.compile(rf"(?<![A-Za-z0-9_-])(?:[A-Za-z0-9_-]++[ \t]*+\.[ \t]*+){{{LIMITS.max_depth}}}")
+# A dotted key cannot span lines, so a line with that many dots is needed for the run above.
+_MANY_DOTS_ON_ONE_LINE = re.compile(rf"^(?:[^\n.]*+\.){{{LIMITS.max_depth}}}", re.MULTILINE)
 _MAYBE_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
 _NON_FINITE = re.compile(r"=\s*[-+]?(?:inf|nan)\b|[0-9][eE]\+?[0-9]{3,}")
@@ -96,7 +98,7 @@ def _precheck(text: str) -> None:
     """
     header_brackets = sum(len(match.group().strip()) for match in _HEADER_LINE.finditer(text))
     check_depth = text.count("[") + text.count("{") - header_brackets + 2 > LIMITS.max_depth
-    check_dots = text.count(".") >= LIMITS.max_depth
+    check_dots = text.count(".") >= LIMITS.max_depth and _MANY_DOTS_ON_ONE_LINE.search(text) is not None
     check_count = max(text.count("="), text.count(",")) > LIMITS.max_nodes
     if not (check_depth or check_dots or check_count):
         return
