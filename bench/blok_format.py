@@ -2,7 +2,7 @@
 
 Run: python bench/blok_format.py [--seconds 2] [--count 400]
 Generates its own realistic workflows (5-15 steps, some if-else branches, ${}/js/ expressions, URLs, SQL);
-also times the shipped fixtures when /work/shared/fixtures/blok-workflows/valid (or $BLOK_FIXTURES) exists.
+also times the fixtures in tests/fixtures/blok-workflows/valid (or $BLOK_FIXTURES).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from blokhub.blok import analyze, export, load_schema
 
-FIXTURES = Path(os.environ.get("BLOK_FIXTURES", "/work/shared/fixtures/blok-workflows/valid"))
+FIXTURES = Path(os.environ.get("BLOK_FIXTURES", Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "blok-workflows" / "valid"))
 _NODES = [
     "@nanoservice-ts/api-call",
     "mapper",
