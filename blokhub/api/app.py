@@ -18,8 +18,18 @@ from blokhub import __version__, handlers  # noqa: F401  (outbox handlers regist
 from blokhub.api import deps
 from blokhub.api.auth.controllers import AuthController, PasswordController
 from blokhub.api.errors import EXCEPTION_HANDLERS
+from blokhub.api.feed.controllers import FeedController
+from blokhub.api.moderation.controllers import AdminController, ReportController
+from blokhub.api.notifications.controllers import MuteController, NotificationController, notifications_ws
+from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.observability import request_id_middleware
 from blokhub.api.ops.controllers import MetricsController, OpsController
+from blokhub.api.social.controllers import (
+    CommentController,
+    FollowController,
+    MyFavoritesController,
+    WorkflowSocialController,
+)
 from blokhub.api.users.controllers import MeController, UsersController
 from blokhub.api.workflows.controllers import WorkflowController
 from blokhub.config import Settings
@@ -33,7 +43,23 @@ API_PREFIX = "/api/v1"
 def api_router() -> Router:
     return Router(
         path=API_PREFIX,
-        route_handlers=[AuthController, PasswordController, MeController, UsersController, WorkflowController],
+        route_handlers=[
+            AuthController,
+            PasswordController,
+            MeController,
+            UsersController,
+            WorkflowController,
+            WorkflowSocialController,
+            CommentController,
+            FollowController,
+            MyFavoritesController,
+            FeedController,
+            NotificationController,
+            MuteController,
+            notifications_ws,
+            ReportController,
+            AdminController,
+        ],
     )
 
 
@@ -46,6 +72,8 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         owned = resources is None
         res = resources or Resources.open(settings)
         app.state.resources = res
+        app.state.hub = hub = NotificationHub(res.redis)
+        hub.start()
         worker = None
         if run_worker:
             from blokhub.workers.settings import InProcessWorker
@@ -57,17 +85,20 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         finally:
             if worker is not None:
                 await worker.stop()
+            await hub.stop()
             if owned:
                 await res.close()
 
     prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
     return Litestar(
-        route_handlers=[OpsController, MetricsController, api_router()],
+        # /ws is also served at the root, where browsers and the API guide expect it.
+        route_handlers=[OpsController, MetricsController, api_router(), notifications_ws],
         dependencies={
             "resources": Provide(deps.provide_resources, sync_to_thread=False),
             "db": Provide(deps.provide_db),
             "user": Provide(deps.provide_user),
             "viewer": Provide(deps.provide_viewer),
+            "moderator": Provide(deps.provide_moderator),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_id_middleware, prometheus.middleware],

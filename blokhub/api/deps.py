@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.auth.tokens import authenticate
 from blokhub.api.errors import AppError, Unauthorized
+from blokhub.db import after_commit
 from blokhub.db.models import User
 from blokhub.outbox import has_pending, kick
 from blokhub.runtime.resources import Resources
@@ -39,14 +40,17 @@ async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGene
                 await session.commit()
             else:
                 await session.rollback()
+            after_commit.discard(session)
             raise
         except BaseException:
             await session.rollback()
+            after_commit.discard(session)
             raise
         else:
             await session.commit()
             if has_pending(session):
                 await kick(resources.redis)
+            await after_commit.run(session)
 
 
 def _bearer(request: Request[Any, Any, Any]) -> str | None:
@@ -76,6 +80,14 @@ async def provide_user(request: Request[Any, Any, Any], db: NamedDependency[Asyn
     return user
 
 
+async def provide_moderator(user: NamedDependency[User]) -> User:
+    if not user.is_moderator:
+        from blokhub.api.errors import Forbidden
+
+        raise Forbidden("Moderators only.")
+    return user
+
+
 def claims_of(request: Request[Any, Any, Any]) -> dict[str, Any]:
     claims: dict[str, Any] = request.scope.get("auth_claims", {})  # type: ignore[assignment]
     return claims
@@ -86,3 +98,4 @@ DB = NamedDependency[AsyncSession]
 CurrentUser = NamedDependency[User]
 Viewer = NamedDependency[User | None]
 Res = NamedDependency[Resources]
+Moderator = NamedDependency[User]

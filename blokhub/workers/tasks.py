@@ -27,6 +27,15 @@ async def workflows_flush_views(ctx: dict[str, Any]) -> int:
         return await flush_views(resources.redis, db)
 
 
+async def ratings_refresh_scores(ctx: dict[str, Any]) -> float:
+    from blokhub.api.social.ratings import refresh_scores
+    from blokhub.db.session import session_scope
+
+    resources = ctx["resources"]
+    async with session_scope(resources.sessionmaker) as db:
+        return await refresh_scores(db, resources)
+
+
 FUNCTIONS = [func(outbox_process, name="outbox.process", keep_result=0, max_tries=3)]
 CRON_JOBS = [
     cron(

@@ -23,10 +23,16 @@ PRIOR_WEIGHT = 10
 DEFAULT_PRIOR_MEAN = 3.5
 
 
-def rating_of(rating_sum: int, rating_count: int, prior_mean: float = DEFAULT_PRIOR_MEAN) -> Rating:
+def bayesian(rating_sum: int, rating_count: int, prior_mean: float = DEFAULT_PRIOR_MEAN) -> float:
+    return (PRIOR_WEIGHT * prior_mean + rating_sum) / (PRIOR_WEIGHT + rating_count)
+
+
+def rating_of(rating_sum: int, rating_count: int, score: float | None = None) -> Rating:
+    """``score`` is the stored Bayesian average (computed against the site-wide mean when the rating changed)."""
     if rating_count == 0:
         return Rating(average=None, count=0, score=None)
-    score = (PRIOR_WEIGHT * prior_mean + rating_sum) / (PRIOR_WEIGHT + rating_count)
+    if score is None:
+        score = bayesian(rating_sum, rating_count)
     return Rating(average=round(rating_sum / rating_count, 3), count=rating_count, score=round(score, 4))
 
 
@@ -82,7 +88,7 @@ def _common(w: Workflow) -> dict[str, Any]:
             comments=w.comments_count,
             forks=w.forks_count,
             views=w.views_count,
-            rating=rating_of(w.rating_sum, w.rating_count),
+            rating=rating_of(w.rating_sum, w.rating_count, w.rating_score),
         ),
         "created_at": w.created_at,
         "updated_at": w.updated_at,

@@ -57,6 +57,8 @@ class Workflow(TimestampMixin, Base):
     views_count: Mapped[int] = mapped_column(BigInteger, default=0)
     rating_count: Mapped[int] = mapped_column(default=0)
     rating_sum: Mapped[int] = mapped_column(default=0)
+    # Bayesian average kept beside the counters so "top rated" can sort on an index.
+    rating_score: Mapped[float] = mapped_column(default=0.0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column()
     hidden_at: Mapped[datetime | None] = mapped_column()  # moderation
     deleted_at: Mapped[datetime | None] = mapped_column()

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Annotated
+
+from litestar import Controller, WebSocket, delete, get, post, put, websocket
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from blokhub.api.auth.tokens import authenticate
+from blokhub.api.deps import DB, CurrentUser
+from blokhub.api.errors import Unauthorized
+from blokhub.api.notifications import services
+from blokhub.api.notifications.hub import NotificationHub
+from blokhub.api.notifications.schemas import MarkReadIn, MarkReadOut, NotificationPage
+from blokhub.api.workflows.access import get_visible
+from blokhub.runtime.resources import Resources
+
+
+class NotificationController(Controller):
+    path = "/notifications"
+    tags = ["notifications"]
+
+    @get("/", operation_id="listNotifications")
+    async def index(
+        self,
+        user: CurrentUser,
+        db: DB,
+        unread: FromQuery[bool] = False,
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
+    ) -> NotificationPage:
+        items, next_cursor = await services.list_notifications(db, user, unread=unread, cursor=cursor, limit=limit)
+        return NotificationPage(items=items, next_cursor=next_cursor, unread=await services.unread_count(db, user.id))
+
+    @post("/read", status_code=200, operation_id="markNotificationsRead")
+    async def mark_read(self, user: CurrentUser, db: DB, data: JSONBody[MarkReadIn | None] = None) -> MarkReadOut:
+        """Mark the given ids read, or all of them when no ids are sent."""
+        marked = await services.mark_read(db, user, data.ids if data else None)
+        return MarkReadOut(marked=marked, unread=await services.unread_count(db, user.id))
+
+
+class MuteController(Controller):
+    path = "/workflows/{workflow_id:int}/mute"
+    tags = ["notifications"]
+
+    @put("/", status_code=HTTP_204_NO_CONTENT, operation_id="muteWorkflow")
+    async def mute(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+        """Stop notifications about this workflow."""
+        await get_visible(db, user, workflow_id)
+        await services.set_mute(db, user, workflow_id, True)
+
+    @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="unmuteWorkflow")
+    async def unmute(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+        await services.set_mute(db, user, workflow_id, False)
+
+
+def _token(socket: WebSocket) -> str | None:
+    header = socket.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return socket.query_params.get("token")
+
+
+@websocket(["/ws"], name="notifications-ws")
+async def notifications_ws(socket: WebSocket) -> None:
+    """Authenticated push channel: `Authorization: Bearer <token>` header, or `?token=` for browsers.
+
+    Sends `{"type": "hello", "unread": n}` once, then `{"type": "notification", ...}` the moment one is created on
+    any replica. Send `ping` to get `pong`. A client that falls 100 messages behind is disconnected (code 4008)."""
+    resources: Resources = socket.app.state.resources
+    hub: NotificationHub = socket.app.state.hub
+    token = _token(socket)
+    try:
+        if token is None:
+            raise Unauthorized("missing token")
+        async with resources.read_sessionmaker() as db:
+            user, _ = await authenticate(token, db, resources)
+            unread = await services.unread_count(db, user.id)
+    except Unauthorized:
+        await socket.close(code=4401, reason="unauthorized")
+        return
+    await socket.accept()
+    sub = hub.subscribe(user.id)
+
+    async def receive() -> None:
+        while True:
+            message = await socket.receive_data(mode="text")
+            if message == "ping":
+                await socket.send_text("pong")
+
+    async def send() -> None:
+        await socket.send_json({"type": "hello", "unread": unread})
+        while True:
+            get_task = asyncio.ensure_future(sub.queue.get())
+            overflow = asyncio.ensure_future(sub.overflowed.wait())
+            done, pending = await asyncio.wait({get_task, overflow}, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            if overflow in done:
+                await socket.close(code=4008, reason="too slow")
+                return
+            await asyncio.wait_for(socket.send_json(get_task.result()), timeout=5)
+
+    tasks = [asyncio.create_task(receive()), asyncio.create_task(send())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        hub.unsubscribe(sub)

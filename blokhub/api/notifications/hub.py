@@ -1,0 +1,87 @@
+"""Live delivery: every process subscribes to one Redis channel and forwards to its own WebSocket clients.
+
+A notification created on any replica reaches the user's sockets on every replica. Each socket has a bounded
+queue: a slow or dead client loses its own backlog (and is disconnected), it never blocks anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import defaultdict
+from typing import Any
+
+from redis.asyncio import Redis
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "blokhub:notifications"
+QUEUE_SIZE = 100
+
+
+class Subscriber:
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+        self.overflowed = asyncio.Event()
+
+
+class NotificationHub:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._subscribers: dict[int, set[Subscriber]] = defaultdict(set)
+        self._task: asyncio.Task[None] | None = None
+        self.ready = asyncio.Event()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._listen(), name="notification-hub")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def subscribe(self, user_id: int) -> Subscriber:
+        sub = Subscriber(user_id)
+        self._subscribers[user_id].add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        subs = self._subscribers.get(sub.user_id)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subscribers[sub.user_id]
+
+    def deliver(self, user_id: int, message: dict[str, Any]) -> None:
+        for sub in list(self._subscribers.get(user_id, ())):
+            try:
+                sub.queue.put_nowait(message)
+            except asyncio.QueueFull:
+                sub.overflowed.set()
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    self.ready.set()
+                    async for raw in pubsub.listen():
+                        try:
+                            envelope = json.loads(raw["data"])
+                            self.deliver(int(envelope["user_id"]), envelope["message"])
+                        except (ValueError, KeyError, TypeError):
+                            log.warning("dropping malformed hub message")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis restarted: resubscribe; stored notifications are not lost
+                self.ready.clear()
+                log.warning("notification hub lost Redis (%s); resubscribing", exc)
+                await asyncio.sleep(1)
+
+
+async def publish(redis: Redis, user_id: int, message: dict[str, Any]) -> None:
+    await redis.publish(CHANNEL, json.dumps({"user_id": user_id, "message": message}, default=str))

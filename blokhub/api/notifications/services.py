@@ -1,0 +1,129 @@
+"""Stored notifications, mutes, and the push after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from blokhub.api.notifications.hub import publish
+from blokhub.api.notifications.schemas import NotificationOut, WorkflowRef
+from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
+from blokhub.api.users.schemas import UserRef
+from blokhub.db import after_commit
+from blokhub.db.base import utcnow
+from blokhub.db.models import Notification, NotificationMute, User, Workflow
+from blokhub.runtime.resources import Resources
+
+
+async def notify(
+    db: AsyncSession,
+    resources: Resources,
+    *,
+    user_id: int,
+    kind: str,
+    actor: User,
+    workflow: Workflow | None = None,
+    comment_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Store a notification for ``user_id`` (never for one's own action, never on a muted workflow) and push it
+    to their sockets on every replica once the transaction commits."""
+    if user_id == actor.id:
+        return
+    if workflow is not None and await db.get(NotificationMute, (user_id, workflow.id)) is not None:
+        return
+    note = Notification(
+        user_id=user_id,
+        kind=kind,
+        actor_id=actor.id,
+        workflow_id=workflow.id if workflow else None,
+        comment_id=comment_id,
+        data=data or {},
+        created_at=utcnow(),
+    )
+    db.add(note)
+    await db.flush()
+    out = NotificationOut(
+        id=note.id,
+        kind=kind,
+        actor=UserRef(username=actor.username, display_name=actor.display_name),
+        workflow=WorkflowRef(id=workflow.id, title=workflow.title) if workflow else None,
+        comment_id=comment_id,
+        data=note.data,
+        created_at=note.created_at,
+        read_at=None,
+    )
+    message = {"type": "notification", "notification": msgspec.to_builtins(out)}
+
+    async def push() -> None:
+        await publish(resources.redis, user_id, message)
+
+    after_commit.after_commit(db, push)
+
+
+async def unread_count(db: AsyncSession, user_id: int) -> int:
+    return int(
+        await db.scalar(select(func.count()).where(Notification.user_id == user_id, Notification.read_at.is_(None)))
+        or 0
+    )
+
+
+async def list_notifications(
+    db: AsyncSession, user: User, *, unread: bool, cursor: str | None, limit: int | None
+) -> tuple[list[NotificationOut], str | None]:
+    size = clamp_limit(limit)
+    actor = aliased(User)
+    stmt = (
+        select(Notification, actor.username, actor.display_name, Workflow.title)
+        .outerjoin(actor, actor.id == Notification.actor_id)
+        .outerjoin(Workflow, and_(Workflow.id == Notification.workflow_id, Workflow.deleted_at.is_(None)))
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.id.desc())
+        .limit(size + 1)
+    )
+    if unread:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    if (after := decode_cursor(cursor, int)) is not None:
+        stmt = stmt.where(Notification.id < after[0])
+    rows = (await db.execute(stmt)).all()
+    items = [
+        NotificationOut(
+            id=n.id,
+            kind=n.kind,
+            actor=UserRef(username=uname, display_name=dname) if uname else None,
+            workflow=WorkflowRef(id=n.workflow_id, title=title) if title is not None and n.workflow_id else None,
+            comment_id=n.comment_id,
+            data=n.data,
+            created_at=n.created_at,
+            read_at=n.read_at,
+        )
+        for n, uname, dname, title in rows[:size]
+    ]
+    return items, encode_cursor(items[-1].id) if len(rows) > size and items else None
+
+
+async def mark_read(db: AsyncSession, user: User, ids: list[int] | None) -> int:
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(ids))
+    result = await db.execute(stmt.values(read_at=utcnow()))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def set_mute(db: AsyncSession, user: User, workflow_id: int, muted: bool) -> None:
+    from sqlalchemy.dialects.postgresql import insert
+
+    if muted:
+        await db.execute(
+            insert(NotificationMute).values(user_id=user.id, workflow_id=workflow_id).on_conflict_do_nothing()
+        )
+    else:
+        await db.execute(
+            NotificationMute.__table__.delete().where(
+                NotificationMute.user_id == user.id, NotificationMute.workflow_id == workflow_id
+            )
+        )
