@@ -151,3 +151,47 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
         assert body["error"]["code"] == code, body
     error: dict[str, Any] = body["error"]
     return error
+
+
+async def many_accounts(
+    client: httpx.AsyncClient, resources: Resources, count: int, prefix: str = "u"
+) -> list[Account]:
+    """``count`` real accounts with real sessions and tokens, created in bulk (argon2 per user would take minutes)."""
+    import uuid
+
+    from sqlalchemy import insert
+
+    from blokhub.api.auth import tokens
+    from blokhub.api.auth.passwords import hash_password
+    from blokhub.db.models import AuthSession, User
+
+    password = "bulk-Account-secret-1"
+    digest = await hash_password(password)
+    async with resources.sessionmaker() as db, db.begin():
+        ids = (
+            await db.scalars(
+                insert(User).returning(User.id),
+                [
+                    {
+                        "username": f"{prefix}{i}",
+                        "email": f"{prefix}{i}@example.com",
+                        "display_name": f"{prefix}{i}",
+                        "password_hash": digest,
+                        "bio": "",
+                        "links": [],
+                        "role": "user",
+                    }
+                    for i in range(count)
+                ],
+            )
+        ).all()
+        sessions = [uuid.uuid4() for _ in ids]
+        await db.execute(insert(AuthSession), [{"id": s, "user_id": uid} for s, uid in zip(sessions, ids, strict=True)])
+    accounts = []
+    for i, (uid, sid) in enumerate(zip(ids, sessions, strict=True)):
+        access = tokens.encode(
+            resources.settings, typ=tokens.ACCESS, user_id=uid, session_id=sid, jti=uuid.uuid4(), ttl=900
+        )
+        body = {"user": {"username": f"{prefix}{i}", "id": uid}, "access_token": access, "refresh_token": ""}
+        accounts.append(Account(client, body, password))
+    return accounts

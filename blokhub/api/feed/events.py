@@ -16,6 +16,8 @@ from blokhub.outbox import handles
 def _activity(event: OutboxEvent, owners: dict[int, int]) -> dict[str, Any] | None:
     p = event.payload
     if event.topic == "workflow.created":
+        if p.get("fork"):  # a fork is told once, as "forked"
+            return None
         actor, verb, data = owners.get(event.aggregate_id), "published", {}
     elif event.topic == "workflow.updated" and p.get("new_version"):
         actor, verb, data = owners.get(event.aggregate_id), "updated", {"version": p.get("version")}

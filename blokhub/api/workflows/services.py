@@ -74,7 +74,7 @@ async def publish(
         )
     )
     await adjust_profile_count(db, owner.id, False, counts_on_profile(workflow))
-    emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility})
+    emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility, "fork": forked_from is not None})
     return workflow
 
 

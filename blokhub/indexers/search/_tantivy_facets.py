@@ -1,0 +1,40 @@
+"""Exact facet counts with tantivy's terms aggregation over the keyword fast columns.
+
+Counts are for the current query and filters. `segment_size` is set far above any field's distinct values per
+segment, so every segment reports every value and the merged counts are exact (tantivy reports
+`doc_count_error_upper_bound` = 0); only the number of values returned is capped (`MAX_FACET_VALUES`, the most
+frequent ones, as Meilisearch's `maxValuesPerFacet` with values sorted by count).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import tantivy
+
+from blokhub.indexers.search._tantivy_schema import KEYWORD_FIELDS
+from blokhub.indexers.search.documents import MAX_FACET_VALUES
+
+_SEGMENT_SIZE = 1 << 20
+_FIELDS = {**KEYWORD_FIELDS, "has_branches": "has_branches"}
+
+
+def facet_request(facets: Sequence[str]) -> dict[str, Any]:
+    return {
+        name: {"terms": {"field": _FIELDS[name], "size": MAX_FACET_VALUES, "segment_size": _SEGMENT_SIZE}}
+        for name in dict.fromkeys(facets)
+        if name in _FIELDS
+    }
+
+
+def facet_counts(searcher: tantivy.Searcher, query: tantivy.Query, facets: Sequence[str]) -> dict[str, dict[str, int]]:
+    request = facet_request(facets)
+    if not request:
+        return {}
+    result = searcher.aggregate(query, request)
+    out: dict[str, dict[str, int]] = {}
+    for name in request:
+        buckets = result.get(name, {}).get("buckets", [])
+        out[name] = {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in buckets}
+    return out

@@ -1,0 +1,120 @@
+"""Words, typos and prefixes: the matching rules both engines share.
+
+Tokens are runs of letters and digits, lower-cased with accents stripped ("Café" -> "cafe"); anything else
+separates them, so "@nanoservice-ts/api-call" is the words nanoservice, ts, api, call (as Meilisearch's
+tokenizer splits it). The embedded engine indexes exactly these tokens (Python tokenizes, tantivy's whitespace
+tokenizer only splits them again), and the highlighter re-tokenizes with the same function, so what is
+highlighted is what matched.
+
+Typo budget per query word, by its length in characters (Damerau-Levenshtein, a transposition costs one):
+
+    1-3 letters: 0 typos      4-8 letters: 1 typo      9+ letters: 2 typos
+
+Meilisearch's defaults start one typo at 5 letters, but the product's contract needs `slak` -> slack (4 letters,
+one typo). The Meilisearch engine therefore sets `minWordSizeForTypos.oneTypo = 4` (and keeps `twoTypos = 9`),
+and the embedded engine uses the same thresholds, so both behave alike.
+
+Meilisearch also counts a typo on the first letter as two typos ("caturday" does not find saturday with one typo
+allowed). The embedded engine reproduces that exactly by indexing and querying every token with its first letter
+doubled ("slack" is stored as "sslack"): changing the first letter of a doubled token takes two edits, anything
+else costs what it did, and tantivy's own Levenshtein automata (fast, in Rust) then apply the rule for free.
+
+The last query word also matches as a prefix (search-as-you-type), with the same typo budget, unless the query
+ends with a separator ("slack " means the word is finished), which is also how Meilisearch decides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from blokhub.indexers.search.documents import MAX_QUERY_WORDS
+
+WORD_RE = re.compile(r"[^\W_]+")
+MAX_TOKEN_CHARS = 40  # longer runs are ids or hashes, not words (tantivy's default tokenizer drops them too)
+ONE_TYPO_MIN_LEN = 4
+TWO_TYPOS_MIN_LEN = 9
+
+
+def fold(token: str) -> str:
+    """Lower-case and strip diacritics, keeping non-Latin letters (Cyrillic, CJK ...) as they are."""
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and not c.isspace()).lower()
+
+
+def words(text: str) -> list[str]:
+    """The folded tokens of `text`, in order."""
+    return [t for raw in WORD_RE.findall(text) if 0 < len(t := fold(raw)) <= MAX_TOKEN_CHARS]
+
+
+def keyed(word: str) -> str:
+    """The indexed form of a folded word: first letter doubled, so a first-letter typo costs two edits."""
+    return word[0] + word
+
+
+def index_text(*texts: str) -> str:
+    """Space-separated keyed tokens for a searchable field (what tantivy's whitespace tokenizer receives)."""
+    return " ".join(keyed(t) for text in texts for t in words(text))
+
+
+def typo_budget(word: str) -> int:
+    n = len(word)
+    return 0 if n < ONE_TYPO_MIN_LEN else 1 if n < TWO_TYPOS_MIN_LEN else 2
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    word: str  # folded
+    key: str  # keyed form, as indexed
+    typos: int
+    prefix: bool
+
+
+def parse_query(q: str) -> tuple[list[str], bool]:
+    """(folded words, at most MAX_QUERY_WORDS; whether the last one is still being typed)."""
+    found = words(q)[:MAX_QUERY_WORDS]
+    stripped = q.rstrip()
+    typing = bool(found) and stripped == q and WORD_RE.fullmatch(q[-1]) is not None
+    return found, typing
+
+
+def query_words(found: list[str], last_is_prefix: bool) -> list[QueryWord]:
+    last = len(found) - 1
+    return [QueryWord(w, keyed(w), typo_budget(w), last_is_prefix and i == last) for i, w in enumerate(found)]
+
+
+def token_matches(qw: QueryWord, token: str) -> bool:
+    """Does the folded `token` match the query word under the typo and prefix rules?"""
+    key = keyed(token)
+    if key == qw.key or (qw.prefix and key.startswith(qw.key)):
+        return True
+    if qw.typos == 0 or (qw.typos == 1 and key[0] != qw.key[0]):
+        return False  # a first-letter change costs two edits: out of a one-typo budget without computing
+    return _within(qw.key, key, qw.typos, qw.prefix)
+
+
+@lru_cache(maxsize=65536)
+def _within(a: str, b: str, k: int, prefix: bool) -> bool:
+    """Optimal-string-alignment distance (a transposition is one edit) between `a` and `b`, or between `a` and
+    the closest prefix of `b` when `prefix`, is at most `k`: the language tantivy's Levenshtein automata accept."""
+    la, lb = len(a), len(b)
+    if (not prefix and abs(la - lb) > k) or lb < la - k:
+        return False
+    before: list[int] = []
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        ai = a[i - 1]
+        for j in range(1, lb + 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai != b[j - 1]))
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, before[j - 2] + 1)
+            cur[j] = v
+        if min(cur) > k:
+            return False
+        before, prev = prev, cur
+    return (min(prev) if prefix else prev[lb]) <= k

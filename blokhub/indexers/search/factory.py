@@ -1,0 +1,18 @@
+"""Engine selection: Meilisearch when its URL is configured, the embedded tantivy index otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blokhub.indexers.search.protocol import SearchEngine
+from blokhub.indexers.search.tantivy_engine import TantivySearchEngine
+
+
+def create_search_engine(*, data_dir: Path, meilisearch_url: str | None, meilisearch_key: str | None) -> SearchEngine:
+    """Build (not open) the configured engine; the caller opens it in its lifespan and closes it at shutdown."""
+    if meilisearch_url:
+        # Imported lazily: the embedded setup never needs the HTTP client stack.
+        from blokhub.indexers.search.meilisearch_engine import MeilisearchSearchEngine
+
+        return MeilisearchSearchEngine(meilisearch_url, meilisearch_key)
+    return TantivySearchEngine(data_dir / "search")

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.api.workflow_helpers import simple
+from tests.conftest import Account, assert_error, register
+
+W = "/api/v1/workflows"
+
+
+async def _kinds(account: Account, **params: Any) -> list[str]:
+    return [n["kind"] for n in (await account.get("/api/v1/notifications", params=params)).json()["items"]]
+
+
+async def test_each_kind_is_stored_once_and_never_for_yourself(
+    alice: Account, bob: Account, client: httpx.AsyncClient
+) -> None:
+    carol = await register(client, "carol")
+    wid = (await alice.post(W, json={"definition": simple()})).json()["id"]
+    await bob.put("/api/v1/users/alice/follow")
+    await bob.put(f"{W}/{wid}/favorite")
+    await bob.put(f"{W}/{wid}/favorite")  # idempotent: no second notification
+    await bob.put(f"{W}/{wid}/rating", json={"stars": 4})
+    await bob.put(f"{W}/{wid}/rating", json={"stars": 5})  # an update is not news
+    comment = (await bob.post(f"{W}/{wid}/comments", json={"body": "question"})).json()
+    await alice.post(f"{W}/{wid}/comments", json={"body": "answer", "parent_id": comment["id"]})
+    await alice.post(f"{W}/{wid}/comments", json={"body": "talking to myself"})
+    await carol.post(f"{W}/{wid}/fork")
+    assert await _kinds(alice) == ["workflow_comment", "workflow_review", "workflow_favorite", "new_follower"]
+    assert await _kinds(bob) == ["comment_reply"]
+    page = (await alice.get("/api/v1/notifications")).json()
+    assert page["unread"] == 4
+    first = page["items"][0]
+    assert first["actor"]["username"] == "bob" and first["workflow"]["id"] == wid and first["comment_id"]
+
+
+async def test_mark_read_some_or_all(alice: Account, bob: Account, client: httpx.AsyncClient) -> None:
+    carol = await register(client, "carol")
+    await bob.put("/api/v1/users/alice/follow")
+    await carol.put("/api/v1/users/alice/follow")
+    items = (await alice.get("/api/v1/notifications")).json()["items"]
+    r = await alice.post("/api/v1/notifications/read", json={"ids": [items[0]["id"]]})
+    assert r.json() == {"marked": 1, "unread": 1}
+    unread = (await alice.get("/api/v1/notifications", params={"unread": "true"})).json()["items"]
+    assert [n["id"] for n in unread] == [items[1]["id"]]
+    r = await alice.post("/api/v1/notifications/read")
+    assert r.json() == {"marked": 1, "unread": 0}
+    # Someone else's ids are simply not yours to mark.
+    await alice.put("/api/v1/users/bob/follow")
+    bobs = (await bob.get("/api/v1/notifications")).json()["items"]
+    assert (await alice.post("/api/v1/notifications/read", json={"ids": [bobs[0]["id"]]})).json()["marked"] == 0
+    assert_error(await client.get("/api/v1/notifications"), 401)
+
+
+async def test_muted_workflow_stays_quiet(alice: Account, bob: Account) -> None:
+    wid = (await alice.post(W, json={"definition": simple()})).json()["id"]
+    assert (await alice.put(f"{W}/{wid}/mute")).status_code == 204
+    await bob.post(f"{W}/{wid}/comments", json={"body": "hello?"})
+    await bob.put(f"{W}/{wid}/favorite")
+    assert await _kinds(alice) == []
+    assert (await alice.delete(f"{W}/{wid}/mute")).status_code == 204
+    await bob.put(f"{W}/{wid}/rating", json={"stars": 3})
+    assert await _kinds(alice) == ["workflow_review"]
