@@ -30,8 +30,10 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
     def line(self, label: str) -> str:
-        return (f"{label:<28} {self.rps:8.0f} req/s   p50 {self.pct(50):6.2f} ms   p95 {self.pct(95):6.2f} ms   "
-                f"p99 {self.pct(99):6.2f} ms   errors {self.errors}")
+        return (
+            f"{label:<28} {self.rps:8.0f} req/s   p50 {self.pct(50):6.2f} ms   p95 {self.pct(95):6.2f} ms   "
+            f"p99 {self.pct(99):6.2f} ms   errors {self.errors}"
+        )
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
@@ -46,8 +48,16 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def run_load(host: str, port: int, path: str, *, headers: dict[str, str] | None = None,
-                   connections: int = 32, seconds: float = 10.0, warmup: float = 1.0) -> LoadResult:
+async def run_load(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict[str, str] | None = None,
+    connections: int = 32,
+    seconds: float = 10.0,
+    warmup: float = 1.0,
+) -> LoadResult:
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
     latencies: list[float] = []

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import run_load, summarize  # noqa: E402
+from _load import run_load, summarize
 
 
 def free_port() -> int:
@@ -35,8 +35,12 @@ def start(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(BLOKHUB_LOG_LEVEL="WARNING", BLOKHUB_SEED_ON_EMPTY="0")
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "blokhub.cli", "serve", "--data-dir", str(data_dir),
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "blokhub.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while True:
         if proc.poll() is not None:
             raise SystemExit("serve exited during start-up")
@@ -65,14 +69,25 @@ def main() -> None:
         proc, cold = start(data_dir, port)
         print(f"cold start (fresh data dir: initdb, migrate, serve until /ready): {cold:.2f}s")
         try:
-            r = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/register",
-                           json={"username": "bench", "email": "bench@example.com", "password": "load-Tester-secret-2024"})
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/auth/register",
+                json={"username": "bench", "email": "bench@example.com", "password": "load-Tester-secret-2024"},
+            )
             token = r.json()["access_token"]
-            health = asyncio.run(run_load("127.0.0.1", port, "/health", connections=args.connections,
-                                          seconds=args.seconds))
+            health = asyncio.run(
+                run_load("127.0.0.1", port, "/health", connections=args.connections, seconds=args.seconds)
+            )
             print(health.line("GET /health"))
-            me = asyncio.run(run_load("127.0.0.1", port, "/api/v1/me", headers={"Authorization": f"Bearer {token}"},
-                                      connections=args.connections, seconds=args.seconds))
+            me = asyncio.run(
+                run_load(
+                    "127.0.0.1",
+                    port,
+                    "/api/v1/me",
+                    headers={"Authorization": f"Bearer {token}"},
+                    connections=args.connections,
+                    seconds=args.seconds,
+                )
+            )
             print(me.line("GET /api/v1/me (auth)"))
         finally:
             stop(proc)
@@ -82,8 +97,10 @@ def main() -> None:
             warm.append(seconds)
             stop(proc)
         print(f"warm restart (existing data dir until /ready): {summarize(warm)}")
-        print(f"target: GET /me >= 1500 req/s -> {'met' if me.rps >= 1500 else 'NOT met'}; "
-              f"warm restart <= 5 s -> {'met' if max(warm) <= 5 else 'NOT met'}")
+        print(
+            f"target: GET /me >= 1500 req/s -> {'met' if me.rps >= 1500 else 'NOT met'}; "
+            f"warm restart <= 5 s -> {'met' if max(warm) <= 5 else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from blokhub.blok import analyze, export, load_schema
 
-FIXTURES = Path(os.environ.get("BLOK_FIXTURES", Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "blok-workflows" / "valid"))
+FIXTURES = Path(
+    os.environ.get(
+        "BLOK_FIXTURES", Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "blok-workflows" / "valid"
+    )
+)
 _NODES = [
     "@nanoservice-ts/api-call",
     "mapper",
@@ -65,9 +69,7 @@ def _inputs(rng: random.Random, node: str) -> dict[str, Any]:
         }
     if node == "openai":
         return {
-            "system": [
-                f"Instruction line {i}: answer briefly and cite sources." for i in range(rng.randint(2, 8))
-            ],
+            "system": [f"Instruction line {i}: answer briefly and cite sources." for i in range(rng.randint(2, 8))],
             "prompt": ["${ctx.request.body.prompt}"],
             "cache_key": "${ctx.request.query.q}",
         }
@@ -115,9 +117,7 @@ def generate(rng: random.Random, index: int) -> dict[str, Any]:
                     nodes[step["name"]] = config
                     inner.append(step)
                     made += 1
-                conditions.append(
-                    {"type": "if", "condition": f'ctx.request.params.fn === "f{b}"', "steps": inner}
-                )
+                conditions.append({"type": "if", "condition": f'ctx.request.params.fn === "f{b}"', "steps": inner})
             conditions[-1] = {"type": "else", "steps": conditions[-1]["steps"]}
             steps.append({"name": branch_name, "node": "@nanoservice-ts/if-else", "type": "module"})
             nodes[branch_name] = {"conditions": conditions}
@@ -184,10 +184,7 @@ def main() -> None:
     for doc in docs:
         validator.is_valid(doc)
     elapsed = time.perf_counter() - started
-    print(
-        f"(reference) jsonschema Draft202012 is_valid alone on generated docs: "
-        f"{len(docs) / elapsed:,.0f} docs/s"
-    )
+    print(f"(reference) jsonschema Draft202012 is_valid alone on generated docs: {len(docs) / elapsed:,.0f} docs/s")
 
 
 if __name__ == "__main__":

@@ -26,8 +26,10 @@ async def run(settings: Settings, users: int, workflows: int) -> None:
     await upgrade(engine)
     await engine.dispose()
     report = await seed_corpus(settings, seed=42, users=users, workflows=workflows, progress=True)
-    print(f"seeded {report.workflows:,} workflows and {report.users:,} users in {report.seconds:.1f}s "
-          f"-> {report.workflows / report.seconds:,.0f} workflows/s ({report.invalid} invalid)")
+    print(
+        f"seeded {report.workflows:,} workflows and {report.users:,} users in {report.seconds:.1f}s "
+        f"-> {report.workflows / report.seconds:,.0f} workflows/s ({report.invalid} invalid)"
+    )
     target = 100_000 / (report.workflows / report.seconds)
     print(f"projected time for 100,000: {target:.0f}s (target <= 120 s: {'met' if target <= 120 else 'NOT met'})")
 

@@ -91,9 +91,7 @@ def _bad_number(token: str) -> bool:
         return False
 
 
-def scan(
-    text: str, *, max_depth: int, stop_at: str | None = None, max_values: int | None = None
-) -> ScanResult:
+def scan(text: str, *, max_depth: int, stop_at: str | None = None, max_values: int | None = None) -> ScanResult:
     """Tokenize ``text`` and record where every value starts (object members: where their key starts).
 
     ``stop_at`` names the problem ("duplicate", "bad_number", "too_deep") whose first occurrence ends the

@@ -24,13 +24,9 @@ from blokhub.blok.limits import (
     too_many_nodes_issue,
 )
 
-_STRINGS_AND_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
-)
+_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_HEADER_LINE = re.compile(
-    r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\]?[ \t]*(?:#[^\n]*)?$)", re.MULTILINE
-)
+_HEADER_LINE = re.compile(r"^[ \t]*\[\[?(?=[ \t]*[A-Za-z0-9_\"'-][^\n\[\]{}]*\]\]?[ \t]*(?:#[^\n]*)?$)", re.MULTILINE)
 # A run of more than max_depth dotted key parts; possessive and anchored at a part start to stay linear.
 _DOTTED_RUN = re.compile(rf"(?<![A-Za-z0-9_-])(?:[A-Za-z0-9_-]++[ \t]*+\.[ \t]*+){{{LIMITS.max_depth}}}")
 # A dotted key cannot span lines, so a line with that many dots is needed for the run above.
@@ -130,9 +126,7 @@ def _decode_error_issue(text: str, message: str) -> Issue:
                 line,
                 column,
             )
-        return Issue(
-            "duplicate_key", f"invalid TOML: {message}; a key or table is defined twice", "", line, column
-        )
+        return Issue("duplicate_key", f"invalid TOML: {message}; a key or table is defined twice", "", line, column)
     return Issue("syntax", f"invalid TOML: {message}", "", line, column)
 
 

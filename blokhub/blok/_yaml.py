@@ -214,9 +214,7 @@ class _Builder:
         try:
             return resolve_plain(event.value)
         except _NotFinite:
-            raise BlokParseError(
-                [non_finite_issue(_pointer(self.stack, _slot(top)), *_mark(event))]
-            ) from None
+            raise BlokParseError([non_finite_issue(_pointer(self.stack, _slot(top)), *_mark(event))]) from None
 
     def _refuse(self, event: Any, kind: type, top: _Frame | None, is_key: bool) -> None:
         pointer = _pointer(self.stack, event.value if is_key and kind is _SCALAR else _slot(top))

@@ -72,9 +72,7 @@ def _normalise_http(settings: Any) -> None:
 
 
 def canonical_json(doc: dict[str, Any]) -> str:
-    return json.dumps(
-        canonical(doc), separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False
-    )
+    return json.dumps(canonical(doc), separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
 def canonical_hash(doc: dict[str, Any]) -> str:

@@ -92,9 +92,7 @@ def _ordered_union(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [*after, *(key for key in before if key not in after)]
 
 
-def _compare(
-    old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: str | None, out: list[Change]
-) -> None:
+def _compare(old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: str | None, out: list[Change]) -> None:
     if type(old) is type(new) and old == new:
         return
     if old is _MISSING:
@@ -159,9 +157,7 @@ def _step_fields(step: dict[str, Any]) -> dict[str, Any]:
     return {**_STEP_DEFAULTS, **{key: value for key, value in step.items() if key != "name"}}
 
 
-def _step_changes(
-    before: dict[str, Any], after: dict[str, Any], out: list[Change]
-) -> tuple[set[str], set[str]]:
+def _step_changes(before: dict[str, Any], after: dict[str, Any], out: list[Change]) -> tuple[set[str], set[str]]:
     old_refs, new_refs = list(iter_steps(before)), list(iter_steps(after))
     old_by_name, new_by_name = _by_name(old_refs), _by_name(new_refs)
     pairs: dict[int, StepRef] = {}  # id(new ref) -> its old ref
@@ -303,9 +299,7 @@ def _without_branch_steps(config: Any) -> Any:
     if not isinstance(config, dict) or not isinstance(config.get("conditions"), list):
         return config
     conditions = [
-        {key: value for key, value in condition.items() if key != "steps"}
-        if isinstance(condition, dict)
-        else condition
+        {key: value for key, value in condition.items() if key != "steps"} if isinstance(condition, dict) else condition
         for condition in config["conditions"]
     ]
     return {**config, "conditions": conditions}

@@ -51,8 +51,7 @@ def too_many_nodes_issue(
     seen = f"at least {count:,}" if count is not None else "more than the limit of"
     return Issue(
         "too_many_nodes",
-        f"the document has {seen} values; the limit is {LIMITS.max_nodes:,}. Split it into smaller "
-        "workflows.",
+        f"the document has {seen} values; the limit is {LIMITS.max_nodes:,}. Split it into smaller workflows.",
         pointer,
         line,
         column,

@@ -139,15 +139,13 @@ def _shape_rules(ref: StepRef, name: str, config: Any) -> Iterator[Issue]:
         if isinstance(inputs, dict) and "conditions" in inputs:
             yield _warn(
                 "node_shape_mismatch",
-                f"nodes.{name}.inputs.conditions is ignored by the runner; move "
-                f"conditions directly under nodes.{name}",
+                f"nodes.{name}.inputs.conditions is ignored by the runner; move conditions directly under nodes.{name}",
                 config_pointer + "/inputs/conditions",
             )
         else:
             yield _warn(
                 "node_shape_mismatch",
-                f"step {name!r} uses an if-else node but nodes.{name} has no "
-                "conditions; it will never branch",
+                f"step {name!r} uses an if-else node but nodes.{name} has no conditions; it will never branch",
                 config_pointer,
             )
     elif "conditions" in config:

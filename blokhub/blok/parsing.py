@@ -214,9 +214,7 @@ def _load_json(text: str) -> Any:
         ) from None
     except json.JSONDecodeError as exc:
         hint = " (JSON allows no comments or trailing commas)" if "property name" in exc.msg else ""
-        raise BlokParseError(
-            [Issue("syntax", f"invalid JSON: {exc.msg}{hint}", "", exc.lineno, exc.colno)]
-        ) from None
+        raise BlokParseError([Issue("syntax", f"invalid JSON: {exc.msg}{hint}", "", exc.lineno, exc.colno)]) from None
     except (_NotFinite, ValueError):  # ValueError: integers beyond Python's digit limit
         found = _json_scan.scan(text, max_depth=LIMITS.max_depth, stop_at="bad_number").bad_number
         raise BlokParseError([non_finite_issue(*_placed(text, found))]) from None

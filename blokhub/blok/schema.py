@@ -91,8 +91,7 @@ class _Checker:
             if key not in doc:
                 self.add(
                     "",
-                    f"missing required property {key!r}; a workflow needs name, version, trigger, "
-                    "steps and nodes",
+                    f"missing required property {key!r}; a workflow needs name, version, trigger, steps and nodes",
                 )
         for key, value in doc.items():
             if key not in _TOP_ALLOWED:
@@ -198,9 +197,7 @@ class _Checker:
         elif isinstance(method, str) and method.upper() in METHODS:
             self.add(pointer, f"method must be upper-case: use {method.upper()!r} instead of {method!r}")
         else:
-            self.add(
-                pointer, f'unsupported method {method!r}; use one of GET, POST, PUT, PATCH, DELETE or "*"'
-            )
+            self.add(pointer, f'unsupported method {method!r}; use one of GET, POST, PUT, PATCH, DELETE or "*"')
 
     def step(self, step: Any, pointer: str) -> None:
         if not isinstance(step, dict):
@@ -265,8 +262,7 @@ class _Checker:
         else:
             self.add(
                 pointer,
-                'a node configuration needs "inputs" (an object, may be empty) or, for an '
-                'if-else step, "conditions"',
+                'a node configuration needs "inputs" (an object, may be empty) or, for an if-else step, "conditions"',
             )
 
     def conditions(self, conditions: Any, pointer: str) -> None:
@@ -289,8 +285,7 @@ class _Checker:
         if len(conditions) >= 2 and elses == 0:
             self.add(
                 pointer,
-                'with more than one condition, the last one must be an "else"; add '
-                '{"type": "else", "steps": [...]}',
+                'with more than one condition, the last one must be an "else"; add {"type": "else", "steps": [...]}',
             )
 
     def condition(self, condition: Any, pointer: str) -> None:
@@ -311,8 +306,7 @@ class _Checker:
             if text is None and "condition" not in condition:
                 self.add(
                     pointer,
-                    'an "if" needs a condition: a JavaScript expression such as '
-                    "\"ctx.request.method === 'GET'\"",
+                    'an "if" needs a condition: a JavaScript expression such as "ctx.request.method === \'GET\'"',
                 )
             elif text == "":
                 self.add(pointer + "/condition", 'an "if" needs a non-empty condition')

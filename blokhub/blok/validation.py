@@ -42,9 +42,7 @@ def validate(doc: Any, *, parsed: ParsedDocument | None = None) -> ValidationRes
         except BlokParseError as exc:
             return ValidationResult(False, list(exc.issues), [], None)
     if not isinstance(doc, dict):
-        issue = Issue(
-            "not_an_object", "a workflow must be an object with name, version, trigger, steps and nodes", ""
-        )
+        issue = Issue("not_an_object", "a workflow must be an object with name, version, trigger, steps and nodes", "")
         return ValidationResult(False, [_placed(issue, parsed)], [], None)
     steps = list(iter_steps(doc))
     errors: list[Issue] = []

@@ -31,9 +31,30 @@ DEMO_PASSWORD = "blokhub-demo-password"  # every seeded account; documented in t
 _json = msgspec.json.Encoder()
 
 WORKFLOW_COLUMNS = [
-    "id", "owner_id", "slug", "title", "description", "tags", "visibility", "version", "definition", "source_format",
-    "canonical_hash", "facts", "health", "forked_from_id", "forked_from_version", "published_at", "created_at",
-    "updated_at", "favorites_count", "comments_count", "forks_count", "views_count", "rating_count", "rating_sum",
+    "id",
+    "owner_id",
+    "slug",
+    "title",
+    "description",
+    "tags",
+    "visibility",
+    "version",
+    "definition",
+    "source_format",
+    "canonical_hash",
+    "facts",
+    "health",
+    "forked_from_id",
+    "forked_from_version",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "favorites_count",
+    "comments_count",
+    "forks_count",
+    "views_count",
+    "rating_count",
+    "rating_sum",
 ]
 VERSION_COLUMNS = ["workflow_id", "version", "definition", "canonical_hash", "changelog", "created_at"]
 
@@ -99,20 +120,45 @@ class _Slugs:
         return slug
 
 
-def _rows(item: SeedWorkflow, wid: int, owner_id: int, slug: str, forked: tuple[int, int] | None, now: datetime
-          ) -> tuple[tuple[Any, ...], tuple[Any, ...], bool]:
+def _rows(
+    item: SeedWorkflow, wid: int, owner_id: int, slug: str, forked: tuple[int, int] | None, now: datetime
+) -> tuple[tuple[Any, ...], tuple[Any, ...], bool]:
     result = blok.validate(item.definition)
     facts = result.facts.to_dict() if result.facts else {}
-    health = {"valid": result.valid, "errors": [i.to_dict() for i in result.errors],
-              "warnings": [i.to_dict() for i in result.warnings]}
+    health = {
+        "valid": result.valid,
+        "errors": [i.to_dict() for i in result.errors],
+        "warnings": [i.to_dict() for i in result.warnings],
+    }
     digest = blok.canonical_hash(item.definition)
     definition = _json.encode(item.definition).decode()
     created = now - timedelta(days=item.created_days_ago)
     shared = item.visibility in ("public", "unlisted")
     workflow = (
-        wid, owner_id, slug, item.title[:200], item.description, item.tags, item.visibility, 1, definition, "json",
-        digest, _json.encode(facts).decode(), _json.encode(health).decode(), forked[0] if forked else None,
-        forked[1] if forked else None, created if shared else None, created, created, 0, 0, 0, 0, 0, 0,
+        wid,
+        owner_id,
+        slug,
+        item.title[:200],
+        item.description,
+        item.tags,
+        item.visibility,
+        1,
+        definition,
+        "json",
+        digest,
+        _json.encode(facts).decode(),
+        _json.encode(health).decode(),
+        forked[0] if forked else None,
+        forked[1] if forked else None,
+        created if shared else None,
+        created,
+        created,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
     )
     version = (wid, 1, definition, digest, "First version", created)
     return workflow, version, result.valid
@@ -135,15 +181,21 @@ async def seed_corpus(
             user_ids = await _insert_users(conn, seed, users, now)
             report.users = len(user_ids)
             taken: dict[int, set[str]] = {}
-            for r in await conn.fetch("SELECT owner_id, slug FROM workflows WHERE deleted_at IS NULL AND owner_id = "
-                                      "ANY($1::bigint[])", user_ids):
+            for r in await conn.fetch(
+                "SELECT owner_id, slug FROM workflows WHERE deleted_at IS NULL AND owner_id = ANY($1::bigint[])",
+                user_ids,
+            ):
                 taken.setdefault(r["owner_id"], set()).add(r["slug"])
             slugs = _Slugs(taken)
             bar = tqdm(total=workflows, unit="wf", desc="seeding workflows", disable=not progress, smoothing=0.1)
             for chunk in _batches(generate_workflows(seed, workflows, users), BATCH):
-                ids = [r[0] for r in await conn.fetch(
-                    "SELECT nextval(pg_get_serial_sequence('workflows', 'id')) FROM generate_series(1, $1)", len(chunk)
-                )]
+                ids = [
+                    r[0]
+                    for r in await conn.fetch(
+                        "SELECT nextval(pg_get_serial_sequence('workflows', 'id')) FROM generate_series(1, $1)",
+                        len(chunk),
+                    )
+                ]
                 wf_rows, version_rows = [], []
                 for item, wid in zip(chunk, ids, strict=True):
                     report.index_to_id[item.index] = wid

@@ -56,9 +56,7 @@ def _countries(name: str) -> dict[str, object]:
 
 
 def test_countries_yaml_and_toml_are_the_same_workflow() -> None:
-    assert canonical_hash(_countries("countries-bb82820.yaml")) == canonical_hash(
-        _countries("countries-12c01e4.toml")
-    )
+    assert canonical_hash(_countries("countries-bb82820.yaml")) == canonical_hash(_countries("countries-12c01e4.toml"))
 
 
 def test_countries_json_differs_only_in_its_node_reference() -> None:

@@ -59,9 +59,7 @@ def test_duplicate_names_in_one_pipeline_are_an_error() -> None:
 
 def test_duplicate_names_across_branches_are_a_warning() -> None:
     doc = base_doc()
-    doc["nodes"]["route"]["conditions"][0]["steps"].append(
-        {"name": "reject", "node": "error", "type": "module"}
-    )
+    doc["nodes"]["route"]["conditions"][0]["steps"].append({"name": "reject", "node": "error", "type": "module"})
     [issue] = _issues(doc, "duplicate_step_name")
     assert (issue.severity, issue.pointer) == ("warning", COND + "/1/steps/0/name")
     assert COND + "/0/steps/1" in issue.message

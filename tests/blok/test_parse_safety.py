@@ -77,9 +77,7 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("source", "fmt", "code"), [case[1:] for case in HOSTILE], ids=[c[0] for c in HOSTILE]
-)
+@pytest.mark.parametrize(("source", "fmt", "code"), [case[1:] for case in HOSTILE], ids=[c[0] for c in HOSTILE])
 def test_hostile_input_is_refused_quickly(source: str | bytes, fmt: str, code: str) -> None:
     error = refused(source, fmt)
     assert error.code == code, error.issues
@@ -129,9 +127,7 @@ def test_size_limit_is_checked_in_bytes() -> None:
         ("a: 1\nb: &anchor 2\n", "yaml", "/b", 2, 4),
     ],
 )
-def test_refusals_carry_pointer_and_position(
-    source: str, fmt: str, pointer: str, line: int, column: int
-) -> None:
+def test_refusals_carry_pointer_and_position(source: str, fmt: str, pointer: str, line: int, column: int) -> None:
     issue = refused(source, fmt).issues[0]
     assert (issue.pointer, issue.line, issue.column) == (pointer, line, column)
 
@@ -229,9 +225,7 @@ YAML_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("source", "code"), [(c[1], c[3]) for c in YAML_CASES], ids=[c[0] for c in YAML_CASES]
-)
+@pytest.mark.parametrize(("source", "code"), [(c[1], c[3]) for c in YAML_CASES], ids=[c[0] for c in YAML_CASES])
 def test_pure_python_yaml_parser_applies_the_same_rules(source: str, code: str) -> None:
     from blokhub.blok._yaml import PureStrictYamlLoader, load_yaml
 

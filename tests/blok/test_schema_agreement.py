@@ -210,9 +210,7 @@ def _random_mutation(rng: random.Random, doc: Any) -> Any:
     elif isinstance(parent, list):
         parent.insert(path[-1], copy.deepcopy(rng.choice(SAMPLES)))
     else:
-        parent[rng.choice(["type", "steps", "inputs", "condition", "extra"])] = copy.deepcopy(
-            rng.choice(SAMPLES)
-        )
+        parent[rng.choice(["type", "steps", "inputs", "condition", "extra"])] = copy.deepcopy(rng.choice(SAMPLES))
     return doc
 
 

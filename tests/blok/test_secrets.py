@@ -68,9 +68,7 @@ CASES: list[tuple[str, tuple[str, ...], str, str]] = [
     (
         "jwt",
         ("inputs", "data"),
-        _tok(
-            "ey", "JhbGciOiJIUzI1NiJ9", ".", "ey", "JzdWIiOiIxMjM0NTY3ODkwIn0", ".", "dozjgNryP4J3jVmNHl0w5N"
-        ),
+        _tok("ey", "JhbGciOiJIUzI1NiJ9", ".", "ey", "JzdWIiOiIxMjM0NTY3ODkwIn0", ".", "dozjgNryP4J3jVmNHl0w5N"),
         "JSON Web Token",
     ),
     (
@@ -145,8 +143,7 @@ def test_stripe_message_hint_is_exact() -> None:
     doc["nodes"]["load"]["inputs"]["stripe"] = _tok("sk", "_live_", ALNUM[:24])
     [issue] = scan_secrets(doc)
     assert issue.message.endswith(
-        'reference it from the environment instead, e.g. "${ctx.env.STRIPE_KEY}" or '
-        '"js/process.env.STRIPE_KEY"'
+        'reference it from the environment instead, e.g. "${ctx.env.STRIPE_KEY}" or "js/process.env.STRIPE_KEY"'
     )
     assert '"sk_l…"' in issue.message
 

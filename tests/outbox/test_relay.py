@@ -43,8 +43,9 @@ async def _pending(resources: Resources) -> int:
         return int(await db.scalar(select(func.count()).where(OutboxEvent.processed_at.is_(None))) or 0)
 
 
-async def test_committed_write_yields_exactly_one_processed_event(client: httpx.AsyncClient, resources: Resources,
-                                                                  recorder: list[Any]) -> None:
+async def test_committed_write_yields_exactly_one_processed_event(
+    client: httpx.AsyncClient, resources: Resources, recorder: list[Any]
+) -> None:
     alice = await register(client, "alice")
     ctx = {"resources": resources}
     assert await process_pending(ctx) == 1

@@ -34,7 +34,10 @@ def _env() -> dict[str, str]:
 def _serve(data_dir: Path, port: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*BLOKHUB, "serve", "--data-dir", str(data_dir), "--port", str(port)],
-        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -70,12 +73,19 @@ def test_serve_persists_refuses_a_second_server_and_stops_cleanly(data_dir: Path
     try:
         _wait_ready(port, first)
         base = f"http://127.0.0.1:{port}/api/v1"
-        r = httpx.post(f"{base}/auth/register", json={"username": "persist", "email": "p@example.com",
-                                                     "password": "durable-Secret-2024"})
+        r = httpx.post(
+            f"{base}/auth/register",
+            json={"username": "persist", "email": "p@example.com", "password": "durable-Secret-2024"},
+        )
         assert r.status_code == 201, r.text
 
-        second = subprocess.run([*BLOKHUB, "serve", "--data-dir", str(data_dir), "--port", str(_free_port())],
-                                env=_env(), capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [*BLOKHUB, "serve", "--data-dir", str(data_dir), "--port", str(_free_port())],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode != 0
         assert "already in use" in second.stderr and "--data-dir" in second.stderr
         assert httpx.get(f"http://127.0.0.1:{port}/ready").status_code == 200  # the first one is unharmed
@@ -91,8 +101,9 @@ def test_serve_persists_refuses_a_second_server_and_stops_cleanly(data_dir: Path
     again = _serve(data_dir, port)
     try:
         _wait_ready(port, again)
-        r = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/login",
-                       json={"login": "persist", "password": "durable-Secret-2024"})
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/auth/login", json={"login": "persist", "password": "durable-Secret-2024"}
+        )
         assert r.status_code == 200, r.text
         again.send_signal(signal.SIGINT)
         assert again.wait(30) == 0
@@ -102,10 +113,16 @@ def test_serve_persists_refuses_a_second_server_and_stops_cleanly(data_dir: Path
 
 
 def test_cli_user_create_and_promote(data_dir: Path) -> None:
-    run = lambda *args: subprocess.run([*BLOKHUB, *args, "--data-dir", str(data_dir)],  # noqa: E731
-                                       env=_env(), capture_output=True, text=True, timeout=120)
-    created = run("user", "create", "root_admin", "root@example.com", "--password", "admin-Password-2024",
-                  "--role", "admin")
+    run = lambda *args: subprocess.run(
+        [*BLOKHUB, *args, "--data-dir", str(data_dir)],  # noqa: E731
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    created = run(
+        "user", "create", "root_admin", "root@example.com", "--password", "admin-Password-2024", "--role", "admin"
+    )
     assert created.returncode == 0, created.stderr
     assert "created admin root_admin" in created.stdout
     again = run("user", "create", "root_admin", "x@example.com", "--password", "admin-Password-2024")

@@ -11,10 +11,12 @@ from blokhub.seed.service import DEMO_PASSWORD, seed_corpus, seed_if_empty
 
 async def _snapshot(resources: Resources) -> list[tuple[str, str, str, str]]:
     async with resources.engine.connect() as conn:
-        rows = await conn.execute(text(
-            "SELECT u.username, w.title, w.canonical_hash, w.visibility FROM workflows w JOIN users u ON u.id = w.owner_id "
-            "ORDER BY w.id"
-        ))
+        rows = await conn.execute(
+            text(
+                "SELECT u.username, w.title, w.canonical_hash, w.visibility FROM workflows w JOIN users u ON u.id = w.owner_id "
+                "ORDER BY w.id"
+            )
+        )
         return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
@@ -31,16 +33,20 @@ async def test_seed_is_deterministic_valid_and_consistent(clean: Resources, tabl
         versions = await conn.scalar(text("SELECT count(*) FROM workflow_versions"))
         forks = await conn.scalar(text("SELECT count(*) FROM workflows WHERE forked_from_id IS NOT NULL"))
         fork_counts = await conn.scalar(text("SELECT sum(forks_count) FROM workflows"))
-        bad_lineage = await conn.scalar(text(
-            "SELECT count(*) FROM workflows f JOIN workflows o ON o.id = f.forked_from_id WHERE o.created_at > f.created_at"
-        ))
-        profile_mismatch = await conn.scalar(text(
-            "SELECT count(*) FROM users u WHERE u.workflows_count <> (SELECT count(*) FROM workflows w WHERE "
-            "w.owner_id = u.id AND w.visibility = 'public' AND w.deleted_at IS NULL)"
-        ))
-        slug_dupes = await conn.scalar(text(
-            "SELECT count(*) FROM (SELECT owner_id, slug FROM workflows GROUP BY 1, 2 HAVING count(*) > 1) d"
-        ))
+        bad_lineage = await conn.scalar(
+            text(
+                "SELECT count(*) FROM workflows f JOIN workflows o ON o.id = f.forked_from_id WHERE o.created_at > f.created_at"
+            )
+        )
+        profile_mismatch = await conn.scalar(
+            text(
+                "SELECT count(*) FROM users u WHERE u.workflows_count <> (SELECT count(*) FROM workflows w WHERE "
+                "w.owner_id = u.id AND w.visibility = 'public' AND w.deleted_at IS NULL)"
+            )
+        )
+        slug_dupes = await conn.scalar(
+            text("SELECT count(*) FROM (SELECT owner_id, slug FROM workflows GROUP BY 1, 2 HAVING count(*) > 1) d")
+        )
     assert valid == 400 and versions == 400
     assert forks and forks == fork_counts
     assert bad_lineage == 0 and profile_mismatch == 0 and slug_dupes == 0
@@ -73,7 +79,7 @@ async def test_seed_into_a_non_empty_database_skips_taken_names(clean: Resources
     async with clean.engine.connect() as conn:
         assert await conn.scalar(text("SELECT count(*) FROM users")) == 20
         assert await conn.scalar(text("SELECT count(*) FROM workflows")) == 100
-        dupes = await conn.scalar(text(
-            "SELECT count(*) FROM (SELECT owner_id, slug FROM workflows GROUP BY 1, 2 HAVING count(*) > 1) d"
-        ))
+        dupes = await conn.scalar(
+            text("SELECT count(*) FROM (SELECT owner_id, slug FROM workflows GROUP BY 1, 2 HAVING count(*) > 1) d")
+        )
         assert dupes == 0
