@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import random
 import statistics
 import tempfile
@@ -134,7 +135,7 @@ class Corpus:
         self.rng = random.Random(seed)
         rng = self.rng
         self.vocab = syllable_words(rng, 50_000)
-        self.zipf = [1.0 / (i + 1) ** 1.07 for i in range(len(self.vocab))]
+        self.zipf = list(itertools.accumulate(1.0 / (i + 1) ** 1.07 for i in range(len(self.vocab))))
         self.tags = (
             SERVICES
             + ACTIONS
@@ -161,7 +162,7 @@ class Corpus:
             rng.choice(NOUNS),
             *rng.choices(self.vocab[:2000], k=rng.randint(0, 5)),
         ]
-        desc = rng.choices(self.vocab, weights=self.zipf, k=rng.randint(30, 80))
+        desc = rng.choices(self.vocab, cum_weights=self.zipf, k=rng.randint(30, 80))
         for w in (*svc, rng.choice(ACTIONS), rng.choice(NOUNS)):
             desc.insert(rng.randrange(len(desc)), w)
         username, display = self.authors[int(rng.paretovariate(1.2)) % len(self.authors)]

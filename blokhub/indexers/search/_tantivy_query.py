@@ -1,11 +1,16 @@
 """Query building for the embedded engine: words (exact, typo, prefix) over the weighted fields, and filters.
 
-Per query word and searchable field, a document can match
-  * exactly: BM25 times the field weight, plus a constant bonus so an exact word outranks a typo;
-  * within the word's typo budget and/or as a prefix (last word only): a constant times the field weight
-    (tantivy's automaton queries do not compute BM25).
-A word matches when any field matches it; every word must match. Filters are constant-score-zero musts, so
-they restrict without changing the ranking.
+Matching and ranking are separate queries over the same words:
+
+* `match_query` decides which documents match: every word must be found, exactly or within its typo budget or
+  (last word) as a prefix, in `s_all`, a field holding the tokens of every searchable field. One automaton per
+  word instead of one per word and field: measured 3x cheaper than the per-field union, and it is what facet
+  counts (which need no scores) run on.
+* `ranked_query` orders them: the same per-word match (constant score), plus BM25 of the exact word in each
+  field times the field's weight, plus a constant for a typo/prefix match in the title (tantivy's automaton
+  queries compute no BM25). An exact word therefore outranks a typo, and a title match one in the description.
+
+Filters are constant-score-zero musts, so they restrict without changing the ranking.
 """
 
 from __future__ import annotations
@@ -15,33 +20,39 @@ from collections.abc import Mapping, Sequence
 import tantivy
 from tantivy import FieldType, Occur, Query
 
-from blokhub.indexers.search._tantivy_schema import KEYWORD_FIELDS, SEARCH_FIELDS
+from blokhub.indexers.search._tantivy_schema import ALL_FIELD, KEYWORD_FIELDS, SEARCH_FIELDS
 from blokhub.indexers.search._words import QueryWord
 from blokhub.indexers.search.documents import SearchFilters
 
-EXACT_BONUS = 2.0
-TYPO_SCORE = 1.0
-PREFIX_SCORE = 1.0
+MATCH_SCORE = 1.0
+TITLE_NEAR_SCORE = 4.0  # a typo or prefix match in the title, times the title weight
 
 
-def word_query(schema: tantivy.Schema, qw: QueryWord, fields: Mapping[str, float]) -> Query:
-    clauses: list[tuple[Occur, Query]] = []
-    for field, weight in fields.items():
-        exact = Query.term_query(schema, field, qw.key)
-        clauses.append((Occur.Should, Query.boost_query(exact, weight)))
-        clauses.append((Occur.Should, Query.const_score_query(exact, weight * EXACT_BONUS)))
-        if qw.typos or qw.prefix:
-            near = Query.fuzzy_term_query(
-                schema, field, qw.key, distance=qw.typos, transposition_cost_one=True, prefix=qw.prefix
-            )
-            clauses.append(
-                (Occur.Should, Query.const_score_query(near, weight * (PREFIX_SCORE if qw.prefix else TYPO_SCORE)))
-            )
-    return Query.boolean_query(clauses)
+def _word(schema: tantivy.Schema, field: str, qw: QueryWord) -> Query:
+    if qw.typos or qw.prefix:
+        return Query.fuzzy_term_query(
+            schema, field, qw.key, distance=qw.typos, transposition_cost_one=True, prefix=qw.prefix
+        )
+    return Query.term_query(schema, field, qw.key)
 
 
-def text_query(schema: tantivy.Schema, qws: Sequence[QueryWord], fields: Mapping[str, float] = SEARCH_FIELDS) -> Query:
-    return Query.boolean_query([(Occur.Must, word_query(schema, qw, fields)) for qw in qws])
+def match_query(schema: tantivy.Schema, qws: Sequence[QueryWord], field: str = ALL_FIELD) -> Query:
+    return Query.boolean_query([(Occur.Must, _word(schema, field, qw)) for qw in qws])
+
+
+def ranked_query(
+    schema: tantivy.Schema, qws: Sequence[QueryWord], fields: Mapping[str, float] = SEARCH_FIELDS
+) -> Query:
+    words: list[tuple[Occur, Query]] = []
+    for qw in qws:
+        clauses = [(Occur.Must, Query.const_score_query(_word(schema, ALL_FIELD, qw), MATCH_SCORE))]
+        for field, weight in fields.items():
+            clauses.append((Occur.Should, Query.boost_query(Query.term_query(schema, field, qw.key), weight)))
+        if (qw.typos or qw.prefix) and "s_title" in fields:
+            near = Query.const_score_query(_word(schema, "s_title", qw), TITLE_NEAR_SCORE * fields["s_title"])
+            clauses.append((Occur.Should, near))
+        words.append((Occur.Must, Query.boolean_query(clauses)))
+    return Query.boolean_query(words)
 
 
 def filter_queries(schema: tantivy.Schema, f: SearchFilters, ids: Sequence[int] | None) -> list[Query]:

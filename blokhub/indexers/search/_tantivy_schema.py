@@ -2,7 +2,7 @@
 
 Three kinds of fields:
 
-* searchable text (`s_*`): our own tokens (see `_words`: folded, first letter doubled), split by tantivy's
+* searchable text (`s_*`, and all of them again in `s_all`): our own tokens (see `_words`: folded, first letter doubled), split by tantivy's
   whitespace tokenizer, indexed with frequencies but no positions (no phrase queries, so positions would only
   cost space and indexing time), not stored;
 * keywords (`kw_*`, the raw value as one term): filters and exact facet counts (fast columns for aggregations);
@@ -32,6 +32,8 @@ SEARCH_FIELDS: dict[str, float] = {
     "s_description": 1.5,
     "s_steps": 1.0,
 }
+# Every searchable token once more, in one field: which documents match (see `_tantivy_query`).
+ALL_FIELD = "s_all"
 # Facet name (public) -> keyword field.
 KEYWORD_FIELDS: dict[str, str] = {
     "tags": "kw_tag",
@@ -65,6 +67,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_bytes_field("src", stored=True)
     for name in SEARCH_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field(ALL_FIELD, tokenizer_name="whitespace", index_option="basic")  # doc ids only: no scoring
     for name in KEYWORD_FIELDS.values():
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     for name in SUGGEST_FIELDS.values():
@@ -97,15 +100,19 @@ def _unique(values: list[str]) -> list[str]:
 
 def to_fields(doc: SearchDocument) -> dict[str, Any]:
     tags, nodes, runtimes = _unique(doc.tags), _unique(doc.nodes), _unique(doc.runtimes)
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "src": msgspec.msgpack.encode((doc.title, doc.description)),
+    searchable = {
         "s_title": index_text(doc.title),
         "s_tags": index_text(*tags),
         "s_nodes": index_text(*nodes),
         "s_author": index_text(doc.author, doc.author_name),
         "s_description": index_text(doc.description),
         "s_steps": index_text(*doc.step_names),
+    }
+    fields: dict[str, Any] = {
+        "id": doc.id,
+        "src": msgspec.msgpack.encode((doc.title, doc.description)),
+        **searchable,
+        ALL_FIELD: " ".join(searchable.values()),
         "kw_tag": tags,
         "kw_node": nodes,
         "kw_runtime": runtimes,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor
 
 import tantivy
 from tantivy import Order, Query
 
-from blokhub.indexers.search._highlight import highlight, snippet
+from blokhub.indexers.search._highlight import Marker
 from blokhub.indexers.search._tantivy_facets import facet_counts
-from blokhub.indexers.search._tantivy_query import combine, filter_queries, text_query
+from blokhub.indexers.search._tantivy_query import combine, filter_queries, match_query, ranked_query
 from blokhub.indexers.search._tantivy_schema import KEY_SEP, SORT_FIELDS, SUGGEST_FIELDS, source
 from blokhub.indexers.search._words import QueryWord, fold, parse_query, query_words, token_matches, typo_budget
 from blokhub.indexers.search.documents import SearchHit, SearchQuery, SearchResult, Suggestion
@@ -24,48 +25,65 @@ def _count(res: tantivy.SearchResult) -> int:
 
 
 def _run(
-    searcher: tantivy.Searcher, query: Query, sort: str, relevance: bool, offset: int, limit: int
+    searcher: tantivy.Searcher, query: Query, sort: str, ranked: bool, offset: int, limit: int
 ) -> tuple[list[tuple[float, tantivy.DocAddress]], int]:
-    if sort == "relevance" and relevance:
+    # `weight_by_field` multiplies scores by the popularity factor; without query words every score is equal and
+    # the relevance order is the popularity order itself.
+    if sort == "relevance" and ranked:
         res = searcher.search(query, limit, count=True, offset=offset, weight_by_field=_RANK_WEIGHT)
         return [(float(s), a) for s, a in res.hits], _count(res)
     res = searcher.search(query, limit, count=True, order_by_field=SORT_FIELDS[sort], offset=offset, order=Order.Desc)
     return [(0.0, a) for _, a in res.hits], _count(res)
 
 
-def search(searcher: tantivy.Searcher, schema: tantivy.Schema, query: SearchQuery) -> SearchResult:
+def search(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, query: SearchQuery, pool: Executor | None = None
+) -> SearchResult:
+    """Run `query`. With a `pool`, facet counts for the full query start at once on another thread (tantivy
+    releases the GIL, so they use the second core) and overlap the top-k search and the highlighting."""
     offset, limit = query.window()
     found, typing = parse_query(query.q)
+    empty_facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
     if query.ids is not None and not query.ids:
-        return SearchResult([], 0, {f: {} for f in query.facets}, len(found), 0.0)
+        return SearchResult([], 0, empty_facets, len(found), 0.0)
     filters = filter_queries(schema, query.filters, query.ids)
+    qws = query_words(found, typing)
+    matching = full = combine(match_query(schema, qws) if qws else None, filters)
+    pending = pool.submit(facet_counts, searcher, full, query.facets) if pool and query.facets else None
+    # Scores are only computed when they order the page; a field sort runs on the cheaper matching query.
+    relevance = query.sort == "relevance" and bool(qws)
+    ranked = combine(ranked_query(schema, qws), filters) if relevance else full
+    hits, total = _run(searcher, ranked, query.sort, relevance, offset, limit)
     # All words must match; when nothing does, drop words from the end (Meilisearch's "last" strategy). The last
     # word is a prefix only while it is the word being typed, i.e. never after dropping.
     n = len(found)
-    while True:
-        qws = query_words(found[:n], typing and n == len(found))
-        q = combine(text_query(schema, qws) if qws else None, filters)
-        hits, total = _run(searcher, q, query.sort, bool(qws), offset, limit)
-        if total or n <= 1:
-            break
+    while not total and n > 1:
         n -= 1
-    if not total and n != len(found):  # nothing matches even one word: report the query as asked
-        n, qws = len(found), query_words(found, typing)
-        q = combine(text_query(schema, qws), filters)
+        qws = query_words(found[:n], False)
+        matching = combine(match_query(schema, qws), filters)
+        ranked = combine(ranked_query(schema, qws), filters) if relevance else matching
+        hits, total = _run(searcher, ranked, query.sort, relevance, offset, limit)
+    if not total:  # nothing matches even one word: report the query as asked
+        n, qws, matching = len(found), query_words(found, typing), full
     ids = searcher.fast_field_values("id", [a for _, a in hits]) if hits else []
     out: list[SearchHit] = []
+    marker = Marker(qws)
     for (score, addr), doc_id in zip(hits, ids, strict=True):
         title, description = source(searcher.doc(addr))
-        marks = {"title": highlight(title, qws), "description": snippet(description, qws)}
+        marks = {"title": marker.highlight(title), "description": marker.snippet(description)}
         out.append(SearchHit(id=int(doc_id or 0), score=score, highlights=marks))
-    facets = facet_counts(searcher, q, query.facets) if total else {f: {} for f in query.facets}
+    if pending is not None and matching is full:
+        facets = pending.result()
+    else:
+        facets = facet_counts(searcher, matching, query.facets) if total and query.facets else empty_facets
     return SearchResult(hits=out, total=total, facets=facets, matched_words=n, took_ms=0.0)
 
 
 def _title_suggestions(
     searcher: tantivy.Searcher, schema: tantivy.Schema, qws: list[QueryWord], limit: int
 ) -> list[Suggestion]:
-    res = searcher.search(text_query(schema, qws, {"s_title": 1.0}), limit, count=False, weight_by_field=_RANK_WEIGHT)
+    title_q = match_query(schema, qws, field="s_title")
+    res = searcher.search(title_q, limit, count=False, weight_by_field=_RANK_WEIGHT)
     if not res.hits:
         return []
     ids = searcher.fast_field_values("id", [a for _, a in res.hits])

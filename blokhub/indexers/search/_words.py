@@ -89,12 +89,22 @@ def query_words(found: list[str], last_is_prefix: bool) -> list[QueryWord]:
 
 def token_matches(qw: QueryWord, token: str) -> bool:
     """Does the folded `token` match the query word under the typo and prefix rules?"""
-    key = keyed(token)
-    if key == qw.key or (qw.prefix and key.startswith(qw.key)):
+    word, k = qw.word, qw.typos
+    if token == word or (qw.prefix and token.startswith(word)):
         return True
-    if qw.typos == 0 or (qw.typos == 1 and key[0] != qw.key[0]):
-        return False  # a first-letter change costs two edits: out of a one-typo budget without computing
-    return _within(qw.key, key, qw.typos, qw.prefix)
+    if k == 0 or not token:
+        return False
+    if token[0] != word[0]:
+        # A first-letter change costs two edits: impossible within one typo, the whole budget within two.
+        return k >= 2 and _within(qw.key, keyed(token), k, qw.prefix)
+    # Same first letter: the doubled letters align, so the distance is that of the rest of the words.
+    if qw.prefix:
+        if len(token) < len(word) - k:
+            return False
+        token = token[: len(word) + k]  # no longer prefix of the token can be within k of the word
+    elif abs(len(token) - len(word)) > k:
+        return False
+    return _within(word[1:], token[1:], k, qw.prefix)
 
 
 @lru_cache(maxsize=65536)

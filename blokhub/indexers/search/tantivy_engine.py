@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -27,9 +28,11 @@ from blokhub.indexers.search._tantivy_schema import build_schema, to_document
 from blokhub.indexers.search._tantivy_store import Generation, GenerationStore
 from blokhub.indexers.search.documents import SearchDocument, SearchQuery, SearchResult, Suggestion
 
-# Below this many documents a search runs on the event loop: it takes tens of microseconds, less than the
-# round trip to a worker thread (measured ~80-150 us on the 2-core target). Above, it goes to a thread.
-INLINE_MAX_DOCS = 2_000
+# Up to this many documents a search runs on the event loop. Measured on the 2-core target: a worker-thread round
+# trip costs 80-105 us; at 40 documents a search is ~0.5 ms inline vs ~0.6 ms threaded, and most of it is Python
+# (query building, highlighting) that holds the GIL anyway. From ~1,000 documents the Rust part (matching, facet
+# counts, which release the GIL and overlap on the second core) dominates and the thread wins at p95.
+INLINE_MAX_DOCS = 1_000
 _T = TypeVar("_T")
 
 
@@ -85,6 +88,7 @@ class TantivySearchEngine:
         self._write_lock = anyio.Lock()
         self._rebuild_lock = anyio.Lock()
         self._journal: list[_Op] | None = None  # writes made while a rebuild runs, replayed onto the new index
+        self._pool: ThreadPoolExecutor | None = None  # facet counts in parallel with the top-k search
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def _open_index(self, path: Path, *, create: bool) -> tantivy.Index:
@@ -108,6 +112,7 @@ class TantivySearchEngine:
 
     async def open(self) -> None:
         await anyio.to_thread.run_sync(self._open_sync)
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tantivy-facets")
 
     async def close(self) -> None:
         async with self._write_lock:
@@ -115,6 +120,9 @@ class TantivySearchEngine:
             if writer is not None:
                 await anyio.to_thread.run_sync(writer.wait_merging_threads)  # finishes merges, frees the lock
             self._store.clear()
+            pool, self._pool = self._pool, None
+            if pool is not None:
+                pool.shutdown(wait=False)
 
     async def ping(self) -> bool:
         gen = self._store.live
@@ -139,13 +147,13 @@ class TantivySearchEngine:
             await self._write(_Op(deletes=list(dict.fromkeys(ids))))
 
     # -- reads ---------------------------------------------------------------------------------------------
-    async def _read(self, fn: partial[_T]) -> _T:
+    async def _read(self, fn: Callable[[tantivy.Searcher, Executor | None], _T]) -> _T:
         gen = self._store.lease()
         try:
             searcher = gen.index.searcher()
             if searcher.num_docs <= self._inline_max_docs:
-                return fn(searcher)
-            return await anyio.to_thread.run_sync(fn, searcher)
+                return fn(searcher, None)
+            return await anyio.to_thread.run_sync(fn, searcher, self._pool)
         finally:
             if (dead := self._store.release(gen)) is not None:
                 await anyio.to_thread.run_sync(GenerationStore.remove, dead.path)
@@ -160,7 +168,7 @@ class TantivySearchEngine:
         return await self._read(partial(_suggest_on, schema=self._schema, prefix=prefix, limit=limit))
 
     async def all_ids(self) -> set[int]:
-        return await self._read(partial(_all_ids))
+        return await self._read(_all_ids)
 
     async def count(self) -> int:
         gen = self._store.lease()
@@ -214,15 +222,19 @@ class TantivySearchEngine:
         return written
 
 
-def _search_on(searcher: tantivy.Searcher, *, schema: tantivy.Schema, query: SearchQuery) -> SearchResult:
-    return _tantivy_search.search(searcher, schema, query)
+def _search_on(
+    searcher: tantivy.Searcher, pool: Executor | None, *, schema: tantivy.Schema, query: SearchQuery
+) -> SearchResult:
+    return _tantivy_search.search(searcher, schema, query, pool)
 
 
-def _suggest_on(searcher: tantivy.Searcher, *, schema: tantivy.Schema, prefix: str, limit: int) -> list[Suggestion]:
+def _suggest_on(
+    searcher: tantivy.Searcher, pool: Executor | None, *, schema: tantivy.Schema, prefix: str, limit: int
+) -> list[Suggestion]:
     return _tantivy_search.suggest(searcher, schema, prefix, limit)
 
 
-def _all_ids(searcher: tantivy.Searcher) -> set[int]:
+def _all_ids(searcher: tantivy.Searcher, pool: Executor | None) -> set[int]:
     n = searcher.num_docs
     if not n:
         return set()
