@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 import tantivy
 
-from blokhub.indexers.search._words import WORD_RE, fold, index_text
+from blokhub.indexers.search._words import index_text, suggest_keys
 from blokhub.indexers.search.documents import SearchDocument, SuggestionKind
 
 # Attribute weights (boosts): title > tags > nodes > author > description > step names.
@@ -52,7 +52,6 @@ SORT_FIELDS = {
     "trending": "trending",
     "relevance": "popularity",  # the browse order when there are no query words
 }
-KEY_SEP = "\x1f"  # suggestion keys are "<folded text to match>\x1f<text to show>"
 
 # Relevance tie-break. tantivy's `weight_by_field` multiplies the score by log2(2 + w); we store w so that the
 # factor is 1 + POPULARITY_ALPHA * ln(1 + popularity), capped at 1 + POPULARITY_CAP: popularity orders hits
@@ -82,15 +81,6 @@ def build_schema() -> tantivy.Schema:
 def rank_weight(popularity: float) -> float:
     factor = 1.0 + min(POPULARITY_ALPHA * math.log1p(max(popularity, 0.0)), POPULARITY_CAP)
     return float(2.0**factor - 2.0)
-
-
-def suggest_keys(value: str, shown: str | None = None) -> list[str]:
-    """Keys under which `value` is suggested: the folded value from each word start, so "api" finds
-    "@nanoservice-ts/api-call" and "smi" finds "Alice Smith"."""
-    folded = fold(value)
-    show = shown if shown is not None else value
-    starts = dict.fromkeys([0, *(m.start() for m in WORD_RE.finditer(folded))])
-    return [f"{folded[s:]}{KEY_SEP}{show}" for s in starts if folded[s:]]
 
 
 def _unique(values: list[str]) -> list[str]:

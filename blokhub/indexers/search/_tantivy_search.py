@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from concurrent.futures import Executor
 
 import tantivy
 from tantivy import Order, Query
 
 from blokhub.indexers.search._highlight import Marker
+from blokhub.indexers.search._suggest import interleave
 from blokhub.indexers.search._tantivy_facets import facet_counts
 from blokhub.indexers.search._tantivy_query import combine, filter_queries, match_query, ranked_query
-from blokhub.indexers.search._tantivy_schema import KEY_SEP, SORT_FIELDS, SUGGEST_FIELDS, source
-from blokhub.indexers.search._words import QueryWord, fold, parse_query, query_words, token_matches, typo_budget
+from blokhub.indexers.search._tantivy_schema import SORT_FIELDS, SUGGEST_FIELDS, source
+from blokhub.indexers.search._words import (
+    KEY_SEP,
+    QueryWord,
+    fold,
+    parse_query,
+    query_words,
+    token_matches,
+    typo_budget,
+)
 from blokhub.indexers.search.documents import SearchHit, SearchQuery, SearchResult, Suggestion
 
 _RANK_WEIGHT = "rank_weight"
@@ -125,18 +133,3 @@ def suggest(searcher: tantivy.Searcher, schema: tantivy.Schema, prefix: str, lim
             [Suggestion(text=v, kind=kind) for v in _key_suggestions(searcher, schema, field, key_prefix, limit)]
         )
     return interleave(lists, limit)
-
-
-def interleave(lists: Iterable[list[Suggestion]], limit: int) -> list[Suggestion]:
-    """Round-robin over the kinds (title, tag, node, user) so one kind cannot crowd out the others."""
-    queues = [list(x) for x in lists]
-    out: list[Suggestion] = []
-    seen: set[tuple[str, str, int | None]] = set()
-    while len(out) < limit and any(queues):
-        for q in queues:
-            if q and len(out) < limit:
-                s = q.pop(0)
-                if (s.kind, s.text, s.id) not in seen:
-                    seen.add((s.kind, s.text, s.id))
-                    out.append(s)
-    return out

@@ -61,6 +61,18 @@ def index_text(*texts: str) -> str:
     return " ".join(keyed(t) for text in texts for t in words(text))
 
 
+KEY_SEP = "\x1f"  # suggestion keys are "<folded text to match>\x1f<text to show>"
+
+
+def suggest_keys(value: str, shown: str | None = None) -> list[str]:
+    """Keys under which `value` is suggested: the folded value from each word start, so "api" finds
+    "@nanoservice-ts/api-call" and "smi" finds "Alice Smith"; the part after KEY_SEP is what is shown."""
+    folded = fold(value)
+    show = shown if shown is not None else value
+    starts = dict.fromkeys([0, *(m.start() for m in WORD_RE.finditer(folded))])
+    return [f"{folded[s:]}{KEY_SEP}{show}" for s in starts if folded[s:]]
+
+
 def typo_budget(word: str) -> int:
     n = len(word)
     return 0 if n < ONE_TYPO_MIN_LEN else 1 if n < TWO_TYPOS_MIN_LEN else 2
