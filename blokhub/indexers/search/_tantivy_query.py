@@ -8,7 +8,9 @@ Matching and ranking are separate queries over the same words:
   counts (which need no scores) run on.
 * `ranked_query` orders them: the same per-word match (constant score), plus BM25 of the exact word in each
   field times the field's weight, plus a constant for a typo/prefix match in the title (tantivy's automaton
-  queries compute no BM25). An exact word therefore outranks a typo, and a title match one in the description.
+  queries compute no BM25), plus a larger constant when the word is found without a typo (Meilisearch's typo
+  rule comes before its attribute rule). An exact word therefore outranks a typo, and a title match one in the
+  description.
 
 Filters are constant-score-zero musts, so they restrict without changing the ranking.
 """
@@ -26,6 +28,7 @@ from blokhub.indexers.search.documents import SearchFilters
 
 MATCH_SCORE = 1.0
 TITLE_NEAR_SCORE = 4.0  # a typo or prefix match in the title, times the title weight
+AS_TYPED_SCORE = 50.0  # above any typo/prefix constant (TITLE_NEAR_SCORE x the title weight)
 
 
 def _word(schema: tantivy.Schema, field: str, qw: QueryWord) -> Query:
@@ -51,6 +54,14 @@ def ranked_query(
         if (qw.typos or qw.prefix) and "s_title" in fields:
             near = Query.const_score_query(_word(schema, "s_title", qw), TITLE_NEAR_SCORE * fields["s_title"])
             clauses.append((Occur.Should, near))
+        if qw.typos:
+            # Meilisearch ranks by typos before attributes: a word found as typed (or, for the last word, a prefix
+            # completed as typed) outranks a typo anywhere, even in the title.
+            if qw.prefix:
+                as_typed = Query.fuzzy_term_query(schema, ALL_FIELD, qw.key, distance=0, prefix=True)
+            else:
+                as_typed = Query.term_query(schema, ALL_FIELD, qw.key)
+            clauses.append((Occur.Should, Query.const_score_query(as_typed, AS_TYPED_SCORE)))
         words.append((Occur.Must, Query.boolean_query(clauses)))
     return Query.boolean_query(words)
 
