@@ -65,6 +65,16 @@ def _commit(writer: tantivy.IndexWriter, index: tantivy.Index, schema: tantivy.S
     index.reload()
 
 
+def _discard(writer: tantivy.IndexWriter | None, path: Path) -> None:
+    """Drop a failed build: stop its writer (its threads may still be flushing into `path`), then delete it."""
+    if writer is not None:
+        try:
+            writer.rollback()
+        finally:
+            writer.wait_merging_threads()
+    GenerationStore.remove(path)
+
+
 class TantivySearchEngine:
     name = "tantivy"
 
@@ -182,34 +192,33 @@ class TantivySearchEngine:
     async def rebuild(self, docs: AsyncIterator[Sequence[SearchDocument]]) -> int:
         async with self._rebuild_lock:
             path = await anyio.to_thread.run_sync(self._store.new_path)
+            writer: tantivy.IndexWriter | None = None
             try:
                 index = self._open_index(path, create=True)
                 writer = index.writer(self._rebuild_heap, self._rebuild_threads)
                 async with self._write_lock:
                     self._journal = []
                 written = await self._fill(writer, docs)
-            except BaseException:
-                self._journal = None
-                await anyio.to_thread.run_sync(GenerationStore.remove, path)
-                raise
-            async with self._write_lock:
-                journal, self._journal = self._journal or [], None
-                try:
+                async with self._write_lock:
+                    journal, self._journal = self._journal or [], None
                     # Writes that reached the live index during the build, in order, on top of the snapshot.
                     await anyio.to_thread.run_sync(_commit, writer, index, self._schema, journal)
-                    await anyio.to_thread.run_sync(writer.wait_merging_threads)  # releases the build writer
+                    done, writer = writer, None
+                    await anyio.to_thread.run_sync(done.wait_merging_threads)  # releases the build writer's lock
                     new_writer = index.writer(self._writer_heap, 1)
                     await anyio.to_thread.run_sync(self._store.publish, path)
-                except BaseException:
-                    await anyio.to_thread.run_sync(GenerationStore.remove, path)
-                    raise
-                # Published: from here on the new generation is the index, also after a crash.
-                old_writer, self._writer = self._writer, new_writer
-                retired = self._store.swap(Generation(path, index))
-                if old_writer is not None:
-                    await anyio.to_thread.run_sync(old_writer.wait_merging_threads)
-                if retired is not None:
-                    await anyio.to_thread.run_sync(GenerationStore.remove, retired.path)
+                    # Published: from here on the new generation is the index, also after a crash.
+                    old_writer, self._writer = self._writer, new_writer
+                    retired = self._store.swap(Generation(path, index))
+            except BaseException:
+                self._journal = None
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(_discard, writer, path)
+                raise
+            if old_writer is not None:
+                await anyio.to_thread.run_sync(old_writer.wait_merging_threads)
+            if retired is not None:
+                await anyio.to_thread.run_sync(GenerationStore.remove, retired.path)
         return written
 
     async def _fill(self, writer: tantivy.IndexWriter, docs: AsyncIterator[Sequence[SearchDocument]]) -> int:

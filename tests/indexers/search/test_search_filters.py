@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,9 @@ async def hit_ids(engine: SearchEngine, **kw: object) -> list[int]:
 
 
 @pytest.mark.parametrize(("name", "filters", "pred"), FILTER_CASES, ids=[c[0] for c in FILTER_CASES])
-async def test_filters(engine: SearchEngine, docs, name: str, filters: SearchFilters, pred) -> None:  # type: ignore[no-untyped-def]
+async def test_filters(
+    engine: SearchEngine, docs: Any, name: str, filters: SearchFilters, pred: Callable[[SearchDocument], bool]
+) -> None:
     assert set(await hit_ids(engine, filters=filters)) == docs.where(pred)
     text = set(await hit_ids(engine, q="slack"))
     assert set(await hit_ids(engine, q="slack", filters=filters)) == text & docs.where(pred)
@@ -67,7 +70,7 @@ async def test_filters(engine: SearchEngine, docs, name: str, filters: SearchFil
         ("payments stripe", SearchFilters()),
     ],
 )
-async def test_facet_counts_are_exact(engine: SearchEngine, docs, q: str, filters: SearchFilters) -> None:  # type: ignore[no-untyped-def]
+async def test_facet_counts_are_exact(engine: SearchEngine, docs: Any, q: str, filters: SearchFilters) -> None:
     res = await engine.search(SearchQuery(q=q, filters=filters, facets=list(FACETS), per_page=100))
     matched = {h.id for h in res.hits}
     assert res.total == len(matched) > 0
@@ -92,7 +95,7 @@ SORT_KEYS: dict[str, Callable[[SearchDocument], float]] = {
 
 @pytest.mark.parametrize("sort", list(SORT_KEYS))
 @pytest.mark.parametrize("q", ["", "slack", "api"])
-async def test_sorts(engine: SearchEngine, docs, sort: str, q: str) -> None:  # type: ignore[no-untyped-def]
+async def test_sorts(engine: SearchEngine, docs: Any, sort: str, q: str) -> None:
     relevance = await hit_ids(engine, q=q)
     order = await hit_ids(engine, q=q, sort=sort)
     assert set(order) == set(relevance)
@@ -100,14 +103,14 @@ async def test_sorts(engine: SearchEngine, docs, sort: str, q: str) -> None:  # 
     assert keys == sorted(keys, reverse=True)
 
 
-async def test_browse_without_query_uses_popularity_for_relevance(engine: SearchEngine, docs) -> None:  # type: ignore[no-untyped-def]
+async def test_browse_without_query_uses_popularity_for_relevance(engine: SearchEngine, docs: Any) -> None:
     order = await hit_ids(engine)
     assert len(order) == len(docs.docs)
     pops = [docs.by_id[i].popularity for i in order]
     assert pops == sorted(pops, reverse=True)
 
 
-async def test_pagination(engine: SearchEngine, docs) -> None:  # type: ignore[no-untyped-def]
+async def test_pagination(engine: SearchEngine, docs: Any) -> None:
     seen: list[int] = []
     for page in range(1, 7):
         res = await engine.search(SearchQuery(sort="newest", page=page, per_page=7))

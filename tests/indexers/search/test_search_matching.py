@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from blokhub.indexers.search import SearchEngine, SearchQuery
@@ -10,7 +12,7 @@ from blokhub.indexers.search._words import fold, parse_query, query_words, token
 SLACK_DOCS = {1, 2, 3, 21, 25, 27, 32}  # "slack" in a title, tag, node or description
 
 
-def expected(docs, q: str) -> set[int]:  # type: ignore[no-untyped-def]
+def expected(docs: Any, q: str) -> set[int]:
     """Documents in which every query word matches some word under the typo/prefix rules (the oracle)."""
     qws = query_words(*parse_query(q))
     return {d.id for d in docs.docs if all(any(token_matches(qw, fold(w)) for w in docs.words(d)) for qw in qws)}
@@ -33,7 +35,7 @@ async def ids(engine: SearchEngine, q: str, **kw: object) -> list[int]:
         ("Slack", SLACK_DOCS),  # case-insensitive
     ],
 )
-async def test_typos_and_prefixes(engine: SearchEngine, docs, q: str, must_include: set[int]) -> None:  # type: ignore[no-untyped-def]
+async def test_typos_and_prefixes(engine: SearchEngine, docs: Any, q: str, must_include: set[int]) -> None:
     found = set(await ids(engine, q))
     assert must_include <= found
     assert found == expected(docs, q)
@@ -50,14 +52,14 @@ async def test_first_letter_typo_costs_two(engine: SearchEngine) -> None:
     assert await ids(engine, "flack ") == []
 
 
-async def test_all_words_must_match(engine: SearchEngine, docs) -> None:  # type: ignore[no-untyped-def]
+async def test_all_words_must_match(engine: SearchEngine, docs: Any) -> None:
     res = await engine.search(SearchQuery(q="slack stripe"))
     assert {h.id for h in res.hits} == expected(docs, "slack stripe") == {2}
     assert res.matched_words == 2
     assert set(await ids(engine, "postgres backup")) == {8}
 
 
-async def test_words_are_dropped_from_the_end_when_nothing_matches(engine: SearchEngine, docs) -> None:  # type: ignore[no-untyped-def]
+async def test_words_are_dropped_from_the_end_when_nothing_matches(engine: SearchEngine, docs: Any) -> None:
     res = await engine.search(SearchQuery(q="slack stripe qqqzzz", per_page=100))
     assert res.matched_words == 2
     assert {h.id for h in res.hits} == expected(docs, "slack stripe ")
@@ -104,7 +106,7 @@ async def test_highlights_escape_html(engine: SearchEngine) -> None:
     assert "&amp;" in marks["description"]
 
 
-async def test_description_snippet_is_cropped_around_the_match(engine: SearchEngine, docs) -> None:  # type: ignore[no-untyped-def]
+async def test_description_snippet_is_cropped_around_the_match(engine: SearchEngine, docs: Any) -> None:
     res = await engine.search(SearchQuery(q="slack", ids=[32]))
     snippet = res.hits[0].highlights["description"]
     assert "<mark>Slack</mark>" in snippet

@@ -1,0 +1,137 @@
+"""The embedded engine beyond the contract: persistence, generations on disk, threading, and agreement between
+the Python highlighter's typo rules and tantivy's Levenshtein automata."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+import tantivy
+
+from blokhub.indexers.search import (
+    FACETS,
+    SearchDocument,
+    SearchEngine,
+    SearchQuery,
+    TantivySearchEngine,
+    create_search_engine,
+)
+from blokhub.indexers.search._words import keyed, query_words, token_matches
+
+
+def generations(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if p.name.startswith("gen-"))
+
+
+async def test_index_survives_reopen(tmp_path: Path, corpus: list[SearchDocument]) -> None:
+    engine = TantivySearchEngine(tmp_path / "search")
+    await engine.open()
+    await engine.upsert(corpus)
+    await engine.delete([3])
+    await engine.close()
+    again = TantivySearchEngine(tmp_path / "search")
+    await again.open()
+    try:
+        assert await again.count() == len(corpus) - 1
+        assert [h.id for h in (await again.search(SearchQuery(q="zebra twin"))).hits] == [41, 40]
+    finally:
+        await again.close()
+
+
+async def test_rebuild_replaces_the_generation_on_disk(tmp_path: Path, corpus: list[SearchDocument]) -> None:
+    root = tmp_path / "search"
+    engine = TantivySearchEngine(root)
+    await engine.open()
+    try:
+        await engine.upsert(corpus[:10])
+        before = generations(root)
+
+        async def source() -> AsyncIterator[Sequence[SearchDocument]]:
+            yield corpus[10:20]
+
+        assert await engine.rebuild(source()) == 10
+        after = generations(root)
+        assert len(before) == len(after) == 1 and before != after
+        assert (root / "CURRENT").read_text() == after[0]
+        assert await engine.all_ids() == {d.id for d in corpus[10:20]}
+    finally:
+        await engine.close()
+
+
+async def test_failed_rebuild_removes_its_partial_generation(tmp_path: Path, corpus: list[SearchDocument]) -> None:
+    root = tmp_path / "search"
+    engine = TantivySearchEngine(root)
+    await engine.open()
+    try:
+        before = generations(root)
+
+        async def broken() -> AsyncIterator[Sequence[SearchDocument]]:
+            yield corpus
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            await engine.rebuild(broken())
+        assert generations(root) == before
+    finally:
+        await engine.close()
+
+
+async def test_threaded_search_with_parallel_facets_matches_inline(
+    tmp_path: Path, corpus: list[SearchDocument]
+) -> None:
+    inline = TantivySearchEngine(tmp_path / "a")
+    threaded = TantivySearchEngine(tmp_path / "b", inline_max_docs=0)
+    for engine in (inline, threaded):
+        await engine.open()
+        await engine.upsert(corpus)
+    try:
+        for q in ("slack", "git", "payments stripe qqq", "", "notifcation"):
+            query = SearchQuery(q=q, facets=list(FACETS), per_page=100)
+            a, b = await inline.search(query), await threaded.search(query)
+            assert [h.id for h in a.hits] == [h.id for h in b.hits]
+            assert (a.total, a.facets, a.matched_words) == (b.total, b.facets, b.matched_words)
+    finally:
+        await inline.close()
+        await threaded.close()
+
+
+def test_highlighter_rules_agree_with_tantivy_automata() -> None:
+    """Random words over a small alphabet (many near misses): the Python rule used for highlighting accepts
+    exactly what tantivy's fuzzy/prefix automata match, except that for a prefix with two typos tantivy's
+    automaton is occasionally stricter (the highlighter may then mark one extra word; it never misses one)."""
+    rnd = random.Random(3)
+    alphabet = "abcst"
+    tokens = sorted({"".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 11))) for _ in range(1500)})
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", fast=True, indexed=True)
+    sb.add_text_field("t", tokenizer_name="whitespace", index_option="basic")
+    schema = sb.build()
+    index = tantivy.Index(schema)
+    writer = index.writer(15_000_000, 1)
+    for i, token in enumerate(tokens):
+        writer.add_document(tantivy.Document(id=i, t=keyed(token)))
+    writer.commit()
+    index.reload()
+    searcher = index.searcher()
+    for _ in range(200):
+        word = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 10)))
+        for prefix in (False, True):
+            qw = query_words([word], prefix)[0]
+            query = tantivy.Query.fuzzy_term_query(schema, "t", qw.key, distance=qw.typos, prefix=prefix)
+            hits = searcher.search(query, len(tokens), count=False).hits
+            by_tantivy = {tokens[int(i or 0)] for i in searcher.fast_field_values("id", [a for _, a in hits])}
+            by_python = {t for t in tokens if token_matches(qw, t)}
+            if prefix and qw.typos == 2:
+                assert by_tantivy <= by_python, word
+            else:
+                assert by_tantivy == by_python, (word, prefix)
+
+
+def test_factory_selects_the_engine(tmp_path: Path) -> None:
+    embedded = create_search_engine(data_dir=tmp_path, meilisearch_url=None, meilisearch_key=None)
+    assert isinstance(embedded, TantivySearchEngine) and embedded.path == tmp_path / "search"
+    server = create_search_engine(data_dir=tmp_path, meilisearch_url="http://127.0.0.1:7700", meilisearch_key="k")
+    assert server.name == "meilisearch"
+    assert isinstance(embedded, SearchEngine) and isinstance(server, SearchEngine)
