@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import tantivy
 from tantivy import FieldType, Occur, Query
 
-from blokhub.indexers.search._tantivy_schema import ALL_FIELD, KEYWORD_FIELDS, SEARCH_FIELDS
+from blokhub.indexers.search._tantivy_schema import ALL_FIELD, KEYWORD_FIELDS, SEARCH_FIELDS, filter_field
 from blokhub.indexers.search._words import QueryWord
 from blokhub.indexers.search.documents import SearchFilters
 
@@ -67,11 +67,13 @@ def ranked_query(
 
 
 def filter_queries(schema: tantivy.Schema, f: SearchFilters, ids: Sequence[int] | None) -> list[Query]:
-    out: list[Query] = [Query.term_query(schema, KEYWORD_FIELDS["tags"], t) for t in dict.fromkeys(f.tags)]
-    out += [Query.term_query(schema, KEYWORD_FIELDS["nodes"], n) for n in dict.fromkeys(f.nodes)]
+    def term(facet: str, value: str) -> Query:
+        return Query.term_query(schema, filter_field(KEYWORD_FIELDS[facet]), value.lower())  # case-insensitive
+
+    out = [term("tags", t) for t in dict.fromkeys(f.tags)] + [term("nodes", n) for n in dict.fromkeys(f.nodes)]
     for facet, value in (("trigger", f.trigger), ("method", f.method), ("runtime", f.runtime), ("author", f.author)):
         if value is not None:
-            out.append(Query.term_query(schema, KEYWORD_FIELDS[facet], value))
+            out.append(term(facet, value))
     if f.has_branches is not None:
         out.append(Query.term_query(schema, "has_branches", f.has_branches))
     if f.min_rating is not None:

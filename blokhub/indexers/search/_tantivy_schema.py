@@ -5,7 +5,8 @@ Three kinds of fields:
 * searchable text (`s_*`, and all of them again in `s_all`): our own tokens (see `_words`: folded, first letter doubled), split by tantivy's
   whitespace tokenizer, indexed with frequencies but no positions (no phrase queries, so positions would only
   cost space and indexing time), not stored;
-* keywords (`kw_*`, the raw value as one term): filters and exact facet counts (fast columns for aggregations);
+* keywords: the value as one term, twice: `kw_*` as given, a fast column for exact facet counts that shows the
+  original spelling, and `f_*` lower-cased, for filters that ignore case (as Meilisearch's do);
 * numbers (fast columns): range filters and sorts.
 
 The original title and description are kept in one stored bytes field (`src`) for highlighting; tantivy text
@@ -69,6 +70,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field(ALL_FIELD, tokenizer_name="whitespace", index_option="basic")  # doc ids only: no scoring
     for name in KEYWORD_FIELDS.values():
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+        sb.add_text_field(filter_field(name), tokenizer_name="raw", index_option="basic")
     for name in SUGGEST_FIELDS.values():
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_boolean_field("has_branches", indexed=True, fast=True)
@@ -81,6 +83,10 @@ def build_schema() -> tantivy.Schema:
 def rank_weight(popularity: float) -> float:
     factor = 1.0 + min(POPULARITY_ALPHA * math.log1p(max(popularity, 0.0)), POPULARITY_CAP)
     return float(2.0**factor - 2.0)
+
+
+def filter_field(keyword_field: str) -> str:
+    return "f_" + keyword_field.removeprefix("kw_")
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -123,6 +129,9 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         fields["kw_trigger"] = doc.trigger
     if doc.method:
         fields["kw_method"] = doc.method
+    for name in KEYWORD_FIELDS.values():
+        if (value := fields.get(name)) is not None:
+            fields[filter_field(name)] = [v.lower() for v in value] if isinstance(value, list) else value.lower()
     return fields
 
 

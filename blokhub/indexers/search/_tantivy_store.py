@@ -23,7 +23,7 @@ from pathlib import Path
 
 import tantivy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _POINTER = "CURRENT"
 _PREFIX = f"gen-v{SCHEMA_VERSION}-"
 

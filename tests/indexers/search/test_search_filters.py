@@ -13,6 +13,7 @@ from blokhub.indexers.search.documents import MAX_PER_PAGE
 NOW, DAY = 1_760_000_000.0, 86_400.0  # the corpus clock (conftest.NOW)
 FILTER_CASES: list[tuple[str, SearchFilters, Callable[[SearchDocument], bool]]] = [
     ("tag", SearchFilters(tags=["slack"]), lambda d: "slack" in d.tags),
+    ("any case", SearchFilters(tags=["Slack"], method="post"), lambda d: "slack" in d.tags and d.method == "POST"),
     ("all tags", SearchFilters(tags=["slack", "notifications"]), lambda d: {"slack", "notifications"} <= set(d.tags)),
     ("trigger", SearchFilters(trigger="cron"), lambda d: d.trigger == "cron"),
     ("method", SearchFilters(method="GET"), lambda d: d.method == "GET"),
