@@ -84,12 +84,15 @@ def _graceful_server_class() -> Any:
             if threading.current_thread() is not threading.main_thread():
                 yield
                 return
-            original = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            # loop.add_signal_handler wakes uvloop at once; a plain signal.signal handler may wait for other I/O.
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.handle_exit, sig, None)
             try:
                 yield
             finally:
-                for sig, handler in original.items():
-                    signal.signal(sig, handler)
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
 
     return GracefulServer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -83,9 +84,14 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         try:
             yield
         finally:
-            if worker is not None:
-                await worker.stop()
-            await hub.stop()
+            # Bounded: a component that will not stop must not keep the process (and its engines) alive.
+            for name, stop in (("worker", worker.stop if worker else None), ("notification hub", hub.stop)):
+                if stop is None:
+                    continue
+                try:
+                    await asyncio.wait_for(stop(), timeout=5)
+                except TimeoutError:
+                    log.warning("%s did not stop within 5 s; leaving it behind", name)
             if owned:
                 await res.close()
 
