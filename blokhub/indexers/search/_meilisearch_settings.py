@@ -108,7 +108,7 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
         "popularity": doc.popularity,
         "sug_tag": [k for t in tags for k in suggest_keys(t)],
         "sug_node": [k for n in nodes for k in suggest_keys(n)],
-        "sug_user": list(dict.fromkeys(suggest_keys(doc.author) + suggest_keys(doc.author_name, doc.author))),
+        "sug_user": list(dict.fromkeys((*suggest_keys(doc.author), *suggest_keys(doc.author_name, doc.author)))),
     }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 import tantivy
 
-from blokhub.indexers.search._words import index_text, suggest_keys
+from blokhub.indexers.search._words import index_text, index_values, suggest_keys
 from blokhub.indexers.search.documents import SearchDocument, SuggestionKind
 
 # Attribute weights (boosts): title > tags > nodes > author > description > step names.
@@ -98,11 +98,11 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
     tags, nodes, runtimes = _unique(doc.tags), _unique(doc.nodes), _unique(doc.runtimes)
     searchable = {
         "s_title": index_text(doc.title),
-        "s_tags": index_text(*tags),
-        "s_nodes": index_text(*nodes),
-        "s_author": index_text(doc.author, doc.author_name),
+        "s_tags": index_values(tags),
+        "s_nodes": index_values(nodes),
+        "s_author": index_values((doc.author, doc.author_name)),
         "s_description": index_text(doc.description),
-        "s_steps": index_text(*doc.step_names),
+        "s_steps": index_values(doc.step_names),
     }
     fields: dict[str, Any] = {
         "id": doc.id,
@@ -115,7 +115,7 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "kw_author": doc.author,
         "sug_tag": [k for t in tags for k in suggest_keys(t)],
         "sug_node": [k for n in nodes for k in suggest_keys(n)],
-        "sug_user": list(dict.fromkeys(suggest_keys(doc.author) + suggest_keys(doc.author_name, doc.author))),
+        "sug_user": list(dict.fromkeys((*suggest_keys(doc.author), *suggest_keys(doc.author_name, doc.author)))),
         "has_branches": doc.has_branches,
         "created_at": float(doc.created_at),
         "updated_at": float(doc.updated_at),

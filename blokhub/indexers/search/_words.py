@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +49,8 @@ def fold(token: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded tokens of `text`, in order."""
+    if text.isascii():  # the common case, ~3x faster: lower-case once, no per-token folding
+        return [t for t in WORD_RE.findall(text.lower()) if len(t) <= MAX_TOKEN_CHARS]
     return [t for raw in WORD_RE.findall(text) if 0 < len(t := fold(raw)) <= MAX_TOKEN_CHARS]
 
 
@@ -58,19 +61,31 @@ def keyed(word: str) -> str:
 
 def index_text(*texts: str) -> str:
     """Space-separated keyed tokens for a searchable field (what tantivy's whitespace tokenizer receives)."""
-    return " ".join(keyed(t) for text in texts for t in words(text))
+    return " ".join([t[0] + t for text in texts for t in words(text)])
+
+
+@lru_cache(maxsize=1 << 16)
+def _index_value(value: str) -> str:
+    return index_text(value)
+
+
+def index_values(values: Iterable[str]) -> str:
+    """`index_text` for short values that repeat across documents (tags, nodes, names): memoised per value."""
+    return " ".join([k for v in values if (k := _index_value(v))])
 
 
 KEY_SEP = "\x1f"  # suggestion keys are "<folded text to match>\x1f<text to show>"
 
 
-def suggest_keys(value: str, shown: str | None = None) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def suggest_keys(value: str, shown: str | None = None) -> tuple[str, ...]:
     """Keys under which `value` is suggested: the folded value from each word start, so "api" finds
-    "@nanoservice-ts/api-call" and "smi" finds "Alice Smith"; the part after KEY_SEP is what is shown."""
+    "@nanoservice-ts/api-call" and "smi" finds "Alice Smith"; the part after KEY_SEP is what is shown.
+    Memoised: tags, nodes and names repeat across documents."""
     folded = fold(value)
     show = shown if shown is not None else value
     starts = dict.fromkeys([0, *(m.start() for m in WORD_RE.finditer(folded))])
-    return [f"{folded[s:]}{KEY_SEP}{show}" for s in starts if folded[s:]]
+    return tuple(f"{folded[s:]}{KEY_SEP}{show}" for s in starts if folded[s:])
 
 
 def typo_budget(word: str) -> int:
