@@ -73,7 +73,8 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         owned = resources is None
         res = resources or Resources.open(settings)
         app.state.resources = res
-        app.state.hub = hub = NotificationHub(res.redis)
+        assert res.settings.redis_url
+        app.state.hub = hub = NotificationHub.for_url(res.settings.redis_url)
         hub.start()
         worker = None
         if run_worker:

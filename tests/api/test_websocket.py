@@ -176,3 +176,19 @@ async def test_closed_socket_is_unsubscribed(servers: tuple[Server, Server]) -> 
             break
         await asyncio.sleep(0.01)
     assert _user_id(alice) not in hub._subscribers
+
+
+async def test_delivery_survives_an_idle_subscription(servers: tuple[Server, Server]) -> None:
+    """Pushes keep arriving however long the subscription sits idle (a read timeout on the hub's Redis connection
+    once dropped it every few seconds, losing whatever was published until it resubscribed)."""
+    a, b = servers
+    alice = await _register(a.http, "alice")
+    bob = await _register(b.http, "bob")
+    headers = {"Authorization": f"Bearer {bob}"}
+    async with connect(a.ws, additional_headers={"Authorization": f"Bearer {alice}"}) as ws, httpx.AsyncClient() as c:
+        await _next(ws)
+        for _ in range(8):
+            await asyncio.sleep(0.7)
+            await c.delete(f"{b.http}/users/alice/follow", headers=headers)
+            await c.put(f"{b.http}/users/alice/follow", headers=headers)
+            assert (await _next(ws, timeout=1.5))["notification"]["kind"] == "new_follower"

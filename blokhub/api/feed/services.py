@@ -19,15 +19,13 @@ from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.db.base import utcnow
 from blokhub.db.models import User, Workflow
 
-_FEED = text("""
-SELECT a.id, a.actor_id, a.verb, a.workflow_id, a.data, a.created_at
+# Candidate ids only: one index-only probe per followed author on activities(actor_id, id DESC).
+_CANDIDATES = text("""
+SELECT a.id
 FROM follows f
 JOIN users u ON u.id = f.followee_id AND u.banned_at IS NULL
 CROSS JOIN LATERAL (
-    SELECT a.id, a.actor_id, a.verb, a.workflow_id, a.data, a.created_at
-    FROM activities a
-    JOIN workflows w ON w.id = a.workflow_id
-     AND w.visibility = 'public' AND w.deleted_at IS NULL AND w.hidden_at IS NULL
+    SELECT a.id FROM activities a
     WHERE a.actor_id = f.followee_id AND a.id < :before
     ORDER BY a.id DESC
     LIMIT :n
@@ -35,6 +33,16 @@ CROSS JOIN LATERAL (
 WHERE f.follower_id = :me
 ORDER BY a.id DESC
 LIMIT :n
+""")
+
+# The candidates' rows, keeping only activity on workflows everyone may see right now.
+_VISIBLE = text("""
+SELECT a.id, a.actor_id, a.verb, a.workflow_id, a.data, a.created_at
+FROM activities a
+JOIN workflows w ON w.id = a.workflow_id
+ AND w.visibility = 'public' AND w.deleted_at IS NULL AND w.hidden_at IS NULL
+WHERE a.id = ANY(:ids)
+ORDER BY a.id DESC
 """)
 
 # Interactions with an author's work make them count more in the personal ranking.
@@ -51,7 +59,19 @@ HALF_LIFE_HOURS = 48.0
 
 
 async def _rows(db: AsyncSession, user: User, before: int, n: int) -> list[Any]:
-    return list((await db.execute(_FEED, {"me": user.id, "before": before, "n": n})).all())
+    """Up to ``n`` visible activities older than ``before``. Candidates are cheap to find, and visibility is checked
+    on the few that could be on the page; when some are filtered out, look further back."""
+    rows: list[Any] = []
+    while len(rows) < n:
+        want = n - len(rows)
+        ids = list((await db.scalars(_CANDIDATES, {"me": user.id, "before": before, "n": want})).all())
+        if not ids:
+            break
+        rows += (await db.execute(_VISIBLE, {"ids": ids})).all()
+        before = ids[-1]
+        if len(ids) < want:
+            break
+    return rows[:n]
 
 
 async def _hydrate(db: AsyncSession, rows: list[Any]) -> tuple[dict[int, User], dict[int, Workflow]]:

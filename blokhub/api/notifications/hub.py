@@ -29,6 +29,13 @@ class Subscriber:
 
 
 class NotificationHub:
+    """``redis`` must have no socket read timeout: a subscription is idle most of the time, and a timeout would
+    drop it (losing what is published until it resubscribes). :meth:`for_url` builds such a client."""
+
+    @classmethod
+    def for_url(cls, url: str) -> NotificationHub:
+        return cls(Redis.from_url(url, socket_timeout=None, socket_connect_timeout=2, health_check_interval=30))
+
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._subscribers: dict[int, set[Subscriber]] = defaultdict(set)
@@ -43,6 +50,8 @@ class NotificationHub:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        with contextlib.suppress(Exception):
+            await self._redis.aclose()
 
     def subscribe(self, user_id: int) -> Subscriber:
         sub = Subscriber(user_id)
