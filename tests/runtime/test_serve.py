@@ -113,13 +113,11 @@ def test_serve_persists_refuses_a_second_server_and_stops_cleanly(data_dir: Path
 
 
 def test_cli_user_create_and_promote(data_dir: Path) -> None:
-    run = lambda *args: subprocess.run(
-        [*BLOKHUB, *args, "--data-dir", str(data_dir)],  # noqa: E731
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*BLOKHUB, *args, "--data-dir", str(data_dir)], env=_env(), capture_output=True, text=True, timeout=120
+        )
+
     created = run(
         "user", "create", "root_admin", "root@example.com", "--password", "admin-Password-2024", "--role", "admin"
     )
