@@ -51,13 +51,14 @@ def search(
     releases the GIL, so they use the second core) and overlap the top-k search and the highlighting."""
     offset, limit = query.window()
     found, typing = parse_query(query.q)
-    empty_facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
+    facet_names = query.facet_names()
+    empty_facets: dict[str, dict[str, int]] = {f: {} for f in facet_names}
     if query.ids is not None and not query.ids:
         return SearchResult([], 0, empty_facets, len(found), 0.0)
     filters = filter_queries(schema, query.filters, query.ids)
     qws = query_words(found, typing)
     matching = full = combine(match_query(schema, qws) if qws else None, filters)
-    pending = pool.submit(facet_counts, searcher, full, query.facets) if pool and query.facets else None
+    pending = pool.submit(facet_counts, searcher, full, facet_names) if pool and facet_names else None
     # Scores are only computed when they order the page; a field sort runs on the cheaper matching query.
     relevance = query.sort == "relevance" and bool(qws)
     ranked = combine(ranked_query(schema, qws), filters) if relevance else full
@@ -83,7 +84,7 @@ def search(
     if pending is not None and matching is full:
         facets = pending.result()
     else:
-        facets = facet_counts(searcher, matching, query.facets) if total and query.facets else empty_facets
+        facets = facet_counts(searcher, matching, facet_names) if total and facet_names else empty_facets
     return SearchResult(hits=out, total=total, facets=facets, matched_words=n, took_ms=0.0)
 
 

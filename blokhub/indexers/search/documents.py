@@ -72,6 +72,10 @@ class SearchQuery:
     per_page: int = 20
     ids: list[int] | None = None  # restrict to these ids (saved-search matching); [] matches nothing
 
+    def facet_names(self) -> list[Facet]:
+        """The requested facets, known ones only, each once, in request order."""
+        return [f for f in dict.fromkeys(self.facets) if f in FACETS]
+
     def window(self) -> tuple[int, int]:
         """(offset, limit) after clamping page >= 1 and 1 <= per_page <= MAX_PER_PAGE."""
         per_page = min(max(self.per_page, 1), MAX_PER_PAGE)

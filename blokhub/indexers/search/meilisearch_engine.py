@@ -129,7 +129,7 @@ class MeilisearchSearchEngine:
         started = time.perf_counter()
         found, typing = parse_query(query.q)
         if query.ids is not None and not query.ids:
-            return SearchResult([], 0, {f: {} for f in query.facets}, len(found), 0.0)
+            return SearchResult([], 0, {f: {} for f in query.facet_names()}, len(found), 0.0)
         n = len(found)
         res = await self._search(" ".join(found) + ("" if typing else " "), query)
         while not res.total_hits and n > 1:
@@ -145,7 +145,7 @@ class MeilisearchSearchEngine:
                 "description": render(formatted.get("description") or ""),
             }
             hits.append(SearchHit(id=int(h["id"]), score=float(h.get("_rankingScore") or 0.0), highlights=marks))
-        facets = facets_from(res.facet_distribution, query.facets)
+        facets = facets_from(res.facet_distribution, query.facet_names())
         took = (time.perf_counter() - started) * 1000
         return SearchResult(hits=hits, total=int(res.total_hits or 0), facets=facets, matched_words=n, took_ms=took)
 
@@ -154,11 +154,12 @@ class MeilisearchSearchEngine:
         return await self.index.search(
             text,
             filter=_filter(query),
-            facets=[FACET_ATTRIBUTES[f] for f in dict.fromkeys(query.facets)] or None,
+            facets=[FACET_ATTRIBUTES[f] for f in query.facet_names()] or None,
             sort=[SORT_RULES[query.sort]] if query.sort in SORT_RULES else None,
             page=offset // per_page + 1,
             hits_per_page=per_page,
-            attributes_to_retrieve=["id"],
+            # `_formatted` only carries retrieved attributes, so the highlighted ones are retrieved too.
+            attributes_to_retrieve=["id", "title", "description"],
             attributes_to_highlight=["title", "description"],
             attributes_to_crop=["description"],
             crop_length=CROP_WORDS,

@@ -80,6 +80,11 @@ async def test_facet_counts_are_exact(engine: SearchEngine, docs: Any, q: str, f
         assert res.facets[facet] == docs.facet_counts(matched, facet), facet
 
 
+async def test_unknown_and_repeated_facets_are_ignored(engine: SearchEngine) -> None:
+    res = await engine.search(SearchQuery(q="stripe", facets=["trigger", "bogus", "trigger"]))  # type: ignore[list-item]
+    assert list(res.facets) == ["trigger"] and sum(res.facets["trigger"].values()) == res.total
+
+
 async def test_facets_for_no_hits_are_empty(engine: SearchEngine) -> None:
     res = await engine.search(SearchQuery(q="qqqzzz", facets=["tags", "author"]))
     assert res.total == 0 and res.facets == {"tags": {}, "author": {}}
