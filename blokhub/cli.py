@@ -57,6 +57,18 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
+async def _reindex(settings: Settings, *, progress: bool) -> tuple[int, float]:
+    from blokhub.indexers.reindex import reindex
+    from blokhub.runtime.resources import Resources
+
+    resources = Resources.open(settings)
+    try:
+        await resources.search.open()
+        return await reindex(resources, progress=progress)
+    finally:
+        await resources.close()
+
+
 async def _migrate(settings: Settings) -> None:
     from blokhub.db.migrate import upgrade
     from blokhub.db.session import create_engine
@@ -125,7 +137,8 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
         if resolved.seed_on_empty and not no_seed:
             from blokhub.seed.service import seed_if_empty
 
-            await seed_if_empty(resolved, resolved.seed_on_empty)
+            if await seed_if_empty(resolved, resolved.seed_on_empty):
+                await _reindex(resolved, progress=True)
         config = uvicorn.Config(
             create_app(resolved),
             host=resolved.host,
@@ -227,8 +240,26 @@ def seed(seed_value: int, users: int, workflows: int, data_dir: Path | None) -> 
     async def run(resolved: Settings) -> None:
         await _migrate(resolved)
         await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
+        await _reindex(resolved, progress=True)
 
     _with_runtime(settings, run)
+
+
+@main.command()
+@data_dir_option
+def reindex(data_dir: Path | None) -> None:
+    """Rebuild the search index from PostgreSQL; searches keep answering from the old index until the swap."""
+    settings = _settings(data_dir)
+    _configure_logging(settings)
+
+    async def run(resolved: Settings) -> tuple[int, float]:
+        await _migrate(resolved)
+        return await _reindex(resolved, progress=True)
+
+    written, seconds = _with_runtime(settings, run)
+    click.echo(
+        f"indexed {written:,} workflows in {seconds:.1f}s ({written / max(seconds, 1e-9):,.0f} docs/s)", err=True
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,6 +52,7 @@ async def resources(settings: Settings) -> AsyncIterator[Resources]:
 
     res = Resources.open(settings)
     await upgrade(res.engine)
+    await res.start()
     try:
         yield res
     finally:
@@ -72,6 +73,7 @@ async def clean(resources: Resources, table_names: list[str]) -> Resources:
     async with resources.engine.begin() as conn:
         await conn.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
     await resources.redis.flushdb()
+    await resources.search.delete(sorted(await resources.search.all_ids()))
     return resources
 
 

@@ -25,6 +25,7 @@ from blokhub.api.notifications.controllers import MuteController, NotificationCo
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.observability import request_id_middleware
 from blokhub.api.ops.controllers import MetricsController, OpsController
+from blokhub.api.search.controllers import SavedSearchController, SearchAnalyticsController, SearchController
 from blokhub.api.social.controllers import (
     CommentController,
     FollowController,
@@ -60,6 +61,9 @@ def api_router() -> Router:
             notifications_ws,
             ReportController,
             AdminController,
+            SearchController,
+            SavedSearchController,
+            SearchAnalyticsController,
         ],
     )
 
@@ -72,6 +76,8 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = resources is None
         res = resources or Resources.open(settings)
+        if owned:
+            await res.start()
         app.state.resources = res
         assert res.settings.redis_url
         app.state.hub = hub = NotificationHub.for_url(res.settings.redis_url)

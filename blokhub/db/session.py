@@ -29,10 +29,14 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 @asynccontextmanager
 async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One transaction for one unit of work (a job): commit on success, roll back on error."""
+    from blokhub.db import after_commit
+
     async with sessionmaker() as session:
         try:
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
+            after_commit.discard(session)
             raise
+        await after_commit.run(session)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from blokhub.config import Settings
 from blokhub.db.session import create_engine, create_sessionmaker
+from blokhub.indexers.search import SearchEngine, create_search_engine
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class Resources:
     redis: ArqRedis
     # Safe (GET/HEAD) requests only read: autocommit spares them the BEGIN and COMMIT round trips.
     read_sessionmaker: async_sessionmaker[AsyncSession]
+    search: SearchEngine
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -34,8 +36,25 @@ class Resources:
             settings.redis_url, socket_connect_timeout=1.0, socket_timeout=2.0, health_check_interval=30
         )
         reader = create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
-        return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool), reader)
+        search = create_search_engine(
+            data_dir=settings.data_dir,
+            meilisearch_url=settings.meilisearch_url,
+            meilisearch_key=settings.meilisearch_key,
+        )
+        return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool), reader, search)
+
+    async def start(self) -> None:
+        """Open what needs opening (index files, server clients). Failures are logged, not fatal: writes still
+        land in PostgreSQL and the indexes catch up once the component is back."""
+        try:
+            await self.search.open()
+        except Exception as exc:
+            log.error("search engine %s failed to open: %s", self.search.name, exc)
 
     async def close(self) -> None:
+        try:
+            await self.search.close()
+        except Exception as exc:
+            log.warning("search engine close: %s", exc)
         await self.redis.aclose(close_connection_pool=True)
         await self.engine.dispose()

@@ -74,6 +74,7 @@ def run_standalone(settings: Settings) -> None:
 
     async def main() -> None:
         resources = Resources.open(settings)
+        await resources.start()
         worker = build_worker(resources, handle_signals=True)
         try:
             await worker.main()

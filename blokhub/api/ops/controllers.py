@@ -30,6 +30,11 @@ async def _db_ping(resources: Resources) -> None:
         await conn.execute(text("SELECT 1"))
 
 
+async def _search_ping(resources: Resources) -> None:
+    if not await resources.search.ping():
+        raise RuntimeError(f"{resources.search.name} is not answering")
+
+
 class OpsController(Controller):
     tags = ["operations"]
     include_in_schema = True
@@ -41,7 +46,11 @@ class OpsController(Controller):
     @get("/ready", operation_id="ready")
     async def ready(self, resources: Res) -> Response[dict[str, Any]]:
         checks = dict(
-            await asyncio.gather(_check("database", _db_ping(resources)), _check("redis", resources.redis.ping()))
+            await asyncio.gather(
+                _check("database", _db_ping(resources)),
+                _check("redis", resources.redis.ping()),
+                _check("search", _search_ping(resources)),
+            )
         )
         ok = all(v == "ok" for v in checks.values())
         return Response(

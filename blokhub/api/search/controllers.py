@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy import select
+
+from blokhub.api.deps import DB, CurrentUser, Moderator, Res
+from blokhub.api.schemas import Page
+from blokhub.api.search import saved, services
+from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
+from blokhub.db.models import SearchQueryStat
+
+SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
+
+
+class SearchController(Controller):
+    path = "/search"
+    tags = ["discovery"]
+
+    @get("/workflows", operation_id="searchWorkflows")
+    async def workflows(
+        self,
+        db: DB,
+        resources: Res,
+        q: FromQuery[str] = "",
+        tags: Annotated[str | None, QueryParameter(description="Comma list; all must match.")] = None,
+        trigger: FromQuery[str | None] = None,
+        method: FromQuery[str | None] = None,
+        runtime: FromQuery[Literal["typescript", "python3"] | None] = None,
+        nodes: Annotated[str | None, QueryParameter(description="Comma list of node packages; all must match.")] = None,
+        author: FromQuery[str | None] = None,
+        has_branches: FromQuery[bool | None] = None,
+        min_rating: Annotated[float | None, QueryParameter(ge=0, le=5)] = None,
+        created_after: FromQuery[datetime | None] = None,
+        created_before: FromQuery[datetime | None] = None,
+        sort: FromQuery[SortName] = "relevance",
+        facets: Annotated[
+            str | None,
+            QueryParameter(description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches."),
+        ] = None,
+        semantic_ratio: Annotated[
+            float,
+            QueryParameter(
+                ge=0,
+                le=1,
+                description="Keyword/semantic blend (the semantic part arrives with embeddings; 0 until then).",
+            ),
+        ] = 0.0,
+        page: Annotated[int, QueryParameter(ge=1, le=1000)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    ) -> SearchOut:
+        """Typo-tolerant, search-as-you-type, faceted search over public workflows."""
+        query = services.build_query(
+            q=q,
+            tags=tags,
+            trigger=trigger,
+            method=method,
+            runtime=runtime,
+            nodes=nodes,
+            author=author,
+            has_branches=has_branches,
+            min_rating=min_rating,
+            created_after=created_after,
+            created_before=created_before,
+            sort=sort,
+            facets=facets,
+            page=page,
+            per_page=per_page,
+        )
+        return await services.search(db, resources.search, query)
+
+    @get("/suggest", operation_id="suggest")
+    async def suggest(
+        self, db: DB, resources: Res, q: FromQuery[str] = "", limit: Annotated[int, QueryParameter(ge=1, le=10)] = 10
+    ) -> SuggestOut:
+        """Completions for what is being typed: workflow titles, tags, node packages and users."""
+        return SuggestOut(items=await services.suggest(db, resources.search, q, limit))
+
+
+class SavedSearchController(Controller):
+    path = "/me/saved-searches"
+    tags = ["discovery"]
+
+    @get("/", operation_id="listSavedSearches")
+    async def index(self, user: CurrentUser, db: DB) -> Page[SavedSearchOut]:
+        return Page(items=await saved.list_mine(db, user), next_cursor=None)
+
+    @post("/", status_code=HTTP_201_CREATED, operation_id="saveSearch")
+    async def create(self, data: JSONBody[SavedSearchIn], user: CurrentUser, db: DB) -> SavedSearchOut:
+        return await saved.create(db, user, data)
+
+    @delete("/{saved_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteSavedSearch")
+    async def remove(self, saved_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+        await saved.remove(db, user, saved_id)
+
+
+class SearchAnalyticsController(Controller):
+    path = "/admin/search/queries"
+    tags = ["moderation"]
+
+    @get("/", operation_id="searchQueries")
+    async def queries(
+        self,
+        moderator: Moderator,
+        db: DB,
+        zero_results: FromQuery[bool] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+    ) -> Page[QueryStatOut]:
+        """Most frequent queries first; `zero_results=true` lists what people searched for and did not find."""
+        order = SearchQueryStat.zero_results if zero_results else SearchQueryStat.count
+        stmt = select(SearchQueryStat).order_by(order.desc(), SearchQueryStat.query).limit(limit)
+        if zero_results:
+            stmt = stmt.where(SearchQueryStat.zero_results > 0)
+        rows = (await db.scalars(stmt)).all()
+        return Page(
+            items=[
+                QueryStatOut(query=r.query, count=r.count, zero_results=r.zero_results, last_at=r.last_at) for r in rows
+            ],
+            next_cursor=None,
+        )

@@ -1,0 +1,116 @@
+"""Saved searches: kept per user, and matched against each newly indexed public workflow."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from blokhub.api.errors import NotFound, Unprocessable
+from blokhub.api.search.schemas import SavedSearchIn, SavedSearchOut
+from blokhub.db.base import utcnow
+from blokhub.db.models import SavedSearch, User, Workflow
+from blokhub.indexers.search import SearchDocument, SearchFilters, SearchQuery
+
+log = logging.getLogger(__name__)
+
+MAX_PER_USER = 50
+FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "min_rating"}
+
+
+def _filters(raw: dict[str, Any]) -> SearchFilters:
+    unknown = set(raw) - FILTER_KEYS
+    if unknown:
+        raise Unprocessable(f"Unknown filters {sorted(unknown)}.", details=[{"pointer": "/filters", "message": ""}])
+    try:
+        return SearchFilters(
+            tags=[str(t).lower() for t in raw.get("tags", [])],
+            trigger=raw.get("trigger"),
+            method=raw.get("method"),
+            runtime=raw.get("runtime"),
+            nodes=[str(n) for n in raw.get("nodes", [])],
+            author=raw.get("author"),
+            has_branches=raw.get("has_branches"),
+            min_rating=raw.get("min_rating"),
+        )
+    except (TypeError, ValueError):
+        raise Unprocessable(
+            "filters has a value of the wrong type.", details=[{"pointer": "/filters", "message": "wrong type"}]
+        ) from None
+
+
+def _out(s: SavedSearch) -> SavedSearchOut:
+    return SavedSearchOut(
+        id=s.id, name=s.name, q=s.query.get("q", ""), filters=s.query.get("filters", {}), created_at=s.created_at
+    )
+
+
+async def create(db: AsyncSession, user: User, data: SavedSearchIn) -> SavedSearchOut:
+    _filters(data.filters)
+    count = await db.scalar(select(func.count()).where(SavedSearch.user_id == user.id))
+    if (count or 0) >= MAX_PER_USER:
+        raise Unprocessable(f"At most {MAX_PER_USER} saved searches; delete one first.", code="too_many")
+    row = SavedSearch(
+        user_id=user.id,
+        name=data.name.strip(),
+        query={"q": data.q.strip(), "filters": data.filters},
+        created_at=utcnow(),
+    )
+    db.add(row)
+    await db.flush()
+    return _out(row)
+
+
+async def list_mine(db: AsyncSession, user: User) -> list[SavedSearchOut]:
+    rows = (await db.scalars(select(SavedSearch).where(SavedSearch.user_id == user.id).order_by(SavedSearch.id))).all()
+    return [_out(r) for r in rows]
+
+
+async def remove(db: AsyncSession, user: User, saved_id: int) -> None:
+    gone = await db.scalar(
+        delete(SavedSearch).where(SavedSearch.id == saved_id, SavedSearch.user_id == user.id).returning(SavedSearch.id)
+    )
+    if gone is None:
+        raise NotFound(f"No saved search {saved_id}.")
+
+
+async def notify_matches(ctx: dict[str, Any], session: AsyncSession, docs: Sequence[SearchDocument]) -> int:
+    """Run every saved search restricted to the new workflows; tell each owner once per match."""
+    from blokhub.api.notifications.services import notify
+
+    resources = ctx["resources"]
+    ids = [d.id for d in docs]
+    authors = {d.id: d.author for d in docs}
+    sent = 0
+    for saved in (await session.scalars(select(SavedSearch).order_by(SavedSearch.id))).all():
+        try:
+            result = await resources.search.search(
+                SearchQuery(
+                    q=saved.query.get("q", ""),
+                    filters=_filters(saved.query.get("filters", {})),
+                    ids=ids,
+                    per_page=100,
+                )
+            )
+        except Unprocessable:
+            continue
+        for hit in result.hits:
+            workflow = await session.get(Workflow, hit.id)
+            owner = await session.get(User, saved.user_id)
+            actor = await session.get(User, workflow.owner_id) if workflow else None
+            if workflow is None or owner is None or actor is None or actor.username != authors.get(hit.id):
+                continue
+            await notify(
+                session,
+                resources,
+                user_id=owner.id,
+                kind="saved_search_match",
+                actor=actor,
+                workflow=workflow,
+                data={"saved_search_id": saved.id, "name": saved.name},
+            )
+            sent += 1
+    return sent

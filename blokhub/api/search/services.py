@@ -1,0 +1,157 @@
+"""Search: ask the engine for ids, hydrate them from PostgreSQL in one query, enforce visibility there."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from blokhub.api.errors import ServiceUnavailable, Unprocessable
+from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
+from blokhub.api.workflows.access import listed_for
+from blokhub.api.workflows.presenters import summary_of
+from blokhub.db.base import utcnow
+from blokhub.db.models import SearchQueryStat, Workflow
+from blokhub.indexers.search import FACETS, SORTS, SearchEngine, SearchFilters, SearchQuery
+
+log = logging.getLogger(__name__)
+
+FEW_HITS = 3  # at or below this, offer to generate the workflow with AI
+
+
+def split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def build_query(
+    *,
+    q: str,
+    tags: str | None,
+    trigger: str | None,
+    method: str | None,
+    runtime: str | None,
+    nodes: str | None,
+    author: str | None,
+    has_branches: bool | None,
+    min_rating: float | None,
+    created_after: datetime | None,
+    created_before: datetime | None,
+    sort: str,
+    facets: str | None,
+    page: int,
+    per_page: int,
+) -> SearchQuery:
+    if sort not in SORTS:
+        raise Unprocessable(f"sort must be one of {', '.join(SORTS)}.", details=[{"pointer": "/sort", "message": sort}])
+    facet_list = split(facets)
+    unknown = [f for f in facet_list if f not in FACETS]
+    if unknown:
+        raise Unprocessable(
+            f"Unknown facets {unknown}; choose from {', '.join(FACETS)}.",
+            details=[{"pointer": "/facets", "message": ",".join(unknown)}],
+        )
+    filters = SearchFilters(
+        tags=[t.lower() for t in split(tags)],
+        trigger=trigger,
+        method=method.upper() if method else None,
+        runtime=runtime,
+        nodes=split(nodes),
+        author=author.lower() if author else None,
+        has_branches=has_branches,
+        min_rating=min_rating,
+        created_after=created_after.timestamp() if created_after else None,
+        created_before=created_before.timestamp() if created_before else None,
+    )
+    return SearchQuery(
+        q=q.strip()[:200],
+        filters=filters,
+        sort=sort,
+        facets=facet_list,  # type: ignore[arg-type]
+        page=page,
+        per_page=per_page,
+    )
+
+
+async def search(db: AsyncSession, engine: SearchEngine, query: SearchQuery) -> SearchOut:
+    started = time.perf_counter()
+    try:
+        result = await engine.search(query)
+    except Exception as exc:
+        log.error("search engine %s failed: %s", engine.name, exc)
+        raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
+    ids = [h.id for h in result.hits]
+    rows = (
+        {
+            w.id: w
+            for w in (
+                await db.scalars(
+                    # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
+                    select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(ids), listed_for(None))
+                )
+            ).all()
+        }
+        if ids
+        else {}
+    )
+    hits = [
+        Hit(workflow=summary_of(rows[h.id]), score=round(h.score, 4), highlights=h.highlights)
+        for h in result.hits
+        if h.id in rows
+    ]
+    total = result.total - (len(result.hits) - len(hits))
+    offset, limit = query.window()
+    await record(db, query.q, total)
+    return SearchOut(
+        hits=hits,
+        facets=result.facets,
+        total=max(total, 0),
+        page=offset // limit + 1,
+        per_page=limit,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        matched_words=result.matched_words,
+        suggestion=GenerateSuggestion(generate=True, prompt=query.q) if query.q and total <= FEW_HITS else None,
+    )
+
+
+async def record(db: AsyncSession, q: str, total: int) -> None:
+    """Count the query (and whether it found nothing) for the admin's search analytics. Never fails a search."""
+    text = " ".join(q.lower().split())[:200]
+    if not text:
+        return
+    zero = 1 if total == 0 else 0
+    try:
+        stmt = insert(SearchQueryStat).values(query=text, count=1, zero_results=zero, last_at=utcnow())
+        await db.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["query"],
+                set_={
+                    "count": SearchQueryStat.count + 1,
+                    "zero_results": SearchQueryStat.zero_results + zero,
+                    "last_at": utcnow(),
+                },
+            )
+        )
+    except Exception as exc:
+        log.warning("search analytics not recorded: %s", exc)
+
+
+async def suggest(db: AsyncSession, engine: SearchEngine, prefix: str, limit: int) -> list[SuggestionOut]:
+    if not prefix.strip():
+        return []
+    try:
+        items = await engine.suggest(prefix.strip()[:100], limit)
+    except Exception as exc:
+        log.error("suggest failed: %s", exc)
+        raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
+    title_ids = [s.id for s in items if s.kind == "title" and s.id is not None]
+    listed = (
+        set((await db.scalars(select(Workflow.id).where(Workflow.id.in_(title_ids), listed_for(None)))).all())
+        if title_ids
+        else set()
+    )
+    return [SuggestionOut(text=s.text, kind=s.kind, id=s.id) for s in items if s.kind != "title" or s.id in listed]

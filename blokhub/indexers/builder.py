@@ -1,0 +1,77 @@
+"""PostgreSQL rows → search documents. The only place that decides what a workflow looks like to search."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from blokhub.db.models import Visibility, Workflow
+from blokhub.indexers.search import SearchDocument
+
+TRENDING_HALF_LIFE_DAYS = 7.0
+
+
+def searchable() -> ColumnElement[bool]:
+    """Only live, public, unhidden workflows are in the index (the same rule as public lists)."""
+    return and_(Workflow.visibility == Visibility.PUBLIC, Workflow.deleted_at.is_(None), Workflow.hidden_at.is_(None))
+
+
+def popularity(w: Workflow) -> float:
+    return math.log1p(3 * w.favorites_count + 2 * w.forks_count + 2 * w.rating_count + w.views_count / 10)
+
+
+def trending(w: Workflow, now: datetime) -> float:
+    """Engagement decayed by the age of the last change. The discovery feature replaces this with a score from
+    time-stamped activity; until then it still ranks fresh, engaging work first."""
+    age_days = max(0.0, (now - (w.updated_at or w.created_at)).total_seconds() / 86400)
+    return popularity(w) * math.exp(-math.log(2) * age_days / TRENDING_HALF_LIFE_DAYS)
+
+
+def _step_names(definition: dict[str, object]) -> list[str]:
+    steps = definition.get("steps")
+    names = [s.get("name") for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
+    return [n for n in names if isinstance(n, str)][:50]
+
+
+def document(w: Workflow, now: datetime | None = None) -> SearchDocument:
+    now = now or datetime.now(UTC)
+    facts = w.facts or {}
+    return SearchDocument(
+        id=w.id,
+        title=w.title,
+        description=w.description,
+        tags=list(w.tags),
+        nodes=list(facts.get("nodes", [])),
+        step_names=_step_names(w.definition),
+        author=w.owner.username,
+        author_name=w.owner.display_name,
+        trigger=facts.get("trigger"),
+        method=facts.get("method"),
+        runtimes=list(facts.get("runtimes", [])),
+        has_branches=bool(facts.get("has_branches")),
+        created_at=w.created_at.timestamp(),
+        updated_at=w.updated_at.timestamp(),
+        favorites=w.favorites_count,
+        forks=w.forks_count,
+        views=w.views_count,
+        rating_score=w.rating_score if w.rating_count else 0.0,
+        rating_count=w.rating_count,
+        trending=trending(w, now),
+        popularity=popularity(w),
+    )
+
+
+async def load(db: AsyncSession, ids: Sequence[int]) -> tuple[list[SearchDocument], list[int]]:
+    """Current documents for ``ids`` and the ids that must leave the index (private, deleted, hidden, gone)."""
+    rows = (
+        await db.scalars(select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(ids), searchable()))
+    ).all()
+    now = datetime.now(UTC)
+    docs = [document(w, now) for w in rows]
+    present = {d.id for d in docs}
+    return docs, [i for i in ids if i not in present]
