@@ -36,6 +36,14 @@ async def ratings_refresh_scores(ctx: dict[str, Any]) -> float:
         return await refresh_scores(db, resources)
 
 
+async def search_flush_query_stats(ctx: dict[str, Any]) -> int:
+    from blokhub.api.search.services import flush_query_stats
+
+    resources = ctx["resources"]
+    async with resources.sessionmaker() as db:
+        return await flush_query_stats(resources.redis, db)
+
+
 FUNCTIONS = [func(outbox_process, name="outbox.process", keep_result=0, max_tries=3)]
 CRON_JOBS = [
     cron(

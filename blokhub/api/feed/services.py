@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from blokhub.api.errors import BadRequest
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
+from blokhub.api.workflows.presenters import SUMMARY_LOAD
 from blokhub.db.base import utcnow
 from blokhub.db.models import User, Workflow
 
@@ -80,9 +80,7 @@ async def _hydrate(db: AsyncSession, rows: list[Any]) -> tuple[dict[int, User], 
     actors = {u.id: u for u in (await db.scalars(select(User).where(User.id.in_(actor_ids)))).all()}
     workflows = {
         w.id: w
-        for w in (
-            await db.scalars(select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(workflow_ids)))
-        ).all()
+        for w in (await db.scalars(select(Workflow).options(*SUMMARY_LOAD).where(Workflow.id.in_(workflow_ids)))).all()
     }
     return actors, workflows
 

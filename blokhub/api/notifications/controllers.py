@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, WebSocket, delete, get, post, put, websocket
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -56,7 +56,7 @@ class MuteController(Controller):
         await services.set_mute(db, user, workflow_id, False)
 
 
-def _token(socket: WebSocket) -> str | None:
+def _token(socket: WebSocket[Any, Any, Any]) -> str | None:
     header = socket.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
@@ -65,7 +65,7 @@ def _token(socket: WebSocket) -> str | None:
 
 
 @websocket(["/ws"], name="notifications-ws")
-async def notifications_ws(socket: WebSocket) -> None:
+async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
     """Authenticated push channel: `Authorization: Bearer <token>` header, or `?token=` for browsers.
 
     Sends `{"type": "hello", "unread": n}` once, then `{"type": "notification", ...}` the moment one is created on

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -123,7 +123,7 @@ async def set_mute(db: AsyncSession, user: User, workflow_id: int, muted: bool) 
         )
     else:
         await db.execute(
-            NotificationMute.__table__.delete().where(
+            delete(NotificationMute).where(
                 NotificationMute.user_id == user.id, NotificationMute.workflow_id == workflow_id
             )
         )

@@ -6,18 +6,19 @@ import logging
 import time
 from datetime import datetime
 
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from blokhub.api.errors import ServiceUnavailable, Unprocessable
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.workflows.access import listed_for
-from blokhub.api.workflows.presenters import summary_of
+from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
 from blokhub.db.base import utcnow
 from blokhub.db.models import SearchQueryStat, Workflow
 from blokhub.indexers.search import FACETS, SORTS, SearchEngine, SearchFilters, SearchQuery
+from blokhub.runtime import counters
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def build_query(
     )
 
 
-async def search(db: AsyncSession, engine: SearchEngine, query: SearchQuery) -> SearchOut:
+async def search(db: AsyncSession, redis: Redis, engine: SearchEngine, query: SearchQuery) -> SearchOut:
     started = time.perf_counter()
     try:
         result = await engine.search(query)
@@ -91,7 +92,7 @@ async def search(db: AsyncSession, engine: SearchEngine, query: SearchQuery) -> 
             for w in (
                 await db.scalars(
                     # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
-                    select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(ids), listed_for(None))
+                    select(Workflow).options(*SUMMARY_LOAD).where(Workflow.id.in_(ids), listed_for(None))
                 )
             ).all()
         }
@@ -105,7 +106,7 @@ async def search(db: AsyncSession, engine: SearchEngine, query: SearchQuery) -> 
     ]
     total = result.total - (len(result.hits) - len(hits))
     offset, limit = query.window()
-    await record(db, query.q, total)
+    await record(redis, query.q, total)
     return SearchOut(
         hits=hits,
         facets=result.facets,
@@ -118,26 +119,41 @@ async def search(db: AsyncSession, engine: SearchEngine, query: SearchQuery) -> 
     )
 
 
-async def record(db: AsyncSession, q: str, total: int) -> None:
-    """Count the query (and whether it found nothing) for the admin's search analytics. Never fails a search."""
+QUERIES_KEY, ZERO_KEY = "search:queries", "search:zero-results"
+
+
+async def record(redis: Redis, q: str, total: int) -> None:
+    """Count the query (and whether it found nothing) for the admin's analytics, buffered in Redis."""
     text = " ".join(q.lower().split())[:200]
     if not text:
         return
-    zero = 1 if total == 0 else 0
-    try:
-        stmt = insert(SearchQueryStat).values(query=text, count=1, zero_results=zero, last_at=utcnow())
+    await counters.bump(redis, QUERIES_KEY, text)
+    if total == 0:
+        await counters.bump(redis, ZERO_KEY, text)
+
+
+async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
+    """Apply buffered query counts to search_query_stats (cron ``search.flush_query_stats``)."""
+    asked = await counters.drain(redis, QUERIES_KEY)
+    zero = await counters.drain(redis, ZERO_KEY)
+    if asked:
+        now = utcnow()
+        rows = [{"query": q, "count": n, "zero_results": zero.get(q, 0), "last_at": now} for q, n in asked.items()]
+        stmt = insert(SearchQueryStat).values(rows)
         await db.execute(
             stmt.on_conflict_do_update(
                 index_elements=["query"],
                 set_={
-                    "count": SearchQueryStat.count + 1,
-                    "zero_results": SearchQueryStat.zero_results + zero,
-                    "last_at": utcnow(),
+                    "count": SearchQueryStat.count + stmt.excluded.count,
+                    "zero_results": SearchQueryStat.zero_results + stmt.excluded.zero_results,
+                    "last_at": stmt.excluded.last_at,
                 },
             )
         )
-    except Exception as exc:
-        log.warning("search analytics not recorded: %s", exc)
+        await db.commit()
+    await counters.done(redis, QUERIES_KEY)
+    await counters.done(redis, ZERO_KEY)
+    return sum(asked.values())
 
 
 async def suggest(db: AsyncSession, engine: SearchEngine, prefix: str, limit: int) -> list[SuggestionOut]:

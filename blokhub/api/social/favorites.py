@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from blokhub.api.notifications.services import notify
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.api.social.schemas import FavoriteState
 from blokhub.api.workflows.access import get_visible, visible_to
+from blokhub.api.workflows.presenters import SUMMARY_LOAD
 from blokhub.db.base import utcnow
 from blokhub.db.models import Favorite, User, Workflow
 from blokhub.outbox import emit
@@ -67,7 +67,7 @@ async def my_favorites(
     stmt = (
         select(Workflow, Favorite.created_at)
         .join(Favorite, Favorite.workflow_id == Workflow.id)
-        .options(joinedload(Workflow.owner))
+        .options(*SUMMARY_LOAD)
         .where(Favorite.user_id == user.id, visible_to(user))
     )
     if (after := decode_cursor(cursor, datetime, int)) is not None:

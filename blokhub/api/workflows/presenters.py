@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import defer, joinedload
+
 from blokhub.api.users.schemas import UserRef
 from blokhub.api.workflows.schemas import (
     Facts,
@@ -16,6 +18,9 @@ from blokhub.api.workflows.schemas import (
     WorkflowSummary,
 )
 from blokhub.db.models import Workflow
+
+# Lists show summaries: never load the (possibly 512 KiB) definitions they do not show.
+SUMMARY_LOAD = (joinedload(Workflow.owner), defer(Workflow.definition, raiseload=True))
 
 # Bayesian average: every workflow starts with PRIOR_WEIGHT imaginary votes at the site-wide mean, so three 5-star
 # votes do not outrank hundreds of 4.8s. The community feature refreshes the mean from real ratings.

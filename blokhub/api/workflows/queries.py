@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from blokhub import blok
 from blokhub.api.errors import NotFound, Unprocessable
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.api.users.services import get_by_username
 from blokhub.api.workflows.access import listed_for
+from blokhub.api.workflows.presenters import SUMMARY_LOAD
 from blokhub.db.models import User, Workflow, WorkflowVersion
 
 
@@ -31,7 +31,7 @@ async def _page(
     after = _after(cursor)
     stmt = (
         select(Workflow)
-        .options(joinedload(Workflow.owner))
+        .options(*SUMMARY_LOAD)
         .where(*where, *([after] if after is not None else []))
         .order_by(Workflow.created_at.desc(), Workflow.id.desc())
         .limit(size + 1)
