@@ -28,11 +28,18 @@ async def test_each_kind_is_stored_once_and_never_for_yourself(
     await alice.post(f"{W}/{wid}/comments", json={"body": "answer", "parent_id": comment["id"]})
     await alice.post(f"{W}/{wid}/comments", json={"body": "talking to myself"})
     await carol.post(f"{W}/{wid}/fork")
-    assert await _kinds(alice) == ["workflow_comment", "workflow_review", "workflow_favorite", "new_follower"]
+    await carol.post(f"{W}/{wid}/fork", json={"visibility": "private"})  # private copies are not announced
+    assert await _kinds(alice) == [
+        "workflow_fork",
+        "workflow_comment",
+        "workflow_review",
+        "workflow_favorite",
+        "new_follower",
+    ]
     assert await _kinds(bob) == ["comment_reply"]
     page = (await alice.get("/api/v1/notifications")).json()
-    assert page["unread"] == 4
-    first = page["items"][0]
+    assert page["unread"] == 5
+    first = page["items"][1]
     assert first["actor"]["username"] == "bob" and first["workflow"]["id"] == wid and first["comment_id"]
 
 

@@ -160,11 +160,18 @@ class WorkflowController(Controller):
 
     @post("/{workflow_id:int}/fork", status_code=HTTP_201_CREATED, operation_id="forkWorkflow")
     async def fork(
-        self, workflow_id: FromPath[int], user: CurrentUser, db: DB, data: Annotated[ForkIn | None, Body()] = None
+        self,
+        workflow_id: FromPath[int],
+        user: CurrentUser,
+        db: DB,
+        resources: Res,
+        data: Annotated[ForkIn | None, Body()] = None,
     ) -> WorkflowOut:
         original = await get_visible(db, user, workflow_id, lock=False)
         options = data or ForkIn()
-        return workflow_of(await services.fork(db, user, original, title=options.title, visibility=options.visibility))
+        return workflow_of(
+            await services.fork(db, resources, user, original, title=options.title, visibility=options.visibility)
+        )
 
     @get("/{workflow_id:int}/forks", operation_id="listForks")
     async def forks(

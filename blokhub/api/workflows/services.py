@@ -17,6 +17,7 @@ from blokhub.api.workflows.slugs import unique_slug
 from blokhub.db.base import utcnow
 from blokhub.db.models import User, Visibility, Workflow, WorkflowVersion
 from blokhub.outbox import emit
+from blokhub.runtime.resources import Resources
 
 
 async def publish(
@@ -164,7 +165,9 @@ async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> Non
     await db.flush()
 
 
-async def fork(db: AsyncSession, user: User, original: Workflow, *, title: str | None, visibility: str) -> Workflow:
+async def fork(
+    db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str
+) -> Workflow:
     checked = documents.check(definition=original.definition, source=None, fmt=None)
     copy = await publish(
         db,
@@ -178,6 +181,18 @@ async def fork(db: AsyncSession, user: User, original: Workflow, *, title: str |
     )
     # One atomic UPDATE: concurrent forks never lose a count.
     await db.execute(update(Workflow).where(Workflow.id == original.id).values(forks_count=Workflow.forks_count + 1))
+    if visibility in Visibility.SHARED:  # a private copy is nobody else's business
+        from blokhub.api.notifications.services import notify
+
+        await notify(
+            db,
+            resources,
+            user_id=original.owner_id,
+            kind="workflow_fork",
+            actor=user,
+            workflow=original,
+            data={"fork_id": copy.id},
+        )
     emit(
         db, "workflow.forked", "workflow", copy.id, {"original_id": original.id, "original_owner_id": original.owner_id}
     )
