@@ -232,17 +232,21 @@ def user_promote(username: str, role: str, data_dir: Path | None) -> None:
 @data_dir_option
 def seed(seed_value: int, users: int, workflows: int, data_dir: Path | None) -> None:
     """Load a deterministic demo corpus of users and workflows (bulk inserts, progress bar)."""
-    from blokhub.seed.service import seed_corpus
+    from blokhub.seed.service import DEMO_PASSWORD, seed_corpus
 
     settings = _settings(data_dir)
     _configure_logging(settings)
 
-    async def run(resolved: Settings) -> None:
+    async def run(resolved: Settings) -> str:
         await _migrate(resolved)
-        await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
-        await _reindex(resolved, progress=True)
+        report = await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
+        indexed, _ = await _reindex(resolved, progress=True)
+        return (
+            f"seeded {report.users:,} users and {report.workflows:,} workflows in {report.seconds:.1f}s; "
+            f"{indexed:,} public workflows indexed. Demo accounts log in with password {DEMO_PASSWORD!r}."
+        )
 
-    _with_runtime(settings, run)
+    click.echo(_with_runtime(settings, run), err=True)
 
 
 @main.command()

@@ -135,6 +135,34 @@ def test_cli_user_create_and_promote(data_dir: Path) -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in [[], ["serve"], ["worker"], ["migrate"], ["seed"], ["user"], ["user", "create"], ["user", "promote"]]:
+    for args in [
+        [],
+        ["serve"],
+        ["worker"],
+        ["migrate"],
+        ["seed"],
+        ["reindex"],
+        ["user"],
+        ["user", "create"],
+        ["user", "promote"],
+    ]:
         out = subprocess.run([*BLOKHUB, *args, "--help"], capture_output=True, text=True, timeout=60)
         assert out.returncode == 0 and "Usage:" in out.stdout, args
+
+
+def test_cli_seed_then_reindex(data_dir: Path) -> None:
+    seeded = subprocess.run(
+        [*BLOKHUB, "seed", "--users", "15", "--workflows", "60", "--data-dir", str(data_dir)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    assert "seeded 15 users and 60 workflows" in seeded.stderr
+    again = subprocess.run(
+        [*BLOKHUB, "reindex", "--data-dir", str(data_dir)], env=_env(), capture_output=True, text=True, timeout=180
+    )
+    assert again.returncode == 0, again.stderr
+    indexed = int(again.stderr.split("indexed ")[1].split(" workflows")[0].replace(",", ""))
+    assert 40 <= indexed <= 60  # the public ones
