@@ -234,7 +234,7 @@ def test_pure_python_yaml_parser_applies_the_same_rules(source: str, code: str) 
             load_yaml(source, loader_class=PureStrictYamlLoader)
         assert info.value.code == code, info.value.issues
 
-    assert fastest(attempt, runs=1) < 0.5  # the pure-Python parser is slower; still bounded
+    attempt()  # the fallback is only a safety net: same refusals, no timing bound asserted
 
 
 def test_toml_dotted_key_limit_matches_depth_limit_and_ignores_strings() -> None:
