@@ -1,0 +1,241 @@
+"""Built-in steps that bring data in (public APIs, SaaS lists, database reads) and AI transforms.
+
+A source step does not use ``set_var``: its output becomes ``ctx.response.data`` for the steps after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env, text_of
+
+DATA = "ctx.response.data"
+
+
+@dataclass(slots=True)
+class Fetched:
+    step: StepDraft
+    items: str | None  # JS expression of the fetched list, when the source returns many records
+    message: str  # a one-line summary with ${} placeholders
+
+
+SourceBuilder = Callable[[StepContext, str], Fetched]  # (context, explicit URL or "") -> step
+
+
+def _get(ctx: StepContext, base: str, url: str, headers: dict[str, str], note: str, service: str) -> StepDraft:
+    return api_call(ctx, base, "GET", url, headers, note=note, service=service, set_var=False)
+
+
+def weather(ctx: StepContext, _: str) -> Fetched:
+    city, lat, lon = ctx.city
+    url = (
+        f"https://api.open-meteo.com/v1/forecast?latitude={lat}&longitude={lon}"
+        "&current=temperature_2m,wind_speed_10m&daily=temperature_2m_max,precipitation_probability_max&timezone=UTC"
+    )
+    message = (
+        f"Weather in {city}: ${{{DATA}.current.temperature_2m}}°C now, high ${{{DATA}.daily.temperature_2m_max[0]}}°C, "
+        f"rain chance ${{{DATA}.daily.precipitation_probability_max[0]}}%"
+    )
+    step = _get(ctx, "get-weather", url, dict(JSON_HEADERS), f"fetches the {city} forecast from Open-Meteo", "weather")
+    return Fetched(step, None, message)
+
+
+def rates(ctx: StepContext, _: str) -> Fetched:
+    url = "https://api.frankfurter.app/latest?from=EUR&to=USD,GBP,JPY,CHF"
+    step = _get(ctx, "get-exchange-rates", url, dict(JSON_HEADERS), "fetches EUR exchange rates", "rates")
+    return Fetched(step, None, f"EUR rates on ${{{DATA}.date}}: ${{JSON.stringify({DATA}.rates)}}")
+
+
+def crypto(ctx: StepContext, _: str) -> Fetched:
+    url = "https://api.coingecko.com/api/v3/simple/price?ids=bitcoin,ethereum,solana&vs_currencies=usd"
+    step = _get(ctx, "get-crypto-prices", url, dict(JSON_HEADERS), "fetches crypto prices from CoinGecko", "crypto")
+    return Fetched(step, None, f"BTC ${{{DATA}.bitcoin.usd}} USD, ETH ${{{DATA}.ethereum.usd}} USD")
+
+
+def hackernews(ctx: StepContext, _: str) -> Fetched:
+    url = "https://hn.algolia.com/api/v1/search?tags=front_page&hitsPerPage=10"
+    step = _get(ctx, "get-top-stories", url, dict(JSON_HEADERS), "reads the Hacker News front page", "hackernews")
+    return Fetched(step, f"{DATA}.hits", f"Top stories: ${{{DATA}.hits.slice(0, 5).map(h => h.title).join(' | ')}}")
+
+
+def http(ctx: StepContext, url: str) -> Fetched:
+    step = _get(ctx, "fetch-data", url, dict(JSON_HEADERS), f"fetches {url}", "http")
+    return Fetched(step, None, f"${{JSON.stringify({DATA}).slice(0, 1500)}}")
+
+
+def _listing(
+    ctx: StepContext, base: str, url: str, headers: dict[str, str], items: str, label: str, service: str
+) -> Fetched:
+    step = _get(ctx, base, url, headers, f"lists {label}", service)
+    return Fetched(step, items, f"${{{items}.length}} {label}")
+
+
+def stripe(ctx: StepContext, _: str) -> Fetched:
+    url = "https://api.stripe.com/v1/charges?limit=100&created[gte]=${Math.floor(Date.now() / 1000) - 86400}"
+    return _listing(
+        ctx,
+        "list-stripe-charges",
+        url,
+        bearer(ctx, "STRIPE_SECRET_KEY"),
+        f"{DATA}.data",
+        "Stripe charges from the last day",
+        "stripe",
+    )
+
+
+def paypal(ctx: StepContext, _: str) -> Fetched:
+    url = "https://api-m.paypal.com/v1/reporting/transactions?start_date=${new Date(Date.now() - 86400000).toISOString()}&end_date=${new Date().toISOString()}"
+    return _listing(
+        ctx,
+        "list-paypal-transactions",
+        url,
+        bearer(ctx, "PAYPAL_ACCESS_TOKEN"),
+        f"{DATA}.transaction_details",
+        "PayPal transactions from the last day",
+        "paypal",
+    )
+
+
+def shopify(ctx: StepContext, _: str) -> Fetched:
+    url = f"https://{env(ctx, 'SHOPIFY_STORE')}.myshopify.com/admin/api/2024-10/orders.json?status=any&limit=250"
+    headers = {"X-Shopify-Access-Token": env(ctx, "SHOPIFY_ACCESS_TOKEN"), "Content-Type": "application/json"}
+    return _listing(ctx, "list-shopify-orders", url, headers, f"{DATA}.orders", "Shopify orders", "shopify")
+
+
+def hubspot(ctx: StepContext, _: str) -> Fetched:
+    url = "https://api.hubapi.com/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,company"
+    return _listing(
+        ctx,
+        "list-hubspot-contacts",
+        url,
+        bearer(ctx, "HUBSPOT_ACCESS_TOKEN"),
+        f"{DATA}.results",
+        "HubSpot contacts",
+        "hubspot",
+    )
+
+
+def salesforce(ctx: StepContext, _: str) -> Fetched:
+    url = f"https://{env(ctx, 'SALESFORCE_INSTANCE')}.my.salesforce.com/services/data/v60.0/query?q=SELECT+Id,Name,Email,Company+FROM+Lead+WHERE+CreatedDate=TODAY"
+    return _listing(
+        ctx,
+        "list-salesforce-leads",
+        url,
+        bearer(ctx, "SALESFORCE_ACCESS_TOKEN"),
+        f"{DATA}.records",
+        "Salesforce leads created today",
+        "salesforce",
+    )
+
+
+def github(ctx: StepContext, _: str) -> Fetched:
+    url = f"https://api.github.com/repos/{env(ctx, 'GITHUB_REPOSITORY')}/issues?state=open&per_page=50"
+    return _listing(ctx, "list-github-issues", url, bearer(ctx, "GITHUB_TOKEN"), DATA, "open GitHub issues", "github")
+
+
+def gitlab(ctx: StepContext, _: str) -> Fetched:
+    url = f"https://gitlab.com/api/v4/projects/{env(ctx, 'GITLAB_PROJECT_ID')}/merge_requests?state=opened"
+    headers = {"PRIVATE-TOKEN": env(ctx, "GITLAB_TOKEN"), "Content-Type": "application/json"}
+    return _listing(ctx, "list-merge-requests", url, headers, DATA, "open GitLab merge requests", "gitlab")
+
+
+def jira(ctx: StepContext, _: str) -> Fetched:
+    url = f"https://{env(ctx, 'JIRA_DOMAIN')}.atlassian.net/rest/api/3/search?jql=statusCategory%20!%3D%20Done&maxResults=100"
+    headers = {"Authorization": f"Basic {env(ctx, 'JIRA_BASIC_AUTH')}", "Content-Type": "application/json"}
+    return _listing(ctx, "search-jira-issues", url, headers, f"{DATA}.issues", "open Jira issues", "jira")
+
+
+def sheets(ctx: StepContext, _: str) -> Fetched:
+    url = f"https://sheets.googleapis.com/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A2:Z"
+    return _listing(
+        ctx,
+        "read-sheet",
+        url,
+        bearer(ctx, "GOOGLE_ACCESS_TOKEN"),
+        f"{DATA}.values",
+        "rows from Google Sheets",
+        "sheets",
+    )
+
+
+def postgres(ctx: StepContext, _: str, service: str = "postgres") -> Fetched:
+    inputs = {
+        "host": env(ctx, "PG_HOST"),
+        "port": 5432,
+        "database": env(ctx, "PG_DATABASE"),
+        "user": env(ctx, "PG_USER"),
+        "password": env(ctx, "PG_PASSWORD"),
+        "query": f"SELECT * FROM {ctx.table} ORDER BY 1 DESC LIMIT 100",
+    }
+    step = StepDraft(
+        "query-postgres",
+        "postgres-query",
+        inputs,
+        note=f"reads the latest `{ctx.table}` rows from PostgreSQL",
+        service=service,
+    )
+    return Fetched(step, f"{DATA}.data", f"${{{DATA}.data.length}} rows from {ctx.table}")
+
+
+def database(ctx: StepContext, url: str) -> Fetched:
+    return postgres(ctx, url, "database")
+
+
+def mysql(ctx: StepContext, _: str) -> Fetched:
+    inputs = {
+        "host": env(ctx, "MYSQL_HOST"),
+        "user": env(ctx, "MYSQL_USER"),
+        "password": env(ctx, "MYSQL_PASSWORD"),
+        "database": env(ctx, "MYSQL_DATABASE"),
+        "query": f"SELECT * FROM {ctx.table} ORDER BY 1 DESC LIMIT 100",
+    }
+    step = StepDraft(
+        "query-mysql",
+        "@community/mysql-query",
+        inputs,
+        note=f"reads the latest `{ctx.table}` rows from MySQL",
+        service="mysql",
+    )
+    return Fetched(step, f"{DATA}.data", f"${{{DATA}.data.length}} rows from {ctx.table}")
+
+
+def mongodb(ctx: StepContext, _: str) -> Fetched:
+    inputs = {"collection": ctx.table, "filter": {}, "limit": 100, "sort": {"_id": -1}}
+    step = StepDraft(
+        "query-mongodb",
+        "mongo-query",
+        inputs,
+        note=f"reads the `{ctx.table}` collection from MongoDB",
+        service="mongodb",
+    )
+    return Fetched(step, f"{DATA}.data", f"${{{DATA}.data.length}} documents from {ctx.table}")
+
+
+def redis(ctx: StepContext, _: str) -> Fetched:
+    inputs = {"url": env(ctx, "REDIS_URL"), "command": "GET", "key": f"{ctx.table}:latest"}
+    step = StepDraft("read-redis", "@blokjs/redis", inputs, note="reads the cached value from Redis", service="redis")
+    return Fetched(step, None, f"${{{text_of(DATA)}}}")
+
+
+SOURCES: dict[str, SourceBuilder] = {
+    "weather": weather,
+    "rates": rates,
+    "crypto": crypto,
+    "hackernews": hackernews,
+    "http": http,
+    "stripe": stripe,
+    "paypal": paypal,
+    "shopify": shopify,
+    "hubspot": hubspot,
+    "salesforce": salesforce,
+    "github": github,
+    "gitlab": gitlab,
+    "jira": jira,
+    "sheets": sheets,
+    "postgres": postgres,
+    "database": database,
+    "mysql": mysql,
+    "mongodb": mongodb,
+    "redis": redis,
+}

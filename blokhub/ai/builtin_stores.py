@@ -1,0 +1,109 @@
+"""Built-in steps for data stores: SQL and document databases, caches, object storage, spreadsheets."""
+
+from __future__ import annotations
+
+from blokhub.ai.step_draft import StepContext, StepDraft, api_call, bearer, env, payload
+
+
+def _sql_json(ctx: StepContext) -> str:
+    # The record goes in as one JSON value with quotes doubled: ${} splices text, so this keeps SQL intact.
+    return f"${{JSON.stringify({ctx.record}).replace(/'/g, \"''\")}}"
+
+
+def postgres(ctx: StepContext, service: str = "postgres") -> StepDraft:
+    if ctx.many:
+        query = f"INSERT INTO {ctx.table} (payload) SELECT * FROM jsonb_array_elements('{_sql_json(ctx)}'::jsonb)"
+    else:
+        query = f"INSERT INTO {ctx.table} (payload, received_at) VALUES ('{_sql_json(ctx)}'::jsonb, now())"
+    inputs = {
+        "host": env(ctx, "PG_HOST"),
+        "port": 5432,
+        "database": env(ctx, "PG_DATABASE"),
+        "user": env(ctx, "PG_USER"),
+        "password": env(ctx, "PG_PASSWORD"),
+        "query": query,
+    }
+    note = f"saves it to the `{ctx.table}` table in PostgreSQL"
+    return StepDraft("save-to-postgres", "postgres-query", inputs, set_var=True, note=note, service=service)
+
+
+def database(ctx: StepContext) -> StepDraft:
+    return postgres(ctx, "database")
+
+
+def mysql(ctx: StepContext) -> StepDraft:
+    query = f"INSERT INTO {ctx.table} (payload, received_at) VALUES ('{_sql_json(ctx)}', NOW())"
+    inputs = {
+        "host": env(ctx, "MYSQL_HOST"),
+        "user": env(ctx, "MYSQL_USER"),
+        "password": env(ctx, "MYSQL_PASSWORD"),
+        "database": env(ctx, "MYSQL_DATABASE"),
+        "query": query,
+    }
+    note = f"saves it to the `{ctx.table}` table in MySQL"
+    return StepDraft("save-to-mysql", "@community/mysql-query", inputs, set_var=True, note=note, service="mysql")
+
+
+def mongodb(ctx: StepContext) -> StepDraft:
+    inputs = {"collection": ctx.table, "data": payload(ctx)}
+    note = f"stores it in the `{ctx.table}` collection in MongoDB"
+    return StepDraft("save-to-mongodb", "mongo-query", inputs, set_var=True, note=note, service="mongodb")
+
+
+def redis(ctx: StepContext) -> StepDraft:
+    inputs = {
+        "url": env(ctx, "REDIS_URL"),
+        "command": "SET",
+        "key": f"{ctx.table}:${{ctx.id}}",
+        "value": f"js/JSON.stringify({ctx.record})",
+        "ttl": 86400,
+    }
+    return StepDraft(
+        "cache-in-redis", "@blokjs/redis", inputs, set_var=True, note="caches it in Redis for a day", service="redis"
+    )
+
+
+def s3(ctx: StepContext) -> StepDraft:
+    inputs = {
+        "bucket": env(ctx, "S3_BUCKET"),
+        "key": f"{ctx.table.replace('_', '-')}/${{new Date().toISOString().slice(0, 10)}}/${{ctx.id}}.json",
+        "body": f"js/JSON.stringify({ctx.record})",
+        "contentType": "application/json",
+        "region": env(ctx, "AWS_REGION"),
+    }
+    return StepDraft(
+        "upload-to-s3", "@blokjs/s3", inputs, set_var=True, note="archives a JSON copy in S3", service="s3"
+    )
+
+
+def sheets(ctx: StepContext) -> StepDraft:
+    values = (
+        f"js/{ctx.record}.map(r => Object.values(r))"
+        if ctx.many
+        else f"js/[[new Date().toISOString(), JSON.stringify({ctx.record})]]"
+    )
+    url = f"https://sheets.googleapis.com/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A1:append?valueInputOption=USER_ENTERED"
+    return api_call(
+        ctx,
+        "append-to-sheet",
+        "POST",
+        url,
+        bearer(ctx, "GOOGLE_ACCESS_TOKEN"),
+        {"values": values},
+        note="appends a row to a Google Sheet",
+        service="sheets",
+    )
+
+
+def drive(ctx: StepContext) -> StepDraft:
+    url = "https://www.googleapis.com/upload/drive/v3/files?uploadType=media"
+    return api_call(
+        ctx,
+        "upload-to-drive",
+        "POST",
+        url,
+        bearer(ctx, "GOOGLE_ACCESS_TOKEN"),
+        payload(ctx),
+        note="saves a file to Google Drive",
+        service="drive",
+    )

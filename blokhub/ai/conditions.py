@@ -1,0 +1,188 @@
+"""Condition phrases → the JavaScript of an if-else step ("if the amount is over 1000", "only big leads").
+
+The result is a template: ``{f}`` stands for the field's JS path, resolved later against whatever record the
+workflow has at that point (a request body, a Stripe event, fetched rows). Values from the prompt are written
+with ``json.dumps``, so a quote in the prompt cannot break out of the JS string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+_NUMBER = r"[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?[km]?"
+_COMPARISONS: tuple[tuple[str, str], ...] = (
+    (
+        r"is (?:over|above|more than|greater than|higher than|bigger than)|exceeds|over|above|more than|greater than|>",
+        ">",
+    ),
+    (r"is (?:at least|no less than)|at least|>=", ">="),
+    (r"is (?:under|below|less than|lower than|smaller than)|under|below|less than|<", "<"),
+    (r"is (?:at most|no more than)|at most|<=", "<="),
+    (r"is not|isn't|is no longer|!=|doesn't equal|does not equal", "!=="),
+    (r"contains|includes|mentions|has", "includes"),
+    (r"starts with|begins with", "startsWith"),
+    (r"is|equals|is equal to|==|=", "==="),
+)
+_OP_WORDS = "|".join(f"(?:{words})" for words, _ in _COMPARISONS)
+_LEAD = r"\b(?:only if|only when|if|when|where|whenever|in case|unless)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
+_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|equals|doesn't|does|!=|==|=|>|<)\b"
+_EXPLICIT = re.compile(
+    _LEAD
+    + r"(?P<field>[a-z][a-z_]*(?:\s(?!"
+    + _OP_AHEAD
+    + r")[a-z_]+)?)\s+(?P<op>"
+    + _OP_WORDS
+    + r")\s+(?P<value>\"[^\"]{1,60}\"|'[^']{1,60}'|"
+    + _NUMBER
+    + r"|[a-z0-9_.@-]{1,40})",
+    re.IGNORECASE,
+)
+_THRESHOLD = re.compile(
+    r"\b(?P<op>over|above|more than|greater than|exceeding|at least|under|below|less than)\s+(?P<value>"
+    + _NUMBER
+    + r")"
+)
+_SIZE = re.compile(
+    r"\b(?:only\s+(?:for\s+)?(?:the\s+)?)?(big|large|high[- ]value|huge|vip|enterprise|small)\s+(leads?|deals?|orders?|payments?|customers?|invoices?|charges?)\b"
+)
+_URGENT = re.compile(
+    r"\b(?:if|when|only)\s+(?:it'?s\s+|it is\s+|the\s+\w+\s+is\s+)?(urgent|critical|important|high[- ]priority)\b"
+)
+_BRANCH_ON = re.compile(
+    r"\b(?:check|depending on|based on|route by|branch on|look at)\s+(?:the\s+)?(country|language|plan|status|type|priority|region)\b"
+)
+_FAILURE = re.compile(r"\b(?:if|when)\s+(?:it|the \w+)\s+(?:fails|failed|errors?|is down|goes down)\b")
+_RAIN = re.compile(r"\bif (?:it(?:'s| is| will be)? (?:going to )?rain(?:s|ing|y)?)\b")
+ELSE_WORDS = re.compile(r"\b(?:otherwise|else|if not|or else)\b")
+# "a payment over 1000" compares the payment's amount
+_AMOUNT_NOUNS = {
+    "payment",
+    "order",
+    "charge",
+    "invoice",
+    "deal",
+    "lead",
+    "sale",
+    "purchase",
+    "transaction",
+    "refund",
+    "value",
+    "total",
+    "price",
+}
+_FILLER = {"it", "its", "this", "that", "they", "there", "someone", "somebody", "anyone", "we", "i", "you", "user"}
+_BRANCH_DEFAULTS = {
+    "country": "US",
+    "language": "en",
+    "plan": "enterprise",
+    "status": "active",
+    "type": "order",
+    "priority": "high",
+    "region": "eu",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionIntent:
+    field: str  # the word in the prompt ("amount"); "" when the template needs no field
+    template: str  # JS with {f} for the field's path
+    words: str  # for the explanation: "the amount is over 1000"
+    start: int
+    else_start: int | None  # where an "otherwise" clause starts, if any
+    ai_label: str | None = None  # "urgent": compare against the AI classification instead of a field
+
+
+def _number(raw: str) -> float | None:
+    text = raw.strip().lstrip("$€£").strip().replace(",", "")
+    scale = 1.0
+    if text[-1:] in ("k", "m"):
+        scale = 1_000.0 if text[-1] == "k" else 1_000_000.0
+        text = text[:-1].strip()
+    try:
+        return float(text) * scale
+    except ValueError:
+        return None
+
+
+def _js_number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _comparison(op_words: str) -> str:
+    op_words = op_words.strip()
+    for words, op in _COMPARISONS:
+        if re.fullmatch(words, op_words):
+            return op
+    return "==="
+
+
+def _compare(op: str, raw_value: str) -> tuple[str, str]:
+    number = _number(raw_value) if re.fullmatch(_NUMBER, raw_value.strip()) else None
+    if number is not None and op in (">", ">=", "<", "<=", "===", "!=="):
+        return f"Number({{f}}) {op} {_js_number(number)}", _js_number(number)
+    literal = json.dumps(raw_value.strip().strip("\"'"))
+    if op == "includes":
+        return f"String({{f}}).toLowerCase().includes({literal.lower()})", literal
+    if op == "startsWith":
+        return f"String({{f}}).startsWith({literal})", literal
+    if op in (">", ">=", "<", "<="):
+        return f"{{f}} {op} {literal}", literal
+    return f"String({{f}}) {op} {literal}", literal
+
+
+def parse_condition(text: str) -> ConditionIntent | None:
+    """The first condition phrase in ``text`` (as written: values keep their case), or None."""
+    found = _find(text)
+    if found is None:
+        return None
+    else_match = ELSE_WORDS.search(text.lower(), found.start + 1)
+    return ConditionIntent(
+        found.field,
+        found.template,
+        found.words,
+        found.start,
+        else_match.start() if else_match else None,
+        found.ai_label,
+    )
+
+
+def _find(text: str) -> ConditionIntent | None:
+    explicit = _EXPLICIT.search(text)
+    if explicit and explicit.group("field").split()[0].lower() not in _FILLER:
+        field = explicit.group("field").split()[-1].lower()
+        field = "amount" if field in _AMOUNT_NOUNS else field
+        template, shown = _compare(_comparison(explicit.group("op")), explicit.group("value"))
+        negate = explicit.group(0).lower().startswith("unless")
+        template = f"!({template})" if negate else template
+        words = f"the {field} {explicit.group('op')} {shown}"
+        return ConditionIntent(field, template, words, explicit.start(), None)
+    text = text.lower()
+    if (urgent := _URGENT.search(text)) is not None:
+        label = "urgent" if urgent.group(1) in ("urgent", "critical") else "high"
+        template = f"String({{f}}).toLowerCase().includes({json.dumps(label)})"
+        return ConditionIntent("priority", template, f"it is {urgent.group(1)}", urgent.start(), None, ai_label=label)
+    if (rain := _RAIN.search(text)) is not None:
+        return ConditionIntent("rain", "Number({f}) >= 50", "rain is likely (50% or more)", rain.start(), None)
+    if (threshold := _THRESHOLD.search(text)) is not None:
+        template, shown = _compare(_comparison(threshold.group("op")), threshold.group("value"))
+        return ConditionIntent(
+            "amount", template, f"the amount is {threshold.group('op')} {shown}", threshold.start(), None
+        )
+    if (size := _SIZE.search(text)) is not None:
+        small = size.group(1) == "small"
+        template = "Number({f}) < 1000" if small else "Number({f}) >= 1000"
+        words = f"the amount is {'under' if small else 'at least'} 1000 ({size.group(1)} {size.group(2)})"
+        return ConditionIntent("amount", template, words, size.start(), None)
+    if (failure := _FAILURE.search(text)) is not None:
+        template = "{f} === 'failed' || {f} === 'error'"
+        return ConditionIntent("status", template, "it failed", failure.start(), None)
+    if (branch := _BRANCH_ON.search(text)) is not None:
+        field = branch.group(1)
+        value = _BRANCH_DEFAULTS[field]
+        template = f"String({{f}}).toLowerCase() === {json.dumps(value.lower())}"
+        return ConditionIntent(
+            field, template, f"the {field} is {value!r} (edit the value to yours)", branch.start(), None
+        )
+    return None

@@ -1,0 +1,125 @@
+"""The offline generator: no key, no network, deterministic, milliseconds. Also the LLM path's fallback.
+
+It composes a workflow from intent (``intent``) with built-in steps or catalogue nodes (``catalogue``), or edits
+the current draft (``edit``); the draft then goes through the same checks as any model output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from blokhub.ai.catalogue import NodePicker
+from blokhub.ai.compose import compose
+from blokhub.ai.describe import description, explanation, trigger_block, workflow_name
+from blokhub.ai.edit import edit_workflow
+from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
+from blokhub.ai.intent import Intent, parse_intent
+from blokhub.ai.ranker import NodeRanker
+from blokhub.ai.schemas import GenerationError, GenerationRequest, GenerationResult, GroundingExample, NodeInfo, Usage
+from blokhub.blok.walk import iter_steps, iter_strings
+
+_COMMON = frozenset({"mapper", "error", "array-map", "memory-storage"})
+
+
+def generate_offline(
+    request: GenerationRequest,
+    *,
+    ranker: NodeRanker | None = None,
+    checked: CheckedPrompt | None = None,
+    usage: Usage | None = None,
+) -> GenerationResult:
+    """A valid draft for ``request`` or GenerationError; ``usage`` carries tokens an LLM attempt already spent."""
+    checked = checked or check_prompt(request.prompt)
+    picker = NodePicker([*request.catalogue, *grounding_nodes(request.grounding)], ranker)
+    if request.current is not None:
+        workflow, notes = edit_workflow(request.current, checked, picker)
+        text = " ".join(notes)
+    else:
+        intent = parse_intent(checked.text)
+        if checked.injection and not actionable(intent):
+            raise refuse_injection()
+        workflow, text = _new_workflow(intent, checked, picker)
+    problems = draft_problems(workflow)
+    if problems:
+        # Our own composition never gets here in tests; a draft being edited can (it came from outside).
+        code = (
+            "refused"
+            if any(p.code in ("internal_address", "secret_detected") for p in problems)
+            else "generation_failed"
+        )
+        first = problems[0]
+        raise GenerationError(code, f"The draft could not be made valid: {first.message} (at {first.pointer or '/'}).")
+    return GenerationResult(
+        workflow=workflow,
+        valid=True,
+        explanation=text,
+        grounded_on=related_grounding(request.grounding, workflow),
+        provider="offline",
+        usage=usage or Usage(),
+        repairs=0,
+    )
+
+
+def actionable(intent: Intent) -> bool:
+    return bool(
+        intent.uses or intent.event or intent.urls or intent.condition or intent.form or intent.trigger.explicit
+    )
+
+
+def _new_workflow(intent: Intent, checked: CheckedPrompt, picker: NodePicker) -> tuple[dict[str, Any], str]:
+    composition = compose(intent, picker)
+    workflow: dict[str, Any] = {
+        "name": workflow_name(intent),
+        "description": description(checked.text),
+        "version": "1.0.0",
+        "trigger": trigger_block(intent.trigger),
+        **composition.workflow,
+    }
+    extra = []
+    if checked.redacted:
+        extra.append(
+            "Credentials from the prompt were not written into the workflow; it reads them from the environment."
+        )
+    if checked.injection:
+        extra.append("Instructions addressed to the generator were ignored.")
+    env = [*composition.env, *(name for name in checked.redacted if name not in composition.env)]
+    return workflow, explanation(intent.trigger, composition.notes, env, extra)
+
+
+def grounding_nodes(grounding: Sequence[GroundingExample]) -> list[NodeInfo]:
+    """Nodes used by the closest public workflows, as extra catalogue entries (what the offline draft draws on)."""
+    found: dict[str, NodeInfo] = {}
+    for example in grounding[:3]:
+        definition = example.definition
+        nodes = definition.get("nodes") if isinstance(definition, dict) else None
+        if not isinstance(nodes, dict):
+            continue
+        for ref in iter_steps(definition):
+            node, kind, name = ref.step.get("node"), ref.step.get("type"), ref.name
+            config = nodes.get(name) if name else None
+            inputs = config.get("inputs") if isinstance(config, dict) else None
+            if isinstance(node, str) and kind == "module" and isinstance(inputs, dict) and node not in found:
+                found[node] = NodeInfo(name=node, type="module", input_keys=tuple(inputs), count=1)
+    return list(found.values())
+
+
+def _fingerprint(definition: Any) -> set[str]:
+    marks: set[str] = set()
+    if not isinstance(definition, dict):
+        return marks
+    for ref in iter_steps(definition):
+        node = ref.step.get("node")
+        if isinstance(node, str) and node not in _COMMON and not node.endswith(("api-call", "if-else")):
+            marks.add("node:" + node)
+    for _parent, _token, key, text in iter_strings(definition.get("nodes", {}), ""):
+        if key == "url" and text.startswith("https://") and "${" not in text[:30]:
+            marks.add("host:" + (urlsplit(text).hostname or ""))
+    return marks
+
+
+def related_grounding(grounding: Sequence[GroundingExample], workflow: dict[str, Any]) -> list[int]:
+    """Ids of the (at most three) closest workflows that share a service node or API host with the draft."""
+    mine = _fingerprint(workflow)
+    return [example.id for example in grounding[:3] if mine & _fingerprint(example.definition)]

@@ -1,0 +1,133 @@
+"""Schedule words → a five-field cron expression (minute hour day-of-month month day-of-week), always UTC.
+
+Vague words get the times people usually mean: "morning" 08:00, "evening" 18:00, "nightly" 02:00 (quiet hours),
+"daily"/"weekly"/"monthly" 09:00. An explicit time ("at 7:30 pm", "at 14:00", "at noon") wins over them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DAYS = {
+    "sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6,
+    "sun": 0, "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4, "fri": 5, "sat": 6,
+}  # fmt: skip
+_DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_DAY_WORD = r"(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|sday|urday|day)?s?"
+_INTERVAL = re.compile(
+    r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?)\b"
+)
+_EVERY_UNIT = re.compile(
+    r"\b(?:every|each|once an?|once per)\s+(minute|hour|day|week|month|year|morning|evening|night|afternoon|weekday|workday)\b"
+)
+_ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
+_AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
+_NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
+_DAY_LIST = re.compile(rf"\b(?:every|on)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
+_TIMEZONE = re.compile(r"\b((?:Europe|America|Asia|Africa|Australia|Pacific|Atlantic)/[A-Z][A-Za-z_]+)\b")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "fifteen": 15, "thirty": 30}
+
+# Words that mark a schedule even without a recognised interval ("at 9 every weekday" has both).
+SCHEDULE_CUE = re.compile(
+    r"\b(every\s+\d*\s*(?:min|minute|hour|day|week|month|morning|evening|night|weekday|workday|"
+    + _DAY_WORD
+    + r")|hourly|daily|nightly|weekly|monthly|yearly|weekdays|each (?:morning|day|night|week|hour)|"
+    r"on a schedule|cron|once a (?:day|week|month)|at (?:noon|midnight))\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    cron: str
+    timezone: str
+    words: str  # how the explanation says it: "every weekday at 09:00 UTC"
+
+
+def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
+    named = _NAMED_TIME.search(text)
+    if named:
+        return (0 if named.group(1) == "midnight" else 12), 0, True
+    for match in _AT_TIME.finditer(text):
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        suffix = (match.group(3) or "").lower().replace(".", "")
+        if suffix == "pm" and hour < 12:
+            hour += 12
+        elif suffix == "am" and hour == 12:
+            hour = 0
+        if hour <= 23 and minute <= 59:
+            return hour, minute, True
+    return default[0], default[1], False
+
+
+def _days(text: str) -> list[int]:
+    match = _DAY_LIST.search(text)
+    if not match:
+        return []
+    days = []
+    for word in re.findall(_DAY_WORD, match.group(1)):
+        key = word.rstrip("s") if word.rstrip("s") in _DAYS else word[:3]
+        if key in _DAYS and _DAYS[key] not in days:
+            days.append(_DAYS[key])
+    return sorted(days)
+
+
+def _interval(text: str) -> Schedule | None:
+    match = _INTERVAL.search(text)
+    if not match:
+        return None
+    raw, unit = match.group(1), match.group(2)
+    n = _NUMBERS.get(raw) or int(raw)
+    if unit.startswith("m"):
+        n = min(max(n, 1), 59)
+        return Schedule("* * * * *" if n == 1 else f"*/{n} * * * *", "UTC", f"every {n} minute{'s' * (n > 1)}")
+    if unit.startswith("h"):
+        n = min(max(n, 1), 23)
+        return Schedule("0 * * * *" if n == 1 else f"0 */{n} * * *", "UTC", f"every {n} hour{'s' * (n > 1)}")
+    hour, minute, _ = _clock(text, (9, 0))
+    n = min(max(n, 1), 28)
+    spec = "*" if n == 1 else f"*/{n}"
+    return Schedule(f"{minute} {hour} {spec} * *", "UTC", f"every {n} day{'s' * (n > 1)} at {hour:02d}:{minute:02d}")
+
+
+def parse_schedule(prompt: str) -> Schedule | None:
+    """The schedule a prompt asks for, or None when it names none."""
+    text = prompt.lower()
+    tz_match = _TIMEZONE.search(prompt)
+    timezone = tz_match.group(1) if tz_match else "UTC"
+    found = _interval(text) or _calendar(text)
+    if found is None:
+        return None
+    return Schedule(found.cron, timezone, f"{found.words} {timezone}" if ":" in found.words else found.words)
+
+
+def _calendar(text: str) -> Schedule | None:
+    unit_match = _EVERY_UNIT.search(text)
+    adverb_match = _ADVERB.search(text)
+    unit = (unit_match.group(1) if unit_match else "") or (adverb_match.group(1) if adverb_match else "")
+    days = _days(text)
+    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text))
+    if not unit and not days and not (has_clock and SCHEDULE_CUE.search(text)):
+        return None
+    if unit in ("minute",):
+        return Schedule("* * * * *", "UTC", "every minute")
+    if unit in ("hour", "hourly"):
+        return Schedule("0 * * * *", "UTC", "every hour")
+    defaults = {"morning": (8, 0), "afternoon": (14, 0), "evening": (18, 0), "night": (2, 0), "nightly": (2, 0)}
+    hour, minute, _ = _clock(text, defaults.get(unit, defaults.get("nightly" if unit == "overnight" else "", (9, 0))))
+    at = f"{hour:02d}:{minute:02d}"
+    if unit in ("weekday", "weekdays", "workday"):
+        return Schedule(f"{minute} {hour} * * 1-5", "UTC", f"every weekday at {at}")
+    if unit in ("weekend", "weekends"):
+        return Schedule(f"{minute} {hour} * * 0,6", "UTC", f"on weekends at {at}")
+    if days:
+        names = ", ".join(_DAY_NAMES[day] for day in days)
+        return Schedule(f"{minute} {hour} * * {','.join(map(str, days))}", "UTC", f"every {names} at {at}")
+    if unit in ("week", "weekly"):
+        return Schedule(f"{minute} {hour} * * 1", "UTC", f"every Monday at {at}")
+    if unit in ("month", "monthly"):
+        return Schedule(f"{minute} {hour} 1 * *", "UTC", f"on the 1st of every month at {at}")
+    if unit in ("year", "yearly", "annually"):
+        return Schedule(f"{minute} {hour} 1 1 *", "UTC", f"every 1 January at {at}")
+    when = unit if unit in ("morning", "afternoon", "evening", "night") else "day"
+    return Schedule(f"{minute} {hour} * * *", "UTC", f"every {when} at {at}")

@@ -1,0 +1,76 @@
+"""What the first step can read: the webhook's event record, the submitted form, the query, or nothing (cron)."""
+
+from __future__ import annotations
+
+import re
+
+from blokhub.ai.intent import Intent
+from blokhub.ai.step_draft import StepContext
+
+_TABLE_NOUNS = re.compile(
+    r"\b(orders|leads|signups|payments|contacts|submissions|issues|events|tickets|customers|invoices|subscribers|"
+    r"users|feedback|messages|reports|products|bookings|registrations|deals|alerts|comments|reviews)\b"
+)
+_CHANNEL = re.compile(r"(?<![\w#])#([a-z0-9][a-z0-9_-]{1,40})\b")
+
+
+def safe_text(text: str, limit: int = 160) -> str:
+    """Prompt words inside a workflow string: no ${ or js/ (they would run as code), no stray whitespace."""
+    text = " ".join(text.split()).replace("${", "$ {").replace("`", "'")
+    text = re.sub(r"^js/", "js /", text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def table_name(intent: Intent) -> str:
+    noun = _TABLE_NOUNS.search(intent.text.lower())
+    if intent.form:
+        return f"{intent.form}_submissions"
+    if noun:
+        return noun.group(1)
+    if intent.event:
+        return f"{intent.event.service.key}_events"
+    return "records"
+
+
+def starting_context(intent: Intent, api_node: str) -> StepContext:
+    table = table_name(intent)
+    channel_match = _CHANNEL.search(intent.text.lower())
+    channel = "#" + channel_match.group(1) if channel_match else "#general"
+    trigger = intent.trigger
+    if intent.event is not None:
+        service = intent.event.service
+        record = service.record or "ctx.request.body"
+        message = (service.message or f"New {service.label} event: ${{JSON.stringify({{r}}).slice(0, 500)}}").replace(
+            "{r}", record
+        )
+        return StepContext(
+            record,
+            message,
+            f"New {service.label} event",
+            table,
+            api_node=api_node,
+            python=intent.python,
+            channel=channel,
+        )
+    if trigger.kind == "http" and trigger.method in ("POST", "PUT", "PATCH", "*"):
+        record = "ctx.request.body"
+        if intent.form:
+            body = "ctx.request.body"
+            message = (
+                f"New {intent.form} form submission from ${{{body}.name}} (${{{body}.email}}): ${{{body}.message}}"
+            )
+            subject = f"New {intent.form} form submission from ${{{body}.name}}"
+        else:
+            message = "New request: ${JSON.stringify(ctx.request.body).slice(0, 500)}"
+            subject = "New request"
+        return StepContext(record, message, subject, table, api_node=api_node, python=intent.python, channel=channel)
+    if trigger.kind == "http":
+        record = "ctx.request.params" if ":" in trigger.path else "ctx.request.query"
+        message = f"Request for ${{JSON.stringify({record})}}"
+        return StepContext(record, message, "Request", table, api_node=api_node, python=intent.python, channel=channel)
+    # A scheduled run has no input: the message is the reminder the prompt describes.
+    message = f"Scheduled: {safe_text(intent.text, 200)}"
+    subject = f"Scheduled: {safe_text(intent.text, 60)}"
+    return StepContext(
+        "ctx.response.data", message, subject, table, api_node=api_node, python=intent.python, channel=channel
+    )
