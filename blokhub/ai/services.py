@@ -185,7 +185,12 @@ SERVICES: tuple[Service, ...] = (
         ("currency", "exchange"),
     ),
     Service(
-        "crypto", "CoinGecko", r"\b(?:crypto|bitcoin|ethereum|btc|eth)\b", ("source",), "data", ("crypto", "coingecko")
+        "crypto",
+        "Crypto prices",
+        r"\b(?:crypto|bitcoin|ethereum|btc|eth)\b",
+        ("source",),
+        "data",
+        ("crypto", "coingecko"),
     ),
     Service(
         "hackernews",
