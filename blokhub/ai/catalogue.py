@@ -64,7 +64,8 @@ def fill_inputs(node: NodeInfo, draft: StepDraft, ctx: StepContext) -> dict[str,
         return None
     service = (draft.service or "api").upper()
     known = {_norm(key): value for key, value in draft.inputs.items()}
-    body = draft.inputs.get("body") if isinstance(draft.inputs.get("body"), dict) else {}
+    raw_body = draft.inputs.get("body")
+    body: dict[str, Any] = raw_body if isinstance(raw_body, dict) else {}
     known.update({_norm(key): value for key, value in body.items() if _norm(key) not in known})
     filled: dict[str, Any] = {}
     for key in node.input_keys:

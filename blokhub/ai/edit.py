@@ -94,10 +94,10 @@ def _ack() -> StepDraft:
 
 def _context_of(work: dict[str, Any], intent: Intent, picker: NodePicker) -> StepContext:
     """What a new step can read in this draft: a fetched record if a source step exists, else the trigger's input."""
-    trigger = work.get("trigger") if isinstance(work.get("trigger"), dict) else {}
+    raw_trigger = work.get("trigger")
+    trigger: dict[str, Any] = raw_trigger if isinstance(raw_trigger, dict) else {}
     http = trigger.get("http") if isinstance(trigger.get("http"), dict) else None
-    kind_intent = intent
-    ctx = starting_context(kind_intent, picker.api_node)
+    ctx = starting_context(intent, picker.api_node)
     if http is not None and str(http.get("method", "")).upper() in ("POST", "PUT", "PATCH", "*"):
         ctx.record = "ctx.request.body"
         ctx.message = "New request: ${JSON.stringify(ctx.request.body).slice(0, 500)}"
@@ -192,7 +192,7 @@ def _retrigger(work: dict[str, Any], intent: Intent, lowered: str) -> list[str]:
 
 def _add(intent: Intent, out: StepList, ctx: StepContext, handled: set[str]) -> list[str]:
     notes: list[str] = []
-    present = {service_of(step, out.nodes.get(step.get("name"), {})) for step in out.steps if isinstance(step, dict)}
+    present = {service_of(step, out.nodes.get(str(step.get("name")))) for step in out.steps if isinstance(step, dict)}
     for use in intent.uses:
         key = use.service.key
         if key in handled or key in present or (use.role == "sink" and key not in SINKS):

@@ -14,7 +14,8 @@ from blokhub.blok.walk import iter_steps
 def service_of(step: dict[str, Any], config: Any) -> str | None:
     """The service a step talks to, judged from its name, node and URL (drafts from anywhere)."""
     inputs = config.get("inputs") if isinstance(config, dict) else None
-    url = inputs.get("url") if isinstance(inputs, dict) and isinstance(inputs.get("url"), str) else ""
+    raw_url = inputs.get("url") if isinstance(inputs, dict) else None
+    url = raw_url if isinstance(raw_url, str) else ""
     text = " ".join(str(step.get(k, "")) for k in ("name", "node")).replace("-", " ") + " " + url
     found = [m for m in find_mentions(text.lower()) if m.service.key != "openai" or step.get("node") == "openai"]
     return found[0].service.key if found else None

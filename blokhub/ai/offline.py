@@ -17,7 +17,15 @@ from blokhub.ai.edit import edit_workflow
 from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.ranker import NodeRanker
-from blokhub.ai.schemas import GenerationError, GenerationRequest, GenerationResult, GroundingExample, NodeInfo, Usage
+from blokhub.ai.schemas import (
+    ErrorCode,
+    GenerationError,
+    GenerationRequest,
+    GenerationResult,
+    GroundingExample,
+    NodeInfo,
+    Usage,
+)
 from blokhub.blok.walk import iter_steps, iter_strings
 
 _COMMON = frozenset({"mapper", "error", "array-map", "memory-storage"})
@@ -44,7 +52,7 @@ def generate_offline(
     problems = draft_problems(workflow)
     if problems:
         # Our own composition never gets here in tests; a draft being edited can (it came from outside).
-        code = (
+        code: ErrorCode = (
             "refused"
             if any(p.code in ("internal_address", "secret_detected") for p in problems)
             else "generation_failed"
