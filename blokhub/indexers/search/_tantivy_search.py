@@ -16,6 +16,7 @@ from blokhub.indexers.search._words import (
     KEY_SEP,
     QueryWord,
     fold,
+    keyed,
     parse_query,
     query_words,
     token_matches,
@@ -24,7 +25,7 @@ from blokhub.indexers.search._words import (
 from blokhub.indexers.search.documents import SearchHit, SearchQuery, SearchResult, Suggestion
 
 _RANK_WEIGHT = "rank_weight"
-_FUZZY_SUGGEST_CANDIDATES = 200
+_FUZZY_SUGGEST_CANDIDATES = 2_000
 
 
 def _count(res: tantivy.SearchResult) -> int:
@@ -102,24 +103,23 @@ def _title_suggestions(
     ]
 
 
-def _key_suggestions(
-    searcher: tantivy.Searcher, schema: tantivy.Schema, field: str, prefix: str, limit: int
-) -> list[str]:
+def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit: int) -> list[str]:
     """Values whose suggestion keys start with `prefix`, most used first; typo-tolerant when the prefix is long
     enough to have a typo budget and exact prefixes found too few."""
     counts: dict[str, int] = {}
+    # A value has several keys (one per word start) with the same count: keep the max, do not add them up.
     for key, n in searcher.terms_with_prefix(field, prefix, limit=limit * 4):
         shown = key.partition(KEY_SEP)[2]
-        counts[shown] = counts.get(shown, 0) + n
+        counts[shown] = max(counts.get(shown, 0), n)
     budget = typo_budget(prefix)
     if len(counts) < limit and budget:
-        qw = QueryWord(prefix, prefix[0] + prefix, budget, True)
-        near = Query.fuzzy_term_query(schema, field, prefix, distance=budget, transposition_cost_one=True, prefix=True)
-        agg = searcher.aggregate(near, {"k": {"terms": {"field": field, "size": _FUZZY_SUGGEST_CANDIDATES}}})
-        for bucket in agg.get("k", {}).get("buckets", []):
-            text, _, shown = str(bucket["key"]).partition(KEY_SEP)
-            if shown not in counts and token_matches(qw, text):
-                counts[shown] = int(bucket["doc_count"])
+        # A first-letter typo costs two (see `_words`), so completions with a typo share the first letter: the
+        # candidates are the most used keys under that letter, checked with the highlighter's rule.
+        qw = QueryWord(prefix, keyed(prefix), budget, True)
+        for key, n in searcher.terms_with_prefix(field, prefix[0], limit=_FUZZY_SUGGEST_CANDIDATES):
+            text, _, shown = key.partition(KEY_SEP)
+            if token_matches(qw, text):
+                counts[shown] = max(counts.get(shown, 0), n)
     return sorted(counts, key=lambda s: (-counts[s], s))[:limit]
 
 
@@ -130,7 +130,5 @@ def suggest(searcher: tantivy.Searcher, schema: tantivy.Schema, prefix: str, lim
         return []
     lists: list[list[Suggestion]] = [_title_suggestions(searcher, schema, query_words(found, True), limit)]
     for kind, field in SUGGEST_FIELDS.items():
-        lists.append(
-            [Suggestion(text=v, kind=kind) for v in _key_suggestions(searcher, schema, field, key_prefix, limit)]
-        )
+        lists.append([Suggestion(text=v, kind=kind) for v in _key_suggestions(searcher, field, key_prefix, limit)])
     return interleave(lists, limit)

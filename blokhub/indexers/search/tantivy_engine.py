@@ -1,12 +1,15 @@
 """The embedded search engine: tantivy in-process, index on disk under `<data_dir>/search`.
 
-* Single writer: one `IndexWriter` per engine (modest heap, one indexing thread), used under an async lock.
+* Single writer: one `IndexWriter` per engine (64 MB heap, one indexing thread), used under an async lock.
   Every upsert/delete batch is committed and the reader reloaded before the call returns, so the next search
   sees it (read-your-writes).
 * Blocking tantivy calls run in worker threads (tantivy releases the GIL), except searches on small indexes,
   where the thread hop costs more than the search itself (measured: see `INLINE_MAX_DOCS`).
 * `rebuild` writes a new generation in a sibling directory while searches keep using the live one, replays the
-  writes that arrived meanwhile, then publishes and swaps it under the write lock (see `_tantivy_store`).
+  writes that arrived meanwhile, then publishes and swaps it under the write lock (see `_tantivy_store`). Its
+  own writer gets a large heap (1 GB over 2 threads) for a short while: segments are flushed when the heap is
+  full, and fewer, larger segments search faster (measured at 1M documents: 8 segments -> 1 cut the engine's
+  p50 by ~30%); tantivy-py exposes no explicit merge.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ class TantivySearchEngine:
         path: Path,
         *,
         writer_heap_bytes: int = 64_000_000,
-        rebuild_heap_bytes: int = 256_000_000,
+        rebuild_heap_bytes: int = 1_000_000_000,
         rebuild_threads: int = 2,
         inline_max_docs: int = INLINE_MAX_DOCS,
     ) -> None:
