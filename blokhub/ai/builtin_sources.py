@@ -239,3 +239,31 @@ SOURCES: dict[str, SourceBuilder] = {
     "mongodb": mongodb,
     "redis": redis,
 }
+
+
+# Webhook senders sign their calls; checking the signature first is what stops forged events.
+# (signature header, environment variable holding the signing secret)
+SIGNATURES: dict[str, tuple[str, str]] = {
+    "stripe": ("stripe-signature", "STRIPE_WEBHOOK_SECRET"),
+    "github": ("x-hub-signature-256", "GITHUB_WEBHOOK_SECRET"),
+    "shopify": ("x-shopify-hmac-sha256", "SHOPIFY_WEBHOOK_SECRET"),
+    "paypal": ("paypal-transmission-sig", "PAYPAL_WEBHOOK_ID"),
+    "gitlab": ("x-gitlab-token", "GITLAB_WEBHOOK_TOKEN"),
+    "hubspot": ("x-hubspot-signature-v3", "HUBSPOT_CLIENT_SECRET"),
+}
+
+
+def verify_signature(ctx: StepContext, service: str, label: str) -> StepDraft | None:
+    if service not in SIGNATURES:
+        return None
+    header, secret = SIGNATURES[service]
+    inputs = {
+        "provider": service,
+        "secret": env(ctx, secret),
+        "signatureHeader": header,
+        "payload": "js/ctx.request.rawBody || JSON.stringify(ctx.request.body)",
+    }
+    note = f"checks the {label} signature first"
+    return StepDraft(
+        f"verify-{service}-signature", "@community/verify-webhook", inputs, set_var=True, note=note, service=service
+    )

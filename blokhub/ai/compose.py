@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blokhub.ai.builtin_sinks import SINKS
-from blokhub.ai.builtin_sources import DATA, SOURCES
+from blokhub.ai.builtin_sources import DATA, SOURCES, verify_signature
 from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.intent import CITIES, Intent, Use
@@ -75,6 +75,10 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     ctx = starting_context(intent, picker.api_node)
     ctx.city = (city.title(), *CITIES[city])
     out = StepList(picker)
+    if intent.event is not None:
+        check = verify_signature(ctx, intent.event.service.key, intent.event.service.label)
+        if check is not None:
+            out.add(check, "event", ctx)
     sources = intent.of_role("source")
     for use in sources:
         fetched = SOURCES[use.service.key](ctx, "")

@@ -132,6 +132,15 @@ def _compare(op: str, raw_value: str) -> tuple[str, str]:
     return f"String({{f}}) {op} {literal}", literal
 
 
+def _event_phrase(match: re.Match[str]) -> bool:
+    """ "when a payment is received" describes the trigger; only "if" may compare with a bare word."""
+    lead = match.group(0).split()[0].lower()
+    value = match.group("value").strip()
+    op = _comparison(match.group("op"))
+    bare_word = not re.fullmatch(_NUMBER, value) and not value.startswith(("'", '"'))
+    return lead in ("when", "whenever") and op in ("===", "!==") and bare_word
+
+
 def parse_condition(text: str) -> ConditionIntent | None:
     """The first condition phrase in ``text`` (as written: values keep their case), or None."""
     found = _find(text)
@@ -150,7 +159,7 @@ def parse_condition(text: str) -> ConditionIntent | None:
 
 def _find(text: str) -> ConditionIntent | None:
     explicit = _EXPLICIT.search(text)
-    if explicit and explicit.group("field").split()[0].lower() not in _FILLER:
+    if explicit and explicit.group("field").split()[0].lower() not in _FILLER and not _event_phrase(explicit):
         field = explicit.group("field").split()[-1].lower()
         field = "amount" if field in _AMOUNT_NOUNS else field
         template, shown = _compare(_comparison(explicit.group("op")), explicit.group("value"))

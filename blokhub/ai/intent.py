@@ -23,6 +23,9 @@ _DATA_NOUN = re.compile(
     r"transactions?|merge requests?|pull requests?|prs|documents?|entries)\b"
 )
 _CREATE_VERBS = frozenset({"create", "open", "file", "add", "log", "insert", "upsert", "update", "write", "record"})
+_CLAUSE_BREAK = re.compile(
+    r"[,;.]|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
+)
 _WHEN = re.compile(
     r"\b(?:when(?:ever)?|each time|every time|as soon as|on (?:every|each|a|new)|after|for (?:every|each)|new|incoming|receives?)\b"
 )
@@ -86,7 +89,10 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     service = mention.service
     before = text[max(0, mention.start - 48) : mention.start]
     clause = text[max(0, mention.start - 40) : mention.end + 40]
-    if "event" in service.roles and not scheduled and _WHEN.search(before) and EVENT_WORDS.search(clause):
+    when = list(_WHEN.finditer(before))
+    # inside the "when ..." clause: no verb and no comma between the when-word and the service
+    in_clause = bool(when) and not _CLAUSE_BREAK.search(before[when[-1].end() :])
+    if "event" in service.roles and not scheduled and in_clause and EVENT_WORDS.search(clause):
         return "event"
     cues = list(_CUE.finditer(before))
     after = text[mention.end : mention.end + 24]

@@ -30,7 +30,9 @@ class Behaviour:
     chunk_delay: float = 0.0
 
 
-def reply(content: str | dict[str, Any], *, finish_reason: str = "stop", usage: tuple[int, int] = (120, 80)) -> Behaviour:
+def reply(
+    content: str | dict[str, Any], *, finish_reason: str = "stop", usage: tuple[int, int] = (120, 80)
+) -> Behaviour:
     text = content if isinstance(content, str) else json.dumps(content)
     return Behaviour("reply", content=text, finish_reason=finish_reason, usage=usage)
 
@@ -157,7 +159,9 @@ class FakeOpenAI:
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     def start(self) -> FakeOpenAI:
-        config = uvicorn.Config(self, host="127.0.0.1", port=0, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self, host="127.0.0.1", port=0, log_level="warning", lifespan="on", timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="fake-openai", daemon=True)
         self._thread.start()
