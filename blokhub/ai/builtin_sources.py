@@ -5,6 +5,7 @@ A source step does not use ``set_var``: its output becomes ``ctx.response.data``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -130,8 +131,10 @@ def salesforce(ctx: StepContext, _: str) -> Fetched:
 
 
 def github(ctx: StepContext, _: str) -> Fetched:
-    url = f"https://api.github.com/repos/{env(ctx, 'GITHUB_REPOSITORY')}/issues?state=open&per_page=50"
-    return _listing(ctx, "list-github-issues", url, bearer(ctx, "GITHUB_TOKEN"), DATA, "open GitHub issues", "github")
+    kind = "pulls" if re.search(r"\bpull requests?\b|\bprs?\b", ctx.hint) else "issues"
+    label = "open pull requests" if kind == "pulls" else "open GitHub issues"
+    url = f"https://api.github.com/repos/{env(ctx, 'GITHUB_REPOSITORY')}/{kind}?state=open&per_page=50"
+    return _listing(ctx, f"list-github-{kind}", url, bearer(ctx, "GITHUB_TOKEN"), DATA, label, "github")
 
 
 def gitlab(ctx: StepContext, _: str) -> Fetched:
@@ -201,7 +204,9 @@ def mysql(ctx: StepContext, _: str) -> Fetched:
 
 
 def mongodb(ctx: StepContext, _: str) -> Fetched:
-    inputs = {"collection": ctx.table, "filter": {}, "limit": 100, "sort": {"_id": -1}}
+    inputs: dict[str, object] = {"collection": ctx.table, "filter": {}, "limit": 100, "sort": {"_id": -1}}
+    if ctx.record == "ctx.request.params":
+        inputs = {"collection": ctx.table, "id": "${ctx.request.params.id}"}
     step = StepDraft(
         "query-mongodb",
         "mongo-query",

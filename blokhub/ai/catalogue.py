@@ -41,7 +41,13 @@ class NodePicker:
 
     def refine(self, draft: StepDraft, role: str, ctx: StepContext) -> StepDraft:
         """The draft, or a catalogue node for the same service with its inputs filled in."""
-        if not self.catalogue or role == "event" or draft.service is None or draft.service not in BY_KEY or draft.type != "module":
+        if (
+            not self.catalogue
+            or role == "event"
+            or draft.service is None
+            or draft.service not in BY_KEY
+            or draft.type != "module"
+        ):
             return draft
         service = BY_KEY[draft.service]
         query = NodeQuery(

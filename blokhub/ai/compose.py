@@ -74,6 +74,7 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     city = intent.city
     ctx = starting_context(intent, picker.api_node)
     ctx.city = (city.title(), *CITIES[city])
+    ctx.hint = intent.text.lower()
     out = StepList(picker)
     if intent.event is not None:
         check = verify_signature(ctx, intent.event.service.key, intent.event.service.label)
@@ -156,9 +157,9 @@ def _sinks(intent: Intent, out: StepList, ctx: StepContext, ai_output: str | Non
     else_steps = _branch(in_else, out, ctx, False, cond.words)
     else_notes = out.notes[mark:]
     del out.notes[len(out.notes) - len(if_notes) - len(else_notes) :]
-    branch_note = f"if {cond.words} it " + (" and ".join(if_notes) or "passes the data on")
+    branch_note = f"checks whether {cond.words}: if so it " + (" and ".join(if_notes) or "passes the data on")
     out.notes.append(
-        branch_note + (", otherwise it " + " and ".join(else_notes) if else_notes else ", otherwise it skips")
+        branch_note + ("; otherwise it " + " and ".join(else_notes) if else_notes else "; otherwise it skips")
     )
     out.steps.append({"name": name, "node": out.picker.if_else_node, "type": "module"})
     out.nodes[name] = {

@@ -20,7 +20,13 @@ _SOURCE_CUE = r"fetch|fetches|get|gets|pull|pulls|read|reads|load|query|queries|
 _CUE = re.compile(rf"\b(?:(?P<sink>{_SINK_CUE})|(?P<source>{_SOURCE_CUE}))\b")
 _DATA_NOUN = re.compile(
     r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|"
-    r"transactions?|merge requests?|pull requests?|prs|documents?|entries)\b"
+    r"transactions?|merge requests?|pull requests?|prs|documents?|entries|customers?|users?|products?|"
+    r"[a-z]+ (?:table|collection))\b"
+)
+# "the orders table in Postgres", "an order by id in MongoDB": a weak preposition after a read names the source
+_WEAK_PREPOSITIONS = frozenset({"in", "on", "with", "via", "through"})
+_READ_BEFORE = re.compile(
+    r"\b(?:table|collection|rows|records|data|look(?:s)? ?up|fetch\w*|get|gets|read\w*|query|list\w*|returns?|report of)\b"
 )
 _CREATE_VERBS = frozenset({"create", "open", "file", "add", "log", "insert", "upsert", "update", "write", "record"})
 _CLAUSE_BREAK = re.compile(
@@ -102,6 +108,12 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
         return "source"
     if cues:
         last = cues[-1]
+        if (
+            last_cue in _WEAK_PREPOSITIONS
+            and _READ_BEFORE.search(before[: last.start()][-30:])
+            and "source" in service.roles
+        ):
+            return "source"
         return _allowed(service, "sink" if last.group("sink") else "source")
     return _allowed(service, next((r for r in service.roles if r != "event"), service.roles[0]))
 
@@ -139,7 +151,9 @@ def parse_intent(prompt: str) -> Intent:
     schedule = parse_schedule(original)
     uses: list[Use] = []
     event: Use | None = None
-    for mention in find_mentions(text):
+    # service names inside a URL ("https://api.github.com/...") are part of that URL, not a second service
+    masked = _URL.sub(lambda m: " " * len(m.group(0)), text)
+    for mention in find_mentions(masked):
         role = _role(text, mention, schedule is not None)
         if role == "event" and event is not None:
             role = _allowed(mention.service, "sink")

@@ -8,8 +8,8 @@ from blokhub.ai.intent import Intent
 from blokhub.ai.step_draft import StepContext
 
 _TABLE_NOUNS = re.compile(
-    r"\b(orders|leads|signups|payments|contacts|submissions|issues|events|tickets|customers|invoices|subscribers|"
-    r"users|feedback|messages|reports|products|bookings|registrations|deals|alerts|comments|reviews)\b"
+    r"\b(order|lead|signup|payment|contact|submission|issue|event|ticket|customer|invoice|subscriber|"
+    r"user|message|report|product|booking|registration|deal|alert|comment|review)s?\b"
 )
 _CHANNEL = re.compile(r"(?<![\w#])#([a-z0-9][a-z0-9_-]{1,40})\b")
 
@@ -22,11 +22,14 @@ def safe_text(text: str, limit: int = 160) -> str:
 
 
 def table_name(intent: Intent) -> str:
+    named = re.search(r"\b([a-z_]{3,30}) (?:table|collection)\b", intent.text.lower())
     noun = _TABLE_NOUNS.search(intent.text.lower())
     if intent.form:
         return f"{intent.form}_submissions"
+    if named and named.group(1) not in ("the", "our", "a", "my", "new"):
+        return named.group(1)
     if noun:
-        return noun.group(1)
+        return noun.group(1) + "s"
     if intent.event:
         return f"{intent.event.service.key}_events"
     return "records"

@@ -37,6 +37,7 @@ class StepContext:
     channel: str = "#general"
     city: tuple[str, float, float] = ("Berlin", 52.52, 13.41)
     env_used: list[str] = field(default_factory=list)
+    hint: str = ""  # the prompt, lower-cased, for builders that pick a variant ("pull requests" vs issues)
 
 
 def env(ctx: StepContext, name: str) -> str:
