@@ -158,8 +158,15 @@ def parse_condition(text: str) -> ConditionIntent | None:
 
 
 def _find(text: str) -> ConditionIntent | None:
-    explicit = _EXPLICIT.search(text)
-    if explicit and explicit.group("field").split()[0].lower() not in _FILLER and not _event_phrase(explicit):
+    explicit = next(
+        (
+            m
+            for m in _EXPLICIT.finditer(text)
+            if m.group("field").split()[0].lower() not in _FILLER and not _event_phrase(m)
+        ),
+        None,
+    )
+    if explicit:
         field = explicit.group("field").split()[-1].lower()
         field = "amount" if field in _AMOUNT_NOUNS else field
         template, shown = _compare(_comparison(explicit.group("op")), explicit.group("value"))
