@@ -18,6 +18,7 @@ from litestar.plugins.prometheus import PrometheusConfig
 from blokhub import __version__, handlers  # noqa: F401  (outbox handlers registered in every process)
 from blokhub.api import deps
 from blokhub.api.auth.controllers import AuthController, PasswordController
+from blokhub.api.discovery.controllers import TrendingController
 from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.feed.controllers import FeedController
 from blokhub.api.moderation.controllers import AdminController, ReportController
@@ -64,6 +65,7 @@ def api_router() -> Router:
             SearchController,
             SavedSearchController,
             SearchAnalyticsController,
+            TrendingController,
         ],
     )
 

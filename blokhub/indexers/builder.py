@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,8 +11,6 @@ from sqlalchemy.orm import joinedload
 
 from blokhub.db.models import Visibility, Workflow
 from blokhub.indexers.search import SearchDocument
-
-TRENDING_HALF_LIFE_DAYS = 7.0
 
 
 def searchable() -> ColumnElement[bool]:
@@ -25,21 +22,13 @@ def popularity(w: Workflow) -> float:
     return math.log1p(3 * w.favorites_count + 2 * w.forks_count + 2 * w.rating_count + w.views_count / 10)
 
 
-def trending(w: Workflow, now: datetime) -> float:
-    """Engagement decayed by the age of the last change. The discovery feature replaces this with a score from
-    time-stamped activity; until then it still ranks fresh, engaging work first."""
-    age_days = max(0.0, (now - (w.updated_at or w.created_at)).total_seconds() / 86400)
-    return popularity(w) * math.exp(-math.log(2) * age_days / TRENDING_HALF_LIFE_DAYS)
-
-
 def _step_names(definition: dict[str, object]) -> list[str]:
     steps = definition.get("steps")
     names = [s.get("name") for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
     return [n for n in names if isinstance(n, str)][:50]
 
 
-def document(w: Workflow, now: datetime | None = None) -> SearchDocument:
-    now = now or datetime.now(UTC)
+def document(w: Workflow) -> SearchDocument:
     facts = w.facts or {}
     return SearchDocument(
         id=w.id,
@@ -61,7 +50,7 @@ def document(w: Workflow, now: datetime | None = None) -> SearchDocument:
         views=w.views_count,
         rating_score=w.rating_score if w.rating_count else 0.0,
         rating_count=w.rating_count,
-        trending=trending(w, now),
+        trending=w.trending_week,  # the `discovery.trending` cron keeps it current
         popularity=popularity(w),
     )
 
@@ -71,7 +60,6 @@ async def load(db: AsyncSession, ids: Sequence[int]) -> tuple[list[SearchDocumen
     rows = (
         await db.scalars(select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(ids), searchable()))
     ).all()
-    now = datetime.now(UTC)
-    docs = [document(w, now) for w in rows]
+    docs = [document(w) for w in rows]
     present = {d.id for d in docs}
     return docs, [i for i in ids if i not in present]

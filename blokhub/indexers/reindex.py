@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -28,7 +27,6 @@ async def reindex(resources: Resources, *, progress: bool = False) -> tuple[int,
 
     async def batches() -> AsyncIterator[Sequence[SearchDocument]]:
         last_id = 0
-        now = datetime.now(UTC)
         while True:
             async with resources.read_sessionmaker() as db:
                 rows = (
@@ -43,7 +41,7 @@ async def reindex(resources: Resources, *, progress: bool = False) -> tuple[int,
             if not rows:
                 return
             last_id = rows[-1].id
-            docs = [builder.document(w, now) for w in rows]
+            docs = [builder.document(w) for w in rows]
             bar.update(len(docs))
             yield docs
 

@@ -44,6 +44,23 @@ async def search_flush_query_stats(ctx: dict[str, Any]) -> int:
         return await flush_query_stats(resources.redis, db)
 
 
+async def discovery_trending(ctx: dict[str, Any]) -> int:
+    """Recompute trending scores, then refresh the search documents whose scores moved (trending sort)."""
+    from blokhub.db.session import session_scope
+    from blokhub.indexers import builder
+    from blokhub.recommend.trending import recompute
+
+    resources = ctx["resources"]
+    async with session_scope(resources.sessionmaker) as db:
+        changed = sorted(await recompute(db))
+    for start in range(0, len(changed), 1000):
+        async with resources.read_sessionmaker() as db:
+            docs, _ = await builder.load(db, changed[start : start + 1000])
+        if docs:
+            await resources.search.upsert(docs)
+    return len(changed)
+
+
 FUNCTIONS = [func(outbox_process, name="outbox.process", keep_result=0, max_tries=3)]
 CRON_JOBS = [
     cron(

@@ -26,6 +26,15 @@ async def flush_views(redis: Redis, db: AsyncSession) -> int:
             ),
             {"ids": [int(k) for k in counts], "ns": list(counts.values())},
         )
+        await db.execute(
+            text(
+                "INSERT INTO workflow_daily_views (workflow_id, day, views) "
+                "SELECT v.id, current_date, v.n FROM unnest(CAST(:ids AS bigint[]), CAST(:ns AS bigint[])) AS v(id, n) "
+                "WHERE EXISTS (SELECT 1 FROM workflows w WHERE w.id = v.id) "
+                "ON CONFLICT (workflow_id, day) DO UPDATE SET views = workflow_daily_views.views + EXCLUDED.views"
+            ),
+            {"ids": [int(k) for k in counts], "ns": list(counts.values())},
+        )
         await db.commit()
     await counters.done(redis, VIEWS_KEY)
     return sum(counts.values())

@@ -13,7 +13,7 @@ from blokhub.db.models.review import Review
 from blokhub.db.models.search import SavedSearch, SearchQueryStat
 from blokhub.db.models.user import Role, User
 from blokhub.db.models.workflow import Visibility, Workflow
-from blokhub.db.models.workflow_version import WorkflowVersion
+from blokhub.db.models.workflow_version import WorkflowDailyViews, WorkflowVersion
 
 __all__ = [
     "DELETED_BODY",
@@ -34,5 +34,6 @@ __all__ = [
     "User",
     "Visibility",
     "Workflow",
+    "WorkflowDailyViews",
     "WorkflowVersion",
 ]

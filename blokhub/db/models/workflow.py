@@ -33,6 +33,10 @@ class Workflow(TimestampMixin, Base):
         ),
         Index("ix_workflows_tags", "tags", postgresql_using="gin"),
         Index("ix_workflows_forked_from", "forked_from_id", text("created_at DESC"), text("id DESC")),
+        *(
+            Index(f"ix_workflows_trending_{w}", text(f"trending_{w} DESC"), postgresql_where=text(f"trending_{w} > 0"))
+            for w in ("day", "week", "month")
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
@@ -59,6 +63,10 @@ class Workflow(TimestampMixin, Base):
     rating_sum: Mapped[int] = mapped_column(default=0)
     # Bayesian average kept beside the counters so "top rated" can sort on an index.
     rating_score: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    # Time-decayed engagement per window, recomputed by the `discovery.trending` cron job.
+    trending_day: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    trending_week: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    trending_month: Mapped[float] = mapped_column(default=0.0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column()
     hidden_at: Mapped[datetime | None] = mapped_column()  # moderation
     deleted_at: Mapped[datetime | None] = mapped_column()
