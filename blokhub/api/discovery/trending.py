@@ -37,7 +37,7 @@ async def trending(db: AsyncSession, window_name: str, limit: int) -> list[Recom
             await db.scalars(
                 select(Workflow)
                 .options(*SUMMARY_LOAD)
-                .where(listed_for(None), Workflow.id.notin_(seen) if seen else True)
+                .where(listed_for(None), Workflow.id.notin_(seen or {0}))
                 .order_by(Workflow.favorites_count.desc(), Workflow.rating_score.desc(), Workflow.id.desc())
                 .limit(limit - len(items))
             )
