@@ -145,8 +145,8 @@ class FakeOpenAI:
             await send({"type": "http.response.body", "body": f"data: {text}\n\n".encode(), "more_body": True})
 
         await event(_chunk(model, {"role": "assistant", "content": ""}, None))
-        for piece in chunks:
-            if behaviour.chunk_delay:
+        for index, piece in enumerate(chunks):
+            if behaviour.chunk_delay and index:
                 await asyncio.sleep(behaviour.chunk_delay)
             await event(_chunk(model, {"content": piece}, None))
         await event(_chunk(model, {}, behaviour.finish_reason))

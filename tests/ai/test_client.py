@@ -163,7 +163,7 @@ async def test_first_streamed_chunk_arrives_before_the_stream_ends(fake: FakeOpe
     stamps = []
     async for _delta in make_llm().stream_text(MESSAGES):
         stamps.append(time.monotonic() - started)
-    assert stamps[0] < 0.45 and stamps[-1] >= 0.75
+    assert stamps[0] < 0.15 and stamps[-1] >= 0.55  # deltas are handed on as they arrive, not at the end
 
 
 async def test_usage_accumulates_across_calls(fake: FakeOpenAI, make_llm: MakeLLM) -> None:
