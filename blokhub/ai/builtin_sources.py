@@ -86,7 +86,10 @@ def stripe(ctx: StepContext, _: str) -> Fetched:
 
 
 def paypal(ctx: StepContext, _: str) -> Fetched:
-    url = "https://api-m.paypal.com/v1/reporting/transactions?start_date=${new Date(Date.now() - 86400000).toISOString()}&end_date=${new Date().toISOString()}"
+    url = (
+        "https://api-m.paypal.com/v1/reporting/transactions"
+        "?start_date=${new Date(Date.now() - 86400000).toISOString()}&end_date=${new Date().toISOString()}"
+    )
     return _listing(
         ctx,
         "list-paypal-transactions",
@@ -118,7 +121,10 @@ def hubspot(ctx: StepContext, _: str) -> Fetched:
 
 
 def salesforce(ctx: StepContext, _: str) -> Fetched:
-    url = f"https://{env(ctx, 'SALESFORCE_INSTANCE')}.my.salesforce.com/services/data/v60.0/query?q=SELECT+Id,Name,Email,Company+FROM+Lead+WHERE+CreatedDate=TODAY"
+    url = (
+        f"https://{env(ctx, 'SALESFORCE_INSTANCE')}.my.salesforce.com/services/data/v60.0/query"
+        "?q=SELECT+Id,Name,Email,Company+FROM+Lead+WHERE+CreatedDate=TODAY"
+    )
     return _listing(
         ctx,
         "list-salesforce-leads",

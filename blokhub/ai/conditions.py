@@ -45,7 +45,8 @@ _THRESHOLD = re.compile(
     + r")"
 )
 _SIZE = re.compile(
-    r"\b(?:only\s+(?:for\s+)?(?:the\s+)?)?(big|large|high[- ]value|huge|vip|enterprise|small)\s+(leads?|deals?|orders?|payments?|customers?|invoices?|charges?)\b"
+    r"\b(?:only\s+(?:for\s+)?(?:the\s+)?)?(big|large|high[- ]value|huge|vip|enterprise|small)\s+"
+    r"(leads?|deals?|orders?|payments?|customers?|invoices?|charges?)\b"
 )
 _URGENT = re.compile(
     r"\b(?:if|when|only)\s+(?:it'?s\s+|it is\s+|the\s+\w+\s+is\s+)?(urgent|critical|important|high[- ]priority)\b"

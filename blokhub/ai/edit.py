@@ -83,7 +83,8 @@ def edit_workflow(
         out.add(_ack(), "sink", ctx)
     if not notes:
         return work, [
-            "I kept the draft as it was: I could not tell what to change. Try e.g. 'use Discord instead of Slack', 'also save it to our database' or 'make it run every hour'."
+            "I kept the draft as it was: I could not tell what to change. Try e.g. 'use Discord instead of Slack', "
+            "'also save it to our database' or 'make it run every hour'."
         ]
     return work, ["Updated the draft: " + "; ".join(notes) + "."]
 

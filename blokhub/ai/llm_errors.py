@@ -84,4 +84,7 @@ def classify(exc: Exception) -> LLMError | None:
         if status in (404,):
             return LLMError("auth", "the configured model or endpoint does not exist (404)", status=status)
         return LLMError("bad_request", f"the LLM provider rejected the request ({status})", status=status)
+    if isinstance(exc, openai.OpenAIError):
+        # e.g. a response that does not match the API's shape: the server is not behaving, so retry then give up
+        return LLMError("server_error", f"the LLM provider answered something unusable: {type(exc).__name__}")
     return None

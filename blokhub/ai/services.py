@@ -31,7 +31,34 @@ class Service:
         return _COMPILED[self.key]
 
 
-_EVENT_WORDS = r"(?:payments?|charges?|checkouts?|invoices?|subscriptions?|orders?|issues?|pull requests?|prs?|pushe?s?|commits?|releases?|leads?|contacts?|deals?|tickets?|merge requests?|signups?|refunds?|disputes?)"
+_EVENT_WORDS = (
+    "(?:"
+    + "|".join(
+        (
+            r"payments?",
+            r"charges?",
+            r"checkouts?",
+            r"invoices?",
+            r"subscriptions?",
+            r"orders?",
+            r"issues?",
+            r"pull requests?",
+            r"prs?",
+            r"pushe?s?",
+            r"commits?",
+            r"releases?",
+            r"leads?",
+            r"contacts?",
+            r"deals?",
+            r"tickets?",
+            r"merge requests?",
+            r"signups?",
+            r"refunds?",
+            r"disputes?",
+        )
+    )
+    + ")"
+)
 
 SERVICES: tuple[Service, ...] = (
     Service("slack", "Slack", r"\bslack\b", ("sink",), "chat", ("slack",)),
