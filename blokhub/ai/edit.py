@@ -25,6 +25,7 @@ from blokhub.ai.schemas import GenerationError
 from blokhub.ai.services import Service, find_mentions
 from blokhub.ai.starting_point import safe_text, starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
+from blokhub.ai.url_guard import replace_internal_addresses
 
 _SWAPS = (
     re.compile(
@@ -57,6 +58,7 @@ def edit_workflow(
     ):
         raise GenerationError("invalid_current", "The draft to edit must be a workflow object with steps and nodes.")
     work, redacted = redact_workflow(copy.deepcopy(current))
+    work, rehosted = replace_internal_addresses(work)
     text = checked.text
     lowered = text.lower()
     intent = parse_intent(text)
@@ -77,6 +79,8 @@ def edit_workflow(
     notes += _add(intent, out, ctx, handled)
     if intent.condition is not None:
         notes += add_condition(intent, out, ctx)
+    if rehosted:
+        notes.append("replaced internal addresses with environment references (" + ", ".join(rehosted) + ")")
     if redacted:
         notes.append("replaced literal credentials with environment references (" + ", ".join(redacted) + ")")
     if not work["steps"]:

@@ -23,6 +23,7 @@ from blokhub.ai.prompts import ENVELOPE_SCHEMA, REPAIR_TEMPLATE, SYSTEM_PROMPT, 
 from blokhub.ai.ranker import NodeRanker
 from blokhub.ai.redaction import redact_text, redact_workflow
 from blokhub.ai.schemas import GenerationRequest, GenerationResult, GroundingExample, NodeInfo, Usage
+from blokhub.ai.url_guard import replace_internal_addresses
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def user_message(request: GenerationRequest, checked: CheckedPrompt, grounding: 
         parts.extend(_catalogue_lines(request.catalogue))
     if request.current is not None:
         current, _ = redact_workflow(request.current) if isinstance(request.current, dict) else ({}, [])
+        current, _ = replace_internal_addresses(current)
         parts.append("Current draft - apply the request to it and keep everything else unchanged:")
         parts.append("<current>\n" + _compact(current, 12_000) + "\n</current>")
     if checked.redacted:

@@ -7,12 +7,13 @@ http://169.254.169.254/ or a 10.x host is an attack on whoever deploys it. Hosts
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from blokhub.blok.errors import Issue, join_pointer
+from blokhub.blok.errors import Issue, join_pointer, split_pointer
 from blokhub.blok.walk import iter_strings
 
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://(?:[^\s/@]*@)?(\[[^\]\s]+\]|[^\s/:?#'\"`]+)")
@@ -94,3 +95,36 @@ def internal_hosts_in_text(text: str) -> list[str]:
         if internal_host(word) and word not in found:
             found.append(word)
     return found
+
+
+def replace_internal_addresses(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A copy of ``doc`` where internal hosts become environment references; returns the variable names.
+
+    Used on drafts people bring to an edit (many real workflows say ``host: "localhost"`` for a dev database):
+    the deployer sets the variable to whatever their network needs, and the draft we hand back stays clean.
+    """
+    issues = internal_address_issues(doc)
+    if not issues:
+        return doc, []
+    fixed = copy.deepcopy(doc)
+    names: list[str] = []
+    for issue in issues:
+        parts = split_pointer(issue.pointer)
+        container: Any = fixed
+        for part in parts[:-1]:
+            container = container[int(part)] if isinstance(container, list) else container[part]
+        last: str | int = int(parts[-1]) if isinstance(container, list) else parts[-1]
+        owner = parts[1] if len(parts) > 1 and parts[0] == "nodes" else "SERVICE"
+        prefix = re.sub(r"[^A-Z0-9]+", "_", owner.upper()).strip("_") or "SERVICE"
+        value = str(container[last])
+        match = _URL.search(value)
+        if match is not None:
+            name = f"{prefix}_BASE_URL"
+            rest = re.sub(r"^:\d+", "", value[match.end() :])  # the port goes with the host
+            container[last] = value[: match.start()] + f"${{ctx.env.{name}}}" + rest
+        else:
+            name = f"{prefix}_HOST"
+            container[last] = f"${{ctx.env.{name}}}"
+        if name not in names:
+            names.append(name)
+    return fixed, names

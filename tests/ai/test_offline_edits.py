@@ -113,12 +113,26 @@ def test_a_literal_secret_in_the_current_draft_is_replaced() -> None:
     assert "SLACK_TOKEN" in explanation
 
 
-def test_a_current_draft_with_an_internal_address_is_refused() -> None:
-    current = _draft()
-    current["nodes"]["notify-slack"]["inputs"]["url"] = "http://169.254.169.254/latest/meta-data/"
-    with pytest.raises(GenerationError) as caught:
-        generate_offline(GenerationRequest(prompt="also save it to mongodb", current=current))
-    assert caught.value.code == "refused"
+def test_internal_addresses_in_the_current_draft_become_environment_references() -> None:
+    current = _draft("When someone submits the contact form, post it to Slack and save it to Postgres")
+    current["nodes"]["notify-slack"]["inputs"]["url"] = "http://169.254.169.254:80/latest/meta-data/"
+    current["nodes"]["save-to-postgres"]["inputs"]["host"] = "localhost"
+    edited, explanation = _edit(current, "also save it to mongodb")
+    assert edited["nodes"]["notify-slack"]["inputs"]["url"] == "${ctx.env.NOTIFY_SLACK_BASE_URL}/latest/meta-data/"
+    assert edited["nodes"]["save-to-postgres"]["inputs"]["host"] == "${ctx.env.SAVE_TO_POSTGRES_HOST}"
+    assert "NOTIFY_SLACK_BASE_URL" in explanation
+
+
+def test_real_workflows_from_the_blok_repo_can_be_edited() -> None:
+    from pathlib import Path
+
+    from blokhub.blok import analyze
+
+    folder = Path(__file__).parents[1] / "fixtures" / "blok-workflows" / "valid"
+    for path in sorted(folder.iterdir()):
+        parsed, _ = analyze(path.read_text(), path.suffix.lstrip("."))
+        for follow_up in ("also save it to our database", "make it run every hour", "only if the amount is over 1000"):
+            _edit(parsed.document, follow_up)
 
 
 def test_not_a_workflow_is_rejected_with_a_clear_code() -> None:
