@@ -48,8 +48,8 @@ async def provide_db(state: State, request: Request[Any, Any, Any]) -> AsyncGene
             raise
         else:
             await session.commit()
-            if has_pending(session):
-                await kick(resources.redis)
+            if lanes := has_pending(session):
+                await kick(resources.redis, lanes)
             await after_commit.run(session)
 
 

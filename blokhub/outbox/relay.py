@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from blokhub.db.base import utcnow
 from blokhub.db.models import OutboxEvent
 from blokhub.db.session import session_scope
-from blokhub.outbox.registry import Handler, handlers_for
+from blokhub.outbox.registry import MAIN, Handler, handlers_for
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +26,14 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2**attempts), MAX_BACKOFF)
 
 
-async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int = BATCH_SIZE) -> int:
-    """Relay one batch inside the caller's transaction. Returns how many events were taken."""
+async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int = BATCH_SIZE, lane: str = MAIN) -> int:
+    """Relay one batch of ``lane`` inside the caller's transaction. Returns how many events were taken."""
     now = utcnow()
     events = list(
         (
             await session.scalars(
                 select(OutboxEvent)
-                .where(OutboxEvent.processed_at.is_(None), OutboxEvent.available_at <= now)
+                .where(OutboxEvent.lane == lane, OutboxEvent.processed_at.is_(None), OutboxEvent.available_at <= now)
                 .order_by(OutboxEvent.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -44,7 +44,7 @@ async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int =
         return 0
     by_handler: dict[Handler, list[OutboxEvent]] = defaultdict(list)
     for event in events:
-        for handler in handlers_for(event.topic):
+        for handler in handlers_for(event.topic, lane):
             by_handler[handler].append(event)
     failed: dict[int, str] = {}
     for handler, handled in by_handler.items():
@@ -66,13 +66,13 @@ async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int =
     return len(events)
 
 
-async def process_pending(ctx: dict[str, Any], max_batches: int = 1000) -> int:
-    """Relay until nothing is pending (or ``max_batches``). One transaction per batch."""
+async def process_pending(ctx: dict[str, Any], max_batches: int = 1000, lane: str = MAIN) -> int:
+    """Relay ``lane`` until nothing is pending (or ``max_batches``). One transaction per batch."""
     sessionmaker: async_sessionmaker[AsyncSession] = ctx["resources"].sessionmaker
     total = 0
     for _ in range(max_batches):
         async with session_scope(sessionmaker) as session:
-            taken = await process_batch(ctx, session)
+            taken = await process_batch(ctx, session, lane=lane)
         total += taken
         if taken == 0:
             break

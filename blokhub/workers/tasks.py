@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import func
 from arq.cron import cron
 
+from blokhub import handlers  # noqa: F401  (registers every lane before FUNCTIONS is built)
+from blokhub.outbox.registry import job_name, lanes
 from blokhub.outbox.relay import process_pending
 
 
-async def outbox_process(ctx: dict[str, Any]) -> int:
-    return await process_pending(ctx)
+def _lane_job(lane: str) -> Callable[[dict[str, Any]], Awaitable[int]]:
+    async def process(ctx: dict[str, Any]) -> int:
+        return await process_pending(ctx, lane=lane)
+
+    process.__qualname__ = process.__name__ = f"process_{lane}"
+    return process
 
 
 async def outbox_redrive(ctx: dict[str, Any]) -> int:
     """Periodic catch-up for events whose kick was lost (Redis down, worker crashed mid-batch, failed handler)."""
-    return await process_pending(ctx)
+    return sum([await process_pending(ctx, lane=lane) for lane in lanes()])
 
 
 async def workflows_flush_views(ctx: dict[str, Any]) -> int:
@@ -61,7 +68,8 @@ async def discovery_trending(ctx: dict[str, Any]) -> int:
     return len(changed)
 
 
-FUNCTIONS = [func(outbox_process, name="outbox.process", keep_result=0, max_tries=3)]
+# One job per lane (handlers are registered by importing blokhub.handlers before this module is used).
+FUNCTIONS = [func(_lane_job(lane), name=job_name(lane), keep_result=0, max_tries=3) for lane in lanes()]
 CRON_JOBS = [
     cron(
         outbox_redrive,

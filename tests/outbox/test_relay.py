@@ -157,3 +157,29 @@ async def test_in_process_worker_relays_after_commit(clean: Resources, recorder:
         assert [topic for topic, _ in recorder] == ["user.registered"]
     finally:
         await worker.stop()
+
+
+async def test_lanes_are_independent_consumers(clean: Resources, recorder: list[Any]) -> None:
+    """A slow or failing lane (vectors) never holds back the main lane, and each lane sees every event once."""
+    slow_calls: list[int] = []
+
+    async def failing_vectors(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+        slow_calls.extend(e.aggregate_id for e in events)
+        raise RuntimeError("embedder down")
+
+    handles("test.event", lane="testvectors")(failing_vectors)
+    try:
+        async with clean.sessionmaker() as db, db.begin():
+            emit(db, "test.event", "test", 42)
+        ctx = {"resources": clean}
+        assert await process_pending(ctx) == 1  # main lane: done
+        assert recorder == [("test.event", 42)]
+        assert await process_pending(ctx, lane="testvectors") == 1  # its own copy, failing
+        assert slow_calls == [42]
+        async with clean.sessionmaker() as db:
+            rows = {e.lane: e for e in (await db.scalars(select(OutboxEvent))).all()}
+        assert rows["main"].processed_at is not None
+        assert rows["testvectors"].processed_at is None and rows["testvectors"].attempts == 1
+        assert await process_pending(ctx) == 0  # nothing re-delivered to main
+    finally:
+        unregister(failing_vectors)

@@ -16,11 +16,12 @@ class OutboxEvent(Base):
     __tablename__ = "outbox_events"
     __table_args__ = (
         # The relay only ever scans pending rows; keep that index small.
-        Index("ix_outbox_events_pending", "available_at", "id", postgresql_where=text("processed_at IS NULL")),
+        Index("ix_outbox_events_pending", "lane", "available_at", "id", postgresql_where=text("processed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     topic: Mapped[str] = mapped_column(String(64))
+    lane: Mapped[str] = mapped_column(String(16), default="main", server_default="main")
     aggregate_type: Mapped[str] = mapped_column(String(32))
     aggregate_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
