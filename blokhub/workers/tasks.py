@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import func
@@ -13,7 +12,7 @@ from blokhub.outbox.registry import job_name, lanes
 from blokhub.outbox.relay import process_pending
 
 
-def _lane_job(lane: str) -> Callable[[dict[str, Any]], Awaitable[int]]:
+def _lane_job(lane: str) -> Any:  # an arq WorkerCoroutine
     async def process(ctx: dict[str, Any]) -> int:
         return await process_pending(ctx, lane=lane)
 
