@@ -218,6 +218,15 @@ class EdgeVectorEngine:
             log.warning("HNSW build failed (exit %s): %s", result.returncode, result.stderr.decode()[-2000:])
 
     # -- maintenance ---------------------------------------------------------------------------------------
+    async def stats(self) -> dict[str, int]:
+        """Shard figures for metrics and tests: points, of them in the HNSW graph, segments."""
+        info = await self._read(lambda shard: shard.info())
+        return {
+            "points": info.points_count,
+            "indexed_vectors": info.indexed_vectors_count,
+            "segments": info.segments_count,
+        }
+
     async def optimize(self) -> bool:
         info = await self._read(lambda shard: shard.info())
         unindexed = info.points_count - info.indexed_vectors_count

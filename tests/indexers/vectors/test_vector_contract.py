@@ -20,7 +20,9 @@ async def test_ping_count_and_ids(engine: VectorEngine, corpus: Corpus) -> None:
 
 
 async def test_upsert_is_idempotent_and_replaces(engine: VectorEngine, corpus: Corpus) -> None:
-    moved = replace(corpus.points[0], vector=corpus.vector(2) + 0.01, payload={**corpus.points[0].payload, "tags": ["x"]})
+    moved = replace(
+        corpus.points[0], vector=corpus.vector(2) + 0.01, payload={**corpus.points[0].payload, "tags": ["x"]}
+    )
     await engine.upsert([moved, moved])  # the same id twice in one batch
     await engine.upsert([moved])  # and again
     assert await engine.count() == len(corpus.points)

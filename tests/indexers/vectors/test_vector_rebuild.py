@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from blokhub.indexers.vectors import VectorEngine, VectorPoint
@@ -47,7 +48,7 @@ async def test_rebuild_swaps_while_readers_keep_finding_results(engine: VectorEn
         while not done.is_set():
             hits = await engine.search(corpus.vector(2), 100)
             seen_counts.append(len(hits))
-            await anyio.sleep(0)
+            await anyio.lowlevel.checkpoint()
 
     async with anyio.create_task_group() as tg:
         tg.start_soon(search_loop)
