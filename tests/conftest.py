@@ -74,6 +74,7 @@ async def clean(resources: Resources, table_names: list[str]) -> Resources:
         await conn.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
     await resources.redis.flushdb()
     await resources.search.delete(sorted(await resources.search.all_ids()))
+    await resources.vectors.delete(sorted(await resources.vectors.all_ids()))
     return resources
 
 

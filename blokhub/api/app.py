@@ -18,7 +18,7 @@ from litestar.plugins.prometheus import PrometheusConfig
 from blokhub import __version__, handlers  # noqa: F401  (outbox handlers registered in every process)
 from blokhub.api import deps
 from blokhub.api.auth.controllers import AuthController, PasswordController
-from blokhub.api.discovery.controllers import TrendingController
+from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
 from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.feed.controllers import FeedController
 from blokhub.api.moderation.controllers import AdminController, ReportController
@@ -66,6 +66,8 @@ def api_router() -> Router:
             SavedSearchController,
             SearchAnalyticsController,
             TrendingController,
+            SimilarController,
+            RecommendationController,
         ],
     )
 

@@ -22,7 +22,7 @@ def popularity(w: Workflow) -> float:
     return math.log1p(3 * w.favorites_count + 2 * w.forks_count + 2 * w.rating_count + w.views_count / 10)
 
 
-def _step_names(definition: dict[str, object]) -> list[str]:
+def step_names(definition: dict[str, object]) -> list[str]:
     steps = definition.get("steps")
     names = [s.get("name") for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
     return [n for n in names if isinstance(n, str)][:50]
@@ -36,7 +36,7 @@ def document(w: Workflow) -> SearchDocument:
         description=w.description,
         tags=list(w.tags),
         nodes=list(facts.get("nodes", [])),
-        step_names=_step_names(w.definition),
+        step_names=step_names(w.definition),
         author=w.owner.username,
         author_name=w.owner.display_name,
         trigger=facts.get("trigger"),

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from blokhub.config import Settings
 from blokhub.db.session import create_engine, create_sessionmaker
 from blokhub.indexers.search import SearchEngine, create_search_engine
+from blokhub.indexers.vectors import Embedder, VectorEngine, create_vector_engine
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ class Resources:
     # Safe (GET/HEAD) requests only read: autocommit spares them the BEGIN and COMMIT round trips.
     read_sessionmaker: async_sessionmaker[AsyncSession]
     search: SearchEngine
+    vectors: VectorEngine
+    embedder: Embedder  # loads the model on first use (or at start in the background)
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -41,20 +44,35 @@ class Resources:
             meilisearch_url=settings.meilisearch_url,
             meilisearch_key=settings.meilisearch_key,
         )
-        return cls(settings, engine, create_sessionmaker(engine), ArqRedis(connection_pool=pool), reader, search)
+        vectors = create_vector_engine(
+            data_dir=settings.data_dir, qdrant_url=settings.qdrant_url, qdrant_api_key=settings.qdrant_api_key
+        )
+        return cls(
+            settings,
+            engine,
+            create_sessionmaker(engine),
+            ArqRedis(connection_pool=pool),
+            reader,
+            search,
+            vectors,
+            Embedder(),
+        )
 
     async def start(self) -> None:
         """Open what needs opening (index files, server clients). Failures are logged, not fatal: writes still
         land in PostgreSQL and the indexes catch up once the component is back."""
-        try:
-            await self.search.open()
-        except Exception as exc:
-            log.error("search engine %s failed to open: %s", self.search.name, exc)
+        for part in (self.search, self.vectors):
+            try:
+                await part.open()
+            except Exception as exc:
+                log.error("%s failed to open: %s", part.name, exc)
 
     async def close(self) -> None:
-        try:
-            await self.search.close()
-        except Exception as exc:
-            log.warning("search engine close: %s", exc)
+        for part in (self.search, self.vectors):
+            try:
+                await part.close()
+            except Exception as exc:
+                log.warning("%s close: %s", part.name, exc)
+        self.embedder.close()
         await self.redis.aclose(close_connection_pool=True)
         await self.engine.dispose()

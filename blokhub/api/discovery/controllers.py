@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
-from blokhub.api.deps import DB
-from blokhub.api.discovery import trending
+from blokhub.api.deps import DB, CurrentUser, Res, Viewer
+from blokhub.api.discovery import similar, trending
 from blokhub.api.discovery.schemas import RecommendationList
 
 
@@ -23,3 +23,32 @@ class TrendingController(Controller):
     ) -> RecommendationList:
         """What people engage with now: time-decayed favorites, forks, reviews, comments and views."""
         return RecommendationList(items=await trending.trending(db, window, limit))
+
+
+class SimilarController(Controller):
+    path = "/workflows/{workflow_id:int}/similar"
+    tags = ["discovery"]
+
+    @get("/", operation_id="similarWorkflows")
+    async def index(
+        self,
+        workflow_id: FromPath[int],
+        db: DB,
+        viewer: Viewer,
+        resources: Res,
+        limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10,
+    ) -> RecommendationList:
+        """Public workflows that do the same job: nearest by meaning, near-duplicates folded, diversified."""
+        return RecommendationList(items=await similar.similar_to(db, resources, viewer, workflow_id, limit))
+
+
+class RecommendationController(Controller):
+    path = "/recommendations"
+    tags = ["discovery"]
+
+    @get("/", operation_id="recommendations")
+    async def index(
+        self, user: CurrentUser, db: DB, resources: Res, limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10
+    ) -> RecommendationList:
+        """For you, from your favorites, good reviews, own and forked workflows (trending on a cold start)."""
+        return RecommendationList(items=await similar.recommendations(db, resources, user, limit))

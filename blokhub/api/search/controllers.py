@@ -71,7 +71,7 @@ class SearchController(Controller):
             page=page,
             per_page=per_page,
         )
-        return await services.search(db, resources.redis, resources.search, query)
+        return await services.search(db, resources, query, semantic_ratio)
 
     @get("/suggest", operation_id="suggest")
     async def suggest(

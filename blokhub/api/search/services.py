@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import ServiceUnavailable, Unprocessable
+from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
@@ -19,6 +20,7 @@ from blokhub.db.base import utcnow
 from blokhub.db.models import SearchQueryStat, Workflow
 from blokhub.indexers.search import FACETS, SORTS, SearchEngine, SearchFilters, SearchQuery
 from blokhub.runtime import counters
+from blokhub.runtime.resources import Resources
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +80,14 @@ def build_query(
     )
 
 
-async def search(db: AsyncSession, redis: Redis, engine: SearchEngine, query: SearchQuery) -> SearchOut:
+async def search(db: AsyncSession, resources: Resources, query: SearchQuery, semantic_ratio: float = 0.0) -> SearchOut:
     started = time.perf_counter()
+    engine, redis = resources.search, resources.redis
     try:
-        result = await engine.search(query)
+        if semantic_ratio > 0 and query.q:
+            result = await hybrid_search(resources, query, semantic_ratio)
+        else:
+            result = await engine.search(query)
     except Exception as exc:
         log.error("search engine %s failed: %s", engine.name, exc)
         raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None

@@ -3,6 +3,7 @@
 from blokhub.db.models.activity import Activity
 from blokhub.db.models.auth_session import AuthSession
 from blokhub.db.models.comment import DELETED_BODY, Comment
+from blokhub.db.models.embedding import EmbeddingCacheEntry
 from blokhub.db.models.favorite import Favorite
 from blokhub.db.models.follow import Follow
 from blokhub.db.models.notification import Notification, NotificationMute
@@ -20,6 +21,7 @@ __all__ = [
     "Activity",
     "AuthSession",
     "Comment",
+    "EmbeddingCacheEntry",
     "Favorite",
     "Follow",
     "Notification",

@@ -103,9 +103,11 @@ class QueryWord:
 
 def parse_query(q: str) -> tuple[list[str], bool]:
     """(folded words, at most MAX_QUERY_WORDS; whether the last one is still being typed)."""
-    found = words(q)[:MAX_QUERY_WORDS]
-    stripped = q.rstrip()
-    typing = bool(found) and stripped == q and WORD_RE.fullmatch(q[-1]) is not None
+    every = words(q)
+    found = every[:MAX_QUERY_WORDS]
+    # Still typing the last word: it is the query's last token (not cut off by the word limit) and no separator
+    # follows it.
+    typing = 0 < len(every) <= MAX_QUERY_WORDS and WORD_RE.fullmatch(q[-1]) is not None
     return found, typing
 
 

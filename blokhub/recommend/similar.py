@@ -1,0 +1,45 @@
+"""Similar workflows: nearest public neighbours, clones collapsed, diversified, each with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blokhub.db.models import Workflow
+from blokhub.indexers.vector_sync import points_for
+from blokhub.indexers.vectors import VectorFilter
+from blokhub.recommend.diversity import Candidate, collapse, mmr
+
+CANDIDATES = 50
+
+
+def reason(source_nodes: list[str], source_tags: list[str], payload: dict[str, Any], copies: int) -> str:
+    shared_nodes = [
+        n for n in payload.get("nodes", []) if n in source_nodes and not n.endswith(("api-call", "if-else"))
+    ]
+    shared_tags = [t for t in payload.get("tags", []) if t in source_tags]
+    if shared_nodes:
+        text = "also uses " + ", ".join(shared_nodes[:2])
+    elif shared_tags:
+        text = "also about " + ", ".join(shared_tags[:3])
+    else:
+        text = "does a similar job"
+    return text + (f" ({copies} near-identical copies folded in)" if copies else "")
+
+
+async def similar(resources: Any, workflow: Workflow, limit: int) -> list[tuple[int, float, str]]:
+    """(id, score, reason) of up to ``limit`` public workflows like ``workflow``; none of them its own copies."""
+    vector = (await resources.vectors.vectors([workflow.id])).get(workflow.id)
+    if vector is None:  # not indexed yet (or private): embed it on the spot
+        vector = (await points_for(resources, [workflow]))[0].vector
+    hits = await resources.vectors.search(vector, CANDIDATES, VectorFilter(exclude_ids=[workflow.id]))
+    hits = [h for h in hits if h.payload.get("canonical_hash") != workflow.canonical_hash]  # clones of itself
+    stored = await resources.vectors.vectors([h.id for h in hits])
+    candidates = [
+        Candidate(h.id, h.score, stored[h.id], h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
+        for h in hits
+        if h.id in stored
+    ]
+    payloads = {h.id: h.payload for h in hits}
+    nodes = list((workflow.facts or {}).get("nodes", []))
+    picked = mmr(collapse(candidates), limit)
+    return [(c.id, c.score, reason(nodes, list(workflow.tags), payloads[c.id], c.copies)) for c in picked]
