@@ -47,7 +47,7 @@ class SearchController(Controller):
             QueryParameter(
                 ge=0,
                 le=1,
-                description="Keyword/semantic blend (the semantic part arrives with embeddings; 0 until then).",
+                description="0: keyword ranking only; 1: meaning only; between: reciprocal-rank fusion of both.",
             ),
         ] = 0.0,
         page: Annotated[int, QueryParameter(ge=1, le=1000)] = 1,
