@@ -24,101 +24,20 @@ from pathlib import Path
 
 from blokhub.indexers.search import SearchDocument, SearchFilters, SearchQuery, Sort, TantivySearchEngine
 
-SERVICES = [
-    "slack",
-    "github",
-    "stripe",
-    "postgres",
-    "openai",
-    "notion",
-    "discord",
-    "twilio",
-    "sendgrid",
-    "s3",
-    "redis",
-    "mongodb",
-    "airtable",
-    "hubspot",
-    "salesforce",
-    "shopify",
-    "jira",
-    "gitlab",
-    "telegram",
-    "gmail",
-    "sheets",
-    "dropbox",
-    "mailchimp",
-    "zendesk",
-    "intercom",
-    "linear",
-    "asana",
-    "trello",
-    "sentry",
-    "datadog",
-]
-ACTIONS = [
-    "notify",
-    "sync",
-    "backup",
-    "summarize",
-    "charge",
-    "import",
-    "export",
-    "report",
-    "alert",
-    "digest",
-    "translate",
-    "classify",
-    "enrich",
-    "archive",
-    "monitor",
-    "schedule",
-    "validate",
-    "transform",
-    "publish",
-    "generate",
-    "forward",
-    "aggregate",
-    "deduplicate",
-    "refund",
-    "invoice",
-    "onboard",
-    "escalate",
-    "label",
-]
-NOUNS = [
-    "notifications",
-    "payments",
-    "issues",
-    "orders",
-    "customers",
-    "invoices",
-    "messages",
-    "tickets",
-    "leads",
-    "reports",
-    "events",
-    "users",
-    "documents",
-    "images",
-    "emails",
-    "webhooks",
-    "metrics",
-    "logs",
-    "tasks",
-    "subscriptions",
-    "comments",
-    "reviews",
-    "deployments",
-    "releases",
-    "alerts",
-    "contacts",
-    "files",
-    "records",
-]
+# fmt: off
+SERVICES = ["slack", "github", "stripe", "postgres", "openai", "notion", "discord", "twilio", "sendgrid", "s3",
+    "redis", "mongodb", "airtable", "hubspot", "salesforce", "shopify", "jira", "gitlab", "telegram", "gmail",
+    "sheets", "dropbox", "mailchimp", "zendesk", "intercom", "linear", "asana", "trello", "sentry", "datadog"]
+ACTIONS = ["notify", "sync", "backup", "summarize", "charge", "import", "export", "report", "alert", "digest",
+    "translate", "classify", "enrich", "archive", "monitor", "schedule", "validate", "transform", "publish",
+    "generate", "forward", "aggregate", "deduplicate", "refund", "invoice", "onboard", "escalate", "label"]
+NOUNS = ["notifications", "payments", "issues", "orders", "customers", "invoices", "messages", "tickets", "leads",
+    "reports", "events", "users", "documents", "images", "emails", "webhooks", "metrics", "logs", "tasks",
+    "subscriptions", "comments", "reviews", "deployments", "releases", "alerts", "contacts", "files", "records"]
 GLUE = ["to", "from", "with", "and", "for", "on", "into", "when", "every", "daily", "weekly", "new", "failed"]
 TRIGGERS = ["http", "http", "http", "cron", "manual", "grpc", "mcp"]
 METHODS = ["GET", "POST", "POST", "PUT", "DELETE", "*"]
+# fmt: on
 DAY = 86_400.0
 
 
@@ -287,7 +206,7 @@ async def run(args: argparse.Namespace) -> None:
         else:
             print(f"reusing the index in {root} ({await engine.count():,} documents)")
         size = dir_size(root)
-        segments = engine._store.lease().index.searcher().num_segments  # a peek for the report only
+        segments = await engine.segments()
         print(
             f"index size on disk: {size / 1e6:,.1f} MB ({size / max(args.docs, 1):,.0f} bytes/doc), {segments} segments"
         )

@@ -183,6 +183,10 @@ class TantivySearchEngine:
     async def all_ids(self) -> set[int]:
         return await self._read(_all_ids)
 
+    async def segments(self) -> int:
+        """Number of index segments (diagnostics: fewer, larger segments search faster)."""
+        return await self._read(_segments)
+
     async def count(self) -> int:
         gen = self._store.lease()
         try:
@@ -244,6 +248,10 @@ def _suggest_on(
     searcher: tantivy.Searcher, pool: Executor | None, *, schema: tantivy.Schema, prefix: str, limit: int
 ) -> list[Suggestion]:
     return _tantivy_search.suggest(searcher, schema, prefix, limit)
+
+
+def _segments(searcher: tantivy.Searcher, pool: Executor | None) -> int:
+    return int(searcher.num_segments)
 
 
 def _all_ids(searcher: tantivy.Searcher, pool: Executor | None) -> set[int]:
