@@ -57,14 +57,19 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-async def _reindex(settings: Settings, *, progress: bool) -> tuple[int, float]:
-    from blokhub.indexers.reindex import reindex
+async def _reindex(settings: Settings, *, progress: bool, vectors: bool = True) -> tuple[int, float]:
+    """Rebuild the search index (and, unless told not to, the vector index) from PostgreSQL."""
+    from blokhub.indexers.reindex import reindex, reindex_vectors
     from blokhub.runtime.resources import Resources
 
     resources = Resources.open(settings)
     try:
-        await resources.search.open()
-        return await reindex(resources, progress=progress)
+        await resources.start()
+        written, seconds = await reindex(resources, progress=progress)
+        if vectors:
+            embedded, embed_seconds = await reindex_vectors(resources, progress=progress)
+            click.echo(f"embedded {embedded:,} workflows in {embed_seconds:.1f}s", err=True)
+        return written, seconds
     finally:
         await resources.close()
 
@@ -251,14 +256,15 @@ def seed(seed_value: int, users: int, workflows: int, data_dir: Path | None) -> 
 
 @main.command()
 @data_dir_option
-def reindex(data_dir: Path | None) -> None:
-    """Rebuild the search index from PostgreSQL; searches keep answering from the old index until the swap."""
+@click.option("--search-only", is_flag=True, help="Rebuild the keyword index only (skip re-embedding).")
+def reindex(data_dir: Path | None, search_only: bool) -> None:
+    """Rebuild the search and vector indexes from PostgreSQL; both keep answering from the old index until the swap."""
     settings = _settings(data_dir)
     _configure_logging(settings)
 
     async def run(resolved: Settings) -> tuple[int, float]:
         await _migrate(resolved)
-        return await _reindex(resolved, progress=True)
+        return await _reindex(resolved, progress=True, vectors=not search_only)
 
     written, seconds = _with_runtime(settings, run)
     click.echo(

@@ -50,3 +50,42 @@ async def reindex(resources: Resources, *, progress: bool = False) -> tuple[int,
     finally:
         bar.close()
     return written, time.perf_counter() - started
+
+
+async def reindex_vectors(resources: Resources, *, progress: bool = False) -> tuple[int, float]:
+    """Re-embed (cache first) and rebuild the vector index from PostgreSQL, swapping it in at the end."""
+    from tqdm import tqdm
+
+    from blokhub.indexers.vector_sync import points_for
+    from blokhub.indexers.vectors import VectorPoint
+
+    started = time.perf_counter()
+    async with resources.read_sessionmaker() as db:
+        total = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
+    bar = tqdm(total=total, unit="doc", desc="embedding", disable=not progress, smoothing=0.1)
+
+    async def batches() -> AsyncIterator[Sequence[VectorPoint]]:
+        last_id = 0
+        while True:
+            async with resources.read_sessionmaker() as db:
+                rows = (
+                    await db.scalars(
+                        select(Workflow)
+                        .options(joinedload(Workflow.owner))
+                        .where(builder.searchable(), Workflow.id > last_id)
+                        .order_by(Workflow.id)
+                        .limit(256)
+                    )
+                ).all()
+            if not rows:
+                return
+            last_id = rows[-1].id
+            points = await points_for(resources, rows)
+            bar.update(len(points))
+            yield points
+
+    try:
+        written = await resources.vectors.rebuild(batches())
+    finally:
+        bar.close()
+    return written, time.perf_counter() - started

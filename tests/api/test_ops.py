@@ -9,7 +9,13 @@ async def test_health_and_ready(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health")).json() == {"status": "ok"}
     ready = await client.get("/ready")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "redis": "ok", "search": "ok"}
+    assert ready.json()["checks"] == {
+        "database": "ok",
+        "redis": "ok",
+        "search": "ok",
+        "vectors": "ok",
+        "embedder": "ok",
+    }
 
 
 async def test_metrics_are_prometheus_text(client: httpx.AsyncClient) -> None:

