@@ -53,6 +53,7 @@ def syllable_words(rng: random.Random, n: int) -> list[str]:
 class Corpus:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.qrng = random.Random(seed + 1)  # queries do not depend on how many documents were generated
         rng = self.rng
         self.vocab = syllable_words(rng, 50_000)
         self.zipf = list(itertools.accumulate(1.0 / (i + 1) ** 1.07 for i in range(len(self.vocab))))
@@ -120,11 +121,13 @@ class Corpus:
     def typo(self, word: str) -> str:
         if len(word) < 5:
             return word
-        i = self.rng.randrange(1, len(word) - 1)
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if self.rng.random() < 0.5 else word[:i] + word[i + 1 :]
+        i = self.qrng.randrange(1, len(word) - 1)
+        return (
+            word[:i] + word[i + 1] + word[i] + word[i + 2 :] if self.qrng.random() < 0.5 else word[:i] + word[i + 1 :]
+        )
 
     def query(self) -> SearchQuery:
-        rng = self.rng
+        rng = self.qrng
         pool = [SERVICES, ACTIONS, NOUNS, self.vocab[:3000]]
         words = [rng.choice(rng.choice(pool)) for _ in range(rng.choice([1, 1, 2, 2, 2, 3, 3, 4]))]
         if rng.random() < 0.3:
