@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from litestar import Controller, get
 from litestar.params import FromQuery, QueryParameter
 
-from blokhub.api.deps import DB, CurrentUser
+from blokhub.api.deps import DB, CurrentUser, Res
 from blokhub.api.feed import services
 from blokhub.api.feed.schemas import FeedItem, FeedPage
 from blokhub.api.users.schemas import UserRef
@@ -21,13 +21,16 @@ class FeedController(Controller):
         self,
         user: CurrentUser,
         db: DB,
+        resources: Res,
         rank: FromQuery[Literal["recent", "personal"]] = "recent",
         cursor: FromQuery[str | None] = None,
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> FeedPage:
         """What the people you follow did (published, updated, forked, reviewed, commented, favorited)."""
-        load = services.personal if rank == "personal" else services.chronological
-        rows, actors, workflows, next_cursor = await load(db, user, cursor, limit)
+        if rank == "personal":
+            rows, actors, workflows, next_cursor = await services.personal(db, user, cursor, limit, resources)
+        else:
+            rows, actors, workflows, next_cursor = await services.chronological(db, user, cursor, limit)
         items = [
             FeedItem(
                 id=r.id,

@@ -10,6 +10,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,11 +103,30 @@ def _decay(created_at: datetime) -> float:
     return math.exp(-math.log(2) * hours / HALF_LIFE_HOURS)
 
 
+async def _taste_similarity(resources: Any, db: AsyncSession, user: User, workflow_ids: list[int]) -> dict[int, float]:
+    """Cosine between each workflow and the user's taste (the mean of what they favorited, rated well, published)."""
+    from blokhub.recommend.for_you import signals
+
+    positives, _, _ = await signals(db, user)
+    if not positives or not workflow_ids:
+        return {}
+    try:
+        stored = await resources.vectors.vectors([*positives, *workflow_ids])
+    except Exception:  # the vector index is optional here: follows and recency still rank
+        return {}
+    examples = [v for wid, v in stored.items() if wid in positives]
+    if not examples:
+        return {}
+    taste = np.mean(examples, axis=0)
+    taste = taste / (np.linalg.norm(taste) or 1.0)
+    return {wid: float(np.dot(taste, stored[wid])) for wid in workflow_ids if wid in stored}
+
+
 async def personal(
-    db: AsyncSession, user: User, cursor: str | None, limit: int | None
+    db: AsyncSession, user: User, cursor: str | None, limit: int | None, resources: Any = None
 ) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None]:
-    """Recent activity of followed authors, ordered by recency times affinity with the author (favorites and good
-    reviews you gave their work). Similarity to your taste joins the score with the recommendations feature."""
+    """Recent activity of followed authors, scored by recency (48 h half-life) times follow strength (favorites and
+    good reviews you gave the author's work) times closeness to your taste (embedding similarity)."""
     size = clamp_limit(limit)
     offset = decode_cursor(cursor, int)
     start = offset[0] if offset else 0
@@ -118,9 +138,13 @@ async def personal(
     if authors:
         for owner_id, n in (await db.execute(_AFFINITY, {"me": user.id, "authors": authors})).all():
             affinity[owner_id] = affinity.get(owner_id, 0) + int(n)
-    ranked = sorted(
-        rows, key=lambda r: (-(_decay(r.created_at) * (1 + math.log1p(affinity.get(r.actor_id, 0)))), -r.id)
-    )
+    similarity = await _taste_similarity(resources, db, user, list({r.workflow_id for r in rows})) if resources else {}
+
+    def score(r: Any) -> float:
+        follow = 1 + math.log1p(affinity.get(r.actor_id, 0))
+        return _decay(r.created_at) * follow * (1 + max(0.0, similarity.get(r.workflow_id, 0.0)))
+
+    ranked = sorted(rows, key=lambda r: (-score(r), -r.id))
     page = ranked[start : start + size]
     actors, workflows = await _hydrate(db, page)
     more = start + size < len(ranked)
