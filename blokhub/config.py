@@ -66,6 +66,8 @@ ENV_VARS: dict[str, str] = {
     "openai_api_key": "OPENAI_API_KEY",
     "openai_base_url": "OPENAI_BASE_URL",
     "openai_model": "OPENAI_MODEL",
+    "ai_daily_requests": "BLOKHUB_AI_DAILY_REQUESTS",
+    "ai_daily_tokens": "BLOKHUB_AI_DAILY_TOKENS",
 }
 
 
@@ -115,6 +117,8 @@ class Settings:
     openai_api_key: str | None = field(default=None, metadata={"doc": "OpenAI key (offline generator when unset)."})
     openai_base_url: str | None = field(default=None, metadata={"doc": "OpenAI-compatible base URL."})
     openai_model: str = field(default="gpt-4o-mini", metadata={"doc": "Chat model for generation."})
+    ai_daily_requests: int = field(default=200, metadata={"doc": "Generation requests per user per day (429 above)."})
+    ai_daily_tokens: int = field(default=200_000, metadata={"doc": "LLM tokens per user per day (429 above)."})
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

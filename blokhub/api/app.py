@@ -17,6 +17,7 @@ from litestar.plugins.prometheus import PrometheusConfig
 
 from blokhub import __version__, handlers  # noqa: F401  (outbox handlers registered in every process)
 from blokhub.api import deps
+from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
 from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
 from blokhub.api.errors import EXCEPTION_HANDLERS
@@ -68,6 +69,7 @@ def api_router() -> Router:
             TrendingController,
             SimilarController,
             RecommendationController,
+            AiController,
         ],
     )
 

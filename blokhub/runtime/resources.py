@@ -9,6 +9,7 @@ from arq.connections import ArqRedis
 from redis.asyncio import ConnectionPool
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from blokhub.ai import LLMClient, create_llm_client
 from blokhub.config import Settings
 from blokhub.db.session import create_engine, create_sessionmaker
 from blokhub.indexers.search import SearchEngine, create_search_engine
@@ -29,6 +30,7 @@ class Resources:
     search: SearchEngine
     vectors: VectorEngine
     embedder: Embedder  # loads the model on first use (or at start in the background)
+    llm: LLMClient | None  # None without an API key: generation uses the offline generator
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
@@ -56,6 +58,7 @@ class Resources:
             search,
             vectors,
             Embedder(),
+            create_llm_client(settings),
         )
 
     async def start(self) -> None:
@@ -74,5 +77,7 @@ class Resources:
             except Exception as exc:
                 log.warning("%s close: %s", part.name, exc)
         self.embedder.close()
+        if self.llm is not None:
+            await self.llm.aclose()
         await self.redis.aclose(close_connection_pool=True)
         await self.engine.dispose()

@@ -1,6 +1,7 @@
 """ORM models, one file per table; importing this package registers every mapper."""
 
 from blokhub.db.models.activity import Activity
+from blokhub.db.models.ai import AiConversation, AiMessage
 from blokhub.db.models.auth_session import AuthSession
 from blokhub.db.models.comment import DELETED_BODY, Comment
 from blokhub.db.models.embedding import EmbeddingCacheEntry
@@ -19,6 +20,8 @@ from blokhub.db.models.workflow_version import WorkflowDailyViews, WorkflowVersi
 __all__ = [
     "DELETED_BODY",
     "Activity",
+    "AiConversation",
+    "AiMessage",
     "AuthSession",
     "Comment",
     "EmbeddingCacheEntry",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'c2d42096c3a3'
 down_revision = 'e51b17408fca'
 branch_labels = None
