@@ -33,7 +33,7 @@ def free_port() -> int:
 
 def start(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(BLOKHUB_LOG_LEVEL="WARNING", BLOKHUB_SEED_ON_EMPTY="0")
+    env.update(BLOKHUB_LOG_LEVEL="WARNING", BLOKHUB_SEED_ON_EMPTY="0", BLOKHUB_AI_DAILY_REQUESTS="100000")
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "blokhub.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)],
