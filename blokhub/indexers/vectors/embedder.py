@@ -130,9 +130,16 @@ class Embedder:
         if not texts:
             return np.empty((0, DIMENSIONS), dtype=np.float32)
         loop = asyncio.get_running_loop()
-        chunks = [list(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
-        parts = [await loop.run_in_executor(self._executor, self._encode, chunk) for chunk in chunks]
-        return parts[0] if len(parts) == 1 else np.vstack(parts)
+        if len(texts) <= self.batch_size:
+            return await loop.run_in_executor(self._executor, self._encode, list(texts))
+        # Chunks of similar length: a batch is padded to its longest text, so mixing short and long texts in one
+        # chunk wastes most of the work on padding (sentence-transformers sorts only within a call).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = await loop.run_in_executor(self._executor, self._encode, [texts[i] for i in rows])
+        return out
 
     async def embed_one(self, text: str) -> Vector:
         vector: Vector = (await self.embed([text]))[0]
