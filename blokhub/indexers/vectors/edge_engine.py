@@ -246,7 +246,11 @@ class EdgeVectorEngine:
 
 
 def _discard(shard: EdgeShard | None, path: Path) -> None:
-    """Drop a failed build: close its shard (Edge keeps files open), then delete it."""
-    if shard is not None:
-        shard.close()
+    """Drop a failed build: close its shard (Edge keeps files open), then delete it. Best effort: the build's own
+    error is the one to report."""
+    try:
+        if shard is not None:
+            shard.close()
+    except Exception:
+        log.exception("closing a failed vector index build")
     GenerationStore.remove(path)

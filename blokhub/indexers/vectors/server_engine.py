@@ -16,6 +16,7 @@ Behaves like the Edge engine (one contract suite runs against both, and against 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -258,7 +259,8 @@ class ServerVectorEngine:
                     await self._publish(name, retire=live)
             except BaseException:
                 self._journal = None
-                with anyio.CancelScope(shield=True):
+                # Best effort: the build's own error is the one to report.
+                with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
                     await self.client.delete_collection(name)
                 raise
         return written
