@@ -46,7 +46,8 @@ async def test_writes_succeed_without_redis_and_converge_after(
         assert await db.scalar(select(func.count()).select_from(Notification)) == 3  # stored, push skipped
     # Redis is back (the shared resources): the re-drive relays everything and the index matches PostgreSQL.
     await process_pending({"resources": clean})
+    await process_pending({"resources": clean}, lane="vectors")
     async with clean.sessionmaker() as db:
         assert await db.scalar(select(func.count()).where(OutboxEvent.processed_at.is_(None))) == 0
         public = set((await db.scalars(select(Workflow.id).where(Workflow.visibility == "public"))).all())
-    assert await clean.search.all_ids() == public == {wid}
+    assert await clean.search.all_ids() == public == await clean.vectors.all_ids() == {wid}
