@@ -8,7 +8,9 @@ frequent ones, as Meilisearch's `maxValuesPerFacet` with values sorted by count)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import tantivy
@@ -38,3 +40,28 @@ def facet_counts(searcher: tantivy.Searcher, query: tantivy.Query, facets: Seque
         buckets = result.get(name, {}).get("buckets", [])
         out[name] = {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in buckets}
     return out
+
+
+class FacetCache:
+    """Facet counts of recent queries. Keys include the reader version, which every commit and swap bumps, so an
+    entry is only ever read with the index state it was computed on. Pagination and repeated popular queries
+    then pay for the counts once; the cost of a miss is one dict lookup."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._data: OrderedDict[Hashable, dict[str, dict[str, int]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> dict[str, dict[str, int]] | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: dict[str, dict[str, int]]) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)

@@ -9,7 +9,7 @@ from tantivy import Order, Query
 
 from blokhub.indexers.search._highlight import Marker
 from blokhub.indexers.search._suggest import interleave
-from blokhub.indexers.search._tantivy_facets import facet_counts
+from blokhub.indexers.search._tantivy_facets import FacetCache, facet_counts
 from blokhub.indexers.search._tantivy_query import combine, filter_queries, match_query, ranked_query
 from blokhub.indexers.search._tantivy_schema import SORT_FIELDS, SUGGEST_FIELDS, source
 from blokhub.indexers.search._words import (
@@ -46,10 +46,16 @@ def _run(
 
 
 def search(
-    searcher: tantivy.Searcher, schema: tantivy.Schema, query: SearchQuery, pool: Executor | None = None
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    query: SearchQuery,
+    pool: Executor | None = None,
+    cache: FacetCache | None = None,
+    version: int = 0,
 ) -> SearchResult:
     """Run `query`. With a `pool`, facet counts for the full query start at once on another thread (tantivy
-    releases the GIL, so they use the second core) and overlap the top-k search and the highlighting."""
+    releases the GIL, so they use the second core) and overlap the top-k search and the highlighting. With a
+    `cache`, counts computed for the same words, filters and reader `version` are reused."""
     offset, limit = query.window()
     found, typing = parse_query(query.q)
     facet_names = query.facet_names()
@@ -59,7 +65,11 @@ def search(
     filters = filter_queries(schema, query.filters, query.ids)
     qws = query_words(found, typing)
     matching = full = combine(match_query(schema, qws) if qws else None, filters)
-    pending = pool.submit(facet_counts, searcher, full, facet_names) if pool and facet_names else None
+    key = (version, tuple(found), typing, repr(query.filters), tuple(query.ids or ()), tuple(facet_names))
+    cached = cache.get(key) if cache is not None and facet_names else None
+    pending = None
+    if pool is not None and facet_names and cached is None:
+        pending = pool.submit(facet_counts, searcher, full, facet_names)
     # Scores are only computed when they order the page; a field sort runs on the cheaper matching query.
     relevance = query.sort == "relevance" and bool(qws)
     ranked = combine(ranked_query(schema, qws), filters) if relevance else full
@@ -82,10 +92,16 @@ def search(
         title, description = source(searcher.doc(addr))
         marks = {"title": marker.highlight(title), "description": marker.snippet(description)}
         out.append(SearchHit(id=int(doc_id or 0), score=score, highlights=marks))
-    if pending is not None and matching is full:
-        facets = pending.result()
+    if not total or not facet_names:
+        facets = empty_facets
+    elif matching is not full:  # words were dropped: count for the query that matched
+        facets = facet_counts(searcher, matching, facet_names)
     else:
-        facets = facet_counts(searcher, matching, facet_names) if total and facet_names else empty_facets
+        if cached is None:
+            cached = pending.result() if pending is not None else facet_counts(searcher, full, facet_names)
+            if cache is not None:
+                cache.put(key, cached)
+        facets = {name: dict(counts) for name, counts in cached.items()}
     return SearchResult(hits=out, total=total, facets=facets, matched_words=n, took_ms=0.0)
 
 

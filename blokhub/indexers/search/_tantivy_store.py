@@ -41,6 +41,9 @@ class GenerationStore:
         self.root = root
         self._lock = threading.Lock()
         self._live: Generation | None = None
+        # Bumped on every reload and swap, under the same lock that hands out searchers, so a (searcher,
+        # version) pair always belongs together: results cached under a version are those of its searcher.
+        self.version = 0
 
     # -- directories ---------------------------------------------------------------------------------------
     def current_path(self) -> Path | None:
@@ -83,8 +86,15 @@ class GenerationStore:
             old, self._live = self._live, gen
             if old is None:
                 return None
+            self.version += 1
             old.retired = True
             return old if old.users == 0 else None
+
+    def reload(self, gen: Generation) -> None:
+        """Make the last commit visible to new searchers."""
+        with self._lock:
+            gen.index.reload()
+            self.version += 1
 
     def clear(self) -> None:
         """Forget the live generation (on close) without deleting it."""
@@ -95,13 +105,14 @@ class GenerationStore:
     def live(self) -> Generation | None:
         return self._live
 
-    def lease(self) -> Generation:
+    def lease(self) -> tuple[Generation, tantivy.Searcher, int]:
+        """The live generation (kept on disk until released), a searcher on it and the reader version."""
         with self._lock:
             gen = self._live
             if gen is None:
                 raise RuntimeError("the search index is not open")
             gen.users += 1
-            return gen
+            return gen, gen.index.searcher(), self.version
 
     def release(self, gen: Generation) -> Generation | None:
         """End a lease; returns the generation when it was retired and this was its last reader (delete it)."""

@@ -27,6 +27,7 @@ import anyio.to_thread
 import tantivy
 
 from blokhub.indexers.search import _tantivy_search
+from blokhub.indexers.search._tantivy_facets import FacetCache
 from blokhub.indexers.search._tantivy_schema import build_schema, to_document
 from blokhub.indexers.search._tantivy_store import Generation, GenerationStore
 from blokhub.indexers.search.documents import SearchDocument, SearchQuery, SearchResult, Suggestion
@@ -58,14 +59,13 @@ def _apply(writer: tantivy.IndexWriter, schema: tantivy.Schema, ops: Sequence[_O
             writer.add_document(to_document(doc, schema))
 
 
-def _commit(writer: tantivy.IndexWriter, index: tantivy.Index, schema: tantivy.Schema, ops: Sequence[_Op]) -> None:
+def _commit(writer: tantivy.IndexWriter, schema: tantivy.Schema, ops: Sequence[_Op]) -> None:
     try:
         _apply(writer, schema, ops)
         writer.commit()
     except BaseException:
         writer.rollback()
         raise
-    index.reload()
 
 
 def _discard(writer: tantivy.IndexWriter | None, path: Path) -> None:
@@ -102,6 +102,7 @@ class TantivySearchEngine:
         self._rebuild_lock = anyio.Lock()
         self._journal: list[_Op] | None = None  # writes made while a rebuild runs, replayed onto the new index
         self._pool: ThreadPoolExecutor | None = None  # facet counts in parallel with the top-k search
+        self._facet_cache = FacetCache()
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def _open_index(self, path: Path, *, create: bool) -> tantivy.Index:
@@ -147,7 +148,8 @@ class TantivySearchEngine:
             gen, writer = self._store.live, self._writer
             if gen is None or writer is None:
                 raise RuntimeError("the search index is not open")
-            await anyio.to_thread.run_sync(_commit, writer, gen.index, self._schema, [op])
+            await anyio.to_thread.run_sync(_commit, writer, self._schema, [op])
+            await anyio.to_thread.run_sync(self._store.reload, gen)
             if self._journal is not None:
                 self._journal.append(op)
 
@@ -160,20 +162,19 @@ class TantivySearchEngine:
             await self._write(_Op(deletes=list(dict.fromkeys(ids))))
 
     # -- reads ---------------------------------------------------------------------------------------------
-    async def _read(self, fn: Callable[[tantivy.Searcher, Executor | None], _T]) -> _T:
-        gen = self._store.lease()
+    async def _read(self, fn: Callable[[tantivy.Searcher, Executor | None, int], _T]) -> _T:
+        gen, searcher, version = self._store.lease()
         try:
-            searcher = gen.index.searcher()
             if searcher.num_docs <= self._inline_max_docs:
-                return fn(searcher, None)
-            return await anyio.to_thread.run_sync(fn, searcher, self._pool)
+                return fn(searcher, None, version)
+            return await anyio.to_thread.run_sync(fn, searcher, self._pool, version)
         finally:
             if (dead := self._store.release(gen)) is not None:
                 await anyio.to_thread.run_sync(GenerationStore.remove, dead.path)
 
     async def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        result = await self._read(partial(_search_on, schema=self._schema, query=query))
+        result = await self._read(partial(_search_on, schema=self._schema, query=query, cache=self._facet_cache))
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -188,12 +189,7 @@ class TantivySearchEngine:
         return await self._read(_segments)
 
     async def count(self) -> int:
-        gen = self._store.lease()
-        try:
-            return int(gen.index.searcher().num_docs)
-        finally:
-            if (dead := self._store.release(gen)) is not None:
-                await anyio.to_thread.run_sync(GenerationStore.remove, dead.path)
+        return await self._read(_count)
 
     # -- rebuild -------------------------------------------------------------------------------------------
     async def rebuild(self, docs: AsyncIterator[Sequence[SearchDocument]]) -> int:
@@ -209,7 +205,8 @@ class TantivySearchEngine:
                 async with self._write_lock:
                     journal, self._journal = self._journal or [], None
                     # Writes that reached the live index during the build, in order, on top of the snapshot.
-                    await anyio.to_thread.run_sync(_commit, writer, index, self._schema, journal)
+                    await anyio.to_thread.run_sync(_commit, writer, self._schema, journal)
+                    await anyio.to_thread.run_sync(index.reload)
                     done, writer = writer, None
                     await anyio.to_thread.run_sync(done.wait_merging_threads)  # releases the build writer's lock
                     new_writer = index.writer(self._writer_heap, 1)
@@ -239,22 +236,32 @@ class TantivySearchEngine:
 
 
 def _search_on(
-    searcher: tantivy.Searcher, pool: Executor | None, *, schema: tantivy.Schema, query: SearchQuery
+    searcher: tantivy.Searcher,
+    pool: Executor | None,
+    version: int,
+    *,
+    schema: tantivy.Schema,
+    query: SearchQuery,
+    cache: FacetCache,
 ) -> SearchResult:
-    return _tantivy_search.search(searcher, schema, query, pool)
+    return _tantivy_search.search(searcher, schema, query, pool, cache, version)
 
 
 def _suggest_on(
-    searcher: tantivy.Searcher, pool: Executor | None, *, schema: tantivy.Schema, prefix: str, limit: int
+    searcher: tantivy.Searcher, pool: Executor | None, version: int, *, schema: tantivy.Schema, prefix: str, limit: int
 ) -> list[Suggestion]:
     return _tantivy_search.suggest(searcher, schema, prefix, limit)
 
 
-def _segments(searcher: tantivy.Searcher, pool: Executor | None) -> int:
+def _count(searcher: tantivy.Searcher, pool: Executor | None, version: int) -> int:
+    return int(searcher.num_docs)
+
+
+def _segments(searcher: tantivy.Searcher, pool: Executor | None, version: int) -> int:
     return int(searcher.num_segments)
 
 
-def _all_ids(searcher: tantivy.Searcher, pool: Executor | None) -> set[int]:
+def _all_ids(searcher: tantivy.Searcher, pool: Executor | None, version: int) -> set[int]:
     n = searcher.num_docs
     if not n:
         return set()

@@ -105,3 +105,18 @@ async def test_rebuild_that_fails_leaves_the_index_alone(engine: SearchEngine, d
     assert await engine.all_ids() == docs.all_ids
     await engine.upsert([replace(docs.by_id[2], title="Still writable")])
     assert [h.id for h in (await engine.search(SearchQuery(q="writable"))).hits] == [2]
+
+
+async def test_facet_counts_follow_writes(engine: SearchEngine, docs: Any) -> None:
+    query = SearchQuery(q="stripe", facets=["tags", "author"])
+    before = await engine.search(query)
+    assert before.facets == (await engine.search(query)).facets  # asked twice, answered alike
+    await engine.upsert([replace(docs.by_id[5], tags=["stripe", "payments", "refunds"])])
+    after = await engine.search(query)
+    assert after.facets["tags"]["refunds"] == 1
+    await engine.delete([5])
+    gone = await engine.search(query)
+    assert (
+        "refunds" not in gone.facets["tags"]
+        and gone.facets["author"].get("erin", 0) == before.facets["author"].get("erin", 0) - 1
+    )
