@@ -135,3 +135,18 @@ def test_factory_selects_the_engine(tmp_path: Path) -> None:
     server = create_search_engine(data_dir=tmp_path, meilisearch_url="http://127.0.0.1:7700", meilisearch_key="k")
     assert server.name == "meilisearch"
     assert isinstance(embedded, SearchEngine) and isinstance(server, SearchEngine)
+
+
+async def test_an_index_of_another_schema_version_is_replaced(tmp_path: Path) -> None:
+    root = tmp_path / "search"
+    old = root / "gen-v0-1"
+    old.mkdir(parents=True)
+    (old / "meta.json").write_text("{}")
+    (root / "CURRENT").write_text(old.name)
+    engine = TantivySearchEngine(root)
+    await engine.open()
+    try:
+        assert await engine.count() == 0  # empty: the caller's convergence check reindexes
+        assert not old.exists() and generations(root) == [(root / "CURRENT").read_text()]
+    finally:
+        await engine.close()
