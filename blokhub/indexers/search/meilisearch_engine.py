@@ -188,7 +188,7 @@ class MeilisearchSearchEngine:
             counts: dict[str, int] = {}
             for fh in res.facet_hits:
                 shown = fh.value.partition(KEY_SEP)[2] or fh.value
-                counts[shown] = counts.get(shown, 0) + fh.count
+                counts[shown] = max(counts.get(shown, 0), fh.count)  # one value, several keys
             ordered = sorted(counts, key=lambda s: (-counts[s], s))[:limit]
             lists.append([Suggestion(text=v, kind=kind) for v in ordered])
         return interleave(lists, limit)
