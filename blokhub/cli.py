@@ -74,6 +74,26 @@ async def _reindex(settings: Settings, *, progress: bool, vectors: bool = True) 
         await resources.close()
 
 
+async def _rebuild_if_empty(settings: Settings) -> None:
+    """An index that lost its files (new data dir, schema change) is rebuilt before serving, not left empty."""
+    from sqlalchemy import func, select
+
+    from blokhub.indexers import builder
+    from blokhub.runtime.resources import Resources
+
+    resources = Resources.open(settings)
+    try:
+        await resources.start()
+        async with resources.read_sessionmaker() as db:
+            searchable = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
+        empty = searchable > 0 and (await resources.search.count() == 0 or await resources.vectors.count() == 0)
+    finally:
+        await resources.close()
+    if empty:
+        click.echo(f"an index is empty while {searchable:,} workflows are searchable: rebuilding", err=True)
+        await _reindex(settings, progress=True)
+
+
 async def _migrate(settings: Settings) -> None:
     from blokhub.db.migrate import upgrade
     from blokhub.db.session import create_engine
@@ -144,6 +164,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
 
             if await seed_if_empty(resolved, resolved.seed_on_empty):
                 await _reindex(resolved, progress=True)
+        await _rebuild_if_empty(resolved)
         config = uvicorn.Config(
             create_app(resolved),
             host=resolved.host,
