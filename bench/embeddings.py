@@ -85,9 +85,33 @@ async def embedding_section(texts: list[str]) -> np.ndarray:
         best = max(best, rate)
         print(f"  torch fp32, batch {batch_size:>3}: {rate:6.1f} documents/s")
     print(f"embedding throughput (best): {best:.1f} documents/s  (target >= 100)")
+    await thread_counts(embedder, texts)
     await alternatives(embedder, texts, vectors)
     embedder.close()
     return vectors
+
+
+async def thread_counts(embedder: Embedder, texts: list[str]) -> None:
+    """Torch intra-op threads 1 vs 2, interleaved so both see the same load from other processes. OpenMP teams
+    wait for their slowest thread, so 2 threads win on idle cores and can lose badly on busy ones."""
+    import torch
+
+    loop = asyncio.get_running_loop()
+    sample = texts[:512]
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    embedder.batch_size = 64
+    for _ in range(2):
+        for threads in (1, 2):
+            # Set on the embedder's own thread: torch fixes a thread's OpenMP team size when it first computes.
+            await loop.run_in_executor(embedder._executor, torch.set_num_threads, threads)
+            started = time.perf_counter()
+            await embedder.embed(sample)
+            rates[threads].append(len(sample) / (time.perf_counter() - started))
+    await loop.run_in_executor(embedder._executor, torch.set_num_threads, embedder._threads)
+    print(
+        "  torch threads, interleaved: "
+        + "; ".join(f"{t}: {', '.join(f'{r:.0f}' for r in rs)}/s" for t, rs in rates.items())
+    )
 
 
 async def alternatives(embedder: Embedder, texts: list[str], reference: np.ndarray) -> None:

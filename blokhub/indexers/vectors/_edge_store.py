@@ -14,6 +14,7 @@ a fresh empty one and the caller's convergence check (`count()`/`all_ids()` agai
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -26,6 +27,7 @@ from qdrant_edge import EdgeShard
 SCHEMA_VERSION = 1
 _POINTER = "CURRENT"
 _PREFIX = f"gen-v{SCHEMA_VERSION}-"
+_STATE = "blokhub-state.json"
 
 
 @dataclass(eq=False, slots=True)
@@ -118,6 +120,20 @@ class GenerationStore:
         gen.shard.close()
         if gen.delete:
             shutil.rmtree(gen.path, ignore_errors=True)
+
+    # -- our own bookkeeping beside Edge's files ---------------------------------------------------------------
+    @staticmethod
+    def read_unindexed(path: Path) -> int | None:
+        """Points written since the generation's HNSW build, as saved at the last clean close (None: unknown).
+        Edge's own `indexed_vectors_count` keeps counting replaced and deleted points, so it cannot tell."""
+        try:
+            return int(json.loads((path / _STATE).read_text())["unindexed_writes"])
+        except (FileNotFoundError, KeyError, TypeError, ValueError):
+            return None
+
+    @staticmethod
+    def write_unindexed(path: Path, count: int) -> None:
+        (path / _STATE).write_text(json.dumps({"unindexed_writes": count}))
 
     @staticmethod
     def remove(path: Path) -> None:

@@ -46,6 +46,10 @@ class _Op:
     deletes: list[int] = field(default_factory=list)
 
 
+def _size(op: _Op) -> int:
+    return len(op.upserts) + len(op.deletes)
+
+
 def _apply(shard: EdgeShard, ops: Sequence[_Op], batch: int) -> None:
     for op in ops:
         if op.deletes:
@@ -76,6 +80,7 @@ class EdgeVectorEngine:
         self._write_lock = anyio.Lock()
         self._rebuild_lock = anyio.Lock()
         self._journal: list[_Op] | None = None  # writes made while a rebuild runs, replayed onto the new shard
+        self._unindexed = 0  # points written since the live generation's HNSW build (what `optimize()` weighs)
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def _open_sync(self) -> None:
@@ -92,12 +97,18 @@ class EdgeVectorEngine:
             shard = EdgeShard.load(str(path), shard_config(self._hnsw_min_points))
         self._store.sweep(keep=path)
         self._store.swap(Generation(path, shard))
+        saved = GenerationStore.read_unindexed(path)
+        info = shard.info()
+        # Unknown after a crash: assume everything is unindexed when no graph exists yet, otherwise nothing new.
+        self._unindexed = saved if saved is not None else (info.points_count if not info.indexed_vectors_count else 0)
 
     async def open(self) -> None:
         await anyio.to_thread.run_sync(self._open_sync)
 
     async def close(self) -> None:
         async with self._write_lock:
+            if (live := self._store.live) is not None:
+                await anyio.to_thread.run_sync(GenerationStore.write_unindexed, live.path, self._unindexed)
             if (gen := self._store.clear()) is not None:
                 await anyio.to_thread.run_sync(GenerationStore.dispose, gen)
 
@@ -112,6 +123,7 @@ class EdgeVectorEngine:
     async def _write(self, op: _Op) -> None:
         async with self._write_lock:
             await self._with_shard(partial(_apply, ops=[op], batch=self._write_batch), limiter=None)
+            self._unindexed += _size(op)
             if self._journal is not None:
                 self._journal.append(op)
 
@@ -178,7 +190,9 @@ class EdgeVectorEngine:
                 async with self._write_lock:
                     self._journal = []
                 written = await self._fill(shard, points)
+                unindexed = written
                 if written + len(self._journal or ()) >= self._hnsw_min_points:
+                    unindexed = 0
                     await anyio.to_thread.run_sync(shard.close)
                     shard = None
                     await self._build_hnsw(path)
@@ -191,6 +205,7 @@ class EdgeVectorEngine:
                     await anyio.to_thread.run_sync(self._store.publish, path)
                     # Published: from here on the new generation is the index, also after a crash.
                     retired = self._store.swap(Generation(path, shard))
+                    self._unindexed = unindexed + sum(_size(op) for op in journal)
             except BaseException:
                 self._journal = None
                 with anyio.CancelScope(shield=True):
@@ -223,14 +238,13 @@ class EdgeVectorEngine:
         info = await self._read(lambda shard: shard.info())
         return {
             "points": info.points_count,
-            "indexed_vectors": info.indexed_vectors_count,
+            "indexed_vectors": info.indexed_vectors_count,  # Edge's figure: still counts replaced/deleted points
             "segments": info.segments_count,
+            "unindexed_writes": self._unindexed,
         }
 
     async def optimize(self) -> bool:
-        info = await self._read(lambda shard: shard.info())
-        unindexed = info.points_count - info.indexed_vectors_count
-        if info.points_count < self._hnsw_min_points or unindexed < self._optimize_after:
+        if self._unindexed < self._optimize_after or await self.count() < self._hnsw_min_points:
             return False
         await self.rebuild(self._snapshot())
         return True
