@@ -27,6 +27,7 @@ import anyio
 import anyio.to_thread
 from qdrant_edge import CountRequest, EdgeShard, Point, UpdateOperation
 
+from blokhub.indexers.vectors import _edge_optimize
 from blokhub.indexers.vectors import _edge_reads as reads
 from blokhub.indexers.vectors._edge_convert import create_shard, shard_config, to_points
 from blokhub.indexers.vectors._edge_store import Generation, GenerationStore
@@ -227,7 +228,8 @@ class EdgeVectorEngine:
     async def _build_hnsw(self, path: Path) -> None:
         """Optimize the closed shard at `path` in a child process. A failure is logged and tolerated: the shard is
         complete without its graph, only slower to search (exact scans) until the next rebuild."""
-        cmd = [sys.executable, "-m", "blokhub.indexers.vectors._edge_optimize", str(path)]
+        # Run as a script, not `-m`: it imports only qdrant_edge, so it works whatever the child's sys.path.
+        cmd = [sys.executable, _edge_optimize.__file__, str(path)]
         result = await anyio.run_process(cmd, check=False)
         if result.returncode != 0:
             log.warning("HNSW build failed (exit %s): %s", result.returncode, result.stderr.decode()[-2000:])
