@@ -75,7 +75,8 @@ async def _reindex(settings: Settings, *, progress: bool, vectors: bool = True) 
 
 
 async def _rebuild_if_empty(settings: Settings) -> None:
-    """An index that lost its files (new data dir, schema change) is rebuilt before serving, not left empty."""
+    """A keyword index that lost its files (new data dir, schema change) is rebuilt before serving, not left empty
+    (seconds for 100k workflows). Re-embedding can take much longer, so an empty vector index is only reported."""
     from sqlalchemy import func, select
 
     from blokhub.indexers import builder
@@ -86,12 +87,19 @@ async def _rebuild_if_empty(settings: Settings) -> None:
         await resources.start()
         async with resources.read_sessionmaker() as db:
             searchable = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
-        empty = searchable > 0 and (await resources.search.count() == 0 or await resources.vectors.count() == 0)
+        search_empty = searchable > 0 and await resources.search.count() == 0
+        vectors_empty = searchable > 0 and await resources.vectors.count() == 0
     finally:
         await resources.close()
-    if empty:
-        click.echo(f"an index is empty while {searchable:,} workflows are searchable: rebuilding", err=True)
-        await _reindex(settings, progress=True)
+    if search_empty:
+        click.echo(f"the search index is empty while {searchable:,} workflows are searchable: rebuilding", err=True)
+        await _reindex(settings, progress=True, vectors=False)
+    if vectors_empty:
+        click.echo(
+            "the vector index is empty: similar, recommendations and hybrid search improve once "
+            "`blokhub reindex` (or new writes) fill it",
+            err=True,
+        )
 
 
 async def _migrate(settings: Settings) -> None:
