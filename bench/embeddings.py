@@ -69,7 +69,9 @@ async def embedding_section(texts: list[str]) -> np.ndarray:
     embedder = Embedder()
     started = time.perf_counter()
     await embedder.warmup()
-    print(f"model load + first inference: {time.perf_counter() - started:.1f}s (torch threads: {embedder._threads})")
+    print(
+        f"model load + first inference: {time.perf_counter() - started:.1f}s (torch threads: {embedder.torch_threads})"
+    )
     tokenizer = embedder.load().tokenizer
     lengths = [len(tokenizer(t)["input_ids"]) for t in texts]
     print(
@@ -107,7 +109,7 @@ async def thread_counts(embedder: Embedder, texts: list[str]) -> None:
             started = time.perf_counter()
             await embedder.embed(sample)
             rates[threads].append(len(sample) / (time.perf_counter() - started))
-    await loop.run_in_executor(embedder._executor, torch.set_num_threads, embedder._threads)
+    await loop.run_in_executor(embedder._executor, torch.set_num_threads, embedder.torch_threads)
     print(
         "  torch threads, interleaved: "
         + "; ".join(f"{t}: {', '.join(f'{r:.0f}' for r in rs)}/s" for t, rs in rates.items())
