@@ -43,7 +43,7 @@ def _unique(values: Iterable[str], limit: int, humanize: bool, skip: Iterable[st
 
 def _sentence(text: str) -> str:
     text = _SPACE.sub(" ", text).strip()
-    return text if not text or text[-1] in ".!?" else text + "."
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def workflow_text(
@@ -56,8 +56,10 @@ def workflow_text(
     parts = [_sentence(title)]
     words = _SPACE.sub(" ", description).strip().split(" ")
     if words != [""]:
-        short = " ".join(words[:MAX_DESCRIPTION_WORDS])
-        parts.append(_sentence(short if len(words) <= MAX_DESCRIPTION_WORDS else short + "…"))
+        if len(words) <= MAX_DESCRIPTION_WORDS:
+            parts.append(_sentence(" ".join(words)))
+        else:
+            parts.append(" ".join(words[:MAX_DESCRIPTION_WORDS]).rstrip(".,;:!?") + "…")
     uses = _unique(nodes, MAX_NODES, humanize=True)
     # A step is often named after its node ("html-to-markdown"): saying it twice costs tokens and adds nothing.
     steps = _unique(step_names, MAX_STEPS, humanize=True, skip=uses)

@@ -118,6 +118,8 @@ def test_workflow_text_is_short_and_title_first() -> None:
     long = workflow_text("T", "word " * 500, [f"tag{i}" for i in range(50)], ["fetchCountries"] * 3, [])
     assert len(long) <= 600 and "tag8" not in long and "…" in long
     assert workflow_text("Only a title", "", [], [], []) == "Only a title."
+    cut = workflow_text("T", "One two. " * 30, [], [], [])
+    assert cut.startswith("T. One two. One") and cut.endswith("One two…") and ".…" not in cut
     assert "Uses: fetch countries." in workflow_text("T", "", [], ["fetchCountries", "fetch-countries"], [])
     assert workflow_text("T", "", [], ["html-to-markdown"], ["html-to-markdown", "notify"]).endswith(
         "Uses: html to markdown. Steps: notify."
