@@ -30,10 +30,41 @@ from blokhub.runtime import Runtime
 from blokhub.runtime.resources import Resources
 from blokhub.seed.service import seed_corpus
 
-WORDS = ["slack", "stripe", "github", "postgres", "notify", "payment", "sync", "email", "openai", "summary", "webhook",
-         "invoice", "hubspot", "discord", "report", "daily", "orders", "shopify", "sheets", "alert", "contacts", "s3"]
-TYPOS = {"slack": "slak", "stripe": "strpie", "github": "githbu", "postgres": "postgre", "notify": "notfy",
-         "payment": "paymnet", "invoice": "invoce", "shopify": "shopfy", "summary": "sumary"}
+WORDS = [
+    "slack",
+    "stripe",
+    "github",
+    "postgres",
+    "notify",
+    "payment",
+    "sync",
+    "email",
+    "openai",
+    "summary",
+    "webhook",
+    "invoice",
+    "hubspot",
+    "discord",
+    "report",
+    "daily",
+    "orders",
+    "shopify",
+    "sheets",
+    "alert",
+    "contacts",
+    "s3",
+]
+TYPOS = {
+    "slack": "slak",
+    "stripe": "strpie",
+    "github": "githbu",
+    "postgres": "postgre",
+    "notify": "notfy",
+    "payment": "paymnet",
+    "invoice": "invoce",
+    "shopify": "shopfy",
+    "summary": "sumary",
+}
 FACETS = ["tags", "trigger", "runtime", "nodes"]
 
 
@@ -75,13 +106,16 @@ async def prepare_and_measure_engine(settings: Settings, workflows: int, mix: li
     await resources.search.open()
     try:
         written, seconds = await reindex(resources, progress=True)
-        print(f"indexing (rebuild from PostgreSQL, no embeddings): {written:,} docs in {seconds:.1f}s "
-              f"-> {written / seconds:,.0f} docs/s")
+        print(
+            f"indexing (rebuild from PostgreSQL, no embeddings): {written:,} docs in {seconds:.1f}s "
+            f"-> {written / seconds:,.0f} docs/s"
+        )
         print(f"index size on disk: {dir_size(settings.data_dir / 'search') / 1e6:,.1f} MB")
         times = []
         for params in mix:
             query = SearchQuery(
-                q=params["q"], facets=FACETS,  # type: ignore[arg-type]
+                q=params["q"],
+                facets=FACETS,  # type: ignore[arg-type]
                 filters=SearchFilters(trigger=params.get("trigger"), runtime=params.get("runtime")),
             )
             t = time.perf_counter()
