@@ -68,6 +68,12 @@ async def discovery_trending(ctx: dict[str, Any]) -> int:
 
 
 # One job per lane (handlers are registered by importing blokhub.handlers before this module is used).
+async def vectors_optimize(ctx: dict[str, Any]) -> bool:
+    """Rebuild the embedded vector graph once enough was written since the last build (a no-op on a server)."""
+    done: bool = await ctx["resources"].vectors.optimize()
+    return done
+
+
 FUNCTIONS = [func(_lane_job(lane), name=job_name(lane), keep_result=0, max_tries=3) for lane in lanes()]
 CRON_JOBS = [
     cron(
