@@ -75,6 +75,7 @@ async def vectors_optimize(ctx: dict[str, Any]) -> bool:
 
 
 FUNCTIONS = [func(_lane_job(lane), name=job_name(lane), keep_result=0, max_tries=3) for lane in lanes()]
+EVERY_5_MINUTES = set(range(0, 60, 5))
 CRON_JOBS = [
     cron(
         outbox_redrive,
@@ -83,5 +84,27 @@ CRON_JOBS = [
         run_at_startup=True,
         unique=True,
         keep_result=0,
+    ),
+    cron(workflows_flush_views, name="workflows.flush_views", second={5, 35}, unique=True, keep_result=0),
+    cron(search_flush_query_stats, name="search.flush_query_stats", second={20, 50}, unique=True, keep_result=0),
+    cron(
+        ratings_refresh_scores,
+        name="ratings.refresh_scores",
+        minute=EVERY_5_MINUTES,
+        second=15,
+        unique=True,
+        keep_result=0,
+    ),
+    cron(
+        discovery_trending,
+        name="discovery.trending",
+        minute=EVERY_5_MINUTES,
+        second=40,
+        run_at_startup=True,
+        unique=True,
+        keep_result=0,
+    ),
+    cron(
+        vectors_optimize, name="vectors.optimize", minute={0, 10, 20, 30, 40, 50}, second=50, unique=True, keep_result=0
     ),
 ]
