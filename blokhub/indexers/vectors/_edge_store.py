@@ -15,7 +15,6 @@ a fresh empty one and the caller's convergence check (`count()`/`all_ids()` agai
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import time
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qdrant_edge import EdgeShard
+
+from blokhub.runtime.generations import publish_pointer, sweep
 
 SCHEMA_VERSION = 1
 _POINTER = "CURRENT"
@@ -59,23 +60,11 @@ class GenerationStore:
         return self.root / f"{_PREFIX}{time.time_ns()}"
 
     def publish(self, path: Path) -> None:
-        tmp = self.root / f"{_POINTER}.tmp"
-        with open(tmp, "w") as fh:
-            fh.write(path.name)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.root / _POINTER)
-        fd = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(fd)  # make the rename itself durable
-        finally:
-            os.close(fd)
+        publish_pointer(self.root, _POINTER, path)
 
     def sweep(self, keep: Path) -> None:
         """Remove generation directories other than `keep` (left by a crash or an older schema)."""
-        for child in self.root.iterdir():
-            if child.is_dir() and child.name.startswith("gen-") and child != keep:
-                shutil.rmtree(child, ignore_errors=True)
+        sweep(self.root, "gen-", keep)
 
     # -- the live generation -------------------------------------------------------------------------------
     def swap(self, gen: Generation) -> Generation | None:
