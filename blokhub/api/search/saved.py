@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from blokhub.api.errors import NotFound, Unprocessable
 from blokhub.api.search.schemas import SavedSearchIn, SavedSearchOut
@@ -83,32 +84,31 @@ async def notify_matches(ctx: dict[str, Any], session: AsyncSession, docs: Seque
 
     resources = ctx["resources"]
     ids = [d.id for d in docs]
-    authors = {d.id: d.author for d in docs}
+    # The new workflows and their authors, loaded once for every saved search that may match them.
+    workflows = {
+        w.id: w
+        for w in (
+            await session.scalars(select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(ids)))
+        )
+    }
     sent = 0
     for saved in (await session.scalars(select(SavedSearch).order_by(SavedSearch.id))).all():
         try:
-            result = await resources.search.search(
-                SearchQuery(
-                    q=saved.query.get("q", ""),
-                    filters=_filters(saved.query.get("filters", {})),
-                    ids=ids,
-                    per_page=100,
-                )
+            query = SearchQuery(
+                q=saved.query.get("q", ""), filters=_filters(saved.query.get("filters", {})), ids=ids, per_page=100
             )
         except Unprocessable:
             continue
-        for hit in result.hits:
-            workflow = await session.get(Workflow, hit.id)
-            owner = await session.get(User, saved.user_id)
-            actor = await session.get(User, workflow.owner_id) if workflow else None
-            if workflow is None or owner is None or actor is None or actor.username != authors.get(hit.id):
+        for hit in (await resources.search.search(query)).hits:
+            workflow = workflows.get(hit.id)
+            if workflow is None:
                 continue
             await notify(
                 session,
                 resources,
-                user_id=owner.id,
+                user_id=saved.user_id,
                 kind="saved_search_match",
-                actor=actor,
+                actor=workflow.owner,
                 workflow=workflow,
                 data={"saved_search_id": saved.id, "name": saved.name},
             )
