@@ -75,7 +75,13 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
     body_update = {"stars": data.stars, "updated_at": now}
     if data.review is not None:
         body_update["body"] = data.review.strip()
-    await db.execute(stmt.on_conflict_do_update(index_elements=["workflow_id", "user_id"], set_=body_update))
+    saved = (
+        await db.execute(
+            stmt.on_conflict_do_update(index_elements=["workflow_id", "user_id"], set_=body_update).returning(
+                Review.stars, Review.body, Review.created_at, Review.updated_at
+            )
+        )
+    ).one()
     await _apply(db, workflow.id, data.stars - (old or 0), 0 if old is not None else 1, await site_mean(resources))
     if old is None:
         await notify(
@@ -88,18 +94,12 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
             data={"stars": data.stars},
         )
     emit(db, "review.saved", "workflow", workflow.id, {"actor_id": user.id, "stars": data.stars, "first": old is None})
-    review = await db.scalar(
-        select(Review)
-        .where(Review.workflow_id == workflow.id, Review.user_id == user.id)
-        .execution_options(populate_existing=True)
-    )
-    assert review is not None
     return ReviewOut(
         user=UserRef(username=user.username, display_name=user.display_name),
-        stars=review.stars,
-        review=review.body,
-        created_at=review.created_at,
-        updated_at=review.updated_at,
+        stars=saved.stars,
+        review=saved.body,
+        created_at=saved.created_at,
+        updated_at=saved.updated_at,
     )
 
 
