@@ -61,6 +61,7 @@ ENV_VARS: dict[str, str] = {
     "redis_url": "REDIS_URL",
     "meilisearch_url": "MEILISEARCH_URL",
     "meilisearch_key": "MEILISEARCH_KEY",
+    "embedding_precision": "BLOKHUB_EMBEDDING_PRECISION",
     "qdrant_url": "QDRANT_URL",
     "qdrant_api_key": "QDRANT_API_KEY",
     "openai_api_key": "OPENAI_API_KEY",
@@ -112,6 +113,12 @@ class Settings:
     )
     meilisearch_url: str | None = field(default=None, metadata={"doc": "Meilisearch URL (tantivy when unset)."})
     meilisearch_key: str | None = field(default=None, metadata={"doc": "Meilisearch API key."})
+    embedding_precision: str = field(
+        default="auto",
+        metadata={
+            "doc": "Embedding arithmetic: `bf16` (bfloat16 autocast), `fp32`, or `auto` (bf16 on CPUs with native bf16)."
+        },
+    )
     qdrant_url: str | None = field(default=None, metadata={"doc": "Qdrant URL (Qdrant Edge when unset)."})
     qdrant_api_key: str | None = field(default=None, metadata={"doc": "Qdrant API key."})
     openai_api_key: str | None = field(default=None, metadata={"doc": "OpenAI key (offline generator when unset)."})
@@ -138,6 +145,10 @@ class Settings:
             else:
                 values[f.name] = _env(var, current)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values["embedding_precision"] not in ("auto", "fp32", "bf16"):
+            raise SystemExit(
+                f"BLOKHUB_EMBEDDING_PRECISION must be auto, fp32 or bf16, got {values['embedding_precision']!r}"
+            )
         values["data_dir"] = Path(values["data_dir"]).expanduser().resolve()
         return cls(**values)
 

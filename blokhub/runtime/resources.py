@@ -57,7 +57,7 @@ class Resources:
             reader,
             search,
             vectors,
-            Embedder(),
+            Embedder(precision=settings.embedding_precision),
             create_llm_client(settings),
         )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from blokhub.config import ENV_VARS, Settings
@@ -28,7 +29,6 @@ def test_env_var_table_covers_every_setting() -> None:
 
 
 def test_settings_read_the_environment(monkeypatch: object) -> None:
-    import pytest
 
     mp: pytest.MonkeyPatch = monkeypatch  # type: ignore[assignment]
     mp.setenv("BLOKHUB_PORT", "9123")
@@ -44,3 +44,9 @@ def test_settings_read_the_environment(monkeypatch: object) -> None:
         raise AssertionError("a bad integer must be refused")
     except SystemExit as exc:
         assert "BLOKHUB_PORT" in str(exc)
+
+
+def test_unknown_embedding_precision_stops_with_the_variable_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BLOKHUB_EMBEDDING_PRECISION", "fp8")
+    with pytest.raises(SystemExit, match="BLOKHUB_EMBEDDING_PRECISION must be auto, fp32 or bf16"):
+        Settings.from_env()

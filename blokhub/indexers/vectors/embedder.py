@@ -9,6 +9,11 @@
   (two on the target box), which is where the throughput is; a big request is cut into `batch_size` chunks
   queued one at a time, so a search query's embedding waits for at most one chunk, not a whole reindex batch.
 * `embed_cached` looks texts up by `text_hash` first and embeds only the misses (each distinct text once).
+* Precision: on CPUs with native bfloat16 (AVX512-BF16 or AMX) batches run under bf16 autocast: weights stay fp32,
+  matrix products run in bf16 with fp32 accumulation. Measured on the 2-core box (bench/embeddings.py): 73 -> 126
+  documents/s, cosine to the fp32 vector >= 0.99997 for every text, 99.6% of top-10 neighbours unchanged. That is
+  below anything ranking can see, so the cache key stays the fp32 one and fp32 and bf16 vectors mix freely. Small
+  batches (a search query) stay fp32: the casts cost more than they save there (one query 12.7 vs 14.1 ms).
 """
 
 from __future__ import annotations
@@ -40,6 +45,16 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # Part of every cache key: vectors cached under another model (or precision) must never be served for this one.
 CACHE_NAMESPACE = "all-MiniLM-L6-v2/fp32/normalized"
 _K = TypeVar("_K", bound=Hashable)
+PRECISIONS = ("auto", "fp32", "bf16")
+BF16_MIN_BATCH = 8  # below this, fp32 is faster (see the module docstring)
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively; without it autocast emulates bf16 and is slower than fp32."""
+    import torch
+
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # torch.cpu's own checks (private, so guarded)
+    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
 
 
 def text_hash(text: str, namespace: str = CACHE_NAMESPACE) -> str:
@@ -58,9 +73,17 @@ class Embedder:
     model_name = MODEL_NAME
 
     def __init__(
-        self, *, model_dir: Path | None = None, batch_size: int = 64, torch_threads: int | None = None
+        self,
+        *,
+        model_dir: Path | None = None,
+        batch_size: int = 32,
+        torch_threads: int | None = None,
+        precision: str = "auto",
     ) -> None:
-        self.batch_size = batch_size  # 64 was the fastest of 32/64/128 on the 2-core box (bench/embeddings.py)
+        if precision not in PRECISIONS:
+            raise ValueError(f"embedding precision must be one of {', '.join(PRECISIONS)} (got {precision!r})")
+        self.batch_size = batch_size  # 32: fastest of 16/32/64 in fp32 on the 2-core box, as fast as 64 in bf16
+        self.precision = precision  # "auto" until the model loads, then "fp32" or "bf16"
         self.embedded = 0  # texts run through the model (the cache's misses): a metric, and what tests count
         self._model_dir = model_dir
         self._threads = torch_threads  # None: decided at load (see `_load`)
@@ -104,6 +127,8 @@ class Embedder:
             cores = os.cpu_count() or 1
             self._threads = min(cores, 4) if not torch_was_loaded else max(1, min(cores - 1, 4))
         torch.set_num_threads(self._threads)
+        if self.precision == "auto":
+            self.precision = "bf16" if native_bf16() else "fp32"
         # One model, one batch at a time: no inter-op parallelism to have. Fixed once per process, so this fails
         # (harmlessly) when torch was used before.
         with contextlib.suppress(RuntimeError):
@@ -129,7 +154,8 @@ class Embedder:
         model = self.load()
         import torch
 
-        with torch.inference_mode():
+        bf16 = self.precision == "bf16" and len(texts) >= BF16_MIN_BATCH
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             out = model.encode(
                 texts,
                 batch_size=len(texts),

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from blokhub.indexers.vectors import Embedder, LRUEmbeddingCache, text_hash, workflow_text
+from blokhub.indexers.vectors.embedder import BF16_MIN_BATCH, native_bf16
 
 STRIPE_TO_SLACK = workflow_text(
     "Alert the team in Slack about failed Stripe charges",
@@ -124,3 +125,26 @@ def test_workflow_text_is_short_and_title_first() -> None:
     assert workflow_text("T", "", [], ["html-to-markdown"], ["html-to-markdown", "notify"]).endswith(
         "Uses: html to markdown. Steps: notify."
     )
+
+
+def test_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="auto, fp32, bf16"):
+        Embedder(precision="int4")
+
+
+@pytest.mark.skipif(not native_bf16(), reason="this CPU has no native bfloat16; auto keeps fp32 here")
+async def test_bf16_vectors_are_interchangeable_with_fp32(embedder: Embedder) -> None:
+    # bf16 and fp32 vectors share one cache key and one index, so they must be the same vectors for ranking.
+    fp32 = Embedder(precision="fp32")
+    try:
+        await fp32.warmup()
+        assert fp32.precision == "fp32" and embedder.precision == "bf16"  # "auto" picked bf16 on this CPU
+        texts = [STRIPE_TO_SLACK, GITHUB_TO_POSTGRES] + [
+            f"Workflow number {i}: sync {i} rows to Slack" for i in range(10)
+        ]
+        full, reduced = await fp32.embed(texts), await embedder.embed(texts)
+        assert len(texts) >= BF16_MIN_BATCH  # the batch really ran in bf16
+        assert float((full * reduced).sum(axis=1).min()) > 0.999
+        assert not np.array_equal(full, reduced)  # and it really was a different arithmetic
+    finally:
+        fp32.close()
