@@ -1,7 +1,10 @@
 """Issue 6 benchmark: embedding throughput and full reindex time including embeddings, then /similar,
 /recommendations and hybrid search latency p50/p95 over HTTP.
 
-    python bench/discovery.py [--workflows 100000] [--samples 200]
+    python bench/discovery.py [--workflows 100000] [--samples 200] [--data-dir DIR]
+
+With `--data-dir`, the prepared data (seeded, indexed, embedded) is kept there and reused by the next run, so the
+latency part can be re-measured without re-embedding.
 
 Targets: >= 100 documents/s embedded (PyTorch, this CPU); /similar and /recommendations p95 <= 15 ms;
 hybrid search p95 <= 40 ms. At 100,000 workflows the embedding pass alone takes a while (~100-200 docs/s on 2 cores);
@@ -101,11 +104,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workflows", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--data-dir", type=Path, default=None, help="keep the prepared data here and reuse it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bh-discovery-") as tmp:
-        data_dir = Path(tmp) / "data"
-        with Runtime(Settings(data_dir=data_dir, log_level="WARNING")) as settings:
-            asyncio.run(prepare(settings, args.workflows))
+        data_dir = (args.data_dir or Path(tmp) / "data").resolve()
+        prepared = data_dir / "bench-prepared"
+        if prepared.exists():
+            print(f"reusing the data prepared in {data_dir} ({prepared.read_text().strip()} workflows)")
+        else:
+            with Runtime(Settings(data_dir=data_dir, log_level="WARNING")) as settings:
+                asyncio.run(prepare(settings, args.workflows))
+            prepared.write_text(str(args.workflows))
         port = free_port()
         proc, _ = start(data_dir, port)
         try:

@@ -68,7 +68,9 @@ async def provide_viewer(request: Request[Any, Any, Any], db: NamedDependency[As
     token = _bearer(request)
     if token is None:
         return None
-    user, claims = await authenticate(token, db, request.app.state.resources)
+    # Reads get a detached snapshot from the bare pool (fast); writes get the user in their transaction.
+    read_only = request.method in ("GET", "HEAD")
+    user, claims = await authenticate(token, request.app.state.resources, None if read_only else db)
     request.scope["auth_claims"] = claims  # type: ignore[typeddict-unknown-key]
     return user
 

@@ -14,6 +14,7 @@ from blokhub.config import Settings
 from blokhub.db.session import create_engine, create_sessionmaker
 from blokhub.indexers.search import SearchEngine, create_search_engine
 from blokhub.indexers.vectors import Embedder, VectorEngine, create_vector_engine
+from blokhub.runtime.pg_pool import BarePool
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +32,12 @@ class Resources:
     vectors: VectorEngine
     embedder: Embedder  # loads the model on first use (or at start in the background)
     llm: LLMClient | None  # None without an API key: generation uses the offline generator
+    bare_pg: BarePool  # the per-request auth lookup of reads, without the ORM (see pg_pool.py)
 
     @classmethod
     def open(cls, settings: Settings) -> Resources:
         """Build clients without connecting: a dependency that is down must not stop the process from starting."""
+        assert settings.database_url, "the runtime resolves database_url before resources are built"
         engine = create_engine(settings)
         assert settings.redis_url
         pool = ConnectionPool.from_url(
@@ -59,6 +62,7 @@ class Resources:
             vectors,
             Embedder(precision=settings.embedding_precision),
             create_llm_client(settings),
+            BarePool(settings.database_url),
         )
 
     async def start(self) -> None:
@@ -80,4 +84,5 @@ class Resources:
         if self.llm is not None:
             await self.llm.aclose()
         await self.redis.aclose(close_connection_pool=True)
+        await self.bare_pg.close()
         await self.engine.dispose()

@@ -93,6 +93,8 @@ async def test_me_and_profiles(client: httpx.AsyncClient, alice: Account) -> Non
     )
     assert r.status_code == 200, r.text
     assert r.json()["display_name"] == "Alice A." and r.json()["links"][0]["url"] == "https://alice.dev"
+    me = (await alice.get("/api/v1/me")).json()  # read back through the read path's own lookup (JSON decoded)
+    assert me["links"] == [{"title": "site", "url": "https://alice.dev"}] and me["bio"] == "Builds things"
     profile = (await client.get("/api/v1/users/ALICE")).json()
     assert profile["display_name"] == "Alice A." and profile["bio"] == "Builds things"
     assert "email" not in profile and set(profile["stats"]) >= {

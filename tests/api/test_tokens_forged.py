@@ -109,6 +109,7 @@ async def test_token_of_banned_user_is_refused_at_once(
 
     async with resources.sessionmaker() as db, db.begin():
         await db.execute(update(User).where(User.username == "alice").values(banned_at=utcnow()))
-    assert_error(await alice.get("/api/v1/me"), 401, "account_banned")
+    assert_error(await alice.get("/api/v1/me"), 401, "account_banned")  # reads: the bare-pool lookup
+    assert_error(await alice.patch("/api/v1/me", json={"bio": "still here"}), 401, "account_banned")  # writes: ORM
     r = await client.post("/api/v1/auth/login", json={"login": "alice", "password": alice.password})
     assert_error(r, 401, "account_banned")

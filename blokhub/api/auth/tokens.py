@@ -95,11 +95,21 @@ _AUTH_QUERY = (
     .join(AuthSession, AuthSession.user_id == User.id)
     .where(User.id == bindparam("user_id"), AuthSession.id == bindparam("session_id"))
 )
+# The same lookup for reads, on the bare asyncpg pool; columns follow the mapping, so it cannot drift from the model.
+_USER_COLUMNS = [(prop.key, prop.columns[0].name) for prop in User.__mapper__.column_attrs]
+_READ_AUTH_SQL = (
+    f"SELECT {', '.join(f'u.{name}' for _, name in _USER_COLUMNS)}, s.revoked_at AS session_revoked_at "
+    f"FROM {User.__tablename__} u JOIN {AuthSession.__tablename__} s ON s.user_id = u.id WHERE u.id = $1 AND s.id = $2"
+)
 
 
-async def authenticate(token: str, db: AsyncSession, resources: Resources) -> tuple[User, dict[str, Any]]:
-    """Resolve an access token to its user. The session row in PostgreSQL is the authority on revocation
-    (logout, password change, ban, deleted account); the Redis jti deny-list is an extra, fast check."""
+async def authenticate(token: str, resources: Resources, db: AsyncSession | None = None) -> tuple[User, dict[str, Any]]:
+    """Resolve an access token to its user. The session row in PostgreSQL is the authority on revocation (logout,
+    password change, ban, deleted account), so it is read on every request: a revoked token stops at once. The Redis
+    jti deny-list (written at logout) is checked first, and only adds to it: Redis down, PostgreSQL still decides.
+
+    With ``db`` (writes) the user comes attached to that session, ready to be changed. Without it (reads) it is read
+    on the bare pool into a detached snapshot: same row, same checks, a fraction of the CPU."""
     claims = decode_access(resources.settings, token)
     try:
         if await resources.redis.exists(revoked_jti_key(claims["jti"])):
@@ -108,10 +118,19 @@ async def authenticate(token: str, db: AsyncSession, resources: Resources) -> tu
         raise
     except Exception as exc:  # Redis down: PostgreSQL below still decides
         log.warning("jti deny-list unavailable: %s", exc)
-    row = (await db.execute(_AUTH_QUERY, {"user_id": claims["user_id"], "session_id": claims["session_id"]})).first()
-    if row is None:
-        raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
-    user, revoked_at = row
+    user: User
+    if db is None:
+        record = await resources.bare_pg.fetchrow(_READ_AUTH_SQL, claims["user_id"], claims["session_id"])
+        if record is None:
+            raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
+        user, revoked_at = User(**{key: record[name] for key, name in _USER_COLUMNS}), record["session_revoked_at"]
+    else:
+        row = (
+            await db.execute(_AUTH_QUERY, {"user_id": claims["user_id"], "session_id": claims["session_id"]})
+        ).first()
+        if row is None:
+            raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
+        user, revoked_at = row
     if revoked_at is not None:
         raise Unauthorized("The session has ended; log in again.", code="token_revoked")
     if user.banned_at is not None:

@@ -76,8 +76,8 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
     try:
         if token is None:
             raise Unauthorized("missing token")
+        user, _ = await authenticate(token, resources)
         async with resources.read_sessionmaker() as db:
-            user, _ = await authenticate(token, db, resources)
             unread = await services.unread_count(db, user.id)
     except Unauthorized:
         await socket.close(code=4401, reason="unauthorized")

@@ -20,7 +20,7 @@ class MeController(Controller):
     tags = ["accounts"]
 
     @get("/", operation_id="getMe")
-    async def get_me(self, user: CurrentUser, db: DB) -> Me:
+    async def get_me(self, user: CurrentUser) -> Me:
         return me_of(user, stats_of(user))
 
     @patch("/", operation_id="updateMe")
