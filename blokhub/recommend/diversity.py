@@ -23,33 +23,56 @@ class Candidate:
     copies: int = 0  # near-duplicates folded into this one
 
 
+def _similarities(candidates: Sequence[Candidate]) -> np.ndarray:
+    """Pairwise cosines (the vectors are unit length): one matrix product instead of a dot per pair in Python."""
+    vectors = np.stack([c.vector for c in candidates]).astype(np.float32, copy=False)
+    sims: np.ndarray = vectors @ vectors.T
+    return sims
+
+
 def collapse(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Fold near-duplicates (same canonical hash, or cosine >= NEAR_DUPLICATE) into the earliest published one,
     which keeps the best relevance of its group."""
-    kept: list[Candidate] = []
-    for c in sorted(candidates, key=lambda c: c.created_at):
-        for k in kept:
-            same = c.canonical_hash is not None and c.canonical_hash == k.canonical_hash
-            if same or float(np.dot(c.vector, k.vector)) >= NEAR_DUPLICATE:
-                k.copies += 1
-                k.score = max(k.score, c.score)
-                break
+    if not candidates:
+        return []
+    order = sorted(range(len(candidates)), key=lambda i: candidates[i].created_at)
+    sims = _similarities(candidates)
+    kept: list[int] = []  # indexes into candidates, in publication order
+    groups: dict[int, Candidate] = {}
+    first_with_hash: dict[str, int] = {}  # hash -> position in `kept`
+    for i in order:
+        c = candidates[i]
+        # The first kept item that is the same idea: by hash, or by cosine, whichever comes first.
+        positions = [first_with_hash[c.canonical_hash]] if c.canonical_hash in first_with_hash else []
+        if kept:
+            close = np.flatnonzero(sims[i, kept] >= NEAR_DUPLICATE)
+            positions += [int(close[0])] if close.size else []
+        if not positions:
+            if c.canonical_hash is not None:
+                first_with_hash.setdefault(c.canonical_hash, len(kept))
+            kept.append(i)
+            groups[i] = Candidate(c.id, c.score, c.vector, c.canonical_hash, c.created_at)
         else:
-            kept.append(Candidate(c.id, c.score, c.vector, c.canonical_hash, c.created_at))
-    return sorted(kept, key=lambda c: -c.score)
+            group = groups[kept[min(positions)]]
+            group.copies += 1
+            group.score = max(group.score, c.score)
+    return sorted(groups.values(), key=lambda c: -c.score)
 
 
 def mmr(candidates: Sequence[Candidate], k: int, lam: float = MMR_LAMBDA) -> list[Candidate]:
     """Pick k items balancing relevance against similarity to what is already picked."""
+    if not candidates or k <= 0:
+        return []
+    sims = _similarities(candidates)
+    relevance = lam * np.array([c.score for c in candidates], dtype=np.float64)
+    redundancy = np.zeros(len(candidates))  # max cosine to anything chosen (0 before the first pick)
+    available = np.ones(len(candidates), dtype=bool)
     chosen: list[Candidate] = []
-    pool = list(candidates)
-    while pool and len(chosen) < k:
-
-        def gain(c: Candidate) -> float:
-            redundancy = max((float(np.dot(c.vector, s.vector)) for s in chosen), default=0.0)
-            return lam * c.score - (1 - lam) * redundancy
-
-        best = max(pool, key=gain)
-        chosen.append(best)
-        pool.remove(best)
+    while len(chosen) < min(k, len(candidates)):
+        gains = np.where(available, relevance - (1 - lam) * redundancy, -np.inf)
+        best = int(np.argmax(gains))  # the first of equal gains, as candidates are ordered
+        chosen.append(candidates[best])
+        available[best] = False
+        column = sims[:, best]
+        redundancy = column if len(chosen) == 1 else np.maximum(redundancy, column)
     return chosen

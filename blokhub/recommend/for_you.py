@@ -67,16 +67,16 @@ async def for_you(resources: Any, db: AsyncSession, user: User, limit: int) -> l
         negatives,
         limit * 4,
         VectorFilter(exclude_ids=sorted({*favorited, *positives}), exclude_owner_ids=[user.id]),
+        with_vectors=True,
     )
     if not hits:
         return None
-    stored = await resources.vectors.vectors([*(h.id for h in hits), *positives])
-    example_vectors = {wid: v for wid, v in stored.items() if wid in positives}
+    example_vectors = await resources.vectors.vectors(list(positives))
     titles = dict((await db.execute(select(Workflow.id, Workflow.title).where(Workflow.id.in_(example_vectors)))).all())
     candidates = [
-        Candidate(h.id, h.score, stored[h.id], h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
+        Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits
-        if h.id in stored
+        if h.vector is not None
     ]
     out = []
     for c in mmr(collapse(candidates), limit):

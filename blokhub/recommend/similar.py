@@ -31,13 +31,14 @@ async def similar(resources: Any, workflow: Workflow, limit: int) -> list[tuple[
     vector = (await resources.vectors.vectors([workflow.id])).get(workflow.id)
     if vector is None:  # not indexed yet (or private): embed it on the spot
         vector = (await points_for(resources, [workflow]))[0].vector
-    hits = await resources.vectors.search(vector, CANDIDATES, VectorFilter(exclude_ids=[workflow.id]))
+    hits = await resources.vectors.search(
+        vector, CANDIDATES, VectorFilter(exclude_ids=[workflow.id]), with_vectors=True
+    )
     hits = [h for h in hits if h.payload.get("canonical_hash") != workflow.canonical_hash]  # clones of itself
-    stored = await resources.vectors.vectors([h.id for h in hits])
     candidates = [
-        Candidate(h.id, h.score, stored[h.id], h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
+        Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits
-        if h.id in stored
+        if h.vector is not None
     ]
     payloads = {h.id: h.payload for h in hits}
     nodes = list((workflow.facts or {}).get("nodes", []))

@@ -101,4 +101,12 @@ def to_vector(value: object) -> Vector:
 
 
 def to_hits(scored: Sequence[ScoredPoint]) -> list[VectorHit]:
-    return [VectorHit(id=point_id(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in scored]
+    return [
+        VectorHit(
+            id=point_id(p.id),
+            score=float(p.score),
+            payload=dict(p.payload or {}),
+            vector=None if p.vector is None else to_vector(p.vector),
+        )
+        for p in scored
+    ]

@@ -11,13 +11,23 @@ from blokhub.indexers.vectors.documents import Vector, VectorHit, VectorPoint
 _ID_PAGE = 10_000
 
 
-def search(shard: EdgeShard, *, query: list[float], limit: int, plan: FilterPlan) -> list[VectorHit]:
-    request = QueryRequest(limit=limit, query=Query.Nearest(query), filter=to_filter(plan), with_payload=True)
+def search(
+    shard: EdgeShard, *, query: list[float], limit: int, plan: FilterPlan, with_vectors: bool = False
+) -> list[VectorHit]:
+    request = QueryRequest(
+        limit=limit, query=Query.Nearest(query), filter=to_filter(plan), with_payload=True, with_vector=with_vectors
+    )
     return to_hits(shard.query(request))
 
 
 def recommend(
-    shard: EdgeShard, *, positives: list[int], negatives: list[int], limit: int, plan: FilterPlan
+    shard: EdgeShard,
+    *,
+    positives: list[int],
+    negatives: list[int],
+    limit: int,
+    plan: FilterPlan,
+    with_vectors: bool = False,
 ) -> list[VectorHit]:
     # Edge's RecommendQuery takes vectors, not ids: look the examples up first (missing ones are ignored).
     found = vectors(shard, ids=[*positives, *negatives])
@@ -30,6 +40,7 @@ def recommend(
         query=Query.RecommendBestScore(RecommendQuery(pos, neg)),
         filter=to_filter(plan),  # also excludes the examples themselves, as Qdrant does for ids
         with_payload=True,
+        with_vector=with_vectors,
         score_threshold=0.0,  # best_score is negative exactly for candidates closer to a negative example
     )
     hits = to_hits(shard.query(request))

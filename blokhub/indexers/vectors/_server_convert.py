@@ -80,4 +80,12 @@ def to_vector(value: object) -> Vector:
 
 
 def to_hits(points: Sequence[models.ScoredPoint]) -> list[VectorHit]:
-    return [VectorHit(id=point_id(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]
+    return [
+        VectorHit(
+            id=point_id(p.id),
+            score=float(p.score),
+            payload=dict(p.payload or {}),
+            vector=None if p.vector is None else to_vector(p.vector),
+        )
+        for p in points
+    ]

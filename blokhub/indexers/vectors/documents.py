@@ -52,6 +52,7 @@ class VectorHit:
     # `recommend`: cosine similarity to the closest positive example (see `VectorEngine.recommend`).
     score: float
     payload: dict[str, Any]
+    vector: Vector | None = None  # only when asked for (`with_vectors=True`)
 
 
 def as_vector(value: VectorLike) -> Vector:

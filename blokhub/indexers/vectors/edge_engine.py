@@ -149,12 +149,14 @@ class EdgeVectorEngine:
     async def _read(self, fn: Callable[[EdgeShard], _T]) -> _T:
         return await self._with_shard(fn, self._readers)
 
-    async def search(self, vector: VectorLike, limit: int, filter: VectorFilter | None = None) -> list[VectorHit]:
+    async def search(
+        self, vector: VectorLike, limit: int, filter: VectorFilter | None = None, *, with_vectors: bool = False
+    ) -> list[VectorHit]:
         query = as_vector(vector).tolist()
         plan = plan_filter(filter)
         if limit <= 0 or plan.matches_nothing:
             return []
-        return await self._read(partial(reads.search, query=query, limit=limit, plan=plan))
+        return await self._read(partial(reads.search, query=query, limit=limit, plan=plan, with_vectors=with_vectors))
 
     async def recommend(
         self,
@@ -162,12 +164,21 @@ class EdgeVectorEngine:
         negative_ids: Sequence[int],
         limit: int,
         filter: VectorFilter | None = None,
+        *,
+        with_vectors: bool = False,
     ) -> list[VectorHit]:
         positives, negatives = list(dict.fromkeys(positive_ids)), list(dict.fromkeys(negative_ids))
         plan = plan_filter(filter, also_exclude=[*positives, *negatives])
         if limit <= 0 or not positives or plan.matches_nothing:
             return []
-        fn = partial(reads.recommend, positives=positives, negatives=negatives, limit=limit, plan=plan)
+        fn = partial(
+            reads.recommend,
+            positives=positives,
+            negatives=negatives,
+            limit=limit,
+            plan=plan,
+            with_vectors=with_vectors,
+        )
         return await self._read(fn)
 
     async def vectors(self, ids: Sequence[int]) -> dict[int, Vector]:

@@ -31,8 +31,11 @@ class VectorEngine(Protocol):
         """Remove by id; a missing id is not an error."""
         ...
 
-    async def search(self, vector: VectorLike, limit: int, filter: VectorFilter | None = None) -> list[VectorHit]:
-        """Nearest points by cosine similarity, best first."""
+    async def search(
+        self, vector: VectorLike, limit: int, filter: VectorFilter | None = None, *, with_vectors: bool = False
+    ) -> list[VectorHit]:
+        """Nearest points by cosine similarity, best first; `with_vectors` also returns each hit's vector (what MMR
+        needs) in the same call."""
         ...
 
     async def recommend(
@@ -41,6 +44,8 @@ class VectorEngine(Protocol):
         negative_ids: Sequence[int],
         limit: int,
         filter: VectorFilter | None = None,
+        *,
+        with_vectors: bool = False,
     ) -> list[VectorHit]:
         """Qdrant's recommend with the **best_score** strategy: each candidate is compared with every example;
         it is kept when it is closer to some positive than to every negative, and ranked by its cosine similarity

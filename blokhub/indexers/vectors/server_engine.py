@@ -170,13 +170,20 @@ class ServerVectorEngine:
             await self._write(_Op(deletes=list(dict.fromkeys(int(i) for i in ids))))
 
     # -- reads ---------------------------------------------------------------------------------------------
-    async def search(self, vector: VectorLike, limit: int, filter: VectorFilter | None = None) -> list[VectorHit]:
+    async def search(
+        self, vector: VectorLike, limit: int, filter: VectorFilter | None = None, *, with_vectors: bool = False
+    ) -> list[VectorHit]:
         query = as_vector(vector).tolist()
         plan = plan_filter(filter)
         if limit <= 0 or plan.matches_nothing:
             return []
         response = await self.client.query_points(
-            self.collection, query=query, query_filter=convert.to_filter(plan), limit=limit, with_payload=True
+            self.collection,
+            query=query,
+            query_filter=convert.to_filter(plan),
+            limit=limit,
+            with_payload=True,
+            with_vectors=with_vectors,
         )
         return convert.to_hits(response.points)
 
@@ -186,6 +193,8 @@ class ServerVectorEngine:
         negative_ids: Sequence[int],
         limit: int,
         filter: VectorFilter | None = None,
+        *,
+        with_vectors: bool = False,
     ) -> list[VectorHit]:
         positives, negatives = list(dict.fromkeys(positive_ids)), list(dict.fromkeys(negative_ids))
         plan = plan_filter(filter, also_exclude=[*positives, *negatives])
@@ -207,6 +216,7 @@ class ServerVectorEngine:
             query_filter=convert.to_filter(plan),  # also excludes the examples themselves
             limit=limit,
             with_payload=True,
+            with_vectors=with_vectors,
             score_threshold=0.0,  # best_score is negative exactly for candidates closer to a negative example
         )
         hits = convert.to_hits(response.points)

@@ -152,3 +152,15 @@ async def test_rejects_malformed_vectors(engine: VectorEngine, corpus: Corpus) -
     with pytest.raises(ValueError):
         await engine.upsert([replace(corpus.points[0], vector=np.full(384, np.nan, dtype=np.float32))])
     assert await engine.count() == len(corpus.points)
+
+
+async def test_hits_carry_their_vectors_only_when_asked(engine: VectorEngine, corpus: Corpus) -> None:
+    plain = await engine.search(corpus.vector(5), 6)
+    assert all(h.vector is None for h in plain)
+    searched = await engine.search(corpus.vector(5), 6, with_vectors=True)
+    recommended = await engine.recommend([5], [], 6, with_vectors=True)
+    assert [h.id for h in searched] == [h.id for h in plain]  # same hits, same order
+    assert all(h.vector is None for h in await engine.recommend([5], [], 6))
+    for hit in [*searched, *recommended]:
+        assert hit.vector is not None and hit.vector.dtype == np.float32 and hit.vector.shape == (384,)
+        np.testing.assert_allclose(hit.vector, corpus.vector(hit.id), atol=1e-5)
