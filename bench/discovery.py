@@ -91,6 +91,8 @@ async def measure(port: int, samples: int) -> None:
                 ),
             ),
         ]:
+            for _ in range(max(20, samples // 4)):  # warm-up, untimed: caches, pages of the index, start-up jobs
+                await call()
             times = []
             for _ in range(samples):
                 t = time.perf_counter()

@@ -13,6 +13,12 @@ NEAR_DUPLICATE = 0.97  # cosine at or above which two workflows are the same ide
 MMR_LAMBDA = 0.7  # 1: pure relevance; lower trades relevance for variety
 
 
+def candidates(limit: int) -> int:
+    """How many neighbours to fetch for `limit` diverse results: enough slack for folding and MMR (3x), at least
+    30. Each one costs its vector's transfer from the index, the largest share of a similar request's CPU."""
+    return max(30, 3 * limit)
+
+
 @dataclass(slots=True)
 class Candidate:
     id: int
@@ -36,26 +42,26 @@ def collapse(candidates: Sequence[Candidate]) -> list[Candidate]:
     if not candidates:
         return []
     order = sorted(range(len(candidates)), key=lambda i: candidates[i].created_at)
-    sims = _similarities(candidates)
-    kept: list[int] = []  # indexes into candidates, in publication order
-    groups: dict[int, Candidate] = {}
-    first_with_hash: dict[str, int] = {}  # hash -> position in `kept`
-    for i in order:
+    near = _similarities([candidates[i] for i in order]) >= NEAR_DUPLICATE  # in publication order
+    is_kept = np.zeros(len(order), dtype=bool)
+    groups: dict[int, Candidate] = {}  # position in publication order -> its group
+    first_with_hash: dict[str, int] = {}
+    for pos, i in enumerate(order):
         c = candidates[i]
-        # The first kept item that is the same idea: by hash, or by cosine, whichever comes first.
-        positions = [first_with_hash[c.canonical_hash]] if c.canonical_hash in first_with_hash else []
-        if kept:
-            close = np.flatnonzero(sims[i, kept] >= NEAR_DUPLICATE)
-            positions += [int(close[0])] if close.size else []
-        if not positions:
-            if c.canonical_hash is not None:
-                first_with_hash.setdefault(c.canonical_hash, len(kept))
-            kept.append(i)
-            groups[i] = Candidate(c.id, c.score, c.vector, c.canonical_hash, c.created_at)
-        else:
-            group = groups[kept[min(positions)]]
+        # The earliest kept item that is the same idea, by hash or by cosine.
+        same = np.flatnonzero(near[pos] & is_kept)
+        matches = [int(same[0])] if same.size else []
+        if c.canonical_hash in first_with_hash:
+            matches.append(first_with_hash[c.canonical_hash])
+        if matches:
+            group = groups[min(matches)]
             group.copies += 1
             group.score = max(group.score, c.score)
+        else:
+            is_kept[pos] = True
+            groups[pos] = Candidate(c.id, c.score, c.vector, c.canonical_hash, c.created_at)
+            if c.canonical_hash is not None:
+                first_with_hash[c.canonical_hash] = pos
     return sorted(groups.values(), key=lambda c: -c.score)
 
 

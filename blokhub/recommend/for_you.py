@@ -3,84 +3,99 @@ rated badly; never their own or already-favorited workflows. Each item says whic
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blokhub.db.models import Favorite, Review, User, Visibility, Workflow
+from blokhub.db.models import User, Visibility
 from blokhub.indexers.vectors import VectorFilter
-from blokhub.recommend.diversity import Candidate, collapse, mmr
+from blokhub.recommend.diversity import Candidate, candidates, collapse, mmr
 
-MAX_EXAMPLES = 50
+# Examples per kind (favorites, reviews, own workflows), most recent first: the user's current taste, and a bound
+# on the cost, since best_score compares every candidate with every example.
+MAX_EXAMPLES = 12
 
 
-async def signals(db: AsyncSession, user: User) -> tuple[dict[int, str], list[int], list[int]]:
-    """(positive id → how the user chose it, negative ids, favorited ids)."""
-    positives: dict[int, str] = {}
-    favorited = list(
-        (
-            await db.scalars(
-                select(Favorite.workflow_id)
-                .where(Favorite.user_id == user.id)
-                .order_by(Favorite.created_at.desc())
-                .limit(MAX_EXAMPLES)
-            )
-        ).all()
-    )
-    positives.update({wid: "favorited" for wid in favorited})
-    reviews = (
-        await db.execute(
-            select(Review.workflow_id, Review.stars)
-            .where(Review.user_id == user.id)
-            .order_by(Review.updated_at.desc())
-            .limit(MAX_EXAMPLES)
-        )
-    ).all()
-    positives.update({wid: f"rated {stars} stars" for wid, stars in reviews if stars >= 4})
-    negatives = [wid for wid, stars in reviews if stars <= 2]
-    own = (
-        await db.execute(
-            select(Workflow.id, Workflow.forked_from_id)
-            .where(
-                Workflow.owner_id == user.id, Workflow.deleted_at.is_(None), Workflow.visibility == Visibility.PUBLIC
-            )
-            .order_by(Workflow.created_at.desc())
-            .limit(MAX_EXAMPLES)
-        )
-    ).all()
-    for wid, original in own:
-        positives.setdefault(wid, "published")
-        if original is not None:
-            positives.setdefault(original, "forked")
-    return positives, negatives, favorited
+# One round trip for every signal, with the titles the reasons quote (a fork's original's title included).
+_SIGNALS = text("""
+(SELECT 'favorited' AS kind, w.id, w.title, NULL::bigint AS original, NULL::text AS original_title, 0 AS stars
+   FROM favorites f JOIN workflows w ON w.id = f.workflow_id
+  WHERE f.user_id = :me ORDER BY f.created_at DESC LIMIT :n)
+UNION ALL
+(SELECT 'rated', w.id, w.title, NULL, NULL, r.stars
+   FROM reviews r JOIN workflows w ON w.id = r.workflow_id
+  WHERE r.user_id = :me ORDER BY r.updated_at DESC LIMIT :n)
+UNION ALL
+(SELECT 'published', w.id, w.title, o.id, o.title, 0
+   FROM workflows w LEFT JOIN workflows o ON o.id = w.forked_from_id
+  WHERE w.owner_id = :me AND w.deleted_at IS NULL AND w.visibility = :public
+  ORDER BY w.created_at DESC LIMIT :n)
+""")
+
+
+@dataclass
+class Signals:
+    positives: dict[int, str] = field(default_factory=dict)  # workflow id -> how the user chose it
+    negatives: list[int] = field(default_factory=list)
+    favorited: list[int] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)
+
+
+async def signals(db: AsyncSession, user: User) -> Signals:
+    """What the user favorited, rated (well: positive; badly: negative) and published, most recent first; a fork
+    also counts for its original. A favorite wins over a rating, a rating over publishing."""
+    out = Signals()
+    rows = (await db.execute(_SIGNALS, {"me": user.id, "n": MAX_EXAMPLES, "public": Visibility.PUBLIC})).all()
+    for kind, wid, title, original, original_title, stars in rows:
+        out.titles[wid] = title
+        if kind == "favorited":
+            out.favorited.append(wid)
+            out.positives.setdefault(wid, "favorited")
+        elif kind == "rated" and stars >= 4:
+            out.positives.setdefault(wid, f"rated {stars} stars")
+        elif kind == "rated" and stars <= 2:
+            out.negatives.append(wid)
+        elif kind == "published":
+            out.positives.setdefault(wid, "published")
+            if original is not None:
+                out.positives.setdefault(original, "forked")
+                out.titles.setdefault(original, original_title)
+    return out
 
 
 async def for_you(resources: Any, db: AsyncSession, user: User, limit: int) -> list[tuple[int, float, str]] | None:
     """(id, score, reason) ranked for ``user``; None on a cold start (nothing to learn from yet)."""
-    positives, negatives, favorited = await signals(db, user)
+    taste = await signals(db, user)
+    positives = taste.positives
     if not positives:
         return None
     hits = await resources.vectors.recommend(
         list(positives),
-        negatives,
-        limit * 4,
-        VectorFilter(exclude_ids=sorted({*favorited, *positives}), exclude_owner_ids=[user.id]),
+        taste.negatives,
+        candidates(limit),
+        VectorFilter(exclude_ids=sorted({*taste.favorited, *positives}), exclude_owner_ids=[user.id]),
         with_vectors=True,
     )
     if not hits:
         return None
-    example_vectors = await resources.vectors.vectors(list(positives))
-    titles = dict((await db.execute(select(Workflow.id, Workflow.title).where(Workflow.id.in_(example_vectors)))).all())
-    candidates = [
+    stored = await resources.vectors.vectors(list(positives))
+    example_ids = list(stored)
+    examples = np.stack([stored[wid] for wid in example_ids])
+    found = [
         Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits
         if h.vector is not None
     ]
+    picked = mmr(collapse(found), limit)
+    if not picked:
+        return []
+    # The example each item is closest to is the honest reason it is here.
+    closest = np.argmax(np.stack([c.vector for c in picked]) @ examples.T, axis=1)
     out = []
-    for c in mmr(collapse(candidates), limit):
-        # The example this item is closest to is the honest reason it is here.
-        closest = max(example_vectors, key=lambda wid: float(np.dot(example_vectors[wid], c.vector)))
-        out.append((c.id, c.score, f"because you {positives[closest]} “{titles.get(closest, 'a workflow')}”"))
+    for c, e in zip(picked, closest, strict=True):
+        wid = example_ids[int(e)]
+        out.append((c.id, c.score, f"because you {positives[wid]} “{taste.titles.get(wid, 'a workflow')}”"))
     return out

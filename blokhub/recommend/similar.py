@@ -6,10 +6,7 @@ from typing import Any
 
 from blokhub.db.models import Workflow
 from blokhub.indexers.vector_sync import points_for
-from blokhub.indexers.vectors import VectorFilter
-from blokhub.recommend.diversity import Candidate, collapse, mmr
-
-CANDIDATES = 50
+from blokhub.recommend.diversity import Candidate, candidates, collapse, mmr
 
 
 def reason(source_nodes: list[str], source_tags: list[str], payload: dict[str, Any], copies: int) -> str:
@@ -31,16 +28,15 @@ async def similar(resources: Any, workflow: Workflow, limit: int) -> list[tuple[
     vector = (await resources.vectors.vectors([workflow.id])).get(workflow.id)
     if vector is None:  # not indexed yet (or private): embed it on the spot
         vector = (await points_for(resources, [workflow]))[0].vector
-    hits = await resources.vectors.search(
-        vector, CANDIDATES, VectorFilter(exclude_ids=[workflow.id]), with_vectors=True
-    )
-    hits = [h for h in hits if h.payload.get("canonical_hash") != workflow.canonical_hash]  # clones of itself
-    candidates = [
+    # The workflow itself is dropped here rather than by an id filter, which made the index search ~1 ms slower.
+    hits = await resources.vectors.search(vector, candidates(limit) + 1, with_vectors=True)
+    hits = [h for h in hits if h.id != workflow.id and h.payload.get("canonical_hash") != workflow.canonical_hash]
+    found = [
         Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits
         if h.vector is not None
     ]
     payloads = {h.id: h.payload for h in hits}
     nodes = list((workflow.facts or {}).get("nodes", []))
-    picked = mmr(collapse(candidates), limit)
+    picked = mmr(collapse(found), limit)
     return [(c.id, c.score, reason(nodes, list(workflow.tags), payloads[c.id], c.copies)) for c in picked]

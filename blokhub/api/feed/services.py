@@ -107,7 +107,7 @@ async def _taste_similarity(resources: Any, db: AsyncSession, user: User, workfl
     """Cosine between each workflow and the user's taste (the mean of what they favorited, rated well, published)."""
     from blokhub.recommend.for_you import signals
 
-    positives, _, _ = await signals(db, user)
+    positives = (await signals(db, user)).positives
     if not positives or not workflow_ids:
         return {}
     try:
