@@ -108,6 +108,7 @@ async def test_facets_match_sql_counts_and_filters_apply(
     assert body["facets"]["method"] == by_method
     assert body["facets"]["author"] == {"alice": 5, "bob": 2}
     assert body["facets"]["tags"]["github"] == 3 and body["total"] == 7
+    assert body["facets_exact"] is True  # a small result set: counted, not estimated
     filtered = (await client.get(S, params={"q": "stripe", "method": "PUT", "facets": "author"})).json()
     assert [h["workflow"]["title"] for h in filtered["hits"]] == [CORPUS[4][0]]
     assert filtered["facets"]["author"] == {"alice": 1}

@@ -23,6 +23,8 @@ class GenerateSuggestion(Output):
 class SearchOut(Output):
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    # False when the counts are estimates: the embedded engine samples result sets of tens of thousands and more.
+    facets_exact: bool
     total: int
     page: int
     per_page: int

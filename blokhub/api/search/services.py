@@ -116,6 +116,7 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
     return SearchOut(
         hits=hits,
         facets=result.facets,
+        facets_exact=result.facets_exact,
         total=max(total, 0),
         page=offset // limit + 1,
         per_page=limit,

@@ -23,8 +23,14 @@ from collections.abc import Mapping, Sequence
 import tantivy
 from tantivy import FieldType, Occur, Query
 
-from blokhub.indexers.search._tantivy_schema import ALL_FIELD, KEYWORD_FIELDS, SEARCH_FIELDS, filter_field
-from blokhub.indexers.search._words import QueryWord
+from blokhub.indexers.search._tantivy_schema import (
+    ALL_FIELD,
+    KEYWORD_FIELDS,
+    PREFIX_FIELD,
+    SEARCH_FIELDS,
+    filter_field,
+)
+from blokhub.indexers.search._words import MAX_INDEXED_PREFIX, QueryWord
 from blokhub.indexers.search.documents import SearchFilters
 
 MATCH_SCORE = 1.0
@@ -32,6 +38,8 @@ AS_TYPED_SCORE = 50.0  # well above typical weighted BM25 sums
 
 
 def _word(schema: tantivy.Schema, field: str, qw: QueryWord) -> Query:
+    if field == ALL_FIELD and qw.prefix and not qw.typos and len(qw.word) <= MAX_INDEXED_PREFIX:
+        return Query.term_query(schema, PREFIX_FIELD, qw.key)  # one posting list instead of a union of hundreds
     if qw.typos or qw.prefix:
         return Query.fuzzy_term_query(
             schema, field, qw.key, distance=qw.typos, transposition_cost_one=True, prefix=qw.prefix

@@ -21,7 +21,7 @@ from typing import Any
 import msgspec
 import tantivy
 
-from blokhub.indexers.search._words import index_text, index_values, suggest_keys
+from blokhub.indexers.search._words import index_prefixes, index_text, index_values, suggest_keys
 from blokhub.indexers.search.documents import SearchDocument, SuggestionKind
 
 # Attribute weights (boosts): title > tags > nodes > author > description > step names.
@@ -35,6 +35,12 @@ SEARCH_FIELDS: dict[str, float] = {
 }
 # Every searchable token once more, in one field: which documents match (see `_tantivy_query`).
 ALL_FIELD = "s_all"
+# The short prefixes of those tokens (see `_words.index_prefixes`).
+PREFIX_FIELD = "s_prefix"
+# Each document's sample bucket, `sample_bucket(id)`: facet counts over a huge result set are estimated from the
+# documents of bucket 0 (see `_tantivy_facets`).
+SAMPLE_FIELD = "sample"
+SAMPLE_BUCKETS = 16
 # Facet name (public) -> keyword field.
 KEYWORD_FIELDS: dict[str, str] = {
     "tags": "kw_tag",
@@ -68,6 +74,8 @@ def build_schema() -> tantivy.Schema:
     for name in SEARCH_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     sb.add_text_field(ALL_FIELD, tokenizer_name="whitespace", index_option="basic")  # doc ids only: no scoring
+    sb.add_text_field(PREFIX_FIELD, tokenizer_name="whitespace", index_option="basic")
+    sb.add_integer_field(SAMPLE_FIELD, indexed=True)
     for name in KEYWORD_FIELDS.values():
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
         sb.add_text_field(filter_field(name), tokenizer_name="raw", index_option="basic")
@@ -83,6 +91,12 @@ def build_schema() -> tantivy.Schema:
 def rank_weight(popularity: float) -> float:
     factor = 1.0 + min(POPULARITY_ALPHA * math.log1p(max(popularity, 0.0)), POPULARITY_CAP)
     return float(2.0**factor - 2.0)
+
+
+def sample_bucket(doc_id: int) -> int:
+    """A bucket independent of anything about the document: a multiplicative hash of its id (ids are sequential,
+    and `id % n` would follow whatever pattern created them)."""
+    return ((doc_id * 2654435761) & 0xFFFFFFFF) * SAMPLE_BUCKETS >> 32
 
 
 def filter_field(keyword_field: str) -> str:
@@ -104,11 +118,14 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "s_description": index_text(doc.description),
         "s_steps": index_values(doc.step_names),
     }
+    all_tokens = " ".join(searchable.values())
     fields: dict[str, Any] = {
         "id": doc.id,
+        SAMPLE_FIELD: sample_bucket(doc.id),
         "src": msgspec.msgpack.encode((doc.title, doc.description)),
         **searchable,
-        ALL_FIELD: " ".join(searchable.values()),
+        ALL_FIELD: all_tokens,
+        PREFIX_FIELD: index_prefixes(all_tokens),
         "kw_tag": tags,
         "kw_node": nodes,
         "kw_runtime": runtimes,

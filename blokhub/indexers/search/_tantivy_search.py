@@ -9,7 +9,7 @@ from tantivy import Order, Query
 
 from blokhub.indexers.search._highlight import Marker
 from blokhub.indexers.search._suggest import interleave
-from blokhub.indexers.search._tantivy_facets import FacetCache, facet_counts
+from blokhub.indexers.search._tantivy_facets import EXACT_UP_TO, FacetCache, estimated_facet_counts
 from blokhub.indexers.search._tantivy_query import combine, filter_queries, match_query, ranked_query
 from blokhub.indexers.search._tantivy_schema import SORT_FIELDS, SUGGEST_FIELDS, source
 from blokhub.indexers.search._words import (
@@ -52,10 +52,12 @@ def search(
     pool: Executor | None = None,
     cache: FacetCache | None = None,
     version: int = 0,
+    exact_facets_up_to: int = EXACT_UP_TO,
 ) -> SearchResult:
     """Run `query`. With a `pool`, facet counts for the full query start at once on another thread (tantivy
     releases the GIL, so they use the second core) and overlap the top-k search and the highlighting. With a
-    `cache`, counts computed for the same words, filters and reader `version` are reused."""
+    `cache`, counts computed for the same words, filters and reader `version` are reused. Counts over more than
+    about `exact_facets_up_to` matches are estimated (see `_tantivy_facets`)."""
     offset, limit = query.window()
     found, typing = parse_query(query.q)
     facet_names = query.facet_names()
@@ -69,7 +71,7 @@ def search(
     cached = cache.get(key) if cache is not None and facet_names else None
     pending = None
     if pool is not None and facet_names and cached is None:
-        pending = pool.submit(facet_counts, searcher, full, facet_names)
+        pending = pool.submit(estimated_facet_counts, searcher, schema, full, facet_names, exact_facets_up_to)
     # Scores are only computed when they order the page; a field sort runs on the cheaper matching query.
     relevance = query.sort == "relevance" and bool(qws)
     ranked = combine(ranked_query(schema, qws), filters) if relevance else full
@@ -92,17 +94,22 @@ def search(
         title, description = source(searcher.doc(addr))
         marks = {"title": marker.highlight(title), "description": marker.snippet(description)}
         out.append(SearchHit(id=int(doc_id or 0), score=score, highlights=marks))
+    exact = True
     if not total or not facet_names:
         facets = empty_facets
     elif matching is not full:  # words were dropped: count for the query that matched
-        facets = facet_counts(searcher, matching, facet_names)
+        facets, exact = estimated_facet_counts(searcher, schema, matching, facet_names, exact_facets_up_to)
     else:
         if cached is None:
-            cached = pending.result() if pending is not None else facet_counts(searcher, full, facet_names)
+            if pending is not None:
+                cached = pending.result()
+            else:
+                cached = estimated_facet_counts(searcher, schema, full, facet_names, exact_facets_up_to)
             if cache is not None:
                 cache.put(key, cached)
-        facets = {name: dict(counts) for name, counts in cached.items()}
-    return SearchResult(hits=out, total=total, facets=facets, matched_words=n, took_ms=0.0)
+        counted, exact = cached
+        facets = {name: dict(counts) for name, counts in counted.items()}
+    return SearchResult(hits=out, total=total, facets=facets, matched_words=n, took_ms=0.0, facets_exact=exact)
 
 
 def _title_suggestions(

@@ -24,7 +24,7 @@ import tantivy
 
 from blokhub.runtime.generations import publish_pointer, sweep
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: short-prefix terms and sample buckets
 _POINTER = "CURRENT"
 _PREFIX = f"gen-v{SCHEMA_VERSION}-"
 

@@ -98,6 +98,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     matched_words: int  # query words that were required after dropping words from the end
     took_ms: float
+    facets_exact: bool = True  # False: counts estimated from a sample (very large result sets, embedded engine)
 
 
 @dataclass(slots=True)

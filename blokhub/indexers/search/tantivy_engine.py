@@ -27,7 +27,7 @@ import anyio.to_thread
 import tantivy
 
 from blokhub.indexers.search import _tantivy_search
-from blokhub.indexers.search._tantivy_facets import FacetCache
+from blokhub.indexers.search._tantivy_facets import EXACT_UP_TO, FacetCache
 from blokhub.indexers.search._tantivy_schema import build_schema, to_document
 from blokhub.indexers.search._tantivy_store import Generation, GenerationStore
 from blokhub.indexers.search.documents import SearchDocument, SearchQuery, SearchResult, Suggestion
@@ -89,6 +89,7 @@ class TantivySearchEngine:
         rebuild_heap_bytes: int = 1_000_000_000,
         rebuild_threads: int = 2,
         inline_max_docs: int = INLINE_MAX_DOCS,
+        exact_facets_up_to: int = EXACT_UP_TO,
     ) -> None:
         self.path = path
         self._schema = build_schema()
@@ -103,6 +104,7 @@ class TantivySearchEngine:
         self._journal: list[_Op] | None = None  # writes made while a rebuild runs, replayed onto the new index
         self._pool: ThreadPoolExecutor | None = None  # facet counts in parallel with the top-k search
         self._facet_cache = FacetCache()
+        self._exact_facets_up_to = exact_facets_up_to  # facet counts over more matches are estimated
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     def _open_index(self, path: Path, *, create: bool) -> tantivy.Index:
@@ -174,7 +176,14 @@ class TantivySearchEngine:
 
     async def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        result = await self._read(partial(_search_on, schema=self._schema, query=query, cache=self._facet_cache))
+        search = partial(
+            _search_on,
+            schema=self._schema,
+            query=query,
+            cache=self._facet_cache,
+            exact_facets_up_to=self._exact_facets_up_to,
+        )
+        result = await self._read(search)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -243,8 +252,9 @@ def _search_on(
     schema: tantivy.Schema,
     query: SearchQuery,
     cache: FacetCache,
+    exact_facets_up_to: int,
 ) -> SearchResult:
-    return _tantivy_search.search(searcher, schema, query, pool, cache, version)
+    return _tantivy_search.search(searcher, schema, query, pool, cache, version, exact_facets_up_to)
 
 
 def _suggest_on(

@@ -150,3 +150,77 @@ async def test_an_index_of_another_schema_version_is_replaced(tmp_path: Path) ->
         assert not old.exists() and generations(root) == [(root / "CURRENT").read_text()]
     finally:
         await engine.close()
+
+
+def _tagged(i: int) -> SearchDocument:
+    # Three tags in known shares (1/2, 1/4, 1/4); "ba" is a prefix of every title.
+    tag = ["alpha", "alpha", "beta", "gamma"][i % 4]
+    return SearchDocument(
+        id=i,
+        title=f"Backup job {i}",
+        description="",
+        tags=[tag],
+        nodes=["noop"],
+        step_names=[],
+        author="erin",
+        author_name="Erin",
+        trigger="cron" if i % 2 else "http",
+        method=None,
+        runtimes=["python3"],
+        has_branches=False,
+        created_at=float(i),
+        updated_at=float(i),
+        favorites=0,
+        forks=0,
+        views=0,
+        rating_score=0.0,
+        rating_count=0,
+        trending=0.0,
+        popularity=0.0,
+    )
+
+
+async def test_facets_over_huge_result_sets_are_estimated_from_a_sample(tmp_path: Path) -> None:
+    engine = TantivySearchEngine(tmp_path / "search", exact_facets_up_to=1_000)
+    await engine.open()
+    try:
+        await engine.upsert([_tagged(i) for i in range(1, 4_001)])
+        wide = await engine.search(SearchQuery(q="ba", facets=["tags", "trigger"]))  # 4,000 matches
+        assert wide.total == 4_000 and not wide.facets_exact
+        tags = wide.facets["tags"]
+        assert set(tags) == {"alpha", "beta", "gamma"} and all(n % 16 == 0 for n in tags.values())
+        for value, share in (("alpha", 0.5), ("beta", 0.25), ("gamma", 0.25)):
+            assert tags[value] == pytest.approx(4_000 * share, rel=0.25)  # ~250 sampled documents
+        narrow = await engine.search(SearchQuery(q="job 7", facets=["tags"]))  # a handful: exact
+        assert narrow.facets_exact and sum(narrow.facets["tags"].values()) == narrow.total
+        exact = TantivySearchEngine(tmp_path / "exact")  # the default threshold: this index is small, all exact
+        await exact.open()
+        try:
+            await exact.upsert([_tagged(i) for i in range(1, 4_001)])
+            counted = await exact.search(SearchQuery(q="ba", facets=["tags"]))
+            assert counted.facets_exact and counted.facets["tags"] == {"alpha": 2_000, "beta": 1_000, "gamma": 1_000}
+        finally:
+            await exact.close()
+    finally:
+        await engine.close()
+
+
+async def test_short_prefixes_match_through_their_own_terms(tmp_path: Path, corpus: list[SearchDocument]) -> None:
+    # 1-3 letter prefixes (no typo budget) match through the indexed prefix terms: exactly the words they start.
+    engine = TantivySearchEngine(tmp_path / "search")
+    await engine.open()
+    try:
+        await engine.upsert(corpus)
+        for word in ("zeb", "ze", "z", "sl", "sla", "api", "x"):
+            hits = {h.id for h in (await engine.search(SearchQuery(q=word, per_page=100))).hits}
+            expected = {d.id for d in corpus if any(t.startswith(word) for t in _words_of(d))}
+            assert hits == expected, word
+    finally:
+        await engine.close()
+
+
+def _words_of(doc: SearchDocument) -> list[str]:
+    from blokhub.indexers.search._words import words
+
+    texts = [doc.title, doc.description, *doc.tags, *doc.nodes, *doc.step_names, doc.author, doc.author_name]
+    return [w for t in texts for w in words(t)]
