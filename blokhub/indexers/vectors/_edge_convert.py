@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from qdrant_edge import (
     Distance,
     EdgeConfig,
@@ -24,7 +23,6 @@ from qdrant_edge import (
     MatchValue,
     PayloadSchemaType,
     Point,
-    ScoredPoint,
     UpdateOperation,
 )
 
@@ -34,8 +32,6 @@ from blokhub.indexers.vectors.documents import (
     FLOAT_FIELDS,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
-    Vector,
-    VectorHit,
     VectorPoint,
     as_vector,
 )
@@ -88,25 +84,3 @@ def to_filter(plan: FilterPlan) -> Filter | None:
 def to_points(points: Sequence[VectorPoint]) -> list[Point]:
     unique = {p.id: p for p in points}  # last one wins, as a sequence of upserts would
     return [Point(p.id, as_vector(p.vector).tolist(), dict(p.payload)) for p in unique.values()]
-
-
-def point_id(value: object) -> int:
-    if isinstance(value, int):
-        return value
-    raise TypeError(f"unexpected point id {value!r}: this index only holds integer ids")
-
-
-def to_vector(value: object) -> Vector:
-    return np.asarray(value, dtype=np.float32)
-
-
-def to_hits(scored: Sequence[ScoredPoint]) -> list[VectorHit]:
-    return [
-        VectorHit(
-            id=point_id(p.id),
-            score=float(p.score),
-            payload=dict(p.payload or {}),
-            vector=None if p.vector is None else to_vector(p.vector),
-        )
-        for p in scored
-    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from qdrant_client import models
 
 from blokhub.indexers.vectors._query import FilterPlan
@@ -14,8 +13,6 @@ from blokhub.indexers.vectors.documents import (
     FLOAT_FIELDS,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
-    Vector,
-    VectorHit,
     VectorPoint,
     as_vector,
 )
@@ -66,26 +63,4 @@ def to_batches(points: Sequence[VectorPoint], size: int) -> list[models.Batch]:
             payloads=[dict(p.payload) for p in chunk],
         )
         for chunk in (unique[i : i + size] for i in range(0, len(unique), size))
-    ]
-
-
-def point_id(value: object) -> int:
-    if isinstance(value, int):
-        return value
-    raise TypeError(f"unexpected point id {value!r}: this collection only holds integer ids")
-
-
-def to_vector(value: object) -> Vector:
-    return np.asarray(value, dtype=np.float32)
-
-
-def to_hits(points: Sequence[models.ScoredPoint]) -> list[VectorHit]:
-    return [
-        VectorHit(
-            id=point_id(p.id),
-            score=float(p.score),
-            payload=dict(p.payload or {}),
-            vector=None if p.vector is None else to_vector(p.vector),
-        )
-        for p in points
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +53,41 @@ class VectorHit:
     score: float
     payload: dict[str, Any]
     vector: Vector | None = None  # only when asked for (`with_vectors=True`)
+
+
+class ScoredLike(Protocol):
+    """A scored point as both Qdrant Edge and qdrant-client return it."""
+
+    @property
+    def id(self) -> Any: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def payload(self) -> Any: ...
+    @property
+    def vector(self) -> Any: ...
+
+
+def point_id(value: object) -> int:
+    if isinstance(value, int):
+        return value
+    raise TypeError(f"unexpected point id {value!r}: this index only holds integer ids")
+
+
+def to_vector(value: object) -> Vector:
+    return np.asarray(value, dtype=np.float32)
+
+
+def to_hits(points: Sequence[ScoredLike]) -> list[VectorHit]:
+    return [
+        VectorHit(
+            id=point_id(p.id),
+            score=float(p.score),
+            payload=dict(p.payload or {}),
+            vector=None if p.vector is None else to_vector(p.vector),
+        )
+        for p in points
+    ]
 
 
 def as_vector(value: VectorLike) -> Vector:

@@ -35,6 +35,9 @@ from blokhub.indexers.vectors.documents import (
     VectorLike,
     VectorPoint,
     as_vector,
+    point_id,
+    to_hits,
+    to_vector,
 )
 
 log = logging.getLogger(__name__)
@@ -185,7 +188,7 @@ class ServerVectorEngine:
             with_payload=True,
             with_vectors=with_vectors,
         )
-        return convert.to_hits(response.points)
+        return to_hits(response.points)
 
     async def recommend(
         self,
@@ -219,7 +222,7 @@ class ServerVectorEngine:
             with_vectors=with_vectors,
             score_threshold=0.0,  # best_score is negative exactly for candidates closer to a negative example
         )
-        hits = convert.to_hits(response.points)
+        hits = to_hits(response.points)
         for hit in hits:
             hit.score = cosine_from_best_score(hit.score)
         return hits
@@ -230,7 +233,7 @@ class ServerVectorEngine:
         records = await self.client.retrieve(
             self.collection, ids=list(dict.fromkeys(int(i) for i in ids)), with_payload=False, with_vectors=True
         )
-        return {convert.point_id(r.id): convert.to_vector(r.vector) for r in records if r.vector is not None}
+        return {point_id(r.id): to_vector(r.vector) for r in records if r.vector is not None}
 
     async def all_ids(self) -> set[int]:
         ids: set[int] = set()
@@ -239,7 +242,7 @@ class ServerVectorEngine:
             records, offset = await self.client.scroll(
                 self.collection, limit=_ID_PAGE, offset=offset, with_payload=False, with_vectors=False
             )
-            ids.update(convert.point_id(r.id) for r in records)
+            ids.update(point_id(r.id) for r in records)
             if offset is None:
                 return ids
 
