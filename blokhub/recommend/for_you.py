@@ -83,16 +83,16 @@ async def for_you(resources: Any, db: AsyncSession, user: User, limit: int) -> l
         return None
     stored = await resources.vectors.vectors(list(positives))
     example_ids = list(stored)
-    examples = np.stack([stored[wid] for wid in example_ids])
     found = [
         Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits
         if h.vector is not None
     ]
     picked = mmr(collapse(found), limit)
-    if not picked:
-        return []
+    if not picked or not example_ids:  # (examples deleted since the query: no reason to quote)
+        return [(c.id, c.score, "close to what you like") for c in picked]
     # The example each item is closest to is the honest reason it is here.
+    examples = np.stack([stored[wid] for wid in example_ids])
     closest = np.argmax(np.stack([c.vector for c in picked]) @ examples.T, axis=1)
     out = []
     for c, e in zip(picked, closest, strict=True):
