@@ -10,6 +10,8 @@ import logging
 import re
 from typing import Any
 
+import asyncpg
+import sqlalchemy.exc
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -17,7 +19,7 @@ from litestar.exceptions import (
     SerializationException,
     ValidationException,
 )
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +181,27 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     return _response(HTTP_500_INTERNAL_SERVER_ERROR, error_body("internal_error", "Something went wrong on our side."))
 
 
+def database_down_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # An outage is not a bug in the request: say so, and when to try again, rather than a bare 500.
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    body = error_body("service_unavailable", "The database is unavailable right now; retry in a few seconds.")
+    return _response(HTTP_503_SERVICE_UNAVAILABLE, body, {"Retry-After": "5"})
+
+
+# What a PostgreSQL outage raises: through SQLAlchemy (refused or lost connections, a server shutting down or out
+# of connections), on the bare asyncpg pool, and from the socket itself.
+DATABASE_DOWN: tuple[type[Exception], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+    ConnectionError,
+)
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    **dict.fromkeys(DATABASE_DOWN, database_down_handler),
     AppError: app_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_exception_handler,
