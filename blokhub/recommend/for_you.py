@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import User, Visibility
 from blokhub.indexers.vectors import VectorFilter
-from blokhub.recommend.diversity import Candidate, candidates, collapse, mmr
+from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
 
 # Examples per kind (favorites, reviews, own workflows), most recent first: the user's current taste, and a bound
 # on the cost, since best_score compares every candidate with every example.
@@ -81,6 +81,9 @@ async def for_you(resources: Any, db: AsyncSession, user: User, limit: int) -> l
     )
     if not hits:
         return None
+    # A hit's score is its cosine to the closest example: at NEAR_DUPLICATE it is a copy of something the user
+    # already has (a fork of their favorite, a re-post of their own workflow), not a discovery.
+    hits = [h for h in hits if h.score < NEAR_DUPLICATE]
     stored = await resources.vectors.vectors(list(positives))
     example_ids = list(stored)
     found = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from blokhub.db.models import Workflow
 from blokhub.indexers.vector_sync import points_for
-from blokhub.recommend.diversity import Candidate, candidates, collapse, mmr
+from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
 
 
 def reason(source_nodes: list[str], source_tags: list[str], payload: dict[str, Any], copies: int) -> str:
@@ -23,6 +23,13 @@ def reason(source_nodes: list[str], source_tags: list[str], payload: dict[str, A
     return text + (f" ({copies} near-identical copies folded in)" if copies else "")
 
 
+def _later_copy(payload: dict[str, Any], score: float, canonical_hash: str | None, published: float) -> bool:
+    """A copy of the workflow itself (same definition, or near-identical) published after it: folded into it, as
+    every near-duplicate group is attributed to its earliest member. An earlier one is the original: it stays."""
+    same = payload.get("canonical_hash") == canonical_hash or score >= NEAR_DUPLICATE
+    return same and float(payload.get("created_at", 0)) >= published
+
+
 async def similar(resources: Any, workflow: Workflow, limit: int) -> list[tuple[int, float, str]]:
     """(id, score, reason) of up to ``limit`` public workflows like ``workflow``; none of them its own copies."""
     vector = (await resources.vectors.vectors([workflow.id])).get(workflow.id)
@@ -30,7 +37,12 @@ async def similar(resources: Any, workflow: Workflow, limit: int) -> list[tuple[
         vector = (await points_for(resources, [workflow]))[0].vector
     # The workflow itself is dropped here rather than by an id filter, which made the index search ~1 ms slower.
     hits = await resources.vectors.search(vector, candidates(limit) + 1, with_vectors=True)
-    hits = [h for h in hits if h.id != workflow.id and h.payload.get("canonical_hash") != workflow.canonical_hash]
+    published = workflow.created_at.timestamp()
+    hits = [
+        h
+        for h in hits
+        if h.id != workflow.id and not _later_copy(h.payload, h.score, workflow.canonical_hash, published)
+    ]
     found = [
         Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits

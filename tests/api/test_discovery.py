@@ -126,6 +126,24 @@ async def test_paraphrase_is_similar_and_clones_collapse(
     assert_error(await client.get(f"{W}/99999/similar"), 404)
 
 
+async def test_later_copies_fold_into_the_original_and_the_original_shows_on_a_copy(
+    alice: Account, bob: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    ids = await _corpus(alice, clean)
+    title, description, tags, _ = CORPUS[1]
+    # Same words, another endpoint: a different definition (hash), the same meaning (cosine ~1).
+    copy = await _publish(bob, title, description, tags, "https://api.github.com/repos/bob/app/issues")
+    await _relay(clean)
+    on_original = [i["workflow"]["id"] for i in (await client.get(f"{W}/{ids[1]}/similar")).json()["items"]]
+    assert on_original and copy not in on_original  # a later copy of the page's workflow is that workflow
+    on_copy = [i["workflow"]["id"] for i in (await client.get(f"{W}/{copy}/similar")).json()["items"]]
+    assert on_copy[0] == ids[1]  # the original it copies comes first
+    await alice.put(f"{W}/{ids[0]}/favorite")  # alice's own corpus is excluded anyway; bob's copy is a copy of hers
+    await _relay(clean)
+    recommended = [i["workflow"]["id"] for i in (await alice.get("/api/v1/recommendations")).json()["items"]]
+    assert copy not in recommended  # a copy of her own workflow is not a discovery
+
+
 async def test_hybrid_finds_meaning_without_shared_words(
     alice: Account, client: httpx.AsyncClient, clean: Resources
 ) -> None:
