@@ -101,9 +101,7 @@ async def test_facets_match_sql_counts_and_filters_apply(
                 await db.execute(
                     select(method, func.count()).where(Workflow.visibility == Visibility.PUBLIC).group_by(method)
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     assert body["facets"]["method"] == by_method
     assert body["facets"]["author"] == {"alice": 5, "bob": 2}

@@ -50,11 +50,7 @@ def _activity(event: OutboxEvent, owners: dict[int, int]) -> dict[str, Any] | No
 async def record_activities(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
     workflow_ids = {e.aggregate_id for e in events if e.aggregate_type == "workflow"}
     owners = (
-        dict(
-            (await session.execute(select(Workflow.id, Workflow.owner_id).where(Workflow.id.in_(workflow_ids))))
-            .tuples()
-            .all()
-        )
+        dict((await session.execute(select(Workflow.id, Workflow.owner_id).where(Workflow.id.in_(workflow_ids)))).all())
         if workflow_ids
         else {}
     )
