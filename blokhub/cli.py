@@ -76,11 +76,13 @@ async def _reindex(settings: Settings, *, progress: bool, vectors: bool = True) 
 
 async def _rebuild_if_empty(settings: Settings) -> None:
     """A keyword index that lost its files (new data dir, schema change) is rebuilt before serving, not left empty
-    (seconds for 100k workflows). Re-embedding can take much longer, so an empty vector index is only reported."""
+    (seconds for 100k workflows). Re-embedding takes longer (~100 workflows/s), so an empty vector index is filled
+    by a background job (`vectors.fill`) that the worker picks up once the server runs."""
     from sqlalchemy import func, select
 
     from blokhub.indexers import builder
     from blokhub.runtime.resources import Resources
+    from blokhub.workers.tasks import VECTORS_FILL
 
     resources = Resources.open(settings)
     try:
@@ -89,6 +91,9 @@ async def _rebuild_if_empty(settings: Settings) -> None:
             searchable = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
         search_empty = searchable > 0 and await resources.search.count() == 0
         vectors_empty = searchable > 0 and await resources.vectors.count() == 0
+        if vectors_empty:
+            # A fixed job id: restarts while it is queued or running do not start a second one.
+            await resources.redis.enqueue_job(VECTORS_FILL, _job_id=VECTORS_FILL)
     finally:
         await resources.close()
     if search_empty:
@@ -96,8 +101,8 @@ async def _rebuild_if_empty(settings: Settings) -> None:
         await _reindex(settings, progress=True, vectors=False)
     if vectors_empty:
         click.echo(
-            "the vector index is empty: similar, recommendations and hybrid search improve once "
-            "`blokhub reindex` (or new writes) fill it",
+            f"the vector index is empty: embedding {searchable:,} workflows in the background (~{searchable // 100 + 1}s);"
+            " similar, recommendations and hybrid search answer once it is done",
             err=True,
         )
 

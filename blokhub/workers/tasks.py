@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from arq import func
@@ -10,6 +11,9 @@ from arq.cron import cron
 from blokhub import handlers  # noqa: F401  (registers every lane before FUNCTIONS is built)
 from blokhub.outbox.registry import job_name, lanes
 from blokhub.outbox.relay import process_pending
+
+log = logging.getLogger(__name__)
+VECTORS_FILL = "vectors.fill"
 
 
 def _lane_job(lane: str) -> Any:  # an arq WorkerCoroutine
@@ -74,7 +78,26 @@ async def vectors_optimize(ctx: dict[str, Any]) -> bool:
     return done
 
 
-FUNCTIONS = [func(_lane_job(lane), name=job_name(lane), keep_result=0, max_tries=3) for lane in lanes()]
+async def vectors_fill(ctx: dict[str, Any]) -> int:
+    """Embed every public workflow into an empty vector index (a new data dir, a changed index format). Enqueued
+    by `serve` at start-up so it need not wait: search works meanwhile, and similar, recommendations and the
+    semantic half of hybrid search start answering when the new index is published. A no-op once filled."""
+    from blokhub.indexers.reindex import reindex_vectors
+
+    resources = ctx["resources"]
+    if await resources.vectors.count() > 0:
+        return 0
+    log.info("vector index is empty: embedding every public workflow in the background")
+    embedded, seconds = await reindex_vectors(resources)
+    log.info("vector index filled: %d workflows in %.0fs (%.0f/s)", embedded, seconds, embedded / max(seconds, 1e-9))
+    return int(embedded)
+
+
+FUNCTIONS = [
+    *(func(_lane_job(lane), name=job_name(lane), keep_result=0, max_tries=3) for lane in lanes()),
+    # Hours at worst (100k workflows ~15 min on two cores); one try: a failure leaves the old state and says so.
+    func(vectors_fill, name=VECTORS_FILL, keep_result=0, max_tries=1, timeout=6 * 3600),
+]
 EVERY_5_MINUTES = set(range(0, 60, 5))
 CRON_JOBS = [
     cron(
