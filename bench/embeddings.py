@@ -121,20 +121,17 @@ def agreement(reference: np.ndarray, other: np.ndarray) -> str:
 async def thread_counts(embedder: Embedder, texts: list[str]) -> None:
     """Torch intra-op threads 1 vs 2, interleaved so both see the same load from other processes. OpenMP teams
     wait for their slowest thread, so 2 threads win on idle cores and can lose badly on busy ones."""
-    import torch
-
-    loop = asyncio.get_running_loop()
     sample = texts[:512]
     rates: dict[int, list[float]] = {1: [], 2: []}
+    configured = embedder.torch_threads
     embedder.batch_size = 64
     for _ in range(2):
         for threads in (1, 2):
-            # Set on the embedder's own thread: torch fixes a thread's OpenMP team size when it first computes.
-            await loop.run_in_executor(embedder._executor, torch.set_num_threads, threads)
+            embedder._threads = threads  # what the embedder's own thread switches to for a batch
             started = time.perf_counter()
             await embedder.embed(sample)
             rates[threads].append(len(sample) / (time.perf_counter() - started))
-    await loop.run_in_executor(embedder._executor, torch.set_num_threads, embedder.torch_threads)
+    embedder._threads = configured
     print(
         "  torch threads, interleaved: "
         + "; ".join(f"{t}: {', '.join(f'{r:.0f}' for r in rs)}/s" for t, rs in rates.items())
