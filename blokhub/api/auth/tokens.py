@@ -118,19 +118,19 @@ async def authenticate(token: str, resources: Resources, db: AsyncSession | None
         raise
     except Exception as exc:  # Redis down: PostgreSQL below still decides
         log.warning("jti deny-list unavailable: %s", exc)
-    user: User
+    row: tuple[User, Any] | None
     if db is None:
         record = await resources.bare_pg.fetchrow(_READ_AUTH_SQL, claims["user_id"], claims["session_id"])
-        if record is None:
-            raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
-        user, revoked_at = User(**{key: record[name] for key, name in _USER_COLUMNS}), record["session_revoked_at"]
-    else:
         row = (
-            await db.execute(_AUTH_QUERY, {"user_id": claims["user_id"], "session_id": claims["session_id"]})
-        ).first()
-        if row is None:
-            raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
-        user, revoked_at = row
+            None if record is None else (User(**{k: record[c] for k, c in _USER_COLUMNS}), record["session_revoked_at"])
+        )
+    else:
+        params = {"user_id": claims["user_id"], "session_id": claims["session_id"]}
+        found = (await db.execute(_AUTH_QUERY, params)).first()
+        row = None if found is None else (found[0], found[1])
+    if row is None:
+        raise Unauthorized("The token's account or session no longer exists.", code="invalid_token")
+    user, revoked_at = row
     if revoked_at is not None:
         raise Unauthorized("The session has ended; log in again.", code="token_revoked")
     if user.banned_at is not None:
