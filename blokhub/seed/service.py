@@ -22,6 +22,7 @@ from blokhub import blok
 from blokhub.api.auth.passwords import hash_password
 from blokhub.api.workflows.slugs import slugify
 from blokhub.config import Settings
+from blokhub.db.models import listed_sql
 from blokhub.seed.corpus import SeedWorkflow, generate_users, generate_workflows
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ async def seed_corpus(
                 )
             await conn.execute(
                 "UPDATE users u SET workflows_count = c.n FROM (SELECT owner_id, count(*) AS n FROM workflows "
-                "WHERE visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL AND owner_id = ANY($1::bigint[]) "
+                f"WHERE {listed_sql()} AND owner_id = ANY($1::bigint[]) "
                 "GROUP BY 1) c WHERE u.id = c.owner_id",
                 user_ids,
             )

@@ -201,7 +201,7 @@ async def fork(
 
 def counts_on_profile(workflow: Workflow) -> bool:
     """Only live, public, unhidden workflows count on their owner's profile."""
-    return workflow.visibility == Visibility.PUBLIC and workflow.deleted_at is None and workflow.hidden_at is None
+    return workflow.listed
 
 
 async def adjust_profile_count(db: AsyncSession, owner_id: int, before: bool, after: bool) -> None:
