@@ -30,7 +30,7 @@ async def outbox_redrive(ctx: dict[str, Any]) -> int:
 
 
 async def workflows_flush_views(ctx: dict[str, Any]) -> int:
-    from blokhub.api.workflows.views import flush_views
+    from blokhub.api.workflows.page_views import flush_views
 
     resources = ctx["resources"]
     async with resources.sessionmaker() as db:

@@ -147,7 +147,7 @@ async def test_import_raw_bodies_and_multipart(alice: Account) -> None:
 
 
 async def test_get_counts_views_after_flush(alice: Account, client: httpx.AsyncClient, clean: Any) -> None:
-    from blokhub.api.workflows.views import flush_views
+    from blokhub.api.workflows.page_views import flush_views
 
     w = await _create(alice)
     for _ in range(3):

@@ -30,10 +30,7 @@ async def test_expression_fragment_and_predicate_agree(resources: Resources) -> 
     )
     async with resources.engine.connect() as conn:
         answers = {r.id: (r.by_expression, r.by_fragment, r.aliased) for r in await conn.execute(sql, params)}
-    predicate = [
-        Workflow.listed.fget(SimpleNamespace(visibility=v, deleted_at=d, hidden_at=h))
-        for v, d, h in CASES
-    ]
+    predicate = [Workflow.listed.fget(SimpleNamespace(visibility=v, deleted_at=d, hidden_at=h)) for v, d, h in CASES]
     assert [answers[i] for i in range(len(CASES))] == [(p, p, p) for p in predicate]
     assert predicate.count(True) == 1  # public, alive, not hidden: exactly one of the sixteen kinds of row
 

@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import Conflict
-from blokhub.api.workflows import documents
+from blokhub.api.workflows import submissions
 from blokhub.api.workflows.access import get_deletable, get_editable
-from blokhub.api.workflows.documents import CheckedDocument
 from blokhub.api.workflows.schemas import WorkflowCreate, WorkflowUpdate
 from blokhub.api.workflows.slugs import unique_slug
+from blokhub.api.workflows.submissions import CheckedDocument
 from blokhub.db.base import utcnow
 from blokhub.db.models import User, Visibility, Workflow, WorkflowVersion
 from blokhub.outbox import emit
@@ -32,15 +32,15 @@ async def publish(
     forked_from: Workflow | None = None,
 ) -> Workflow:
     """Store a new workflow (version 1) from a checked document."""
-    documents.require_publishable(checked, visibility)
-    title = (title or "").strip() or documents.default_title(checked.document)
+    submissions.require_publishable(checked, visibility)
+    title = (title or "").strip() or submissions.default_title(checked.document)
     now = utcnow()
     workflow = Workflow(
         owner_id=owner.id,
         owner=owner,
         title=title,
-        description=documents.default_description(checked.document) if description is None else description.strip(),
-        tags=documents.normalise_tags(tags or []),
+        description=submissions.default_description(checked.document) if description is None else description.strip(),
+        tags=submissions.normalise_tags(tags or []),
         visibility=visibility,
         version=1,
         definition=checked.document,
@@ -80,7 +80,7 @@ async def publish(
 
 
 async def create(db: AsyncSession, owner: User, data: WorkflowCreate) -> Workflow:
-    checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
+    checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
     return await publish(
         db, owner, checked, title=data.title, description=data.description, tags=data.tags, visibility=data.visibility
     )
@@ -99,8 +99,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
     visibility = data.visibility or workflow.visibility
     changed: list[str] = []
     if data.definition is not None or data.source is not None:
-        checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
-        documents.require_publishable(checked, visibility)
+        checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
+        submissions.require_publishable(checked, visibility)
         if checked.canonical_hash != workflow.canonical_hash:
             workflow.version += 1
             db.add(
@@ -117,8 +117,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.facts, workflow.health, workflow.source_format = checked.facts, checked.health(), checked.format
     elif visibility != old_visibility and visibility in Visibility.SHARED:
         # Going public re-applies the publishing rules to the stored definition.
-        documents.require_publishable(
-            documents.check(definition=workflow.definition, source=None, fmt=None), visibility
+        submissions.require_publishable(
+            submissions.check(definition=workflow.definition, source=None, fmt=None), visibility
         )
     if data.title is not None and data.title.strip() != workflow.title:
         workflow.title = data.title.strip()
@@ -128,7 +128,7 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.description = data.description.strip()
         changed.append("description")
     if data.tags is not None:
-        workflow.tags = documents.normalise_tags(data.tags)
+        workflow.tags = submissions.normalise_tags(data.tags)
         changed.append("tags")
     if visibility != old_visibility:
         counted = counts_on_profile(workflow)
@@ -168,7 +168,7 @@ async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> Non
 async def fork(
     db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str
 ) -> Workflow:
-    checked = documents.check(definition=original.definition, source=None, fmt=None)
+    checked = submissions.check(definition=original.definition, source=None, fmt=None)
     copy = await publish(
         db,
         user,
