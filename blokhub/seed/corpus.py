@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
 from blokhub.seed.corpus_jobs import p_api, p_manual, p_report
 from blokhub.seed.corpus_patterns import (
@@ -465,7 +466,7 @@ def _add_step(r: Callable[[], float], d: dict[str, Any]) -> str:
         d["steps"].append({"name": name, "node": _api_node(d), "type": "module"})
         d["nodes"][name] = {
             "inputs": {
-                "url": "https://discord.com/api/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
+                "url": api("discord") + "/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
                 "method": "POST",
                 "headers": {"Content-Type": "application/json"},
                 "body": {"content": "${ctx.workflow_name} finished (request ${ctx.id})"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import Ctx, Source, Step, bearer, call, env_ref, json_headers, pg_conn
 from blokhub.seed.corpus_sinks import SINKS, Sink
 from blokhub.seed.corpus_steps import (
@@ -727,7 +728,7 @@ def api_rag(c: Ctx, res: Resource) -> tuple[list[Step], str, str, dict[str, Any]
             c,
             "embed-question",
             "POST",
-            "https://api.openai.com/v1/embeddings",
+            api("openai") + "/v1/embeddings",
             bearer(c, "OPENAI_API_KEY"),
             {"model": "text-embedding-3-small", "input": "${ctx.request.body.question}"},
             set_var=True,
@@ -872,7 +873,7 @@ PROXIES: tuple[Proxy, ...] = (
     Proxy(
         "rates",
         ("Currency conversion endpoint", "Exchange rates API", "Convert currencies on the fly"),
-        "https://api.frankfurter.app/latest?from=${ctx.request.query.from || 'EUR'}&to=${ctx.request.query.to}",
+        api("rates") + "/latest?from=${ctx.request.query.from || 'EUR'}&to=${ctx.request.query.to}",
         "/",
         ("finance", "currency"),
         model=(("rates", "js/ctx.response.data.rates"), ("date", "${ctx.response.data.date}")),
@@ -880,7 +881,7 @@ PROXIES: tuple[Proxy, ...] = (
     Proxy(
         "github-repo",
         ("GitHub repo stats", "Repository stats endpoint", "Stars and forks for any repo"),
-        "https://api.github.com/repos/${ctx.request.params.owner}/${ctx.request.params.repo}",
+        api("github") + "/repos/${ctx.request.params.owner}/${ctx.request.params.repo}",
         "/:owner/:repo",
         ("github", "api"),
         env="GITHUB_TOKEN",
@@ -908,7 +909,7 @@ PROXIES: tuple[Proxy, ...] = (
     Proxy(
         "crypto",
         ("Crypto price ticker", "Bitcoin price endpoint", "Crypto prices API"),
-        "https://api.coingecko.com/api/v3/simple/price?ids=${ctx.request.query.ids || 'bitcoin'}&vs_currencies=usd",
+        api("crypto") + "/api/v3/simple/price?ids=${ctx.request.query.ids || 'bitcoin'}&vs_currencies=usd",
         "/",
         ("crypto", "finance"),
     ),
@@ -931,7 +932,7 @@ PROXIES: tuple[Proxy, ...] = (
     Proxy(
         "stripe-customer",
         ("Stripe customer lookup", "Get a Stripe customer by ID", "Customer billing info API"),
-        "https://api.stripe.com/v1/customers/${ctx.request.params.id}",
+        api("stripe") + "/v1/customers/${ctx.request.params.id}",
         "/:id",
         ("stripe", "payments"),
         env="STRIPE_SECRET_KEY",
@@ -940,7 +941,7 @@ PROXIES: tuple[Proxy, ...] = (
     Proxy(
         "hubspot-contact",
         ("HubSpot contact lookup", "Find a HubSpot contact"),
-        "https://api.hubapi.com/crm/v3/objects/contacts/${ctx.request.params.email}?idProperty=email",
+        api("hubspot") + "/crm/v3/objects/contacts/${ctx.request.params.email}?idProperty=email",
         "/:email",
         ("hubspot", "crm"),
         env="HUBSPOT_ACCESS_TOKEN",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import Ctx, Source, Step, bearer, call, env_ref, json_headers, pg_conn
 from blokhub.seed.corpus_sources import HOOKS, POLLS
 
@@ -65,7 +66,7 @@ def _slack(c: Ctx) -> Step:
         body: dict[str, object] = {"channel": ch, "text": c.msg}
         if c.chance(0.3):
             body["unfurl_links"] = False
-        return call(c, base, "POST", "https://slack.com/api/chat.postMessage", bearer(c, "SLACK_BOT_TOKEN"), body)
+        return call(c, base, "POST", api("slack") + "/chat.postMessage", bearer(c, "SLACK_BOT_TOKEN"), body)
     if v < 0.7:
         c.env.append("SLACK_WEBHOOK_PATH")
         return call(
@@ -88,7 +89,7 @@ def _discord(c: Ctx) -> Step:
             c,
             base,
             "POST",
-            "https://discord.com/api/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
+            api("discord") + "/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
             json_headers(),
             {"content": c.msg, "username": c.pick(("Blok", "Blok bot", "Alerts"))},
         )
@@ -135,7 +136,7 @@ def _telegram(c: Ctx) -> Step:
             c,
             base,
             "POST",
-            "https://api.telegram.org/bot${ctx.env.TELEGRAM_BOT_TOKEN}/sendMessage",
+            api("telegram") + "/bot${ctx.env.TELEGRAM_BOT_TOKEN}/sendMessage",
             json_headers(),
             {"chat_id": "${ctx.env.TELEGRAM_CHAT_ID}", "text": c.msg, "parse_mode": "Markdown"},
         )
@@ -207,7 +208,7 @@ def _sendgrid(c: Ctx) -> Step:
         c,
         c.pick(("send-email", "sendgrid-email", "email-team")),
         "POST",
-        "https://api.sendgrid.com/v3/mail/send",
+        api("sendgrid") + "/v3/mail/send",
         bearer(c, "SENDGRID_API_KEY"),
         {
             "personalizations": [{"to": [{"email": to}]}],
@@ -225,7 +226,7 @@ def _mailgun(c: Ctx) -> Step:
         c,
         c.pick(("send-email", "mailgun-send")),
         "POST",
-        "https://api.mailgun.net/v3/${ctx.env.MAILGUN_DOMAIN}/messages",
+        api("mailgun") + "/v3/${ctx.env.MAILGUN_DOMAIN}/messages",
         {"Authorization": "Basic ${ctx.env.MAILGUN_BASIC_AUTH}", "Content-Type": "application/x-www-form-urlencoded"},
         {"from": "Blok <noreply@example.org>", "to": to, "subject": c.subject, "text": c.msg},
     )
@@ -290,7 +291,7 @@ def _twilio(c: Ctx) -> Step:
             c,
             c.pick(("send-sms", "text-on-call", "twilio-sms")),
             "POST",
-            "https://api.twilio.com/2010-04-01/Accounts/${ctx.env.TWILIO_ACCOUNT_SID}/Messages.json",
+            api("twilio") + "/2010-04-01/Accounts/${ctx.env.TWILIO_ACCOUNT_SID}/Messages.json",
             {
                 "Authorization": "Basic ${ctx.env.TWILIO_BASIC_AUTH}",
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -474,7 +475,7 @@ def _gdrive(c: Ctx) -> Step:
         c,
         c.pick(("upload-to-drive", "save-to-google-drive")),
         "POST",
-        "https://www.googleapis.com/upload/drive/v3/files?uploadType=media",
+        api("drive") + "/upload/drive/v3/files?uploadType=media",
         bearer(c, "GOOGLE_ACCESS_TOKEN"),
         _payload(c),
     )
@@ -515,7 +516,7 @@ def _sheets(c: Ctx) -> Step:
         c,
         c.pick(("append-to-sheet", "log-to-google-sheets", "add-sheet-row")),
         "POST",
-        f"https://sheets.googleapis.com/v4/spreadsheets/${{ctx.env.GOOGLE_SHEET_ID}}/values/{tab}!A1:append"
+        f"{api('sheets')}/v4/spreadsheets/${{ctx.env.GOOGLE_SHEET_ID}}/values/{tab}!A1:append"
         "?valueInputOption=USER_ENTERED",
         bearer(c, "GOOGLE_ACCESS_TOKEN"),
         {"values": values},
@@ -589,7 +590,7 @@ def _hubspot(c: Ctx) -> Step:
         c,
         c.pick(("create-hubspot-contact", "add-to-hubspot")),
         "POST",
-        "https://api.hubapi.com/crm/v3/objects/contacts",
+        api("hubspot") + "/crm/v3/objects/contacts",
         bearer(c, "HUBSPOT_ACCESS_TOKEN"),
         {
             "properties": {
@@ -670,7 +671,7 @@ def _github_issue(c: Ctx) -> Step:
         c,
         c.pick(("create-github-issue", "open-issue")),
         "POST",
-        "https://api.github.com/repos/${ctx.env.GITHUB_REPOSITORY}/issues",
+        api("github") + "/repos/${ctx.env.GITHUB_REPOSITORY}/issues",
         h,
         {"title": c.subject, "body": c.msg, "labels": [c.pick(("triage", "bug", "automated", "ops"))]},
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import Ctx, Source, Step, bearer, call, json_headers, pg_conn
 
 
@@ -114,7 +115,7 @@ def _stripe_customer(c: Ctx) -> Step:
         c,
         "get-customer",
         "GET",
-        "https://api.stripe.com/v1/customers/${ctx.request.body.data.object.customer}",
+        api("stripe") + "/v1/customers/${ctx.request.body.data.object.customer}",
         bearer(c, "STRIPE_SECRET_KEY"),
         set_var=True,
     )
@@ -123,9 +124,7 @@ def _stripe_customer(c: Ctx) -> Step:
 def _github_user(c: Ctx) -> Step:
     h = bearer(c, "GITHUB_TOKEN")
     h["Accept"] = "application/vnd.github+json"
-    return call(
-        c, "get-author", "GET", "https://api.github.com/users/${ctx.request.body.sender.login}", h, set_var=True
-    )
+    return call(c, "get-author", "GET", api("github") + "/users/${ctx.request.body.sender.login}", h, set_var=True)
 
 
 def _shopify_customer(c: Ctx) -> Step:
@@ -1021,7 +1020,7 @@ def _f_hubspot(c: Ctx) -> Step:
         c,
         "get-hubspot-contacts",
         "GET",
-        "https://api.hubapi.com/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,company",
+        api("hubspot") + "/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,company",
         bearer(c, "HUBSPOT_ACCESS_TOKEN"),
         set_var=True,
     )
@@ -1056,7 +1055,7 @@ def _f_stripe(c: Ctx) -> Step:
         c,
         "get-charges",
         "GET",
-        "https://api.stripe.com/v1/charges?limit=100&created[gte]=${Math.floor(Date.now() / 1000) - 86400}",
+        api("stripe") + "/v1/charges?limit=100&created[gte]=${Math.floor(Date.now() / 1000) - 86400}",
         bearer(c, "STRIPE_SECRET_KEY"),
         set_var=True,
     )
@@ -1067,7 +1066,7 @@ def _f_stripe_subs(c: Ctx) -> Step:
         c,
         "get-subscriptions",
         "GET",
-        "https://api.stripe.com/v1/subscriptions?status=active&limit=100",
+        api("stripe") + "/v1/subscriptions?status=active&limit=100",
         bearer(c, "STRIPE_SECRET_KEY"),
         set_var=True,
     )
@@ -1111,7 +1110,7 @@ def _f_gh_issues(c: Ctx) -> Step:
         c,
         "get-open-issues",
         "GET",
-        "https://api.github.com/repos/${ctx.env.GITHUB_REPOSITORY}/issues?state=open&per_page=50",
+        api("github") + "/repos/${ctx.env.GITHUB_REPOSITORY}/issues?state=open&per_page=50",
         _gh(c),
         set_var=True,
     )
@@ -1122,7 +1121,7 @@ def _f_gh_prs(c: Ctx) -> Step:
         c,
         "get-open-prs",
         "GET",
-        "https://api.github.com/repos/${ctx.env.GITHUB_REPOSITORY}/pulls?state=open&per_page=50",
+        api("github") + "/repos/${ctx.env.GITHUB_REPOSITORY}/pulls?state=open&per_page=50",
         _gh(c),
         set_var=True,
     )
@@ -1145,7 +1144,7 @@ def _f_gcal(c: Ctx) -> Step:
         c,
         "get-todays-events",
         "GET",
-        "https://www.googleapis.com/calendar/v3/calendars/primary/events?singleEvents=true"
+        api("drive") + "/calendar/v3/calendars/primary/events?singleEvents=true"
         "&orderBy=startTime&timeMin=${new Date().toISOString()}&maxResults=20",
         bearer(c, "GOOGLE_ACCESS_TOKEN"),
         set_var=True,
@@ -1175,7 +1174,7 @@ def _f_weather(c: Ctx) -> Step:
             c,
             "get-forecast",
             "GET",
-            f"https://api.open-meteo.com/v1/forecast?latitude={lat}&longitude={lon}"
+            f"{api('weather')}/v1/forecast?latitude={lat}&longitude={lon}"
             "&daily=temperature_2m_max,temperature_2m_min,precipitation_sum&timezone=auto&forecast_days=1",
             json_headers(),
             set_var=True,
@@ -1197,7 +1196,7 @@ def _f_rates(c: Ctx) -> Step:
         c,
         "get-rates",
         "GET",
-        "https://api.frankfurter.app/latest?from=EUR&to=USD,GBP,JPY,CHF",
+        api("rates") + "/latest?from=EUR&to=USD,GBP,JPY,CHF",
         json_headers(),
         set_var=True,
     )
@@ -1208,8 +1207,7 @@ def _f_crypto(c: Ctx) -> Step:
         c,
         "get-prices",
         "GET",
-        "https://api.coingecko.com/api/v3/simple/price?ids=bitcoin,ethereum,solana&vs_currencies=usd"
-        "&include_24hr_change=true",
+        api("crypto") + "/api/v3/simple/price?ids=bitcoin,ethereum,solana&vs_currencies=usd&include_24hr_change=true",
         json_headers(),
         set_var=True,
     )
@@ -1305,7 +1303,7 @@ def _f_sheets(c: Ctx) -> Step:
         c,
         "read-sheet",
         "GET",
-        "https://sheets.googleapis.com/v4/spreadsheets/${ctx.env.GOOGLE_SHEET_ID}/values/Inventory!A2:E",
+        api("sheets") + "/v4/spreadsheets/${ctx.env.GOOGLE_SHEET_ID}/values/Inventory!A2:E",
         bearer(c, "GOOGLE_ACCESS_TOKEN"),
         set_var=True,
     )

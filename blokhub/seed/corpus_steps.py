@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import PY, Ctx, Step, bearer, call, env_ref, json_headers
 
 # --- plumbing ---------------------------------------------------------------------------------------------
@@ -153,9 +154,7 @@ def _ai_openai_api(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, st
         "temperature": c.pick((0, 0.2, 0.3, 0.7)),
         "messages": [{"role": "system", "content": task.system}, {"role": "user", "content": "js/" + text}],
     }
-    s = call(
-        c, base, "POST", "https://api.openai.com/v1/chat/completions", bearer(c, "OPENAI_API_KEY"), body, set_var=True
-    )
+    s = call(c, base, "POST", api("openai") + "/v1/chat/completions", bearer(c, "OPENAI_API_KEY"), body, set_var=True)
     return s, f"ctx.vars['{s['name']}'].choices[0].message.content"
 
 
@@ -296,7 +295,7 @@ def embed_step(c: Ctx) -> Step:
             c,
             c.pick(("embed-text", "create-embedding", "embeddings")),
             "POST",
-            "https://api.openai.com/v1/embeddings",
+            api("openai") + "/v1/embeddings",
             bearer(c, "OPENAI_API_KEY"),
             {"model": c.pick(("text-embedding-3-small", "text-embedding-3-large")), "input": "js/" + c.src.text},
             set_var=True,
