@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from blokhub.seed.corpus_build import Source
-from blokhub.seed.source_steps import ENRICH, FETCH
+from blokhub.seed.source_steps import STEPS
 from blokhub.seed.tables import load
 
 
@@ -46,7 +46,7 @@ def _hook(d: dict[str, Any]) -> Source:
         filter=_x(filter_, rec) if filter_ else None,
         sig=d.get("sig"),
         paths=d["paths"],
-        enrich=ENRICH[d["enrich"]] if "enrich" in d else None,
+        enrich=STEPS[d["enrich"]] if "enrich" in d else None,
         **_common(d, rec),
     )
 
@@ -56,7 +56,7 @@ def _poll(d: dict[str, Any]) -> Source:
     items = d.get("items")
     return Source(
         kind="poll",
-        fetch=FETCH[d["fetch"]],
+        fetch=STEPS[d["fetch"]],
         items=_x(items, rec) if items else None,
         map=d.get("map"),
         **_common(d, rec),

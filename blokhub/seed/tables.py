@@ -7,6 +7,7 @@ nothing a workflow builder does can change a table for the next workflow.
 from __future__ import annotations
 
 import json
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,8 +20,9 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+@cache
 def load(name: str) -> dict[str, Any]:
-    """The tables of ``data/<name>.json``, keyed by table name."""
+    """The tables of ``data/<name>.json``, keyed by table name (read once; callers must not change them)."""
     text = resources.files("blokhub.seed").joinpath(f"data/{name}.json").read_text(encoding="utf-8")
     tables: dict[str, Any] = _frozen(json.loads(text))
     return tables
