@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from blokhub.ai.service_catalogue import api
+from blokhub.seed.api_patterns import API_SOURCES
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
 from blokhub.seed.corpus_jobs import p_api, p_manual, p_report
 from blokhub.seed.corpus_patterns import (
-    API_SOURCES,
     MAX_STEPS,
     Out,
     cap,

@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from blokhub.seed.corpus_build import Ctx, Step, env_ref, pg_conn
-from blokhub.seed.corpus_patterns import (
-    ALERT_CATS,
+from blokhub.seed.api_patterns import (
     PROXIES,
     RES_BY_TABLE,
-    STORE_CATS,
-    Out,
     api_cached,
     api_crud,
     api_intake,
     api_pdf,
     api_proxy,
     api_rag,
+)
+from blokhub.seed.corpus_build import Ctx, Step, env_ref, pg_conn
+from blokhub.seed.corpus_patterns import (
+    ALERT_CATS,
+    STORE_CATS,
+    Out,
     cap,
     fields,
     notes_sentence,
