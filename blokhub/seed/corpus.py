@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blokhub.ai.service_catalogue import api
+from blokhub.seed.ai_patterns import p_ai
 from blokhub.seed.api_patterns import API_SOURCES
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
 from blokhub.seed.corpus_jobs import p_api, p_manual, p_report
@@ -28,7 +29,6 @@ from blokhub.seed.corpus_patterns import (
     MAX_STEPS,
     Out,
     cap,
-    p_ai,
     p_notify,
     p_pipeline,
     p_sync,

@@ -26,7 +26,7 @@ from blokhub.seed.corpus_patterns import (
     pick_sink,
     weighted,
 )
-from blokhub.seed.corpus_steps import AI_BY_KEY, ai_step, embed_step, py_misc, py_pdf, shape_rows, vector_store_step
+from blokhub.seed.corpus_steps import AI_BY_KEY, ai_step, embed_step, shape_rows, vector_store_step
 from blokhub.seed.corpus_text import (
     EMAIL_REPORT_TITLES,
     MANUAL_TITLES,
@@ -34,6 +34,7 @@ from blokhub.seed.corpus_text import (
     REPORT_TITLES,
     REPORTS,
 )
+from blokhub.seed.python_steps import py_misc, py_pdf
 
 _API_TITLES: dict[str, tuple[str, ...]] = {
     "crud": (
