@@ -32,6 +32,9 @@ from blokhub.seed.corpus_steps import (
 )
 from blokhub.seed.corpus_text import AI_TITLES
 from blokhub.seed.python_steps import py_misc, py_sentiment
+from blokhub.seed.tables import load
+
+_TEXTS = load("texts")
 
 MAX_STEPS = 12  # counting branch steps; the corpus promises 1-12 steps per workflow
 
@@ -100,16 +103,7 @@ def p_ai(c: Ctx, trig: Any) -> Out:
     return Out(steps, title, body + notes_sentence(c), tags, "ai", f)
 
 
-_AI_VERBS: dict[str, tuple[str, str]] = {
-    "summarise": ("summarise", "writes a short summary"),
-    "digest": ("summarise", "turns them into a digest"),
-    "classify": ("triage", "labels it"),
-    "extract": ("pull structured fields out of", "extracts the key fields"),
-    "translate": ("translate", "translates it to English"),
-    "reply": ("draft replies to", "drafts a reply"),
-    "embed": ("index", "indexes it for semantic search"),
-    "sentiment": ("score the sentiment of", "scores it"),
-}
+_AI_VERBS: dict[str, tuple[str, str]] = _TEXTS["ai_verbs"]
 
 
 _SENTIMENT_CATS = weighted((("db", 60), ("sheet", 40)))

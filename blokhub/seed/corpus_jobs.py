@@ -35,39 +35,11 @@ from blokhub.seed.corpus_text import (
     REPORTS,
 )
 from blokhub.seed.python_steps import py_misc, py_pdf
+from blokhub.seed.tables import load
 
-_API_TITLES: dict[str, tuple[str, ...]] = {
-    "crud": (
-        "{Res} CRUD API on {Backend}",
-        "REST API for {res}",
-        "Simple {res} service with {Backend}",
-        "Manage {res} over HTTP",
-        "{Res} API",
-        "{Res} backend on {Backend}",
-        "CRUD endpoints for {res}",
-    ),
-    "cache": (
-        "Cached {res} lookup by ID",
-        "{Res} API with a read-through cache",
-        "Fast {one} lookup with caching",
-        "Get {one} by ID (cached)",
-    ),
-    "intake": (
-        "Collect {res} via POST and store in {Backend}",
-        "{One} intake endpoint",
-        "Save new {res} to {Backend}",
-        "{One} form backend",
-        "Create {res} from a web form",
-    ),
-    "rag": (
-        "Ask your docs: RAG endpoint with OpenAI",
-        "Semantic search API over the {coll}",
-        "Chat with your knowledge base",
-        "Q&A endpoint with Qdrant and OpenAI",
-        "Answer questions from the {coll}",
-    ),
-    "pdf": ("{Res} PDF export", "Download {res} as PDF", "Monthly {res} PDF endpoint", "PDF report of {res}"),
-}
+_TEXTS = load("texts")
+
+_API_TITLES: dict[str, tuple[str, ...]] = _TEXTS["api_titles"]
 _API_VARIANTS = weighted((("proxy", 28), ("crud", 30), ("cache", 13), ("intake", 15), ("rag", 7), ("pdf", 7)))
 
 

@@ -21,6 +21,9 @@ from blokhub.seed.corpus_steps import (
 )
 from blokhub.seed.corpus_text import HOOK_TITLES, POLL_TITLES
 from blokhub.seed.python_steps import py_misc
+from blokhub.seed.tables import load
+
+_TEXTS = load("texts")
 
 MAX_STEPS = 12  # counting branch steps; the corpus promises 1-12 steps per workflow
 
@@ -348,20 +351,4 @@ def p_pipeline(c: Ctx, trig: Any) -> Out:
     return Out(steps, title, notes_sentence(c), tags, src.kind, f)
 
 
-_PIPELINE_TITLES = {
-    "hook": (
-        "Full {noun} pipeline: {S} and {n} other tools",
-        "Handle {nouns} end to end",
-        "{Noun} automation hub",
-        "Fan out {nouns} to {n} tools",
-        "When {clause}, update everything",
-        "{Service} {noun} workflow",
-        "Process {nouns}: {S}, CRM, e-mail and more",
-    ),
-    "poll": (
-        "{Adj} {Service} sync to {n} tools",
-        "Distribute {nouns} {cad}",
-        "{Adj} {noun} fan-out",
-        "Sync {nouns} everywhere, {cad}",
-    ),
-}
+_PIPELINE_TITLES: dict[str, tuple[str, ...]] = _TEXTS["pipeline_titles"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import Ctx, Step, bearer, call, env_ref, json_headers
+from blokhub.seed.tables import load
 
 # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -90,52 +91,7 @@ class AiTask:
     labels: tuple[str, ...] = ()  # for classification tasks that feed an if-else
 
 
-AI_TASKS: tuple[AiTask, ...] = (
-    AiTask(
-        "summarise",
-        ("summarise", "summarize", "ai-summary", "summarise-with-ai"),
-        "You summarise incoming events for a busy team. Reply with at most three short bullet points.",
-        "Summarise",
-        "write a short summary",
-    ),
-    AiTask(
-        "classify",
-        ("classify", "triage", "classify-message", "ai-triage"),
-        "Classify the message as exactly one of: urgent, bug, question, feature-request, spam. "
-        "Reply with the label only.",
-        "Triage",
-        "label it as urgent, bug, question, feature request or spam",
-        labels=("urgent", "bug", "question", "spam"),
-    ),
-    AiTask(
-        "extract",
-        ("extract-fields", "extract-details", "parse-with-ai"),
-        "Extract company, budget, timeline and intent from the text. Reply with compact JSON only.",
-        "Extract",
-        "extract the key fields as JSON",
-    ),
-    AiTask(
-        "translate",
-        ("translate", "translate-to-english"),
-        "Translate the text to English. Keep names, numbers and formatting unchanged.",
-        "Translate",
-        "translate it to English",
-    ),
-    AiTask(
-        "reply",
-        ("draft-reply", "write-reply", "suggest-response"),
-        "You are a friendly support agent. Draft a short, helpful reply. Do not promise refunds.",
-        "Reply",
-        "draft a reply",
-    ),
-    AiTask(
-        "digest",
-        ("write-digest", "daily-digest", "summarise-list"),
-        "Write a concise digest for a team channel: group related items, highlight anything unusual, max 120 words.",
-        "Digest",
-        "turn the list into a short digest",
-    ),
-)
+AI_TASKS: tuple[AiTask, ...] = tuple(AiTask(**t) for t in load("ai_tasks")["tasks"])
 AI_BY_KEY = {t.key: t for t in AI_TASKS}
 
 _OPENAI_MODELS = ("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4o-mini")

@@ -10,27 +10,17 @@ from blokhub.seed.corpus_patterns import MAX_STEPS, weighted
 from blokhub.seed.corpus_records import SeedWorkflow
 from blokhub.seed.tables import load
 
+_VARIANTS = load("variants")
+
+_TEXTS = load("texts")
+
 _SCHEDULE_DATA = load("schedules")
 # (cron, phrase, adjective) of the schedules people use; time zones weighted by how often they appear.
 SCHEDULES: tuple[tuple[str, str, str], ...] = _SCHEDULE_DATA["schedules"]
 TIMEZONES = weighted(_SCHEDULE_DATA["timezones"])
 
 
-_ALTERNATIVES: dict[str, tuple[Any, ...]] = {
-    "channel": ("#alerts", "#general", "#ops-alerts", "#team", "#notifications", "#dev", "#random", "#bots"),
-    "model": ("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "claude-3-5-haiku-latest", "claude-3-5-sonnet-latest"),
-    "temperature": (0, 0.1, 0.5, 0.9),
-    "limit": (5, 10, 25, 50, 100),
-    "max_tokens": (300, 800, 2000),
-    "database": ("app", "prod", "main", "analytics"),
-    "ttl": (600, 3600, 43200),
-    "username": ("Blok", "Notifier", "Bot", "Automation"),
-    "message": ("Method not allowed", "Not allowed", "Unsupported method"),
-    "parse_mode": ("HTML", "MarkdownV2"),
-    "priority": ("P1", "P2", "P4"),
-    "severity": ("critical", "error", "info"),
-    "window": ("30s", "5m", "1h"),
-}
+_ALTERNATIVES: dict[str, tuple[Any, ...]] = _VARIANTS["alternatives"]
 
 
 def _tweak_input(r: Callable[[], float], d: dict[str, Any]) -> bool:
@@ -129,14 +119,9 @@ def _bump(version: str, r: Callable[[], float]) -> str:
     return f"{major}.{minor + 1}.0" if r() < 0.7 else f"{major + 1}.0.0"
 
 
-_FORK_SUFFIXES = (" (fork)", " v2", " (my version)", " - improved", " for our team", " (EU)", " with retries")
-_FORK_PREFIXES = ("Better: ", "Fork: ", "[v2] ")
-_FORK_NOTES = (
-    "Forked and adapted for our setup.",
-    "Fork with a few tweaks.",
-    "Based on someone else's workflow.",
-    "Forked from the original, with small changes.",
-)
+_FORK_SUFFIXES: tuple[str, ...] = _TEXTS["fork_suffixes"]
+_FORK_PREFIXES: tuple[str, ...] = _TEXTS["fork_prefixes"]
+_FORK_NOTES: tuple[str, ...] = _TEXTS["fork_notes"]
 
 
 def _fork_title(r: Callable[[], float], title: str) -> str:

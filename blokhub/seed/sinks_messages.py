@@ -6,6 +6,9 @@ from collections.abc import Callable
 
 from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import Ctx, Step, bearer, call, env_ref, json_headers
+from blokhub.seed.tables import load
+
+_TEXTS = load("texts")
 
 # --- chat -------------------------------------------------------------------------------------------------
 
@@ -131,15 +134,7 @@ def _mattermost(c: Ctx) -> Step:
 
 # --- e-mail and SMS ---------------------------------------------------------------------------------------
 
-_TEAM_ADDR = (
-    "ops@example.com",
-    "finance@example.com",
-    "team@example.org",
-    "alerts@example.net",
-    "support@example.com",
-    "founders@example.org",
-    "sales@example.com",
-)
+_TEAM_ADDR: tuple[str, ...] = _TEXTS["team_addresses"]
 
 
 def _recipient(c: Ctx) -> str:

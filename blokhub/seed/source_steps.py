@@ -15,22 +15,11 @@ from blokhub.ai.service_catalogue import api
 from blokhub.seed.corpus_build import Ctx, Step, bearer, call, json_headers, pg_conn
 from blokhub.seed.tables import load
 
+_TEXTS = load("texts")
+
 StepBuilder = Callable[[Ctx], Step]
 
-_CITIES: tuple[tuple[str, str, str], ...] = (
-    ("Berlin", "52.52", "13.41"),
-    ("Lisbon", "38.72", "-9.14"),
-    ("Lagos", "6.45", "3.39"),
-    ("Toronto", "43.65", "-79.38"),
-    ("Tokyo", "35.68", "139.69"),
-    ("São Paulo", "-23.55", "-46.63"),
-    ("Bangalore", "12.97", "77.59"),
-    ("Nairobi", "-1.29", "36.82"),
-    ("Austin", "30.27", "-97.74"),
-    ("Melbourne", "-37.81", "144.96"),
-    ("Warsaw", "52.23", "21.01"),
-    ("Seoul", "37.57", "126.98"),
-)
+_CITIES: tuple[tuple[str, str, str], ...] = _TEXTS["cities"]
 
 
 def _f_weather(c: Ctx) -> Step:
