@@ -9,6 +9,7 @@ cheaper than relaying a million individual events.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+from tqdm import tqdm
 
 from blokhub import blok
 from blokhub.api.auth.passwords import hash_password
@@ -158,10 +160,6 @@ async def seed_corpus(
     settings: Settings, *, seed: int, users: int, workflows: int, progress: bool = False
 ) -> SeedReport:
     """Insert ``users`` users and ``workflows`` workflows generated deterministically from ``seed``."""
-    import time
-
-    from tqdm import tqdm
-
     started = time.perf_counter()
     report = SeedReport()
     now = datetime.now(UTC)
