@@ -1,4 +1,7 @@
-"""Workflow shapes that are not event alerts: HTTP APIs, scheduled reports and manual maintenance jobs."""
+"""Workflow shapes that are not event alerts: HTTP APIs, scheduled reports and manual maintenance jobs.
+
+The HTTP API builders themselves are in :mod:`blokhub.seed.api_patterns`; titles are in ``data/texts.json``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Workflow shapes for the demo corpus: alerts, syncs, AI helpers, HTTP APIs, reports and manual jobs.
+"""Workflow shapes for the demo corpus: alerts, syncs and fan-out pipelines, and the helpers every shape shares.
+
+AI helpers are in :mod:`blokhub.seed.ai_patterns`, HTTP APIs in :mod:`blokhub.seed.api_patterns`, reports and
+manual jobs in :mod:`blokhub.seed.corpus_jobs`.
 
 Each pattern fills a `Ctx` (steps + nodes) and returns an `Out` with the top-level steps, a title, the sentences
 that explain the body of the workflow, and tags. The caller (`corpus._original`) adds the trigger and metadata.

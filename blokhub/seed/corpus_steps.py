@@ -1,4 +1,6 @@
-"""Processing steps for generated workflows: signature checks, shaping, AI calls, Python runtime nodes, responses."""
+"""Processing steps for generated workflows: signature checks, shaping, AI calls (tasks in ``data/ai_tasks.json``),
+embeddings and vector stores, caches, responses. Python runtime nodes are in :mod:`blokhub.seed.python_steps`.
+"""
 
 from __future__ import annotations
 

@@ -10,17 +10,15 @@ from blokhub.seed.corpus_patterns import MAX_STEPS, weighted
 from blokhub.seed.corpus_records import SeedWorkflow
 from blokhub.seed.tables import load
 
-_VARIANTS = load("variants")
-
 _TEXTS = load("texts")
-
 _SCHEDULE_DATA = load("schedules")
 # (cron, phrase, adjective) of the schedules people use; time zones weighted by how often they appear.
 SCHEDULES: tuple[tuple[str, str, str], ...] = _SCHEDULE_DATA["schedules"]
 TIMEZONES = weighted(_SCHEDULE_DATA["timezones"])
 
 
-_ALTERNATIVES: dict[str, tuple[Any, ...]] = _VARIANTS["alternatives"]
+# Other values people pick for a literal input, by input name; a near-duplicate swaps one in.
+_ALTERNATIVES: dict[str, tuple[Any, ...]] = load("variants")["alternatives"]
 
 
 def _tweak_input(r: Callable[[], float], d: dict[str, Any]) -> bool:
