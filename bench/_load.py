@@ -51,17 +51,22 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
 async def run_load(
     host: str,
     port: int,
-    path: str,
+    path: str | list[str],
     *,
     headers: dict[str, str] | None = None,
     connections: int = 32,
     seconds: float = 10.0,
     warmup: float = 1.0,
+    max_requests: int | None = None,
 ) -> LoadResult:
+    """Keep `connections` requests in flight for `warmup` + `seconds` (only the latter measured). With a list of
+    paths, requests cycle through it (a query mix); with `max_requests`, the run also ends after that many
+    measured requests (a stall check wants a count, not a duration)."""
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
-    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode()
+    paths = [path] if isinstance(path, str) else path
+    requests = [f"GET {p} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}\r\n".encode() for p in paths]
     latencies: list[float] = []
-    counters = {"ok": 0, "err": 0}
+    counters = {"ok": 0, "err": 0, "next": 0}
     deadline_box: dict[str, float] = {}
 
     async def worker() -> None:
@@ -69,8 +74,10 @@ async def run_load(
         try:
             while True:
                 now = time.perf_counter()
-                if now >= deadline_box["end"]:
+                if now >= deadline_box["end"] or (max_requests is not None and len(latencies) >= max_requests):
                     return
+                request = requests[counters["next"] % len(requests)]
+                counters["next"] += 1
                 writer.write(request)
                 status = await _read_response(reader)
                 done = time.perf_counter()
@@ -84,7 +91,8 @@ async def run_load(
     deadline_box["start"] = start + warmup
     deadline_box["end"] = start + warmup + seconds
     await asyncio.gather(*(worker() for _ in range(connections)))
-    return LoadResult(counters["ok"], counters["err"], seconds, latencies)
+    measured = min(seconds, time.perf_counter() - deadline_box["start"])
+    return LoadResult(counters["ok"], counters["err"], measured, latencies)
 
 
 def summarize(values: list[float]) -> str:

@@ -82,7 +82,6 @@ async def _rebuild_if_empty(settings: Settings) -> None:
 
     from blokhub.indexers import builder
     from blokhub.runtime.resources import Resources
-    from blokhub.workers.tasks import VECTORS_FILL
 
     resources = Resources.open(settings)
     try:
@@ -91,11 +90,10 @@ async def _rebuild_if_empty(settings: Settings) -> None:
             searchable = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
         search_empty = searchable > 0 and await resources.search.count() == 0
         vectors_empty = searchable > 0 and await resources.vectors.count() == 0
-        if vectors_empty:
-            # A fixed job id: restarts while it is queued or running do not start a second one.
-            await resources.redis.enqueue_job(VECTORS_FILL, _job_id=VECTORS_FILL)
     finally:
         await resources.close()
+    if vectors_empty:
+        await _enqueue_vector_fill(settings)
     if search_empty:
         click.echo(f"the search index is empty while {searchable:,} workflows are searchable: rebuilding", err=True)
         await _reindex(settings, progress=True, vectors=False)
@@ -105,6 +103,19 @@ async def _rebuild_if_empty(settings: Settings) -> None:
             " similar, recommendations and hybrid search answer once it is done",
             err=True,
         )
+
+
+async def _enqueue_vector_fill(settings: Settings) -> None:
+    """Queue `vectors.fill` (fixed job id: queued once however often this runs); the worker of the next `serve`
+    embeds whatever the vector index lacks."""
+    from blokhub.runtime.resources import Resources
+    from blokhub.workers.tasks import VECTORS_FILL
+
+    resources = Resources.open(settings)
+    try:
+        await resources.redis.enqueue_job(VECTORS_FILL, _job_id=VECTORS_FILL)
+    finally:
+        await resources.close()
 
 
 async def _migrate(settings: Settings) -> None:
@@ -268,8 +279,13 @@ def user_promote(username: str, role: str, data_dir: Path | None) -> None:
 )
 @click.option("--users", type=int, default=50, show_default=True, help="How many users to create.")
 @click.option("--workflows", type=int, default=300, show_default=True, help="How many workflows to create.")
+@click.option(
+    "--defer-vectors",
+    is_flag=True,
+    help="Index keywords now, embed later: the next `serve` fills the vector index in the background.",
+)
 @data_dir_option
-def seed(seed_value: int, users: int, workflows: int, data_dir: Path | None) -> None:
+def seed(seed_value: int, users: int, workflows: int, defer_vectors: bool, data_dir: Path | None) -> None:
     """Load a deterministic demo corpus of users and workflows (bulk inserts, progress bar)."""
     from blokhub.seed.service import DEMO_PASSWORD, seed_corpus
 
@@ -279,10 +295,14 @@ def seed(seed_value: int, users: int, workflows: int, data_dir: Path | None) -> 
     async def run(resolved: Settings) -> str:
         await _migrate(resolved)
         report = await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
-        indexed, _ = await _reindex(resolved, progress=True)
+        indexed, _ = await _reindex(resolved, progress=True, vectors=not defer_vectors)
+        deferred = ""
+        if defer_vectors:
+            await _enqueue_vector_fill(resolved)
+            deferred = " Vectors are embedded in the background by the next `blokhub serve`."
         return (
             f"seeded {report.users:,} users and {report.workflows:,} workflows in {report.seconds:.1f}s; "
-            f"{indexed:,} public workflows indexed. Demo accounts log in with password {DEMO_PASSWORD!r}."
+            f"{indexed:,} public workflows indexed.{deferred} Demo accounts log in with password {DEMO_PASSWORD!r}."
         )
 
     click.echo(_with_runtime(settings, run), err=True)

@@ -81,15 +81,21 @@ async def vectors_optimize(ctx: dict[str, Any]) -> bool:
 
 
 async def vectors_fill(ctx: dict[str, Any]) -> int:
-    """Embed every public workflow into an empty vector index (a new data dir, a changed index format). Enqueued
-    by `serve` at start-up so it need not wait: search works meanwhile, and similar, recommendations and the
-    semantic half of hybrid search start answering when the new index is published. A no-op once filled."""
+    """Embed the public workflows the vector index lacks (a new data dir, a changed index format, `blokhub seed
+    --defer-vectors`). Enqueued by `serve` at start-up and by a deferred seed so nobody waits: search works
+    meanwhile, and similar, recommendations and the semantic half of hybrid search cover everything once the new
+    index is published. A no-op once filled; a rebuild re-embeds only text the embedding cache has not seen."""
+    from sqlalchemy import func, select
+
+    from blokhub.indexers import builder
     from blokhub.indexers.reindex import reindex_vectors
 
     resources = ctx["resources"]
-    if await resources.vectors.count() > 0:
+    async with resources.read_sessionmaker() as db:
+        searchable = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
+    if await resources.vectors.count() >= searchable:
         return 0
-    log.info("vector index is empty: embedding every public workflow in the background")
+    log.info("vector index incomplete: embedding every public workflow in the background")
     embedded, seconds = await reindex_vectors(resources)
     log.info("vector index filled: %d workflows in %.0fs (%.0f/s)", embedded, seconds, embedded / max(seconds, 1e-9))
     return int(embedded)
