@@ -1,8 +1,9 @@
-"""A small bare asyncpg pool beside SQLAlchemy's, for the one query every authenticated read runs.
+"""A small bare asyncpg pool beside SQLAlchemy's, for the few queries on the hottest read paths: the lookup every
+authenticated read runs, and hydrating search hits.
 
 SQLAlchemy's ORM path (session, compile cache, greenlet hop, row → entity) measured ~45% of the CPU of an
 authenticated `GET /me`; the same lookup on a bare prepared statement costs a fraction of that. Everything else keeps
-using the engine and its sessions. Created on first use, so processes that never authenticate reads never open it.
+using the engine and its sessions. Created on first use, so processes that never run these never open it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class BarePool:
         pool = self._pool or await self._open()
         return await pool.fetchrow(query, *args)
 
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        pool = self._pool or await self._open()
+        return await pool.fetch(query, *args)
+
     async def _open(self) -> asyncpg.Pool:
         async with self._lock:
             if self._pool is None:
@@ -46,7 +51,7 @@ class BarePool:
                     max_size=self._max_size,
                     init=_init,
                     reset=_keep,
-                    server_settings={"jit": "off", "application_name": "blokhub-auth"},
+                    server_settings={"jit": "off", "application_name": "blokhub-bare"},
                 )
             return self._pool
 

@@ -24,7 +24,6 @@ class SearchController(Controller):
     @get("/workflows", operation_id="searchWorkflows")
     async def workflows(
         self,
-        db: DB,
         resources: Res,
         q: FromQuery[str] = "",
         tags: Annotated[str | None, QueryParameter(description="Comma list; all must match.")] = None,
@@ -71,14 +70,14 @@ class SearchController(Controller):
             page=page,
             per_page=per_page,
         )
-        return await services.search(db, resources, query, semantic_ratio)
+        return await services.search(resources, query, semantic_ratio)
 
     @get("/suggest", operation_id="suggest")
     async def suggest(
-        self, db: DB, resources: Res, q: FromQuery[str] = "", limit: Annotated[int, QueryParameter(ge=1, le=10)] = 10
+        self, resources: Res, q: FromQuery[str] = "", limit: Annotated[int, QueryParameter(ge=1, le=10)] = 10
     ) -> SuggestOut:
         """Completions for what is being typed: workflow titles, tags, node packages and users."""
-        return SuggestOut(items=await services.suggest(db, resources.search, q, limit))
+        return SuggestOut(items=await services.suggest(resources, q, limit))
 
 
 class SavedSearchController(Controller):

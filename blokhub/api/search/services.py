@@ -1,4 +1,4 @@
-"""Search: ask the engine for ids, hydrate them from PostgreSQL in one query, enforce visibility there."""
+"""Search: ask the engine for ids, hydrate them from PostgreSQL in one bare query, enforce visibility there."""
 
 from __future__ import annotations
 
@@ -7,19 +7,17 @@ import time
 from datetime import datetime
 
 from redis.asyncio import Redis
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import ServiceUnavailable, Unprocessable
 from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
-from blokhub.api.workflows.access import listed_for
-from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
+from blokhub.api.workflows.summaries import listed_ids, listed_summaries
 from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
-from blokhub.db.models import SearchQueryStat, Workflow
-from blokhub.indexers.search import FACETS, SORTS, SearchEngine, SearchFilters, SearchQuery
+from blokhub.db.models import SearchQueryStat
+from blokhub.indexers.search import FACETS, SORTS, SearchFilters, SearchQuery
 from blokhub.runtime import counters
 from blokhub.runtime.resources import Resources
 
@@ -81,7 +79,7 @@ def build_query(
     )
 
 
-async def search(db: AsyncSession, resources: Resources, query: SearchQuery, semantic_ratio: float = 0.0) -> SearchOut:
+async def search(resources: Resources, query: SearchQuery, semantic_ratio: float = 0.0) -> SearchOut:
     started = time.perf_counter()
     engine, redis = resources.search, resources.redis
     try:
@@ -92,28 +90,14 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
     except Exception as exc:
         log.error("search engine %s failed: %s", engine.name, exc)
         raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
-    ids = [h.id for h in result.hits]
-    rows = (
-        {
-            w.id: w
-            for w in (
-                await db.scalars(
-                    # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
-                    select(Workflow).options(*SUMMARY_LOAD).where(Workflow.id.in_(ids), listed_for(None))
-                )
-            ).all()
-        }
-        if ids
-        else {}
-    )
+    # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
+    rows = await listed_summaries(resources.bare_pg, [h.id for h in result.hits])
     hits = [
-        Hit(workflow=summary_of(rows[h.id]), score=round(h.score, 4), highlights=h.highlights)
-        for h in result.hits
-        if h.id in rows
+        Hit(workflow=rows[h.id], score=round(h.score, 4), highlights=h.highlights) for h in result.hits if h.id in rows
     ]
     total = result.total - (len(result.hits) - len(hits))
     offset, limit = query.window()
-    await record(redis, query.q, total)
+    record(redis, query.q, total)
     return SearchOut(
         hits=hits,
         facets=result.facets,
@@ -128,21 +112,24 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
 
 
 QUERIES_KEY, ZERO_KEY = "search:queries", "search:zero-results"
+# Counted in this process and sent to Redis in one pipelined round trip every half second, not two per search.
+TALLY = counters.Tally()
 
 
-async def record(redis: Redis, q: str, total: int) -> None:
-    """Count the query (and whether it found nothing) for the admin's analytics, buffered in Redis."""
+def record(redis: Redis, q: str, total: int) -> None:
+    """Count the query (and whether it found nothing) for the admin's analytics, buffered here, then in Redis."""
     text = " ".join(q.lower().split())[:200]
     if not text:
         return
-    await counters.bump(redis, QUERIES_KEY, text)
+    TALLY.add(redis, QUERIES_KEY, text)
     if total == 0:
-        await counters.bump(redis, ZERO_KEY, text)
+        TALLY.add(redis, ZERO_KEY, text)
 
 
 async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
     """Apply buffered query counts to search_query_stats (cron ``search.flush_query_stats``); the caller commits,
     and the drained counts are released only after that commit."""
+    await TALLY.push(redis)  # what this process counted in the last half second
     asked = await counters.drain(redis, QUERIES_KEY)
     zero = await counters.drain(redis, ZERO_KEY)
     if asked:
@@ -163,18 +150,13 @@ async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
     return sum(asked.values())
 
 
-async def suggest(db: AsyncSession, engine: SearchEngine, prefix: str, limit: int) -> list[SuggestionOut]:
+async def suggest(resources: Resources, prefix: str, limit: int) -> list[SuggestionOut]:
     if not prefix.strip():
         return []
     try:
-        items = await engine.suggest(prefix.strip()[:100], limit)
+        items = await resources.search.suggest(prefix.strip()[:100], limit)
     except Exception as exc:
         log.error("suggest failed: %s", exc)
         raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
-    title_ids = [s.id for s in items if s.kind == "title" and s.id is not None]
-    listed = (
-        set((await db.scalars(select(Workflow.id).where(Workflow.id.in_(title_ids), listed_for(None)))).all())
-        if title_ids
-        else set()
-    )
+    listed = await listed_ids(resources.bare_pg, [s.id for s in items if s.kind == "title" and s.id is not None])
     return [SuggestionOut(text=s.text, kind=s.kind, id=s.id) for s in items if s.kind != "title" or s.id in listed]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import defer, joinedload
@@ -107,3 +108,32 @@ def summary_of(w: Workflow) -> WorkflowSummary:
 
 def workflow_of(w: Workflow) -> WorkflowOut:
     return WorkflowOut(**_common(w), definition=w.definition)
+
+
+def summary_from_row(r: Mapping[str, Any]) -> WorkflowSummary:
+    """The same summary as `summary_of`, from a bare row (the columns of `summaries.SUMMARY_COLUMNS`): hot read
+    paths skip the ORM. tests/api/test_summaries.py checks both spellings agree."""
+    forked_from = r["forked_from_id"]
+    return WorkflowSummary(
+        id=r["id"],
+        slug=r["slug"],
+        title=r["title"],
+        description=r["description"],
+        tags=list(r["tags"]),
+        visibility=r["visibility"],
+        owner=UserRef(username=r["username"], display_name=r["display_name"]),
+        version=r["version"],
+        facts=facts_of(r["facts"]),
+        health=health_of(r["health"]),
+        forked_from=ForkedFrom(id=forked_from, version=r["forked_from_version"]) if forked_from else None,
+        stats=Stats(
+            favorites=r["favorites_count"],
+            comments=r["comments_count"],
+            forks=r["forks_count"],
+            views=r["views_count"],
+            rating=rating_of(r["rating_sum"], r["rating_count"], r["rating_score"]),
+        ),
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        published_at=r["published_at"],
+    )
