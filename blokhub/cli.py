@@ -129,6 +129,15 @@ async def _migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def _settle_heap_when_started(server: Any) -> None:
+    """Freeze the start-up heap once the lifespan has opened everything (see runtime/heap.py: the stalls)."""
+    from blokhub.runtime.heap import settle_after_startup
+
+    while not server.started:
+        await asyncio.sleep(0.05)
+    settle_after_startup()
+
+
 def _graceful_server_class() -> Any:
     import contextlib
     import signal
@@ -199,7 +208,12 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             timeout_graceful_shutdown=5,
         )
         click.echo(f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema)", err=True)
-        await _graceful_server_class()(config).serve()
+        server = _graceful_server_class()(config)
+        settle = asyncio.create_task(_settle_heap_when_started(server))
+        try:
+            await server.serve()
+        finally:
+            settle.cancel()
 
     _with_runtime(settings, run)
 
