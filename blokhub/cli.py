@@ -133,7 +133,7 @@ async def _settle_heap_when_started(server: Any) -> None:
     """Freeze the start-up heap once the lifespan has opened everything (see runtime/heap.py: the stalls)."""
     from blokhub.runtime.heap import settle_after_startup
 
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110  (uvicorn offers a flag, no event or hook)
         await asyncio.sleep(0.05)
     settle_after_startup()
 
