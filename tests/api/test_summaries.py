@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from blokhub.api.workflows.presenters import summary_of
 from blokhub.api.workflows.summaries import listed_ids, listed_summaries
-from blokhub.db.models import Workflow
+from blokhub.db.models import User, Workflow
 from blokhub.runtime.resources import Resources
 from tests.api.workflow_helpers import simple
 from tests.conftest import Account
@@ -42,3 +42,12 @@ async def test_bare_summaries_equal_the_orm_ones_and_only_listed_come_back(
     assert bare == orm
     assert bare[fork].forked_from is not None and bare[rated].stats.rating.count == 1
     assert bare[rated].stats.favorites == 1
+
+    bob_id = await clean_user_id(clean, "bob")
+    # For bob's recommendations: not his own fork, not the one he favorited.
+    assert set(await listed_summaries(clean.bare_pg, ids, not_for_user=bob_id)) == {plain}
+
+
+async def clean_user_id(clean: Resources, username: str) -> int:
+    async with clean.read_sessionmaker() as db:
+        return int(await db.scalar(select(User.id).where(User.username == username)) or 0)

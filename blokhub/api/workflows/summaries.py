@@ -22,14 +22,25 @@ _SUMMARIES = (
     f"SELECT {SUMMARY_COLUMNS} FROM workflows w JOIN users u ON u.id = w.owner_id "
     f"WHERE w.id = ANY($1::bigint[]) AND {listed_sql('w')}"
 )
+# For one user's recommendations: never their own workflows, never what they already favorited.
+_NOT_MINE = (
+    " AND w.owner_id <> $2 AND NOT EXISTS (SELECT 1 FROM favorites f WHERE f.user_id = $2 AND f.workflow_id = w.id)"
+)
 _LISTED_IDS = f"SELECT w.id FROM workflows w WHERE w.id = ANY($1::bigint[]) AND {listed_sql('w')}"
 
 
-async def listed_summaries(pool: BarePool, ids: Sequence[int]) -> dict[int, WorkflowSummary]:
-    """Summaries of the listed workflows among `ids` (the others are simply absent)."""
+async def listed_summaries(
+    pool: BarePool, ids: Sequence[int], *, not_for_user: int | None = None
+) -> dict[int, WorkflowSummary]:
+    """Summaries of the listed workflows among `ids` (the others are simply absent); with `not_for_user`, also
+    without that user's own and favorited workflows."""
     if not ids:
         return {}
-    return {r["id"]: summary_from_row(r) for r in await pool.fetch(_SUMMARIES, list(ids))}
+    if not_for_user is None:
+        rows = await pool.fetch(_SUMMARIES, list(ids))
+    else:
+        rows = await pool.fetch(_SUMMARIES + _NOT_MINE, list(ids), not_for_user)
+    return {r["id"]: summary_from_row(r) for r in rows}
 
 
 async def listed_ids(pool: BarePool, ids: Sequence[int]) -> set[int]:
