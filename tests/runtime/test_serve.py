@@ -166,3 +166,32 @@ def test_cli_seed_then_reindex(data_dir: Path) -> None:
     assert again.returncode == 0, again.stderr
     indexed = int(again.stderr.split("indexed ")[1].split(" workflows")[0].replace(",", ""))
     assert 40 <= indexed <= 60  # the public ones
+
+
+def test_seed_with_deferred_vectors_then_serve_fills_them_in_the_background(data_dir: Path) -> None:
+    seeded = subprocess.run(
+        [*BLOKHUB, "seed", "--users", "10", "--workflows", "30", "--defer-vectors", "--data-dir", str(data_dir)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    assert "embedded in the background" in seeded.stderr and "embedded " not in seeded.stderr.split("seeded")[0]
+    port = _free_port()
+    proc = _serve(data_dir, port)
+    try:
+        _wait_ready(port, proc)
+        api = f"http://127.0.0.1:{port}/api/v1"
+        assert httpx.get(f"{api}/search/workflows", params={"q": ""}).json()["total"] > 0  # keywords: at once
+        wid = httpx.get(f"{api}/workflows", params={"limit": 1}).json()["items"][0]["id"]
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:  # vectors: once the background job has embedded them
+            items = httpx.get(f"{api}/workflows/{wid}/similar", timeout=30).json()["items"]
+            if items:
+                break
+            time.sleep(1)
+        assert items, "the deferred vectors were never filled"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(60)
