@@ -14,6 +14,7 @@ from blokhub.config import Settings
 from blokhub.db.session import create_engine, create_sessionmaker
 from blokhub.indexers.search import SearchEngine, create_search_engine
 from blokhub.indexers.vectors import Embedder, VectorEngine, create_vector_engine
+from blokhub.indexers.vectors.factory import IndexRole
 from blokhub.runtime.pg_pool import BarePool
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,9 @@ class Resources:
     bare_pg: BarePool  # the per-request auth lookup of reads, without the ORM (see pg_pool.py)
 
     @classmethod
-    def open(cls, settings: Settings) -> Resources:
-        """Build clients without connecting: a dependency that is down must not stop the process from starting."""
+    def open(cls, settings: Settings, *, index_role: IndexRole = "alone") -> Resources:
+        """Build clients without connecting: a dependency that is down must not stop the process from starting.
+        `index_role`: how this process shares the embedded indexes with the other API processes of a `serve`."""
         assert settings.database_url, "the runtime resolves database_url before resources are built"
         engine = create_engine(settings)
         assert settings.redis_url
@@ -48,9 +50,13 @@ class Resources:
             data_dir=settings.data_dir,
             meilisearch_url=settings.meilisearch_url,
             meilisearch_key=settings.meilisearch_key,
+            follow=index_role == "follower",
         )
         vectors = create_vector_engine(
-            data_dir=settings.data_dir, qdrant_url=settings.qdrant_url, qdrant_api_key=settings.qdrant_api_key
+            data_dir=settings.data_dir,
+            qdrant_url=settings.qdrant_url,
+            qdrant_api_key=settings.qdrant_api_key,
+            role=index_role,
         )
         return cls(
             settings,

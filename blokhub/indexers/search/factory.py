@@ -8,11 +8,14 @@ from blokhub.indexers.search.protocol import SearchEngine
 from blokhub.indexers.search.tantivy_engine import TantivySearchEngine
 
 
-def create_search_engine(*, data_dir: Path, meilisearch_url: str | None, meilisearch_key: str | None) -> SearchEngine:
-    """Build (not open) the configured engine; the caller opens it in its lifespan and closes it at shutdown."""
+def create_search_engine(
+    *, data_dir: Path, meilisearch_url: str | None, meilisearch_key: str | None, follow: bool = False
+) -> SearchEngine:
+    """Build (not open) the configured engine; the caller opens it in its lifespan and closes it at shutdown.
+    `follow`: read the embedded index another process of the same `serve` writes."""
     if meilisearch_url:
         # Imported lazily: the embedded setup never needs the HTTP client stack.
         from blokhub.indexers.search.meilisearch_engine import MeilisearchSearchEngine
 
         return MeilisearchSearchEngine(meilisearch_url, meilisearch_key)
-    return TantivySearchEngine(data_dir / "search")
+    return TantivySearchEngine(data_dir / "search", follow=follow)

@@ -11,6 +11,7 @@
   closes it, lets a child process build the graph (`_edge_optimize`), reopens it, replays the writes that
   arrived meanwhile and swaps it in (`_edge_store`). Later writes land in a plain appendable segment that is
   searched exactly; `optimize()` (a periodic job) rebuilds from the live shard once enough have accumulated.
+* `share_at`: the other API processes of a `serve` read through this engine over a unix socket (`_edge_share`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from qdrant_edge import CountRequest, EdgeShard, Point, UpdateOperation
 from blokhub.indexers.vectors import _edge_optimize
 from blokhub.indexers.vectors import _edge_reads as reads
 from blokhub.indexers.vectors._edge_convert import create_shard, shard_config, to_points
+from blokhub.indexers.vectors._edge_share import ShareServer
 from blokhub.indexers.vectors._edge_store import Generation, GenerationStore
 from blokhub.indexers.vectors._query import plan_filter
 from blokhub.indexers.vectors.vector_types import Vector, VectorFilter, VectorHit, VectorLike, VectorPoint, as_vector
@@ -71,8 +73,10 @@ class EdgeVectorEngine:
         optimize_after: int = 20_000,
         write_batch: int = 128,
         read_threads: int = 2,
+        share_at: Path | None = None,
     ) -> None:
         self.path = path
+        self._share = ShareServer(self, share_at) if share_at is not None else None
         self._hnsw_min_points = hnsw_min_points  # smaller indexes are searched exactly (well under 1 ms)
         self._optimize_after = optimize_after  # unindexed points that make `optimize()` rebuild
         self._write_batch = write_batch
@@ -105,8 +109,12 @@ class EdgeVectorEngine:
 
     async def open(self) -> None:
         await anyio.to_thread.run_sync(self._open_sync)
+        if self._share is not None:
+            await self._share.start()
 
     async def close(self) -> None:
+        if self._share is not None:
+            await self._share.stop()
         async with self._write_lock:
             if (live := self._store.live) is not None:
                 await anyio.to_thread.run_sync(GenerationStore.write_unindexed, live.path, self._unindexed)
