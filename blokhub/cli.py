@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from blokhub import replicas
 from blokhub.config import Settings
 
 T = TypeVar("T")
@@ -198,24 +200,72 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             if await seed_if_empty(resolved, resolved.seed_on_empty):
                 await _reindex(resolved, progress=True)
         await _rebuild_if_empty(resolved)
+        processes = replicas.process_count(resolved)
+        sock = replicas.listen(resolved.host, resolved.port)
         config = uvicorn.Config(
-            create_app(resolved),
-            host=resolved.host,
-            port=resolved.port,
+            create_app(resolved, index_role="owner" if processes > 1 else "alone"),
             log_config=None,
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=5,
         )
-        click.echo(f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema)", err=True)
+        click.echo(
+            f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema; {processes} API processes)",
+            err=True,
+        )
         server = _graceful_server_class()(config)
-        settle = asyncio.create_task(_settle_heap_when_started(server))
+        started: list[subprocess.Popen[bytes]] = []
+
+        async def when_started() -> None:
+            await _settle_heap_when_started(server)
+            # Replicas start once this process owns the indexes and answers their vector reads.
+            started.extend(replicas.start_replicas(resolved, sock, processes - 1))
+
+        after = asyncio.create_task(when_started())
         try:
-            await server.serve()
+            await server.serve(sockets=[sock])
         finally:
-            settle.cancel()
+            after.cancel()
+            replicas.stop_replicas(started)
+            sock.close()
 
     _with_runtime(settings, run)
+
+
+@main.command("serve-replica", hidden=True)
+@click.option("--fd", type=int, required=True, help="The listening socket inherited from `serve`.")
+@click.option("--parent", type=int, required=True, help="The owning `serve` process; exit when it is gone.")
+def serve_replica(fd: int, parent: int) -> None:
+    """One of `serve`'s extra API processes (started by `serve`, not by hand): see blokhub/replicas.py."""
+    settings = _settings(None)
+    _configure_logging(settings)
+
+    async def run(resolved: Settings) -> None:
+        import socket
+
+        import uvicorn
+
+        from blokhub.api.app import create_app
+
+        config = uvicorn.Config(
+            create_app(resolved, run_worker=False, index_role="follower"),
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+        )
+        server = _graceful_server_class()(config)
+        tasks = [
+            asyncio.create_task(_settle_heap_when_started(server)),
+            asyncio.create_task(replicas.exit_with_parent(server, parent)),
+        ]
+        try:
+            await server.serve(sockets=[socket.socket(fileno=fd)])
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    _with_runtime(settings, run, lock=False)
 
 
 @main.command()

@@ -52,6 +52,7 @@ ENV_VARS: dict[str, str] = {
     "log_level": "BLOKHUB_LOG_LEVEL",
     "log_json": "BLOKHUB_LOG_JSON",
     "in_process_worker": "BLOKHUB_IN_PROCESS_WORKER",
+    "api_processes": "BLOKHUB_API_PROCESSES",
     "seed_on_empty": "BLOKHUB_SEED_ON_EMPTY",
     "login_attempts_per_account_ip": "BLOKHUB_LOGIN_ATTEMPTS_PER_ACCOUNT_IP",
     "login_attempts_per_ip": "BLOKHUB_LOGIN_ATTEMPTS_PER_IP",
@@ -93,6 +94,10 @@ class Settings:
     log_json: bool = field(default=False, metadata={"doc": "Log as JSON lines instead of console text."})
     in_process_worker: bool = field(
         default=True, metadata={"doc": "Run the arq worker inside `serve` (required with embedded engines)."}
+    )
+    api_processes: int = field(
+        default=0,
+        metadata={"doc": "API processes `serve` runs on its port (0: one per core, at most 4); one owns the indexes."},
     )
     seed_on_empty: int = field(
         default=300, metadata={"doc": "`serve` seeds this many demo workflows into an empty database (0: off)."}

@@ -37,6 +37,7 @@ from blokhub.api.social.controllers import (
 from blokhub.api.users.controllers import MeController, UsersController
 from blokhub.api.workflows.controllers import WorkflowController
 from blokhub.config import Settings
+from blokhub.indexers.vectors.factory import IndexRole
 from blokhub.runtime.resources import Resources
 
 log = logging.getLogger(__name__)
@@ -74,14 +75,21 @@ def api_router() -> Router:
     )
 
 
-def create_app(settings: Settings, *, resources: Resources | None = None, run_worker: bool | None = None) -> Litestar:
-    """Build the app. ``resources`` may be handed in (tests share one set); otherwise the lifespan owns them."""
+def create_app(
+    settings: Settings,
+    *,
+    resources: Resources | None = None,
+    run_worker: bool | None = None,
+    index_role: IndexRole = "alone",
+) -> Litestar:
+    """Build the app. ``resources`` may be handed in (tests share one set); otherwise the lifespan owns them.
+    ``index_role``: how this process shares the embedded indexes with the other API processes of a `serve`."""
     run_worker = settings.in_process_worker if run_worker is None else run_worker
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = resources is None
-        res = resources or Resources.open(settings)
+        res = resources or Resources.open(settings, index_role=index_role)
         if owned:
             await res.start()
         app.state.resources = res

@@ -1,0 +1,78 @@
+"""Several API processes on one port (`serve` uses every core).
+
+One process, the one `serve` starts, owns everything with a single writer: the data-dir lock, embedded PostgreSQL
+and Redis, the in-process worker, the tantivy writer and the Qdrant Edge shard. It listens first, then starts
+replicas that accept on the same socket (the kernel hands each connection to one of them). A replica runs the
+same app without a worker: it follows the keyword index read-only (reloading after each of the owner's commits)
+and reads vectors through the owner; every write still goes to PostgreSQL, and visibility is still decided there.
+Replicas exit when the owner does (they watch their parent), so the lock stays honest: whoever holds it is the only
+parent of processes touching the data dir.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from typing import Any
+
+from blokhub.config import Settings
+
+MAX_AUTO_PROCESSES = 4
+
+
+def process_count(settings: Settings) -> int:
+    """`api_processes`, or one per core (at most MAX_AUTO_PROCESSES) when it is 0."""
+    if settings.api_processes > 0:
+        return settings.api_processes
+    return max(1, min(os.cpu_count() or 1, MAX_AUTO_PROCESSES))
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket every API process accepts on; inheritable so replicas get it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def start_replicas(settings: Settings, sock: socket.socket, count: int) -> list[subprocess.Popen[bytes]]:
+    """Start `count` replicas on `sock`, configured with the owner's resolved servers and key."""
+    assert settings.database_url and settings.redis_url and settings.secret_key
+    env = dict(os.environ)
+    env.update(
+        BLOKHUB_DATA_DIR=str(settings.data_dir),
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url,
+        BLOKHUB_SECRET_KEY=settings.secret_key,
+        BLOKHUB_IN_PROCESS_WORKER="false",
+        BLOKHUB_SEED_ON_EMPTY="0",
+    )
+    fd = sock.fileno()
+    cmd = [sys.executable, "-m", "blokhub.cli", "serve-replica", "--fd", str(fd), "--parent", str(os.getpid())]
+    return [subprocess.Popen(cmd, env=env, pass_fds=[fd]) for _ in range(count)]
+
+
+def stop_replicas(replicas: list[subprocess.Popen[bytes]], timeout: float = 10.0) -> None:
+    for proc in replicas:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in replicas:
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+async def exit_with_parent(server: Any, parent: int) -> None:
+    """Replica: shut down gracefully when the owner is gone (re-parented), however it ended."""
+    while os.getppid() == parent:  # noqa: ASYNC110  (no event tells a process its parent died)
+        await asyncio.sleep(0.5)
+    server.should_exit = True
