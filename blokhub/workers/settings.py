@@ -10,10 +10,12 @@ from typing import Any
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
-from blokhub import handlers  # noqa: F401  (registers every outbox handler)
 from blokhub.config import Settings
+from blokhub.outbox.registry import install
+from blokhub.runtime.context import JobContext
 from blokhub.runtime.resources import Resources
-from blokhub.workers.tasks import CRON_JOBS, FUNCTIONS
+from blokhub.wiring.consumers import CONSUMERS
+from blokhub.workers.tasks import cron_jobs, functions
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +25,14 @@ POLL_DELAY = 0.05
 
 def build_worker(resources: Resources, *, handle_signals: bool, burst: bool = False) -> Worker:
     assert resources.settings.redis_url
+    registry = install(CONSUMERS)
+    ctx: JobContext = {"resources": resources}
     return Worker(
-        functions=FUNCTIONS,
-        cron_jobs=CRON_JOBS,
+        functions=functions(registry),
+        cron_jobs=cron_jobs(registry),
         redis_pool=resources.redis,
         redis_settings=RedisSettings.from_dsn(resources.settings.redis_url),
-        ctx={"resources": resources},
+        ctx=dict(ctx),
         poll_delay=POLL_DELAY,
         handle_signals=handle_signals,
         burst=burst,

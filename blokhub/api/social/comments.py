@@ -69,7 +69,7 @@ async def create(db: AsyncSession, resources: Resources, user: User, workflow_id
     if parent is not None and parent.deleted_at is None:
         await notify(
             db,
-            resources,
+            resources.redis,
             user_id=parent.author_id,
             kind="comment_reply",
             actor=user,
@@ -81,7 +81,7 @@ async def create(db: AsyncSession, resources: Resources, user: User, workflow_id
     if workflow.owner_id not in notified:
         await notify(
             db,
-            resources,
+            resources.redis,
             user_id=workflow.owner_id,
             kind="workflow_comment",
             actor=user,

@@ -43,7 +43,9 @@ async def favorite(db: AsyncSession, resources: Resources, user: User, workflow_
     if inserted is None:  # already a favorite: PUT is idempotent
         return FavoriteState(favorited=True, favorites=workflow.favorites_count)
     count = await _counts(db, workflow, +1)
-    await notify(db, resources, user_id=workflow.owner_id, kind="workflow_favorite", actor=user, workflow=workflow)
+    await notify(
+        db, resources.redis, user_id=workflow.owner_id, kind="workflow_favorite", actor=user, workflow=workflow
+    )
     emit(db, "favorite.created", "workflow", workflow.id, {"actor_id": user.id})
     return FavoriteState(favorited=True, favorites=count)
 

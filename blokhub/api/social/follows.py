@@ -44,7 +44,7 @@ async def follow(db: AsyncSession, resources: Resources, user: User, username: s
     if inserted is None:
         return FollowState(following=True, followers=target.followers_count)
     count = await _shift(db, user.id, target.id, +1)
-    await notify(db, resources, user_id=target.id, kind="new_follower", actor=user)
+    await notify(db, resources.redis, user_id=target.id, kind="new_follower", actor=user)
     return FollowState(following=True, followers=count)
 
 

@@ -86,7 +86,7 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
     if old is None:
         await notify(
             db,
-            resources,
+            resources.redis,
             user_id=workflow.owner_id,
             kind="workflow_review",
             actor=user,
