@@ -216,7 +216,7 @@ def worker(data_dir: Path | None) -> None:
             "already runs the worker in-process."
         )
     from blokhub.runtime.datadir import ensure_secret_key
-    from blokhub.workers.settings import run_standalone
+    from blokhub.wiring.worker import run_standalone
 
     run_standalone(settings.with_overrides(secret_key=settings.secret_key or ensure_secret_key(settings.data_dir)))
 

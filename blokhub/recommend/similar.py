@@ -41,9 +41,9 @@ async def similar(
     limit: int,
 ) -> list[tuple[int, float, str]]:
     """(id, score, reason) of up to ``limit`` public workflows like ``workflow``; none of them its own copies."""
-    vector = (await vectors.vectors([workflow.id])).get(workflow.id)
-    if vector is None:  # not indexed yet (or private): embed it on the spot
-        vector = (await points_for(embedder, sessionmaker, [workflow]))[0].vector
+    stored = (await vectors.vectors([workflow.id])).get(workflow.id)
+    # Not indexed yet (or private): embed it on the spot.
+    vector = stored if stored is not None else (await points_for(embedder, sessionmaker, [workflow]))[0].vector
     # The workflow itself is dropped here rather than by an id filter, which made the index search ~1 ms slower.
     hits = await vectors.search(vector, candidates(limit) + 1, with_vectors=True)
     published = workflow.created_at.timestamp()

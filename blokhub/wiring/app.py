@@ -7,12 +7,19 @@ from litestar import Litestar
 
 from blokhub.api.app import create_app
 from blokhub.config import Settings, get_settings
+from blokhub.outbox.registry import install
+from blokhub.runtime.resources import Resources
 from blokhub.wiring.consumers import CONSUMERS
 from blokhub.workers.settings import InProcessWorker
 
 
 def build_app(settings: Settings) -> Litestar:
-    return create_app(settings, CONSUMERS, worker=InProcessWorker if settings.in_process_worker else None)
+    registry = install(CONSUMERS)
+
+    def in_process(resources: Resources) -> InProcessWorker:
+        return InProcessWorker(resources, registry)
+
+    return create_app(settings, CONSUMERS, worker=in_process if settings.in_process_worker else None)
 
 
 def app_from_env() -> Litestar:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar, cast
 
 from arq import func
 from arq.cron import cron
+from arq.typing import WorkerCoroutine
 
 from blokhub.api.search.services import flush_query_stats
 from blokhub.api.social.ratings import refresh_scores
@@ -22,9 +23,20 @@ from blokhub.runtime.context import JobContext
 
 log = logging.getLogger(__name__)
 VECTORS_FILL = "vectors.fill"
+T = TypeVar("T")
 
 
-def _lane_job(lane: str) -> Any:  # an arq WorkerCoroutine
+def job(fn: Callable[[JobContext], Awaitable[T]]) -> WorkerCoroutine:
+    """arq hands every job its context as a plain dict; ours are typed against :class:`JobContext`."""
+
+    async def run(ctx: dict[Any, Any]) -> T:
+        return await fn(cast(JobContext, ctx))
+
+    run.__qualname__ = run.__name__ = fn.__name__
+    return run
+
+
+def _lane_job(lane: str) -> Callable[[JobContext], Awaitable[int]]:
     async def process(ctx: JobContext) -> int:
         return await process_pending(ctx, lane=lane)
 
@@ -32,7 +44,7 @@ def _lane_job(lane: str) -> Any:  # an arq WorkerCoroutine
     return process
 
 
-def _redrive(lanes: Sequence[str]) -> Any:  # an arq WorkerCoroutine
+def _redrive(lanes: Sequence[str]) -> Callable[[JobContext], Awaitable[int]]:
     async def outbox_redrive(ctx: JobContext) -> int:
         """Periodic catch-up for events whose kick was lost (Redis down, worker crashed mid-batch, failed handler)."""
         return sum([await process_pending(ctx, lane=lane) for lane in lanes])
@@ -95,9 +107,9 @@ async def vectors_fill(ctx: JobContext) -> int:
 def functions(registry: Registry) -> list[Any]:
     """One relay job per lane of the installed consumer table, plus the jobs enqueued by name."""
     return [
-        *(func(_lane_job(lane), name=job_name(lane), keep_result=0, max_tries=3) for lane in registry.lanes()),
+        *(func(job(_lane_job(lane)), name=job_name(lane), keep_result=0, max_tries=3) for lane in registry.lanes()),
         # Hours at worst (100k workflows ~15 min on two cores); one try: a failure leaves the old state and says so.
-        func(vectors_fill, name=VECTORS_FILL, keep_result=0, max_tries=1, timeout=6 * 3600),
+        func(job(vectors_fill), name=VECTORS_FILL, keep_result=0, max_tries=1, timeout=6 * 3600),
     ]
 
 
@@ -107,17 +119,19 @@ EVERY_5_MINUTES = set(range(0, 60, 5))
 def cron_jobs(registry: Registry) -> list[Any]:
     return [
         cron(
-            _redrive(registry.lanes()),
+            job(_redrive(registry.lanes())),
             name="outbox.redrive",
             second={0, 10, 20, 30, 40, 50},
             run_at_startup=True,
             unique=True,
             keep_result=0,
         ),
-        cron(workflows_flush_views, name="workflows.flush_views", second={5, 35}, unique=True, keep_result=0),
-        cron(search_flush_query_stats, name="search.flush_query_stats", second={20, 50}, unique=True, keep_result=0),
+        cron(job(workflows_flush_views), name="workflows.flush_views", second={5, 35}, unique=True, keep_result=0),
         cron(
-            ratings_refresh_scores,
+            job(search_flush_query_stats), name="search.flush_query_stats", second={20, 50}, unique=True, keep_result=0
+        ),
+        cron(
+            job(ratings_refresh_scores),
             name="ratings.refresh_scores",
             minute=EVERY_5_MINUTES,
             second=15,
@@ -125,7 +139,7 @@ def cron_jobs(registry: Registry) -> list[Any]:
             keep_result=0,
         ),
         cron(
-            discovery_trending,
+            job(discovery_trending),
             name="discovery.trending",
             minute=EVERY_5_MINUTES,
             second=40,
@@ -134,7 +148,7 @@ def cron_jobs(registry: Registry) -> list[Any]:
             keep_result=0,
         ),
         cron(
-            vectors_optimize,
+            job(vectors_optimize),
             name="vectors.optimize",
             minute={0, 10, 20, 30, 40, 50},
             second=50,

@@ -146,7 +146,7 @@ async def test_in_process_worker_relays_after_commit(clean: Resources, recorder:
 
     app = create_app(clean.settings, CONSUMERS, resources=clean)
     app.state.resources = clean
-    worker = InProcessWorker(clean)
+    worker = InProcessWorker(clean, installed())
     worker.start()
     try:
         transport = httpx.ASGITransport(app=app)
