@@ -48,6 +48,7 @@ async def test_writes_succeed_without_redis_and_converge_after(
     # Redis is back (the shared resources): the re-drive relays everything and the index matches PostgreSQL.
     await process_pending({"resources": clean})
     await process_pending({"resources": clean}, lane="vectors")
+    await process_pending({"resources": clean}, lane="saved_searches")
     async with clean.sessionmaker() as db:
         assert await db.scalar(select(func.count()).where(OutboxEvent.processed_at.is_(None))) == 0
         public = set((await db.scalars(select(Workflow.id).where(Workflow.visibility == "public"))).all())
