@@ -61,7 +61,7 @@ async def workflows_flush_views(ctx: JobContext) -> int:
 async def ratings_refresh_scores(ctx: JobContext) -> float:
     resources = ctx["resources"]
     async with session_scope(resources.sessionmaker) as db:
-        return await refresh_scores(db, resources)
+        return await refresh_scores(db, resources.redis)
 
 
 async def search_flush_query_stats(ctx: JobContext) -> int:
