@@ -6,12 +6,12 @@ import subprocess
 import sys
 import textwrap
 
-from blokhub.outbox import installed
+from blokhub.outbox import install
 from blokhub.wiring.consumers import CONSUMERS, SAVED_SEARCHES, VECTORS
 
 
 def test_lanes_come_from_the_table() -> None:
-    registry = installed()
+    registry = install(CONSUMERS)  # as every entry point does at start
     assert registry.lanes_for("workflow.created") == ["main", SAVED_SEARCHES, VECTORS]
     assert registry.lanes_for("workflow.updated") == ["main", VECTORS]
     assert registry.lanes_for("user.registered") == ["main"]
