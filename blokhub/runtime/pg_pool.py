@@ -40,7 +40,8 @@ class BarePool:
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         pool = self._pool or await self._open()
-        return await pool.fetch(query, *args)
+        rows: list[asyncpg.Record] = await pool.fetch(query, *args)
+        return rows
 
     async def _open(self) -> asyncpg.Pool:
         async with self._lock:
