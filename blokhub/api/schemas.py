@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
 T = TypeVar("T")
+
+# Integers in request bodies carry PostgreSQL's bounds, so an out-of-range value is a 422, never a database error.
+RowId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

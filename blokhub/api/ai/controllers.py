@@ -6,7 +6,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import Body, FromPath, JSONBody
+from litestar.params import Body, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -22,6 +22,7 @@ from blokhub.api.ai.schemas import (
 )
 from blokhub.api.deps import DB, CurrentUser, Res
 from blokhub.api.errors import AppError, Unprocessable
+from blokhub.api.params import PathId
 from blokhub.api.schemas import Page
 from blokhub.api.workflows import documents
 from blokhub.api.workflows import services as workflow_services
@@ -100,7 +101,7 @@ class AiController(Controller):
         return Page(items=await services.conversations(db, user), next_cursor=None)
 
     @get("/conversations/{conversation_id:int}", operation_id="getConversation")
-    async def conversation(self, conversation_id: FromPath[int], user: CurrentUser, db: DB) -> ConversationOut:
+    async def conversation(self, conversation_id: PathId, user: CurrentUser, db: DB) -> ConversationOut:
         return await services.conversation(db, user, conversation_id)
 
     @post(
@@ -108,7 +109,7 @@ class AiController(Controller):
     )
     async def publish(
         self,
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
         user: CurrentUser,
         db: DB,
         data: Annotated[PublishIn | None, Body()] = None,

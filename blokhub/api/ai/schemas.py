@@ -5,19 +5,19 @@ from typing import Annotated, Any
 
 import msgspec
 
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, RowId
 
 Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 
 
 class GenerateIn(Input):
     prompt: Prompt
-    conversation_id: int | None = None
+    conversation_id: RowId | None = None
 
 
 class ChatIn(Input):
     message: Prompt
-    conversation_id: int | None = None
+    conversation_id: RowId | None = None
 
 
 class PublishIn(Input):

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blokhub.api.auth import passwords, ratelimit, tokens
 from blokhub.api.auth.schemas import LoginIn, RegisterIn
 from blokhub.api.errors import Conflict, RateLimited, Unauthorized, Unprocessable
+from blokhub.api.textforms import fold
 from blokhub.db.base import utcnow
 from blokhub.db.models import AuthSession, RefreshToken, User
 from blokhub.outbox import emit
@@ -52,7 +53,7 @@ async def _start_session(db: AsyncSession, resources: Resources, user: User, use
 
 
 async def find_by_login(db: AsyncSession, login: str) -> User | None:
-    key = login.strip().lower()
+    key = fold(login)
     return await db.scalar(select(User).where(or_(func.lower(User.username) == key, func.lower(User.email) == key)))
 
 
@@ -63,14 +64,12 @@ async def register(db: AsyncSession, resources: Resources, data: RegisterIn, use
     taken = (
         await db.execute(
             select(User.username)
-            .where(
-                or_(func.lower(User.username) == data.username.lower(), func.lower(User.email) == data.email.lower())
-            )
+            .where(or_(func.lower(User.username) == fold(data.username), func.lower(User.email) == fold(data.email)))
             .limit(1)
         )
     ).first()
     if taken is not None:
-        field = "username" if taken[0].lower() == data.username.lower() else "email"
+        field = "username" if fold(taken[0]) == fold(data.username) else "email"
         raise Conflict(
             f"That {field} is already registered.",
             code=f"{field}_taken",
@@ -78,7 +77,7 @@ async def register(db: AsyncSession, resources: Resources, data: RegisterIn, use
         )
     user = User(
         username=data.username,
-        email=data.email.strip(),
+        email=fold(data.email),  # stored in its one spelling: uniqueness and login compare this form
         display_name=(data.display_name or data.username).strip(),
         password_hash=await passwords.hash_password(data.password),
         bio="",

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blokhub.api.errors import ServiceUnavailable, Unprocessable
 from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
+from blokhub.api.textforms import fold
 from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
 from blokhub.db.base import utcnow
@@ -59,7 +60,7 @@ def build_query(
             details=[{"pointer": "/facets", "message": ",".join(unknown)}],
         )
     filters = SearchFilters(
-        tags=[t.lower() for t in split(tags)],
+        tags=["-".join(fold(t).split()) for t in split(tags)],
         trigger=trigger,
         method=method.upper() if method else None,
         runtime=runtime,
