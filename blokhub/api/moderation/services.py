@@ -16,7 +16,6 @@ from blokhub.api.social.schemas import ReportIn, ReportOut
 from blokhub.api.users.schemas import UserRef
 from blokhub.api.users.services import get_by_username
 from blokhub.api.workflows.access import get_visible
-from blokhub.api.workflows.services import adjust_profile_count, counts_on_profile
 from blokhub.db.base import utcnow
 from blokhub.db.models import Comment, Report, Role, User
 from blokhub.outbox import emit
@@ -90,9 +89,7 @@ async def list_reports(
 
 async def set_workflow_hidden(db: AsyncSession, moderator: User, workflow_id: int, hidden: bool) -> None:
     workflow = await get_visible(db, moderator, workflow_id, lock=True)
-    counted = counts_on_profile(workflow)
-    workflow.hidden_at = utcnow() if hidden else None
-    await adjust_profile_count(db, workflow.owner_id, counted, counts_on_profile(workflow))
+    workflow.hidden_at = utcnow() if hidden else None  # profile and fork counters follow (database triggers)
     emit(db, "workflow.hidden" if hidden else "workflow.unhidden", "workflow", workflow.id, {"by": moderator.id})
 
 

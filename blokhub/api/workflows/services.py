@@ -1,10 +1,11 @@
-"""Publishing, editing, versions and deletion of workflows. Services flush; the request commits."""
+"""Publishing, editing, versions and deletion of workflows. Services flush; the request commits.
+
+Counters (the owner's workflows, the original's forks) are kept by database triggers from the rows themselves."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,7 +75,6 @@ async def publish(
             created_at=now,
         )
     )
-    await adjust_profile_count(db, owner.id, False, counts_on_profile(workflow))
     emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility, "fork": forked_from is not None})
     return workflow
 
@@ -131,9 +131,7 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.tags = documents.normalise_tags(data.tags)
         changed.append("tags")
     if visibility != old_visibility:
-        counted = counts_on_profile(workflow)
         workflow.visibility = visibility
-        await adjust_profile_count(db, workflow.owner_id, counted, counts_on_profile(workflow))
         if visibility in Visibility.SHARED and workflow.published_at is None:
             workflow.published_at = utcnow()
         emit(db, "workflow.visibility_changed", "workflow", workflow.id, {"from": old_visibility, "to": visibility})
@@ -152,15 +150,7 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
 
 async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> None:
     workflow = await get_deletable(db, user, workflow_id)
-    counted = counts_on_profile(workflow)
     workflow.deleted_at = utcnow()
-    await adjust_profile_count(db, workflow.owner_id, counted, False)
-    if workflow.forked_from_id is not None:
-        await db.execute(
-            update(Workflow)
-            .where(Workflow.id == workflow.forked_from_id, Workflow.forks_count > 0)
-            .values(forks_count=Workflow.forks_count - 1)
-        )
     emit(db, "workflow.deleted", "workflow", workflow.id, {"by": user.id})
     await db.flush()
 
@@ -179,8 +169,6 @@ async def fork(
         visibility=visibility,
         forked_from=original,
     )
-    # One atomic UPDATE: concurrent forks never lose a count.
-    await db.execute(update(Workflow).where(Workflow.id == original.id).values(forks_count=Workflow.forks_count + 1))
     if visibility in Visibility.SHARED:  # a private copy is nobody else's business
         from blokhub.api.notifications.services import notify
 
@@ -197,18 +185,6 @@ async def fork(
         db, "workflow.forked", "workflow", copy.id, {"original_id": original.id, "original_owner_id": original.owner_id}
     )
     return copy
-
-
-def counts_on_profile(workflow: Workflow) -> bool:
-    """Only live, public, unhidden workflows count on their owner's profile."""
-    return workflow.visibility == Visibility.PUBLIC and workflow.deleted_at is None and workflow.hidden_at is None
-
-
-async def adjust_profile_count(db: AsyncSession, owner_id: int, before: bool, after: bool) -> None:
-    """Apply a workflow's transition to its owner's counter with one atomic UPDATE (exact under concurrency)."""
-    if before != after:
-        delta = 1 if after else -1
-        await db.execute(update(User).where(User.id == owner_id).values(workflows_count=User.workflows_count + delta))
 
 
 def changes_payload(changes: list[Any]) -> list[dict[str, Any]]:
