@@ -19,6 +19,7 @@ from blokhub import __version__, handlers  # noqa: F401  (outbox handlers regist
 from blokhub.api import deps
 from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
+from blokhub.api.client_address import client_address_middleware
 from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
 from blokhub.api.edge import edge_guard_middleware
 from blokhub.api.errors import EXCEPTION_HANDLERS
@@ -121,7 +122,12 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
             "moderator": Provide(deps.provide_moderator),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware, edge_guard_middleware(settings.max_body_bytes), prometheus.middleware],
+        middleware=[
+            client_address_middleware(settings.trusted_proxies),
+            request_id_middleware,
+            edge_guard_middleware(settings.max_body_bytes),
+            prometheus.middleware,
+        ],
         lifespan=[lifespan],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         request_max_body_size=settings.max_body_bytes,

@@ -92,24 +92,30 @@ async def register(db: AsyncSession, resources: Resources, data: RegisterIn, use
     return await _start_session(db, resources, user, user_agent)
 
 
-def _login_limits(resources: Resources, login: str, ip: str) -> tuple[ratelimit.Limit, ratelimit.Limit]:
+def _login_limits(resources: Resources, account_key: str, ip: str) -> tuple[ratelimit.Limit, ratelimit.Limit]:
     s = resources.settings
     # Counting failures per (account, IP) and per IP — never per account alone — means an attacker hammering an
     # account from elsewhere cannot lock its owner out, while guessing from one place is throttled.
     return (
         ratelimit.Limit(
-            f"rl:login:acct-ip:{login.lower()}:{ip}", s.login_attempts_per_account_ip, s.login_window_seconds
+            f"rl:login:acct-ip:{account_key}:{ip}", s.login_attempts_per_account_ip, s.login_window_seconds
         ),
         ratelimit.Limit(f"rl:login:ip:{ip}", s.login_attempts_per_ip, s.login_window_seconds),
     )
 
 
+def account_key(user: User | None, login: str) -> str:
+    """One throttling key per account however it is spelled (username, email, case, width, padding); unknown logins
+    are keyed on their folded text, so spelling variants of a name that does not exist share a counter too."""
+    return f"user:{user.id}" if user is not None else f"login:{fold(login)}"
+
+
 async def login(db: AsyncSession, resources: Resources, data: LoginIn, ip: str, user_agent: str | None) -> Issued:
-    limits = _login_limits(resources, data.login, ip)
+    user = await find_by_login(db, data.login)
+    limits = _login_limits(resources, account_key(user, data.login), ip)
     for limit in limits:
         if wait := await ratelimit.exceeded(resources.redis, limit):
             raise RateLimited(f"Too many failed logins; try again in {wait} seconds.", retry_after=wait)
-    user = await find_by_login(db, data.login)
     ok = await passwords.verify_password(user.password_hash if user else None, data.password)
     if not ok or user is None:
         for limit in limits:
