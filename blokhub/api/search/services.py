@@ -146,18 +146,22 @@ async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
     zero = await counters.drain(redis, ZERO_KEY)
     if asked:
         now = utcnow()
-        rows = [{"query": q, "count": n, "zero_results": zero.get(q, 0), "last_at": now} for q, n in asked.items()]
-        stmt = insert(SearchQueryStat).values(rows)
-        await db.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["query"],
-                set_={
-                    "count": SearchQueryStat.count + stmt.excluded.count,
-                    "zero_results": SearchQueryStat.zero_results + stmt.excluded.zero_results,
-                    "last_at": stmt.excluded.last_at,
-                },
+
+        async def apply(items: dict[str, int]) -> None:
+            rows = [{"query": q, "count": n, "zero_results": zero.get(q, 0), "last_at": now} for q, n in items.items()]
+            stmt = insert(SearchQueryStat).values(rows)
+            await db.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["query"],
+                    set_={
+                        "count": SearchQueryStat.count + stmt.excluded.count,
+                        "zero_results": SearchQueryStat.zero_results + stmt.excluded.zero_results,
+                        "last_at": stmt.excluded.last_at,
+                    },
+                )
             )
-        )
+
+        await counters.apply_or_quarantine(db, redis, QUERIES_KEY, asked, apply)
         await db.commit()
     await counters.done(redis, QUERIES_KEY)
     await counters.done(redis, ZERO_KEY)

@@ -19,22 +19,25 @@ async def flush_views(redis: Redis, db: AsyncSession) -> int:
     """Apply pending view counts to workflows.views_count in one statement (cron ``workflows.flush_views``)."""
     counts = await counters.drain(redis, VIEWS_KEY)
     if counts:
-        await db.execute(
-            text(
-                "UPDATE workflows AS w SET views_count = w.views_count + v.n "
-                "FROM unnest(CAST(:ids AS bigint[]), CAST(:ns AS bigint[])) AS v(id, n) WHERE w.id = v.id"
-            ),
-            {"ids": [int(k) for k in counts], "ns": list(counts.values())},
-        )
-        await db.execute(
-            text(
-                "INSERT INTO workflow_daily_views (workflow_id, day, views) "
-                "SELECT v.id, current_date, v.n FROM unnest(CAST(:ids AS bigint[]), CAST(:ns AS bigint[])) AS v(id, n) "
-                "WHERE EXISTS (SELECT 1 FROM workflows w WHERE w.id = v.id) "
-                "ON CONFLICT (workflow_id, day) DO UPDATE SET views = workflow_daily_views.views + EXCLUDED.views"
-            ),
-            {"ids": [int(k) for k in counts], "ns": list(counts.values())},
-        )
+
+        async def apply(items: dict[str, int]) -> None:
+            params = {"ids": [int(k) for k in items], "ns": list(items.values())}
+            await db.execute(_ADD_VIEWS, params)
+            await db.execute(_ADD_DAILY_VIEWS, params)
+
+        await counters.apply_or_quarantine(db, redis, VIEWS_KEY, counts, apply)
         await db.commit()
     await counters.done(redis, VIEWS_KEY)
     return sum(counts.values())
+
+
+_ADD_VIEWS = text(
+    "UPDATE workflows AS w SET views_count = w.views_count + v.n "
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:ns AS bigint[])) AS v(id, n) WHERE w.id = v.id"
+)
+_ADD_DAILY_VIEWS = text(
+    "INSERT INTO workflow_daily_views (workflow_id, day, views) "
+    "SELECT v.id, current_date, v.n FROM unnest(CAST(:ids AS bigint[]), CAST(:ns AS bigint[])) AS v(id, n) "
+    "WHERE EXISTS (SELECT 1 FROM workflows w WHERE w.id = v.id) "
+    "ON CONFLICT (workflow_id, day) DO UPDATE SET views = workflow_daily_views.views + EXCLUDED.views"
+)
