@@ -42,7 +42,8 @@ class WorkflowUpdate(Input):
 
 class ForkIn(Input):
     title: Title | None = None
-    visibility: VisibilityName = "public"
+    # Default: as visible as the forker may make it (public, or the original's own reach when that is narrower).
+    visibility: VisibilityName | None = None
 
 
 class IssueOut(Output):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blokhub.api.errors import Conflict
+from blokhub.api.errors import Conflict, Forbidden, Unprocessable
 from blokhub.api.workflows import documents
 from blokhub.api.workflows.access import get_deletable, get_editable
 from blokhub.api.workflows.documents import CheckedDocument
@@ -155,9 +155,39 @@ async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> Non
     await db.flush()
 
 
+# How far a workflow reaches: a fork may reach no further than its original does for the forker.
+_REACH = {Visibility.PUBLIC: 2, Visibility.UNLISTED: 1, Visibility.PRIVATE: 0, Visibility.DRAFT: 0}
+
+
+def fork_visibility(user: User, original: Workflow, requested: str | None) -> str:
+    """The visibility of ``user``'s copy of ``original``: never more visible than the forker may publish.
+
+    Private, draft and hidden work is forkable by its owner only (a moderator sees it to judge it, not to copy it),
+    and the owner's copy of hidden work stays private. Someone else's unlisted work may be copied, but not listed."""
+    own = original.owner_id == user.id
+    if not own and (original.visibility not in Visibility.SHARED or original.hidden_at is not None):
+        raise Forbidden("Only the owner can fork private, draft or hidden work.")
+    if original.hidden_at is not None:
+        ceiling = Visibility.PRIVATE
+    elif own:
+        ceiling = Visibility.PUBLIC
+    else:
+        ceiling = original.visibility
+    if requested is None:
+        return ceiling
+    if _REACH[requested] > _REACH[ceiling]:
+        raise Unprocessable(
+            f"This fork can be at most {ceiling}: a copy never reaches further than its original.",
+            code="fork_visibility",
+            details=[{"pointer": "/visibility", "message": f"at most {ceiling}"}],
+        )
+    return requested
+
+
 async def fork(
-    db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str
+    db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str | None
 ) -> Workflow:
+    visibility = fork_visibility(user, original, visibility)
     checked = documents.check(definition=original.definition, source=None, fmt=None)
     copy = await publish(
         db,
