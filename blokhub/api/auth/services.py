@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from redis.asyncio import Redis
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blokhub.api.auth import passwords, ratelimit, tokens
 from blokhub.api.auth.schemas import LoginIn, RegisterIn
 from blokhub.api.errors import Conflict, RateLimited, Unauthorized, Unprocessable
+from blokhub.api.notifications.hub import publish_session_end
 from blokhub.api.textforms import fold
+from blokhub.db import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import AuthSession, RefreshToken, User
 from blokhub.outbox import emit
@@ -127,11 +130,25 @@ async def login(db: AsyncSession, resources: Resources, data: LoginIn, ip: str, 
     return await _start_session(db, resources, user, user_agent)
 
 
-async def revoke_sessions(db: AsyncSession, user_id: int, *, reason: str, keep: uuid.UUID | None = None) -> None:
+def _announce_end(
+    db: AsyncSession, redis: Redis, user_id: int, *, reason: str, session_id: str | None = None, keep: str | None = None
+) -> None:
+    """Once the revocation commits, every replica closes the sockets of the ended sessions."""
+
+    async def push() -> None:
+        await publish_session_end(redis, user_id, reason=reason, session_id=session_id, keep=keep)
+
+    after_commit.after_commit(db, push)
+
+
+async def revoke_sessions(
+    db: AsyncSession, redis: Redis, user_id: int, *, reason: str, keep: uuid.UUID | None = None
+) -> None:
     stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep is not None:
         stmt = stmt.where(AuthSession.id != keep)
     await db.execute(stmt.values(revoked_at=utcnow(), revoked_reason=reason))
+    _announce_end(db, redis, user_id, reason=reason, keep=str(keep) if keep else None)
 
 
 async def refresh(db: AsyncSession, resources: Resources, token: str) -> Issued:
@@ -157,6 +174,8 @@ async def refresh(db: AsyncSession, resources: Resources, token: str) -> Issued:
     if stored.used_at is not None:
         # A spent token came back: either it was stolen or the client is replaying. Kill the whole family.
         session.revoked_at, session.revoked_reason = utcnow(), "refresh_reuse"
+        # This refusal commits without after-commit hooks: announce now (a socket closed early only reconnects).
+        await publish_session_end(resources.redis, user.id, reason="refresh_reuse", session_id=str(session.id))
         raise Unauthorized(
             "This refresh token was already used; the session has been revoked for safety.",
             code="refresh_token_reused",
@@ -172,18 +191,21 @@ async def logout(db: AsyncSession, resources: Resources, user: User, claims: dic
         .where(AuthSession.id == claims["session_id"], AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason="logout")
     )
+    _announce_end(db, resources.redis, user.id, reason="logout", session_id=str(claims["session_id"]))
     remaining = max(1, int(claims["exp"]) - int(utcnow().timestamp()))  # type: ignore[call-overload]
     # The revoked session row already refuses the token; the Redis deny-list is only the fast path.
     with contextlib.suppress(Exception):
         await resources.redis.set(tokens.revoked_jti_key(str(claims["jti"])), "1", ex=remaining)
 
 
-async def change_password(db: AsyncSession, user: User, claims: dict[str, object], current: str, new: str) -> None:
+async def change_password(
+    db: AsyncSession, redis: Redis, user: User, claims: dict[str, object], current: str, new: str
+) -> None:
     if not await passwords.verify_password(user.password_hash, current):
         raise Unauthorized("The current password is wrong.", code="invalid_credentials")
     problem = passwords.password_problem(new, username=user.username, email=user.email)
     if problem:
         raise Unprocessable(problem, code="weak_password", details=[{"pointer": "/new_password", "message": problem}])
     user.password_hash = await passwords.hash_password(new)
-    await revoke_sessions(db, user.id, reason="password_changed", keep=claims["session_id"])  # type: ignore[arg-type]
+    await revoke_sessions(db, redis, user.id, reason="password_changed", keep=claims["session_id"])  # type: ignore[arg-type]
     emit(db, "user.password_changed", "user", user.id)

@@ -46,8 +46,10 @@ class AdminController(Controller):
         return Page(items=items, next_cursor=next_cursor)
 
     @post("/reports/{report_id:int}/resolve", status_code=200, operation_id="resolveReport")
-    async def resolve(self, report_id: PathId, data: JSONBody[ResolveIn], moderator: Moderator, db: DB) -> ReportOut:
-        return await services.resolve(db, moderator, report_id, data.resolution, data.action)
+    async def resolve(
+        self, report_id: PathId, data: JSONBody[ResolveIn], moderator: Moderator, db: DB, resources: Res
+    ) -> ReportOut:
+        return await services.resolve(db, resources.redis, moderator, report_id, data.resolution, data.action)
 
     @post("/workflows/{workflow_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideWorkflow")
     async def hide_workflow(self, workflow_id: PathId, moderator: Moderator, db: DB) -> None:
@@ -62,5 +64,5 @@ class AdminController(Controller):
         await services.set_comment_hidden(db, moderator, comment_id, True)
 
     @post("/users/{username:str}/ban", status_code=HTTP_204_NO_CONTENT, operation_id="banUser")
-    async def ban(self, username: PathName, moderator: Moderator, db: DB) -> None:
-        await services.ban(db, moderator, username)
+    async def ban(self, username: PathName, moderator: Moderator, db: DB, resources: Res) -> None:
+        await services.ban(db, resources.redis, moderator, username)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -100,7 +101,7 @@ async def set_comment_hidden(db: AsyncSession, moderator: User, comment_id: int,
     comment.hidden_at = utcnow() if hidden else None
 
 
-async def ban(db: AsyncSession, moderator: User, username: str) -> None:
+async def ban(db: AsyncSession, redis: Redis, moderator: User, username: str) -> None:
     target = await get_by_username(db, username)
     if target.id == moderator.id:
         raise Unprocessable("You cannot ban yourself.", code="ban_self")
@@ -108,12 +109,17 @@ async def ban(db: AsyncSession, moderator: User, username: str) -> None:
         raise Forbidden("Only an admin can ban a moderator.")
     target.banned_at = utcnow()
     # Every session ends now: the next request with any of their tokens is refused.
-    await revoke_sessions(db, target.id, reason="banned")
+    await revoke_sessions(db, redis, target.id, reason="banned")
     emit(db, "user.banned", "user", target.id, {"by": moderator.id})
 
 
 async def resolve(
-    db: AsyncSession, moderator: User, report_id: int, resolution: str, action: Literal["none", "hide", "ban"]
+    db: AsyncSession,
+    redis: Redis,
+    moderator: User,
+    report_id: int,
+    resolution: str,
+    action: Literal["none", "hide", "ban"],
 ) -> ReportOut:
     row = await db.get(Report, report_id, with_for_update=True)
     if row is None:
@@ -133,7 +139,7 @@ async def resolve(
         target = await db.get(User, row.target_id)
         if target is None:
             raise NotFound("The reported user no longer exists.")
-        await ban(db, moderator, target.username)
+        await ban(db, redis, moderator, target.username)
     row.status, row.resolution, row.resolved_by, row.resolved_at = "resolved", resolution, moderator.id, utcnow()
     reporter = await db.get(User, row.reporter_id)
     return _out(row, reporter)
