@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import ServiceUnavailable, Unprocessable
+from blokhub.api.search import lagging
 from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.textforms import fold
@@ -111,12 +112,13 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
         for h in result.hits
         if h.id in rows
     ]
-    total = result.total - (len(result.hits) - len(hits))
+    facets, total = await lagging.corrected(db, engine, query, result)
+    total = min(total, result.total - (len(result.hits) - len(hits)))
     offset, limit = query.window()
     await record(redis, query.q, total)
     return SearchOut(
         hits=hits,
-        facets=result.facets,
+        facets=facets,
         facets_exact=result.facets_exact,
         total=max(total, 0),
         page=offset // limit + 1,
@@ -182,4 +184,14 @@ async def suggest(db: AsyncSession, engine: SearchEngine, prefix: str, limit: in
         if title_ids
         else set()
     )
-    return [SuggestionOut(text=s.text, kind=s.kind, id=s.id) for s in items if s.kind != "title" or s.id in listed]
+    # Tags, users and nodes come from the index too: each must still name something PostgreSQL lists.
+    anything_stale = bool(await lagging.stale_ids(db))
+    kept: dict[str, set[str]] = {}
+    for kind in {s.kind for s in items if s.kind != "title"}:
+        values = [s.text for s in items if s.kind == kind]
+        kept[kind] = await lagging.listed_suggestions(db, kind, values, anything_stale=anything_stale)
+    return [
+        SuggestionOut(text=s.text, kind=s.kind, id=s.id)
+        for s in items
+        if (s.id in listed if s.kind == "title" else s.text in kept.get(s.kind, set()))
+    ]
