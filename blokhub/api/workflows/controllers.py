@@ -100,9 +100,16 @@ class WorkflowController(Controller):
         return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
 
     @get("/{workflow_id:int}", operation_id="getWorkflow")
-    async def show(self, workflow_id: PathId, db: DB, viewer: Viewer, resources: Res) -> WorkflowOut:
+    async def show(
+        self, request: Request[Any, Any, Any], workflow_id: PathId, db: DB, viewer: Viewer, resources: Res
+    ) -> WorkflowOut:
         workflow = await get_visible(db, viewer, workflow_id)
-        await views.record_view(resources.redis, workflow.id)
+        who = views.viewer_key(
+            resources.settings.secret_key or "",
+            viewer.id if viewer else None,
+            request.client.host if request.client else None,
+        )
+        await views.record_view(resources.redis, workflow.id, who)
         return workflow_of(workflow)
 
     @patch("/{workflow_id:int}", operation_id="updateWorkflow")

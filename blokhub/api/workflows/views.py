@@ -1,6 +1,15 @@
-"""View counting without turning every read into a row update (see blokhub.runtime.counters)."""
+"""View counting without turning every read into a row update (see blokhub.runtime.counters).
+
+A view is one distinct viewer per workflow per day: the account, or a keyed hash of the client address for anonymous
+readers (the address itself is never stored). Reloading a page, or a script fetching it 1,500 times, is one view.
+Each viewer is also throttled: past ``VIEWS_PER_VIEWER_HOUR`` counted views an hour, their reads count for nothing."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
 
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -8,10 +17,44 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.runtime import counters
 
+log = logging.getLogger(__name__)
+
 VIEWS_KEY = "workflows:views"
 
 
-async def record_view(redis: Redis, workflow_id: int) -> None:
+VIEWS_PER_VIEWER_HOUR = 120
+_DAY = 86_400
+
+
+def viewer_key(secret: str, user_id: int | None, client_address: str | None) -> str:
+    """Who is viewing, as a counting key: ``u:<id>`` for an account, ``a:<keyed hash>`` for an address."""
+    if user_id is not None:
+        return f"u:{user_id}"
+    digest = hmac.new(secret.encode(), (client_address or "unknown").encode(), hashlib.sha256).hexdigest()
+    return f"a:{digest[:24]}"
+
+
+async def record_view(redis: Redis, workflow_id: int, viewer: str) -> None:
+    """Count ``viewer``'s view of ``workflow_id`` once a day (HyperLogLog: ~0.8% error, a few hundred bytes per
+    workflow-day). A lost count never fails the read that made it."""
+    day = int(time.time()) // _DAY
+    try:
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.pfadd(f"views:seen:{day}:{workflow_id}", viewer)
+            pipe.expire(f"views:seen:{day}:{workflow_id}", 2 * _DAY)
+            new, _ = await pipe.execute()
+        if not new:
+            return
+        budget = f"views:budget:{int(time.time()) // 3600}:{viewer}"
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr(budget)
+            pipe.expire(budget, 3600)
+            spent, _ = await pipe.execute()
+        if int(spent) > VIEWS_PER_VIEWER_HOUR:
+            return
+    except Exception as exc:
+        log.debug("view not counted: %s", exc)
+        return
     await counters.bump(redis, VIEWS_KEY, str(workflow_id))
 
 
