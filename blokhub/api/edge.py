@@ -13,7 +13,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    ReceiveMessage,
+    Scope,
+    Send,
+)
 
 from blokhub.api.errors import error_body
 
@@ -100,19 +108,19 @@ async def _refuse(send: Send, refused: Refused) -> None:
             [{"pointer": refused.pointer, "message": refused.message}],
         )
     )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 422,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+    }
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
 
 
-async def _buffer(receive: Receive, limit: int) -> tuple[list[Message], bool]:
+async def _buffer(receive: Receive, limit: int) -> tuple[list[ReceiveMessage], bool]:
     """Read the request body up to ``limit`` bytes; True when all of it was read."""
-    messages: list[Message] = []
+    messages: list[ReceiveMessage] = []
     size = 0
     while True:
         message = await receive()
@@ -124,6 +132,14 @@ async def _buffer(receive: Receive, limit: int) -> tuple[list[Message], bool]:
             return messages, True
         if size > limit:
             return messages, False
+
+
+def _joined(messages: list[ReceiveMessage]) -> bytes:
+    parts: list[bytes] = []
+    for message in messages:
+        if message["type"] == "http.request":
+            parts.append(message.get("body", b""))
+    return b"".join(parts)
 
 
 def edge_guard_middleware(max_body_bytes: int) -> Any:
@@ -150,12 +166,12 @@ def edge_guard_middleware(max_body_bytes: int) -> Any:
             messages, complete = await _buffer(receive, max_body_bytes)
             if complete:
                 try:
-                    check_body(_content_type(scope), b"".join(m.get("body", b"") for m in messages))
+                    check_body(_content_type(scope), _joined(messages))
                 except Refused as refused:
                     await _refuse(send, refused)
                     return
 
-            async def replay() -> Message:
+            async def replay() -> ReceiveMessage:
                 return messages.pop(0) if messages else await receive()
 
             await app(scope, replay, send)

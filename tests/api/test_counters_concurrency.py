@@ -209,3 +209,33 @@ async def test_registering_one_name_at_once_gives_one_account(client: httpx.Asyn
     assert sorted(r.status_code for r in results) == [201] + [409] * 9
     assert await _scalar(clean, "SELECT count(*) FROM users WHERE username = 'racer'") == 1
     _ = register  # registration helper kept for the scenarios above
+
+
+async def test_the_migration_repairs_drift_left_by_old_races(
+    client: httpx.AsyncClient, clean: Resources, alice: Account, bob: Account
+) -> None:
+    import importlib
+
+    migration = importlib.import_module("blokhub.db.migrations.versions.2026-11-29-2300_counters_follow_their_rows")
+    wid = await _publish(alice)
+    await bob.put(f"/api/v1/workflows/{wid}/rating", json={"stars": 4})
+    await bob.put(f"/api/v1/workflows/{wid}/favorite")
+    await bob.put("/api/v1/users/alice/follow")
+    async with clean.engine.begin() as conn:  # the damage the reported race left behind
+        await conn.execute(
+            text(
+                "UPDATE workflows SET rating_count = 9, rating_sum = 45, favorites_count = 7, comments_count = 3, "
+                "forks_count = 2 WHERE id = :id"
+            ),
+            {"id": wid},
+        )
+        await conn.execute(text("UPDATE users SET followers_count = 5, favorites_received = 8, workflows_count = 4"))
+        for statement in migration._statements(migration.REPAIR):
+            await conn.execute(text(statement))
+    shown = await _workflow(client, wid)
+    assert shown["stats"]["rating"]["count"] == 1 and shown["stats"]["favorites"] == 1
+    assert shown["stats"]["comments"] == 0 and shown["stats"]["forks"] == 0
+    assert await _scalar(clean, "SELECT rating_sum FROM workflows WHERE id = :id", id=wid) == 4
+    stats = (await client.get("/api/v1/users/alice")).json()["stats"]
+    assert (stats["followers"], stats["favorites_received"], stats["workflows"]) == (1, 1, 1)
+    assert (await client.get("/api/v1/users/bob")).json()["stats"]["following"] == 1

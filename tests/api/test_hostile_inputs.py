@@ -368,3 +368,26 @@ async def test_unicode_tag_forms_are_one_tag(client: httpx.AsyncClient) -> None:
 
 def test_the_bounds_are_postgres_bounds() -> None:
     assert BIGINT_MAX == 9223372036854775807 and INTEGER_MAX == 2147483647
+
+
+HOSTILE_BY_TYPE: dict[Any, list[str]] = {
+    "datetime": ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2026-13-45", "not-a-date"],
+    float: ["nan", "inf", "-inf", "1e999", "x"],
+    bool: ["maybe", "2"],
+    int: ["1.5", "0x10", "", "1e3"],
+}
+
+
+async def test_hostile_values_for_every_typed_query_parameter(world: World, ops: list[Operation]) -> None:
+    from datetime import datetime
+
+    tried = 0
+    for op in ops:
+        for name, (kind, _) in op.query_params.items():
+            values = HOSTILE_BY_TYPE.get("datetime" if kind is datetime else kind, [])
+            for bad in values:
+                response = await call(world, op, fill(op, world), params={name: bad})
+                tried += 1
+                _never_5xx(response, f"{op} ?{name}={bad}")
+                assert 400 <= response.status_code < 500 or response.status_code == 200, response.status_code
+    assert tried > 30

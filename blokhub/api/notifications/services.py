@@ -64,7 +64,7 @@ async def unread_count(db: AsyncSession, user_id: int) -> int:
     )
 
 
-def _rendered(reader: User) -> Select[Any]:
+def _rendered(reader: User) -> Select[Notification, str, str, str]:
     """Notifications as ``reader`` may see them now: the target workflow's current title only while the reader may
     open it (a workflow made private, hidden or deleted since shows as no workflow), the actor while not banned."""
     actor = aliased(User)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -70,7 +71,7 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
     body_update = {"stars": data.stars, "updated_at": now}
     if data.review is not None:
         body_update["body"] = data.review.strip()
-    saved = (
+    saved: Any = (
         await db.execute(
             stmt.on_conflict_do_update(index_elements=["workflow_id", "user_id"], set_=body_update).returning(
                 Review.stars, Review.body, Review.created_at, Review.updated_at, literal_column("xmax = 0")
