@@ -28,7 +28,7 @@ async def create_user(settings: Settings, *, username: str, email: str, password
             db.add(
                 User(
                     username=username,
-                    email=email,
+                    email=fold(email),
                     display_name=username,
                     role=Role(role).value,
                     password_hash=await passwords.hash_password(password),
