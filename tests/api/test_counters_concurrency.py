@@ -80,7 +80,7 @@ async def test_fifty_accounts_rating_at_once(client: httpx.AsyncClient, clean: R
     async with clean.engine.begin() as conn:
         await conn.execute(text("UPDATE workflows SET rating_count = 999, rating_sum = 1 WHERE id = :id"), {"id": wid})
     async with clean.sessionmaker() as db, db.begin():
-        await refresh_scores(db, clean)
+        await refresh_scores(db, clean.redis)
     assert (await _workflow(client, wid))["stats"]["rating"]["count"] == rows
     assert await _scalar(clean, "SELECT rating_sum FROM workflows WHERE id = :id", id=wid) == stars
 
@@ -93,7 +93,7 @@ async def test_refresh_during_a_rating_storm_keeps_counters_exact(
 
     async def refresh() -> None:
         async with clean.sessionmaker() as db, db.begin():
-            await refresh_scores(db, clean)
+            await refresh_scores(db, clean.redis)
 
     await asyncio.gather(
         *(a.put(f"/api/v1/workflows/{wid}/rating", json={"stars": 4}) for a in raters), *(refresh() for _ in range(5))
@@ -216,7 +216,7 @@ async def test_the_migration_repairs_drift_left_by_old_races(
 ) -> None:
     import importlib
 
-    migration = importlib.import_module("blokhub.db.migrations.versions.2026-11-29-2300_counters_follow_their_rows")
+    migration = importlib.import_module("blokhub.db.migrations.versions.2026-11-29-2330_counters_follow_their_rows")
     wid = await _publish(alice)
     await bob.put(f"/api/v1/workflows/{wid}/rating", json={"stars": 4})
     await bob.put(f"/api/v1/workflows/{wid}/favorite")

@@ -28,6 +28,7 @@ from blokhub.api.params import BIGINT_MAX, INTEGER_MAX
 from blokhub.config import Settings
 from blokhub.db.models import User
 from blokhub.runtime.resources import Resources
+from blokhub.wiring.consumers import CONSUMERS
 from tests.api.workflow_helpers import simple
 from tests.conftest import Account, assert_error, register
 
@@ -55,7 +56,7 @@ def _base_type(annotation: Any) -> Any:
 
 
 def operations(settings: Settings) -> list[Operation]:
-    app = create_app(settings, run_worker=False)
+    app = create_app(settings, CONSUMERS)
     found: list[Operation] = []
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):

@@ -91,8 +91,9 @@ async def test_unknown_login_spellings_share_one_counter(client: httpx.AsyncClie
 
 def _app_client(clean: Resources, peer: str, **settings: object) -> httpx.AsyncClient:
     from blokhub.api.app import create_app
+    from blokhub.wiring.consumers import CONSUMERS
 
-    app = create_app(clean.settings.with_overrides(**settings), resources=clean, run_worker=False)
+    app = create_app(clean.settings.with_overrides(**settings), CONSUMERS, resources=clean)
     app.state.resources = clean
     transport = httpx.ASGITransport(app=app, client=(peer, 50000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")

@@ -7,8 +7,9 @@ import asyncio
 import httpx
 from sqlalchemy import select
 
-from blokhub.api.workflows.views import VIEWS_KEY, flush_views
+from blokhub.api.workflows.page_views import VIEWS_KEY, flush_views
 from blokhub.db.models import Workflow
+from blokhub.db.session import session_scope
 from blokhub.outbox.relay import process_pending
 from blokhub.runtime.resources import Resources
 from blokhub.workers.tasks import discovery_trending
@@ -19,7 +20,7 @@ W = "/api/v1/workflows"
 
 
 async def _flush(resources: Resources) -> None:
-    async with resources.sessionmaker() as db:
+    async with session_scope(resources.sessionmaker) as db:
         await flush_views(resources.redis, db)
 
 

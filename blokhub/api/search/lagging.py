@@ -14,19 +14,18 @@ from dataclasses import replace
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blokhub.db.models.workflow import listed_sql
 from blokhub.indexers.search import SearchEngine, SearchQuery, SearchResult
 
 # Workflows the index may still show but PostgreSQL no longer lists: changed, and not yet re-indexed.
-_STALE = text("""
+_LISTED = listed_sql("w")
+_STALE = text(f"""
 SELECT DISTINCT e.aggregate_id
 FROM outbox_events e
 JOIN workflows w ON w.id = e.aggregate_id
-WHERE e.processed_at IS NULL AND e.aggregate_type = 'workflow'
-  AND NOT (w.visibility = 'public' AND w.deleted_at IS NULL AND w.hidden_at IS NULL)
+WHERE e.processed_at IS NULL AND e.aggregate_type = 'workflow' AND NOT ({_LISTED})
 LIMIT 10000
 """)
-
-_LISTED = "w.visibility = 'public' AND w.deleted_at IS NULL AND w.hidden_at IS NULL"
 _TAGS_LISTED = text(
     f"SELECT t FROM unnest(CAST(:values AS text[])) AS t "
     f"WHERE EXISTS (SELECT 1 FROM workflows w WHERE w.tags @> ARRAY[t]::varchar[] AND {_LISTED})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from arq.connections import ArqRedis
 from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,15 +22,14 @@ from blokhub.api.workflows.presenters import DEFAULT_PRIOR_MEAN, PRIOR_WEIGHT, r
 from blokhub.db.base import utcnow
 from blokhub.db.models import Review, User, Workflow
 from blokhub.outbox import emit
-from blokhub.runtime.resources import Resources
 
 PRIOR_MEAN_KEY = "ratings:site-mean"
 
 
-async def site_mean(resources: Resources) -> float:
+async def site_mean(redis: ArqRedis) -> float:
     """The site-wide mean rating, refreshed by the ``ratings.refresh_scores`` cron; a neutral prior until then."""
     try:
-        raw = await resources.redis.get(PRIOR_MEAN_KEY)
+        raw = await redis.get(PRIOR_MEAN_KEY)
         return float(raw) if raw is not None else DEFAULT_PRIOR_MEAN
     except Exception:
         return DEFAULT_PRIOR_MEAN
@@ -50,7 +50,7 @@ async def _rescore(db: AsyncSession, workflow_id: int, prior: float) -> None:
     )
 
 
-async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: int, data: RatingIn) -> ReviewOut:
+async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, data: RatingIn) -> ReviewOut:
     workflow = await get_visible(db, user, workflow_id)
     if workflow.owner_id == user.id:
         raise Unprocessable(
@@ -58,7 +58,7 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
             code="own_workflow",
             details=[{"pointer": "/stars", "message": "own workflow"}],
         )
-    await limits.check(resources.redis, "review", user.id)
+    await limits.check(redis, "review", user.id)
     now = utcnow()
     stmt = insert(Review).values(
         workflow_id=workflow.id,
@@ -80,11 +80,11 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
     ).one()
     # xmax is 0 only on a row this statement inserted: exactly one of any number of concurrent first ratings wins.
     first = bool(saved[4])
-    await _rescore(db, workflow.id, await site_mean(resources))
+    await _rescore(db, workflow.id, await site_mean(redis))
     if first:
         await notify(
             db,
-            resources,
+            redis,
             user_id=workflow.owner_id,
             kind="workflow_review",
             actor=user,
@@ -101,14 +101,14 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
     )
 
 
-async def unrate(db: AsyncSession, resources: Resources, user: User, workflow_id: int) -> None:
+async def unrate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int) -> None:
     workflow = await get_visible(db, user, workflow_id)
     stars = await db.scalar(
         delete(Review).where(Review.workflow_id == workflow.id, Review.user_id == user.id).returning(Review.stars)
     )
     if stars is None:
         raise NotFound("You have not rated this workflow.")
-    await _rescore(db, workflow.id, await site_mean(resources))
+    await _rescore(db, workflow.id, await site_mean(redis))
 
 
 async def reviews(
@@ -152,7 +152,7 @@ async def reviews(
     return items, encode_cursor(rows[-1].updated_at, rows[-1].user_id) if more and rows else None, summary
 
 
-async def refresh_scores(db: AsyncSession, resources: Resources) -> float:
+async def refresh_scores(db: AsyncSession, redis: ArqRedis) -> float:
     """Recompute, from the reviews themselves, the site-wide mean and every workflow's counters and score
     (cron ``ratings.refresh_scores``). Counters that drifted (a bug, a manual edit) are repaired here too."""
     total_sum, total_count = (
@@ -168,7 +168,7 @@ async def refresh_scores(db: AsyncSession, resources: Resources) -> float:
         )
     )
     await db.execute(_RECOUNT, {"weight": PRIOR_WEIGHT, "mean": mean})
-    await resources.redis.set(PRIOR_MEAN_KEY, str(mean))
+    await redis.set(PRIOR_MEAN_KEY, str(mean))
     return mean
 
 

@@ -10,7 +10,7 @@ from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.params import INTEGER_MAX, PathId, PathVersion
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import documents, importing, queries, services, views
+from blokhub.api.workflows import importing, page_views, queries, services, submissions
 from blokhub.api.workflows.access import get_visible
 from blokhub.api.workflows.presenters import facts_of, summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
@@ -64,7 +64,7 @@ class WorkflowController(Controller):
         tags: Annotated[str | None, QueryParameter(max_length=1000, description="Comma-separated tags.")] = None,
     ) -> WorkflowOut:
         raw, fmt = await importing.read_upload(request)
-        checked = documents.check(definition=None, source=raw, fmt=fmt)
+        checked = submissions.check(definition=None, source=raw, fmt=fmt)
         tag_list = [t for t in (tags or "").split(",") if t.strip()]
         workflow = await services.publish(
             db, user, checked, title=title, description=None, tags=tag_list, visibility=visibility
@@ -73,7 +73,7 @@ class WorkflowController(Controller):
 
     @post("/validate", status_code=HTTP_200_OK, operation_id="validateWorkflow")
     async def validate(self, data: JSONBody[WorkflowCreate]) -> ValidationOut:
-        checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
+        checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
         secrets = checked.secrets if data.visibility in ("public", "unlisted") else []
         warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
         return ValidationOut(
@@ -104,12 +104,12 @@ class WorkflowController(Controller):
         self, request: Request[Any, Any, Any], workflow_id: PathId, db: DB, viewer: Viewer, resources: Res
     ) -> WorkflowOut:
         workflow = await get_visible(db, viewer, workflow_id)
-        who = views.viewer_key(
+        who = page_views.viewer_key(
             resources.settings.secret_key or "",
             viewer.id if viewer else None,
             request.client.host if request.client else None,
         )
-        await views.record_view(resources.redis, workflow.id, who)
+        await page_views.record_view(resources.redis, workflow.id, who)
         return workflow_of(workflow)
 
     @patch("/{workflow_id:int}", operation_id="updateWorkflow")

@@ -7,7 +7,7 @@ since merging accounts is a human decision.
 
 Revision ID: 3b8f0d2e7a15
 Revises: 7c1e9a4b2d60
-Create Date: 2026-11-29 23:10:00
+Create Date: 2026-11-29 23:40:00
 """
 
 from __future__ import annotations

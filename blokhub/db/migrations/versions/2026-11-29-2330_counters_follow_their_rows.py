@@ -14,8 +14,8 @@ What each counter counts (the same predicates the API lists with):
 - users.followers_count / following_count: follows rows.
 
 Revision ID: 7c1e9a4b2d60
-Revises: 1f7a0aab6688
-Create Date: 2026-11-29 23:00:00
+Revises: 5b8e2f4c1a90
+Create Date: 2026-11-29 23:30:00
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "7c1e9a4b2d60"
-down_revision = "1f7a0aab6688"
+down_revision = "5b8e2f4c1a90"
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blokhub.db.after_commit import after_commit
 from blokhub.runtime import counters
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,10 @@ async def record_view(redis: Redis, workflow_id: int, viewer: str) -> None:
 
 
 async def flush_views(redis: Redis, db: AsyncSession) -> int:
-    """Apply pending view counts to workflows.views_count in one statement (cron ``workflows.flush_views``)."""
+    """Apply pending view counts to workflows.views_count in one statement (cron ``workflows.flush_views``).
+
+    The caller's unit of work commits; the drained counts are released only after that commit, so a rollback
+    leaves them for the next run."""
     counts = await counters.drain(redis, VIEWS_KEY)
     if counts:
 
@@ -69,8 +73,7 @@ async def flush_views(redis: Redis, db: AsyncSession) -> int:
             await db.execute(_ADD_DAILY_VIEWS, params)
 
         await counters.apply_or_quarantine(db, redis, VIEWS_KEY, counts, apply)
-        await db.commit()
-    await counters.done(redis, VIEWS_KEY)
+    after_commit(db, lambda: counters.done(redis, VIEWS_KEY))
     return sum(counts.values())
 
 
