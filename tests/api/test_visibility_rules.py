@@ -77,3 +77,22 @@ async def test_fork_count_is_what_forks_lists(
     assert (await client.get(f"{W}/{wid}")).json()["stats"]["forks"] == 2
     await bob.patch(f"{W}/{private}", json={"visibility": "private"})
     assert (await client.get(f"{W}/{wid}")).json()["stats"]["forks"] == 1
+
+
+async def test_favorites_and_feed_render_targets_under_the_readers_visibility(
+    client: httpx.AsyncClient, clean: Resources, alice: Account, bob: Account
+) -> None:
+    from blokhub.outbox.relay import process_pending
+
+    wid = await _publish(alice)
+    await bob.put("/api/v1/users/alice/follow")
+    await bob.put(f"{W}/{wid}/favorite")
+    await process_pending({"resources": clean})  # the feed's activities come through the outbox
+    assert [w["id"] for w in (await bob.get("/api/v1/me/favorites")).json()["items"]] == [wid]
+    assert any(i["workflow"]["id"] == wid for i in (await bob.get("/api/v1/feed")).json()["items"])
+    r = await alice.patch(f"{W}/{wid}", json={"visibility": "private", "title": "Secret merger plan"})
+    assert r.status_code == 200
+    for url in ("/api/v1/me/favorites", "/api/v1/feed", "/api/v1/feed?rank=personal", "/api/v1/notifications"):
+        body = (await bob.get(url)).text
+        assert "Secret merger plan" not in body, url
+    assert (await bob.get("/api/v1/me/favorites")).json()["items"] == []
