@@ -96,3 +96,20 @@ async def test_favorites_and_feed_render_targets_under_the_readers_visibility(
         body = (await bob.get(url)).text
         assert "Secret merger plan" not in body, url
     assert (await bob.get("/api/v1/me/favorites")).json()["items"] == []
+
+
+async def test_a_fork_cannot_be_widened_past_its_original_later(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    unlisted = await _publish(alice, visibility="unlisted")
+    copy = (await bob.post(f"{W}/{unlisted}/fork")).json()["id"]
+    assert_error(await bob.patch(f"{W}/{copy}", json={"visibility": "public"}), 422, "fork_visibility")
+    public = await _publish(alice)
+    later = (await bob.post(f"{W}/{public}/fork", json={"visibility": "private"})).json()["id"]
+    await alice.patch(f"{W}/{public}", json={"visibility": "private"})  # the original is withdrawn
+    assert_error(await bob.patch(f"{W}/{later}", json={"visibility": "unlisted"}), 422, "fork_visibility")
+    assert (await alice.delete(f"{W}/{public}")).status_code == 204  # deleted: no longer limits the copy
+    assert (await bob.patch(f"{W}/{later}", json={"visibility": "public"})).status_code == 200
+    # The owner's own forks are theirs to publish.
+    mine = (await alice.post(f"{W}/{unlisted}/fork", json={"visibility": "private"})).json()["id"]
+    assert (await alice.patch(f"{W}/{mine}", json={"visibility": "public"})).status_code == 200

@@ -85,6 +85,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         )
     old_visibility = workflow.visibility
     visibility = data.visibility or workflow.visibility
+    if _REACH[visibility] > _REACH[old_visibility] and workflow.forked_from_id is not None:
+        await _check_fork_reach(db, user, workflow.forked_from_id, visibility)
     changed: list[str] = []
     if data.definition is not None or data.source is not None:
         checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
@@ -170,6 +172,22 @@ def fork_visibility(user: User, original: Workflow, requested: str | None) -> st
             details=[{"pointer": "/visibility", "message": f"at most {ceiling}"}],
         )
     return requested
+
+
+async def _check_fork_reach(db: AsyncSession, user: User, original_id: int, visibility: str) -> None:
+    """Widening a fork later obeys the same ceiling as forking did (an unlisted original's copy is not listed by
+    someone else, a private or hidden original's copy stays private); a deleted original no longer limits it."""
+    original = await db.get(Workflow, original_id)
+    if original is None or original.deleted_at is not None:
+        return
+    try:
+        fork_visibility(user, original, visibility)
+    except Forbidden:
+        raise Unprocessable(
+            "This fork's original is no longer shared: its copy can only stay private.",
+            code="fork_visibility",
+            details=[{"pointer": "/visibility", "message": "at most private"}],
+        ) from None
 
 
 async def fork(
