@@ -392,3 +392,27 @@ async def test_hostile_values_for_every_typed_query_parameter(world: World, ops:
                 _never_5xx(response, f"{op} ?{name}={bad}")
                 assert 400 <= response.status_code < 500 or response.status_code == 200, response.status_code
     assert tried > 30
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text.upper())
+
+
+async def test_every_username_route_takes_every_spelling(world: World, ops: list[Operation]) -> None:
+    """A username in any Unicode form or case names the same account, on every route that takes one."""
+    tried = 0
+    for op in ops:
+        if "username" not in op.path_params or op.method != "GET":
+            continue
+        plain = await call(world, op, fill(op, world))
+        assert plain.status_code == 200, f"{op}: {plain.status_code}"
+        for spelling in (world.username.upper(), _full_width(world.username), f" {world.username}"[1:]):
+            response = await call(world, op, fill(op, world, username=quote(spelling)))
+            assert response.status_code == 200, f"{op} {spelling!r}: {response.status_code}"
+            assert response.json() == plain.json(), f"{op} {spelling!r}"
+            tried += 1
+    assert tried >= 9
+    follow = await world.admin.put(f"/api/v1/users/{quote(_full_width(world.username))}/follow")
+    assert follow.status_code == 200 and follow.json()["following"] is True
+    again = await world.admin.put(f"/api/v1/users/{world.username.upper()}/follow")
+    assert again.json()["followers"] == 1
