@@ -16,14 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models.workflow import listed_sql
 from blokhub.indexers.search import SearchEngine, SearchQuery, SearchResult
+from blokhub.outbox.registry import MAIN
 
-# Workflows the index may still show but PostgreSQL no longer lists: changed, and not yet re-indexed.
 _LISTED = listed_sql("w")
+# Workflows the index may still show but PostgreSQL no longer lists: changed, and not yet re-indexed (the search
+# index follows the main lane).
 _STALE = text(f"""
 SELECT DISTINCT e.aggregate_id
 FROM outbox_events e
 JOIN workflows w ON w.id = e.aggregate_id
-WHERE e.processed_at IS NULL AND e.aggregate_type = 'workflow' AND NOT ({_LISTED})
+WHERE e.processed_at IS NULL AND e.lane = '{MAIN}' AND e.aggregate_type = 'workflow' AND NOT ({_LISTED})
 LIMIT 10000
 """)
 _TAGS_LISTED = text(
