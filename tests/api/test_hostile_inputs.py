@@ -416,3 +416,33 @@ async def test_every_username_route_takes_every_spelling(world: World, ops: list
     assert follow.status_code == 200 and follow.json()["following"] is True
     again = await world.admin.put(f"/api/v1/users/{world.username.upper()}/follow")
     assert again.json()["followers"] == 1
+
+
+# Free-form JSON objects, bounded elsewhere: a workflow definition by the Blok limits and the body size, saved-search
+# filters by their parser (known keys, typed values).
+UNBOUNDED_BY_DESIGN = {"WorkflowCreate.definition", "WorkflowUpdate.definition", "SavedSearchIn.filters"}
+
+
+def _unbounded(info: Any, path: str, out: list[str], seen: set[Any]) -> None:
+    if isinstance(info, msgspec.inspect.UnionType):
+        for member in info.types:
+            _unbounded(member, path, out, seen)
+    elif isinstance(info, msgspec.inspect.StrType | msgspec.inspect.DictType) and info.max_length is None:
+        out.append(path)
+    elif isinstance(info, msgspec.inspect.ListType):
+        if info.max_length is None:
+            out.append(path)
+        _unbounded(info.item_type, f"{path}[]", out, seen)
+    elif isinstance(info, msgspec.inspect.StructType) and info.cls not in seen:
+        seen.add(info.cls)
+        for f in info.fields:
+            _unbounded(f.type, f"{info.cls.__name__}.{f.name}", out, seen)
+
+
+def test_every_string_and_list_in_a_body_is_bounded(ops: list[Operation]) -> None:
+    unbounded: list[str] = []
+    for op in ops:
+        body = _base_type(op.body)
+        if isinstance(body, type) and issubclass(body, msgspec.Struct):
+            _unbounded(msgspec.inspect.type_info(body), body.__name__, unbounded, set())
+    assert set(unbounded) <= UNBOUNDED_BY_DESIGN, sorted(set(unbounded) - UNBOUNDED_BY_DESIGN)

@@ -21,7 +21,7 @@ from blokhub.api.ai.schemas import (
     UsageOut,
 )
 from blokhub.api.deps import DB, CurrentUser, Res
-from blokhub.api.errors import AppError, Unprocessable
+from blokhub.api.errors import AppError
 from blokhub.api.params import PathId
 from blokhub.api.schemas import Page
 from blokhub.api.workflows import services as workflow_services
@@ -116,11 +116,6 @@ class AiController(Controller):
     ) -> WorkflowOut:
         """Turn the current draft into a workflow (draft visibility unless told otherwise)."""
         options = data or PublishIn()
-        if options.visibility not in ("public", "unlisted", "private", "draft"):
-            raise Unprocessable(
-                "visibility must be public, unlisted, private or draft.",
-                details=[{"pointer": "/visibility", "message": options.visibility}],
-            )
         conversation = await services.draft_of(db, user, conversation_id)
         checked = submissions.check(definition=conversation.draft, source=None, fmt=None)
         workflow = await workflow_services.publish(

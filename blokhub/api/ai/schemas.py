@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import msgspec
 
 from blokhub.api.schemas import Input, Output, RowId
+from blokhub.api.workflows.schemas import Tags, VisibilityName
 
 Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 
@@ -22,8 +23,8 @@ class ChatIn(Input):
 
 class PublishIn(Input):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
-    visibility: str = "draft"
-    tags: list[str] | None = None
+    visibility: VisibilityName = "draft"
+    tags: Tags | None = None
 
 
 class UsageOut(Output):
