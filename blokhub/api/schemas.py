@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -20,3 +20,19 @@ class Output(msgspec.Struct, kw_only=True):
 class Page(Output, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+
+class ErrorBody(Output):
+    """What went wrong: a stable machine ``code``, a human ``message`` and, for bad input, one detail per problem
+    (an RFC 6901 ``pointer`` into the input, a ``message``, and a ``line``/``column`` where the source has one)."""
+
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+    request_id: str | None = None
+
+
+class ErrorResponse(Output):
+    """Every error the API returns, whatever its status."""
+
+    error: ErrorBody

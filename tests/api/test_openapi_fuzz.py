@@ -141,7 +141,7 @@ def _run(base: str, username: str) -> Summary:
             summary.cases += len(recorder.cases)
             for node in recorder.cases.values():
                 summary.operations.add(node.value.operation.label)
-            for checks in recorder.checks.values():
+            for case_id, checks in recorder.checks.items():
                 for check in checks:
                     if check.failure_info is None:
                         continue
@@ -152,7 +152,9 @@ def _run(base: str, username: str) -> Summary:
                     seen.add(key)
                     summary.failures[check.name] += 1
                     message = " ".join(str(failure.message).split())[:300]
-                    summary.examples[check.name].append(f"{failure.operation}: {failure.title} — {message}")
+                    response = recorder.find_response(case_id=case_id)
+                    answer = f"{response.status_code} {(response.text or '')[:200]}" if response else "no response"
+                    summary.examples[check.name].append(f"{failure.operation}: {failure.title} — {message} → {answer}")
         elif isinstance(event, events.NonFatalError):
             summary.errors.append(f"{event.label}: {event.value!r}"[:300])
         elif isinstance(event, events.FatalError):

@@ -5,25 +5,27 @@ from typing import Annotated, Any
 
 import msgspec
 
+from blokhub.api.params import Id
 from blokhub.api.schemas import Input, Output
+from blokhub.api.workflows.schemas import Tags, Title, VisibilityName
 
 Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 
 
 class GenerateIn(Input):
     prompt: Prompt
-    conversation_id: int | None = None
+    conversation_id: Id | None = None
 
 
 class ChatIn(Input):
     message: Prompt
-    conversation_id: int | None = None
+    conversation_id: Id | None = None
 
 
 class PublishIn(Input):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
-    visibility: str = "draft"
-    tags: list[str] | None = None
+    title: Title | None = None
+    visibility: VisibilityName = "draft"
+    tags: Tags | None = None
 
 
 class UsageOut(Output):

@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.moderation import services
+from blokhub.api.params import PathId
 from blokhub.api.schemas import Input, Page
 from blokhub.api.social.schemas import ReportIn, ReportOut
 
@@ -45,21 +46,19 @@ class AdminController(Controller):
         return Page(items=items, next_cursor=next_cursor)
 
     @post("/reports/{report_id:int}/resolve", status_code=200, operation_id="resolveReport")
-    async def resolve(
-        self, report_id: FromPath[int], data: JSONBody[ResolveIn], moderator: Moderator, db: DB
-    ) -> ReportOut:
+    async def resolve(self, report_id: PathId, data: JSONBody[ResolveIn], moderator: Moderator, db: DB) -> ReportOut:
         return await services.resolve(db, moderator, report_id, data.resolution, data.action)
 
     @post("/workflows/{workflow_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideWorkflow")
-    async def hide_workflow(self, workflow_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def hide_workflow(self, workflow_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_workflow_hidden(db, moderator, workflow_id, True)
 
     @post("/workflows/{workflow_id:int}/unhide", status_code=HTTP_204_NO_CONTENT, operation_id="unhideWorkflow")
-    async def unhide_workflow(self, workflow_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def unhide_workflow(self, workflow_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_workflow_hidden(db, moderator, workflow_id, False)
 
     @post("/comments/{comment_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideComment")
-    async def hide_comment(self, comment_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def hide_comment(self, comment_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_comment_hidden(db, moderator, comment_id, True)
 
     @post("/users/{username:str}/ban", status_code=HTTP_204_NO_CONTENT, operation_id="banUser")

@@ -5,7 +5,7 @@ import contextlib
 from typing import Annotated, Any
 
 from litestar import Controller, WebSocket, delete, get, post, put, websocket
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from blokhub.api.auth.tokens import authenticate
@@ -14,6 +14,7 @@ from blokhub.api.errors import Unauthorized
 from blokhub.api.notifications import services
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.notifications.schemas import MarkReadIn, MarkReadOut, NotificationPage
+from blokhub.api.params import PathId
 from blokhub.api.workflows.access import get_visible
 from blokhub.runtime.resources import Resources
 
@@ -46,13 +47,13 @@ class MuteController(Controller):
     tags = ["notifications"]
 
     @put("/", status_code=HTTP_204_NO_CONTENT, operation_id="muteWorkflow")
-    async def mute(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def mute(self, workflow_id: PathId, user: CurrentUser, db: DB) -> None:
         """Stop notifications about this workflow."""
         await get_visible(db, user, workflow_id)
         await services.set_mute(db, user, workflow_id, True)
 
     @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="unmuteWorkflow")
-    async def unmute(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def unmute(self, workflow_id: PathId, user: CurrentUser, db: DB) -> None:
         await services.set_mute(db, user, workflow_id, False)
 
 

@@ -4,11 +4,12 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
+from blokhub.api.params import PathId
 from blokhub.api.schemas import Page
 from blokhub.api.search import saved, services
 from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
@@ -94,7 +95,7 @@ class SavedSearchController(Controller):
         return await saved.create(db, user, data)
 
     @delete("/{saved_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteSavedSearch")
-    async def remove(self, saved_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def remove(self, saved_id: PathId, user: CurrentUser, db: DB) -> None:
         await saved.remove(db, user, saved_id)
 
 

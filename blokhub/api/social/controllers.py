@@ -7,6 +7,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
+from blokhub.api.params import PathId
 from blokhub.api.schemas import Page
 from blokhub.api.social import comments, favorites, follows, ratings
 from blokhub.api.social.schemas import (
@@ -34,40 +35,40 @@ class WorkflowSocialController(Controller):
 
     @get("/comments", operation_id="listComments")
     async def list_comments(
-        self, workflow_id: FromPath[int], db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
+        self, workflow_id: PathId, db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
     ) -> CommentPage:
         items, next_cursor, total = await comments.thread(db, viewer, workflow_id, cursor, limit)
         return CommentPage(items=items, next_cursor=next_cursor, total=total)
 
     @post("/comments", status_code=HTTP_201_CREATED, operation_id="createComment")
     async def create_comment(
-        self, workflow_id: FromPath[int], data: JSONBody[CommentIn], user: CurrentUser, db: DB, resources: Res
+        self, workflow_id: PathId, data: JSONBody[CommentIn], user: CurrentUser, db: DB, resources: Res
     ) -> CommentOut:
         return await comments.create(db, resources, user, workflow_id, data)
 
     @put("/rating", operation_id="rateWorkflow")
     async def rate(
-        self, workflow_id: FromPath[int], data: JSONBody[RatingIn], user: CurrentUser, db: DB, resources: Res
+        self, workflow_id: PathId, data: JSONBody[RatingIn], user: CurrentUser, db: DB, resources: Res
     ) -> ReviewOut:
         return await ratings.rate(db, resources, user, workflow_id, data)
 
     @delete("/rating", status_code=HTTP_204_NO_CONTENT, operation_id="unrateWorkflow")
-    async def unrate(self, workflow_id: FromPath[int], user: CurrentUser, db: DB, resources: Res) -> None:
+    async def unrate(self, workflow_id: PathId, user: CurrentUser, db: DB, resources: Res) -> None:
         await ratings.unrate(db, resources, user, workflow_id)
 
     @get("/ratings", operation_id="listRatings")
     async def list_ratings(
-        self, workflow_id: FromPath[int], db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
+        self, workflow_id: PathId, db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
     ) -> RatingPage:
         items, next_cursor, summary = await ratings.reviews(db, viewer, workflow_id, cursor, limit)
         return RatingPage(items=items, next_cursor=next_cursor, summary=summary)
 
     @put("/favorite", operation_id="favoriteWorkflow")
-    async def favorite(self, workflow_id: FromPath[int], user: CurrentUser, db: DB, resources: Res) -> FavoriteState:
+    async def favorite(self, workflow_id: PathId, user: CurrentUser, db: DB, resources: Res) -> FavoriteState:
         return await favorites.favorite(db, resources, user, workflow_id)
 
     @delete("/favorite", status_code=200, operation_id="unfavoriteWorkflow")
-    async def unfavorite(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> FavoriteState:
+    async def unfavorite(self, workflow_id: PathId, user: CurrentUser, db: DB) -> FavoriteState:
         return await favorites.unfavorite(db, user, workflow_id)
 
 
@@ -76,13 +77,11 @@ class CommentController(Controller):
     tags = ["community"]
 
     @patch("/{comment_id:int}", operation_id="editComment")
-    async def edit(
-        self, comment_id: FromPath[int], data: JSONBody[CommentUpdate], user: CurrentUser, db: DB
-    ) -> CommentOut:
+    async def edit(self, comment_id: PathId, data: JSONBody[CommentUpdate], user: CurrentUser, db: DB) -> CommentOut:
         return await comments.edit(db, user, comment_id, data.body)
 
     @delete("/{comment_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteComment")
-    async def remove(self, comment_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def remove(self, comment_id: PathId, user: CurrentUser, db: DB) -> None:
         await comments.remove(db, user, comment_id)
 
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from blokhub.api.params import Version
 from blokhub.api.schemas import Input, Output
 from blokhub.api.users.schemas import UserRef
 
@@ -37,7 +38,7 @@ class WorkflowUpdate(Input):
     source: Source | None = None
     format: FormatName | None = None
     changelog: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
-    expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    expected_version: Version | None = None
 
 
 class ForkIn(Input):
