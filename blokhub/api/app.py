@@ -28,6 +28,7 @@ from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.observability import request_id_middleware
 from blokhub.api.openapi.document import FinishedJsonRenderPlugin, FinishedSwaggerRenderPlugin
 from blokhub.api.ops.controllers import MetricsController, OpsController
+from blokhub.api.routing import fix_options_allow
 from blokhub.api.search.controllers import SavedSearchController, SearchAnalyticsController, SearchController
 from blokhub.api.social.controllers import (
     CommentController,
@@ -110,7 +111,7 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
                 await res.close()
 
     prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
-    return Litestar(
+    app = Litestar(
         # /ws is also served at the root, where browsers and the API guide expect it.
         route_handlers=[OpsController, MetricsController, api_router(), notifications_ws],
         dependencies={
@@ -140,6 +141,8 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         debug=False,
         logging_config=None,  # blokhub.api.observability configures logging once per process
     )
+    fix_options_allow(app)
+    return app
 
 
 def app_from_env() -> Litestar:

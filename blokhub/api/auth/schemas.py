@@ -4,6 +4,7 @@ from typing import Annotated
 
 import msgspec
 
+from blokhub.api.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from blokhub.api.schemas import Input, Output
 from blokhub.api.users.schemas import Me
 
@@ -12,12 +13,14 @@ Username = Annotated[
 ]
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+# A password being chosen: the length rule of blokhub.api.auth.passwords, so the schema says it too.
+NewPassword = Annotated[str, msgspec.Meta(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
 
 
 class RegisterIn(Input):
     username: Username
     email: Email
-    password: Password
+    password: NewPassword
     display_name: Annotated[str, msgspec.Meta(max_length=80)] | None = None
 
 
@@ -32,7 +35,7 @@ class RefreshIn(Input):
 
 class PasswordChangeIn(Input):
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 class TokenPair(Output):

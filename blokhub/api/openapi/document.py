@@ -17,6 +17,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 
 from blokhub.api.openapi.components import REF_PREFIX, true_components
 from blokhub.api.openapi.statuses import DESCRIPTIONS, facts_of, handlers_by_operation
+from blokhub.api.params import BIGINT_MAX, INTEGER_MAX
 
 BEARER = "bearer"
 SECURITY_SCHEMES = {
@@ -30,6 +31,7 @@ SECURITY_SCHEMES = {
 _METHODS = ("get", "put", "post", "delete", "patch")
 _STRING = {"type": "string"}
 _BLOK_DOCUMENT = {"type": "object", "description": "A Blok workflow document."}
+_EXACT = {float(BIGINT_MAX): BIGINT_MAX, float(INTEGER_MAX): INTEGER_MAX}
 _RETRY_AFTER = {"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 1}}
 
 SUMMARIES = {
@@ -74,16 +76,21 @@ SUCCESS_CONTENT: dict[str, dict[str, Any]] = {
     "chat": {
         "text/event-stream": {
             "schema": {
-                **_STRING,
-                "description": "Server-sent events: `delta` (text as it is written), one `workflow` (the validated "
-                "draft, JSON), `error` (JSON error body), then `done`.",
+                "type": "object",
+                "description": "One server-sent event; `data` is JSON. `delta` events carry text as it is written, "
+                "one `workflow` event the validated draft, `error` an error `{code, message}`, and `done` ends it.",
+                "properties": {
+                    "event": {"enum": ["delta", "workflow", "error", "done"]},
+                    "data": {"type": "string", "contentMediaType": "application/json"},
+                },
+                "required": ["event", "data"],
             }
         }
     },
     "exportWorkflow": {
         "application/json": {"schema": _BLOK_DOCUMENT},
-        "application/yaml": {"schema": _STRING},
-        "application/toml": {"schema": _STRING},
+        "application/yaml": {"schema": _BLOK_DOCUMENT},
+        "application/toml": {"schema": _BLOK_DOCUMENT},
     },
     "metrics": {"text/plain": {"schema": {**_STRING, "description": "Prometheus text exposition format."}}},
 }
@@ -100,6 +107,29 @@ def summary_of(operation_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def _parameter_schemas(operation: dict[str, Any]) -> None:
+    """A query parameter is absent or a string, never JSON ``null``: drop the ``null`` alternative Litestar gives
+    optional parameters (being optional is what ``required: false`` says), and give bounds as exact integers
+    (Litestar writes floats, and 2^63-1 as a float is 2^63, one past what PostgreSQL takes)."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        for key in ("oneOf", "anyOf"):
+            alternatives = [a for a in schema.get(key, []) if a != {"type": "null"}]
+            if key in schema and len(alternatives) == 1:
+                del schema[key]
+                schema.update({**alternatives[0], **schema})
+        if isinstance(kinds := schema.get("type"), list) and "null" in kinds:
+            rest = [k for k in kinds if k != "null"]
+            schema["type"] = rest[0] if len(rest) == 1 else rest
+        if "enum" in schema:
+            schema["enum"] = [v for v in schema["enum"] if v is not None]
+        if schema.get("type") == "integer":
+            for bound in ("minimum", "maximum"):
+                if isinstance(value := schema.get(bound), float):
+                    schema[bound] = _EXACT.get(value, int(value))
+        parameter["schema"] = schema
+
+
 def _error_response(status: int) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": DESCRIPTIONS[status],
@@ -114,11 +144,14 @@ def _error_response(status: int) -> dict[str, Any]:
 def _finish_operation(operation: dict[str, Any], facts: Any, handler_summary: str | None) -> None:
     op_id = operation["operationId"]
     operation["summary"] = handler_summary or summary_of(op_id)
+    _parameter_schemas(operation)
     responses: dict[str, Any] = operation["responses"]
     for code in [c for c in responses if c[:1] in ("4", "5")]:
         del responses[code]  # Litestar's own `{status_code, detail}` shape, which the API never sends
     for status in facts.statuses:
         responses[str(status)] = _error_response(status)
+    if "requestBody" in operation and facts.optional_body:
+        operation["requestBody"]["required"] = False
     if op_id in REQUEST_BODIES:
         operation["requestBody"] = copy.deepcopy(REQUEST_BODIES[op_id])
     if op_id in SUCCESS_CONTENT:

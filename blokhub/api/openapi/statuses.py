@@ -41,7 +41,8 @@ DESCRIPTIONS = {
 
 # Statuses only the services know about, by operationId.
 DECLARED: dict[str, tuple[int, ...]] = {
-    "register": (409,),  # the username or email is taken
+    "register": (409,),
+    "listWorkflows": (404,),  # an unknown owner  # the username or email is taken
     "login": (401, 429),  # wrong credentials; throttled after repeated failures
     "refresh": (401,),  # unknown, spent or revoked refresh token
     "changePassword": (401,),  # wrong current password
@@ -75,6 +76,7 @@ _DATABASE = {"db", "user", "viewer", "moderator"}
 class OperationFacts:
     auth: Auth
     statuses: tuple[int, ...]
+    optional_body: bool = False
 
 
 def _request_parameters(handler: HTTPRouteHandler) -> set[str]:
@@ -106,7 +108,9 @@ def facts_of(handler: HTTPRouteHandler, route: HTTPRoute, operation_id: str) -> 
         statuses.add(400)
     if asked & _DATABASE:
         statuses.add(503)
-    return OperationFacts(auth=auth, statuses=tuple(sorted(statuses)))
+    body = handler.parsed_fn_signature.parameters.get("data")
+    optional_body = bool(body and (body.is_optional or body.has_default))
+    return OperationFacts(auth=auth, statuses=tuple(sorted(statuses)), optional_body=optional_body)
 
 
 def handlers_by_operation(routes: list[Any]) -> dict[tuple[str, str], tuple[HTTPRouteHandler, HTTPRoute]]:
