@@ -28,7 +28,7 @@ from tests.conftest import register
 pytestmark = pytest.mark.slow
 
 PASSWORD = "a-Sturdy-passphrase-42"
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 5
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",
@@ -156,7 +156,7 @@ def _run(base: str, username: str) -> Summary:
                 "positive_data_acceptance": {"enabled": True, "expected-statuses": POSITIVE_STATUSES},
             },
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
-            "phases": {"stateful": {"enabled": True, "max-steps": 40}},
+            "phases": {"stateful": {"enabled": True, "max-steps": 20}},
             "request-timeout": 30,
             "operations": _operation_overrides(doc),
         }

@@ -107,27 +107,14 @@ def summary_of(operation_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _parameter_schemas(operation: dict[str, Any]) -> None:
-    """A query parameter is absent or a string, never JSON ``null``: drop the ``null`` alternative Litestar gives
-    optional parameters (being optional is what ``required: false`` says), and give bounds as exact integers
-    (Litestar writes floats, and 2^63-1 as a float is 2^63, one past what PostgreSQL takes)."""
+def _exact_bounds(operation: dict[str, Any]) -> None:
+    """Litestar writes parameter bounds as floats; 2^63-1 as a float is 2^63, one past what PostgreSQL takes."""
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
-        for key in ("oneOf", "anyOf"):
-            alternatives = [a for a in schema.get(key, []) if a != {"type": "null"}]
-            if key in schema and len(alternatives) == 1:
-                del schema[key]
-                schema.update({**alternatives[0], **schema})
-        if isinstance(kinds := schema.get("type"), list) and "null" in kinds:
-            rest = [k for k in kinds if k != "null"]
-            schema["type"] = rest[0] if len(rest) == 1 else rest
-        if "enum" in schema:
-            schema["enum"] = [v for v in schema["enum"] if v is not None]
-        if schema.get("type") == "integer":
+        for part in [schema, *schema.get("oneOf", []), *schema.get("anyOf", [])]:
             for bound in ("minimum", "maximum"):
-                if isinstance(value := schema.get(bound), float):
-                    schema[bound] = _EXACT.get(value, int(value))
-        parameter["schema"] = schema
+                if isinstance(value := part.get(bound), float) and value.is_integer():
+                    part[bound] = _EXACT.get(value, int(value))
 
 
 def _error_response(status: int) -> dict[str, Any]:
@@ -144,7 +131,7 @@ def _error_response(status: int) -> dict[str, Any]:
 def _finish_operation(operation: dict[str, Any], facts: Any, handler_summary: str | None) -> None:
     op_id = operation["operationId"]
     operation["summary"] = handler_summary or summary_of(op_id)
-    _parameter_schemas(operation)
+    _exact_bounds(operation)
     responses: dict[str, Any] = operation["responses"]
     for code in [c for c in responses if c[:1] in ("4", "5")]:
         del responses[code]  # Litestar's own `{status_code, detail}` shape, which the API never sends

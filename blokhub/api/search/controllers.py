@@ -14,6 +14,12 @@ from blokhub.api.schemas import Page
 from blokhub.api.search import saved, services
 from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
 from blokhub.db.models import SearchQueryStat
+from blokhub.indexers.search import FACETS
+
+_FACET = f"(?:{'|'.join(FACETS)})"
+# What services.build_query accepts, said where clients and the OpenAPI document can see it: known names, commas,
+# spaces and empty items.
+FACET_LIST = f"^ *(?:{_FACET} *)?(?:, *(?:{_FACET} *)?)*$"
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
 
@@ -41,7 +47,7 @@ class SearchController(Controller):
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches."),
+            QueryParameter(pattern=FACET_LIST, description=f"Comma list of facets: {', '.join(FACETS)}."),
         ] = None,
         semantic_ratio: Annotated[
             float,
