@@ -60,6 +60,7 @@ BEYOND_SCHEMA: dict[str, tuple[str, str]] = {
     "followUser": ("422", "nobody follows themselves"),
     "createComment": ("422", "`parent_id` must be a comment of the same workflow"),
     "report": ("422", "`target_id` or `target_username`, depending on `target_type`"),
+    "forkWorkflow": ("422", "a shared fork must be valid Blok (a private draft may not be)"),
     "listWorkflows": ("422", "a visibility filter applies to your own workflows only"),
     "saveSearch": ("422", "filter names and values are those of search, and a user keeps a bounded number"),
 }

@@ -9,6 +9,7 @@ Litestar cannot see (raw-file import, the SSE chat, exports in three formats, Pr
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -17,7 +18,6 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 
 from blokhub.api.openapi.components import REF_PREFIX, true_components
 from blokhub.api.openapi.statuses import DESCRIPTIONS, facts_of, handlers_by_operation
-from blokhub.api.params import BIGINT_MAX, INTEGER_MAX
 
 BEARER = "bearer"
 SECURITY_SCHEMES = {
@@ -31,7 +31,6 @@ SECURITY_SCHEMES = {
 _METHODS = ("get", "put", "post", "delete", "patch")
 _STRING = {"type": "string"}
 _BLOK_DOCUMENT = {"type": "object", "description": "A Blok workflow document."}
-_EXACT = {float(BIGINT_MAX): BIGINT_MAX, float(INTEGER_MAX): INTEGER_MAX}
 _RETRY_AFTER = {"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 1}}
 
 SUMMARIES = {
@@ -107,14 +106,26 @@ def summary_of(operation_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _exact_bounds(operation: dict[str, Any]) -> None:
-    """Litestar writes parameter bounds as floats; 2^63-1 as a float is 2^63, one past what PostgreSQL takes."""
+def _declared_bounds(operation: dict[str, Any], bounds: dict[str, dict[str, int | float]]) -> None:
+    """Bounds exactly as the handler declares them, on the numeric alternative of the parameter's schema."""
+    for parameter in operation.get("parameters", []):
+        if (declared := bounds.get(parameter["name"])) is None:
+            continue
+        schema = parameter.get("schema", {})
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            schema.pop(key, None)
+        numeric = [p for p in [schema, *schema.get("oneOf", [])] if p.get("type") in ("integer", "number")]
+        for part in numeric or [schema]:
+            part.update(declared)
+
+
+def _nullable(operation: dict[str, Any], names: frozenset[str]) -> None:
+    """Say ``null`` where the server accepts it and Litestar did not write it (dates, for one)."""
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
-        for part in [schema, *schema.get("oneOf", []), *schema.get("anyOf", [])]:
-            for bound in ("minimum", "maximum"):
-                if isinstance(value := part.get(bound), float) and value.is_integer():
-                    part[bound] = _EXACT.get(value, int(value))
+        if parameter.get("in") != "query" or parameter["name"] not in names or "null" in json.dumps(schema):
+            continue
+        parameter["schema"] = {"oneOf": [schema, {"type": "null"}]}
 
 
 def _error_response(status: int) -> dict[str, Any]:
@@ -131,7 +142,8 @@ def _error_response(status: int) -> dict[str, Any]:
 def _finish_operation(operation: dict[str, Any], facts: Any, handler_summary: str | None) -> None:
     op_id = operation["operationId"]
     operation["summary"] = handler_summary or summary_of(op_id)
-    _exact_bounds(operation)
+    _declared_bounds(operation, facts.bounds)
+    _nullable(operation, facts.nullable_queries)
     responses: dict[str, Any] = operation["responses"]
     for code in [c for c in responses if c[:1] in ("4", "5")]:
         del responses[code]  # Litestar's own `{status_code, detail}` shape, which the API never sends

@@ -15,7 +15,7 @@ per operation in :data:`DECLARED`, next to the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from litestar.handlers import HTTPRouteHandler
@@ -77,6 +77,8 @@ class OperationFacts:
     auth: Auth
     statuses: tuple[int, ...]
     optional_body: bool = False
+    nullable_queries: frozenset[str] = frozenset()
+    bounds: dict[str, dict[str, int | float]] = field(default_factory=dict)
 
 
 def _request_parameters(handler: HTTPRouteHandler) -> set[str]:
@@ -110,7 +112,41 @@ def facts_of(handler: HTTPRouteHandler, route: HTTPRoute, operation_id: str) -> 
         statuses.add(503)
     body = handler.parsed_fn_signature.parameters.get("data")
     optional_body = bool(body and (body.is_optional or body.has_default))
-    return OperationFacts(auth=auth, statuses=tuple(sorted(statuses)), optional_body=optional_body)
+    return OperationFacts(
+        auth=auth,
+        statuses=tuple(sorted(statuses)),
+        optional_body=optional_body,
+        nullable_queries=frozenset(_nullable_queries(handler, parameters - {"data"})),
+        bounds=_bounds(handler, parameters - {"data"}),
+    )
+
+
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _bounds(handler: HTTPRouteHandler, names: set[str]) -> dict[str, dict[str, int | float]]:
+    """Numeric bounds as declared: Litestar's generator skips a bound of 0 (``ge=0``) and writes floats."""
+    found: dict[str, dict[str, int | float]] = {}
+    for name in names:
+        kwarg = handler.parsed_fn_signature.parameters[name].kwarg_definition
+        declared = {
+            key: getattr(kwarg, attr) for attr, key in _BOUNDS.items() if getattr(kwarg, attr, None) is not None
+        }
+        if declared:
+            found[getattr(kwarg, "query", None) or getattr(kwarg, "name", None) or name] = declared
+    return found
+
+
+def _nullable_queries(handler: HTTPRouteHandler, names: set[str]) -> set[str]:
+    """Query names whose parameter is ``X | None``: Litestar reads ``?name=null`` as absent for those."""
+    found = set()
+    for name in names:
+        definition = handler.parsed_fn_signature.parameters[name]
+        if definition.is_optional:
+            kwarg = definition.kwarg_definition
+            query = getattr(kwarg, "query", None) or getattr(kwarg, "name", None)
+            found.add(query or name)
+    return found
 
 
 def handlers_by_operation(routes: list[Any]) -> dict[tuple[str, str], tuple[HTTPRouteHandler, HTTPRoute]]:
