@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,9 +133,10 @@ class Summary:
     failures: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     def render(self) -> str:
-        lines = [f"schemathesis: {len(self.operations)} operations, {self.cases} cases"]
+        lines = [f"schemathesis: {len(self.operations)} operations, {self.cases} cases in {self.seconds:.0f} s"]
         lines += [f"  {kind}: {count}" for kind, count in sorted(self.failures.items())] or ["  failures: 0"]
         for kind, samples in sorted(self.examples.items()):
             lines.append(f"-- {kind}")
@@ -198,7 +200,10 @@ def _run(base: str, username: str) -> Summary:
                     message = " ".join(str(failure.message).split())[:300]
                     response = recorder.find_response(case_id=case_id)
                     answer = f"{response.status_code} {(response.text or '')[:200]}" if response else "no response"
-                    summary.examples[check.name].append(f"{failure.operation}: {failure.title} — {message} → {answer}")
+                    curl = " ".join(check.failure_info.code_sample.split())[:400]
+                    summary.examples[check.name].append(
+                        f"{failure.operation}: {failure.title} — {message} → {answer}\n      {curl}"
+                    )
         elif isinstance(event, events.NonFatalError):
             summary.errors.append(f"{event.label}: {event.value!r}"[:300])
         elif isinstance(event, events.FatalError):
@@ -218,7 +223,9 @@ async def test_schemathesis_finds_nothing(clean: Resources) -> None:
             await asyncio.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
         username = await _seed(base)
+        started = time.perf_counter()
         summary = await asyncio.to_thread(_run, base, username)
+        summary.seconds = time.perf_counter() - started
     finally:
         server.should_exit = True
         await serving

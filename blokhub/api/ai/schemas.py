@@ -9,8 +9,8 @@ from blokhub.api.params import Id
 from blokhub.api.schemas import Input, Output
 from blokhub.api.workflows.schemas import Tags, Title, VisibilityName
 
-# Not blank: at least one character that is not whitespace (the service refuses an empty prompt).
-Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=r"\S")]
+# At least one letter or digit: blokhub.ai.guard refuses a prompt of only spaces, symbols or emoji.
+Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=r"[^\W_]")]
 
 
 class GenerateIn(Input):

@@ -119,6 +119,25 @@ def _declared_bounds(operation: dict[str, Any], bounds: dict[str, dict[str, int 
             part.update(declared)
 
 
+# msgspec also reads a number as Unix time (seconds) where a query parameter is a datetime, within years 1-9999.
+_UNIX_TIME = {
+    "type": "number",
+    "minimum": -62135596800,
+    "exclusiveMaximum": 253402300800,
+    "description": "Unix time in seconds.",
+}
+
+
+def _unix_times(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        parts = schema.get("oneOf", [schema])
+        if parameter.get("in") == "query" and any(p.get("format") == "date-time" for p in parts):
+            parameter["schema"] = (
+                {"oneOf": [*parts, _UNIX_TIME]} if "oneOf" in schema else {"oneOf": [schema, _UNIX_TIME]}
+            )
+
+
 def _nullable(operation: dict[str, Any], names: frozenset[str]) -> None:
     """Say ``null`` where the server accepts it and Litestar did not write it (dates, for one)."""
     for parameter in operation.get("parameters", []):
@@ -144,6 +163,7 @@ def _finish_operation(operation: dict[str, Any], facts: Any, handler_summary: st
     operation["summary"] = handler_summary or summary_of(op_id)
     _declared_bounds(operation, facts.bounds)
     _nullable(operation, facts.nullable_queries)
+    _unix_times(operation)
     responses: dict[str, Any] = operation["responses"]
     for code in [c for c in responses if c[:1] in ("4", "5")]:
         del responses[code]  # Litestar's own `{status_code, detail}` shape, which the API never sends
