@@ -1,26 +1,21 @@
-"""Integer parameters as PostgreSQL stores them: ids are ``bigint``, version numbers ``integer``.
+"""Typed request parameters whose bounds are PostgreSQL's: a value the database cannot hold never reaches it.
 
-The limits are both enforced (a value outside them is a 422, never a database error) and published in the
-OpenAPI document, so a client and a fuzzer see the same range the database accepts.
+An id beyond ``bigint`` (or a version beyond ``integer``) is a request for something that cannot exist: it is refused
+as a validation error (422) by the framework, and the published schema carries the same bounds.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
-from litestar.params import Parameter
+from litestar.params import PathParameter
 
 BIGINT_MAX = 2**63 - 1
 INTEGER_MAX = 2**31 - 1
 
-# Path parameters
-PathId = Annotated[int, Parameter(ge=1, le=BIGINT_MAX, description="A numeric id (1 to 2^63-1).")]
-PathVersion = Annotated[int, Parameter(ge=1, le=INTEGER_MAX, description="A version number (1 to 2^31-1).")]
-
-# Query parameters
-QueryVersion = Annotated[int, Parameter(ge=1, le=INTEGER_MAX)]
-
-# Fields of request bodies
-Id = Annotated[int, msgspec.Meta(ge=1, le=BIGINT_MAX)]
-Version = Annotated[int, msgspec.Meta(ge=1, le=INTEGER_MAX)]
+# A row id in the path (workflows, comments, reports, conversations, saved searches ...).
+PathId = Annotated[int, PathParameter(ge=1, le=BIGINT_MAX)]
+# A version number in the path (versions are ``integer`` columns).
+PathVersion = Annotated[int, PathParameter(ge=1, le=INTEGER_MAX)]
+# Free text in the path (usernames): bounded like the longest value it can name.
+PathName = Annotated[str, PathParameter(min_length=1, max_length=254)]

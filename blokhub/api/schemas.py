@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
 T = TypeVar("T")
+
+# Integers in request bodies carry PostgreSQL's bounds, so an out-of-range value is a 422, never a database error.
+RowId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+VersionNumber = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 
 
 class Input(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -20,19 +24,3 @@ class Output(msgspec.Struct, kw_only=True):
 class Page(Output, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
-
-
-class ErrorBody(Output):
-    """What went wrong: a stable machine ``code``, a human ``message`` and, for bad input, one detail per problem
-    (an RFC 6901 ``pointer`` into the input, a ``message``, and a ``line``/``column`` where the source has one)."""
-
-    code: str
-    message: str
-    details: list[dict[str, Any]]
-    request_id: str | None = None
-
-
-class ErrorResponse(Output):
-    """Every error the API returns, whatever its status."""
-
-    error: ErrorBody

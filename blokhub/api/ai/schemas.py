@@ -5,8 +5,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from blokhub.api.params import Id
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, RowId
 from blokhub.api.workflows.schemas import Tags, Title, VisibilityName
 
 # At least one letter or digit: blokhub.ai.guard refuses a prompt of only spaces, symbols or emoji.
@@ -15,12 +14,12 @@ Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=r"[^
 
 class GenerateIn(Input):
     prompt: Prompt
-    conversation_id: Id | None = None
+    conversation_id: RowId | None = None
 
 
 class ChatIn(Input):
     message: Prompt
-    conversation_id: Id | None = None
+    conversation_id: RowId | None = None
 
 
 class PublishIn(Input):

@@ -5,8 +5,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from blokhub.api.params import Version
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, VersionNumber
 from blokhub.api.users.schemas import UserRef
 
 VisibilityName = Literal["public", "unlisted", "private", "draft"]
@@ -38,7 +37,7 @@ class WorkflowUpdate(Input):
     source: Source | None = None
     format: FormatName | None = None
     changelog: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
-    expected_version: Version | None = None
+    expected_version: VersionNumber | None = None
 
 
 class ForkIn(Input):
