@@ -213,8 +213,9 @@ def _run(base: str, username: str) -> Summary:
 
 async def test_schemathesis_finds_nothing(clean: Resources, capsys: pytest.CaptureFixture[str]) -> None:
     from blokhub.api.app import create_app
+    from blokhub.wiring.consumers import CONSUMERS
 
-    app = create_app(clean.settings, resources=clean, run_worker=False)
+    app = create_app(clean.settings, CONSUMERS, resources=clean)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning"))
     serving = asyncio.create_task(server.serve())

@@ -16,6 +16,7 @@ from blokhub.api.workflows.slugs import unique_slug
 from blokhub.api.workflows.submissions import CheckedDocument
 from blokhub.db.base import utcnow
 from blokhub.db.models import User, Visibility, Workflow, WorkflowVersion
+from blokhub.db.workflow_rows import first_version
 from blokhub.outbox import emit
 from blokhub.runtime.resources import Resources
 
@@ -35,25 +36,21 @@ async def publish(
     submissions.require_publishable(checked, visibility)
     title = (title or "").strip() or submissions.default_title(checked.document)
     now = utcnow()
-    workflow = Workflow(
+    values, version = first_version(
         owner_id=owner.id,
-        owner=owner,
         title=title,
         description=submissions.default_description(checked.document) if description is None else description.strip(),
         tags=submissions.normalise_tags(tags or []),
         visibility=visibility,
-        version=1,
         definition=checked.document,
         source_format=checked.format,
         canonical_hash=checked.canonical_hash,
         facts=checked.facts,
         health=checked.health(),
-        published_at=now if visibility in Visibility.SHARED else None,
-        forked_from_id=forked_from.id if forked_from else None,
-        forked_from_version=forked_from.version if forked_from else None,
-        created_at=now,
-        updated_at=now,
+        forked_from=(forked_from.id, forked_from.version) if forked_from else None,
+        at=now,
     )
+    workflow = Workflow(owner=owner, **values)
     for attempt in range(3):
         workflow.slug = await unique_slug(db, owner.id, title)
         try:
@@ -64,16 +61,7 @@ async def publish(
         except IntegrityError:  # a concurrent publish took the slug; look again
             if attempt == 2:
                 raise Conflict("Could not find a free slug for this title; try again.") from None
-    db.add(
-        WorkflowVersion(
-            workflow_id=workflow.id,
-            version=1,
-            definition=checked.document,
-            canonical_hash=checked.canonical_hash,
-            changelog="First version",
-            created_at=now,
-        )
-    )
+    db.add(WorkflowVersion(workflow_id=workflow.id, **version))
     await adjust_profile_count(db, owner.id, False, counts_on_profile(workflow))
     emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility, "fork": forked_from is not None})
     return workflow
@@ -186,7 +174,7 @@ async def fork(
 
         await notify(
             db,
-            resources,
+            resources.redis,
             user_id=original.owner_id,
             kind="workflow_fork",
             actor=user,
