@@ -8,12 +8,15 @@ import msgspec
 from blokhub.api.schemas import Input, Output, RowId
 from blokhub.api.workflows.schemas import Tags, Title, VisibilityName
 
-# At least one letter or digit: blokhub.ai.guard refuses a prompt of only spaces, symbols or emoji.
-Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=r"[^\W_]")]
+Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+# blokhub.ai.guard refuses a prompt without a letter or digit (422 `empty_prompt`, a clearer answer than a pattern
+# mismatch), so the pattern is published here but enforced there. Chat answers the same refusal as an `error` event
+# in its stream, so its message does not carry the pattern.
+WordedPrompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, extra_json_schema={"pattern": r"[^\W_]"})]
 
 
 class GenerateIn(Input):
-    prompt: Prompt
+    prompt: WordedPrompt
     conversation_id: RowId | None = None
 
 
