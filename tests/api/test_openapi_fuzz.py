@@ -160,7 +160,7 @@ def _run(base: str, username: str) -> Summary:
             },
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
             "phases": {"stateful": {"enabled": True, "max-steps": 20}},
-            "request-timeout": 30,
+            "request-timeout": 60,
             "operations": _operation_overrides(doc),
         }
     )
@@ -224,6 +224,7 @@ async def test_schemathesis_finds_nothing(clean: Resources, capsys: pytest.Captu
             await asyncio.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
         username = await _seed(base)
+        await clean.embedder.warmup()  # the first semantic search must not pay the model load
         started = time.perf_counter()
         summary = await asyncio.to_thread(_run, base, username)
         summary.seconds = time.perf_counter() - started
