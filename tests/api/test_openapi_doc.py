@@ -146,3 +146,32 @@ async def test_options_and_405_list_every_method_of_the_path(client: httpx.Async
         refused = await client.put(path)
         assert refused.status_code == 405
         assert {m.strip() for m in refused.headers["allow"].split(",")} == methods | {"OPTIONS"}
+
+
+async def test_a_text_guard_is_said_on_every_request_string(client: httpx.AsyncClient) -> None:
+    """With a guard refusing control characters, each request-side string (and parameter) carries the rule."""
+    from litestar import Litestar
+
+    from blokhub.api.openapi.document import finish
+    from blokhub.api.openapi.text_rules import TextRules
+
+    app = client._transport.app  # type: ignore[attr-defined]
+    assert isinstance(app, Litestar)
+    rules = TextRules(body=r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", line=r"[\x00-\x1f\x7f]")
+    doc = finish(app.openapi_schema.to_schema(), app, rules)
+    schemas = doc["components"]["schemas"]
+    title = next(s for s in schemas["WorkflowCreate"]["properties"]["title"]["anyOf"] if s.get("type") == "string")
+    email = schemas["RegisterIn"]["properties"]["email"]
+    tags = next(s for s in schemas["WorkflowCreate"]["properties"]["tags"]["anyOf"] if s.get("type") == "array")
+    for schema in (title, tags["items"]):
+        jsonschema.validate("a title\twith a tab", schema)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate("nul\x00here", schema)
+    jsonschema.validate("ada@example.com", email)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("ada\x01@example.com", email)
+    assert "pattern" not in schemas["WorkflowOut"]["properties"]["title"]  # answers are not requests
+    by_id = {op["operationId"]: op for _, _, op in operations(doc)}
+    owner = next(p for p in by_id["listWorkflows"]["parameters"] if p["name"] == "owner")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("a\tb", resolve(doc, owner["schema"]))

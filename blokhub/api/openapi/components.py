@@ -30,6 +30,11 @@ def _structs() -> dict[str, type[msgspec.Struct]]:
     return found
 
 
+def input_names() -> set[str]:
+    """Component names of request bodies."""
+    return {name for name, cls in _structs().items() if issubclass(cls, Input)}
+
+
 def _rename(node: Any, names: dict[str, str]) -> Any:
     if isinstance(node, dict):
         out = {}

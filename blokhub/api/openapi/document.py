@@ -16,8 +16,9 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 
-from blokhub.api.openapi.components import REF_PREFIX, true_components
+from blokhub.api.openapi.components import REF_PREFIX, input_names, true_components
 from blokhub.api.openapi.statuses import DESCRIPTIONS, facts_of, handlers_by_operation
+from blokhub.api.openapi.text_rules import TextRules, apply_text_rules
 
 BEARER = "bearer"
 SECURITY_SCHEMES = {
@@ -184,7 +185,7 @@ def _finish_operation(operation: dict[str, Any], facts: Any, handler_summary: st
         operation.pop("security", None)
 
 
-def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
+def finish(raw: dict[str, Any], app: Litestar, text_rules: TextRules | None = None) -> dict[str, Any]:
     doc = true_components(copy.deepcopy(raw))
     doc["components"]["securitySchemes"] = SECURITY_SCHEMES
     handlers = handlers_by_operation(app.routes)
@@ -199,26 +200,38 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     if ready := doc.get("paths", {}).get("/ready", {}).get("get"):
         # Readiness answers 503 with the same report as 200: which dependency is down.
         ready["responses"]["503"] = {**ready["responses"]["200"], "description": "A dependency is down."}
+    if text_rules:
+        apply_text_rules(doc, text_rules, input_names())
     return doc
 
 
-def finished_schema(request: Request[Any, Any, Any], raw: dict[str, Any]) -> dict[str, Any]:
+def finished_schema(
+    request: Request[Any, Any, Any], raw: dict[str, Any], text_rules: TextRules | None
+) -> dict[str, Any]:
     state = request.app.state
     if "openapi_finished" not in state:
-        state["openapi_finished"] = finish(raw, request.app)
+        state["openapi_finished"] = finish(raw, request.app, text_rules)
     doc: dict[str, Any] = state["openapi_finished"]
     return doc
 
 
 class FinishedJsonRenderPlugin(JsonRenderPlugin):
-    """``/schema/openapi.json``: the finished document."""
+    """``/schema/openapi.json``: the finished document (``text_rules``: what the app's text guard refuses)."""
+
+    def __init__(self, *, text_rules: TextRules | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.text_rules = text_rules
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        return self.render_json(request, finished_schema(request, openapi_schema))
+        return self.render_json(request, finished_schema(request, openapi_schema, self.text_rules))
 
 
 class FinishedSwaggerRenderPlugin(SwaggerRenderPlugin):
     """Swagger UI embeds the document in its page, so it must embed the finished one."""
 
+    def __init__(self, *, text_rules: TextRules | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.text_rules = text_rules
+
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
-        return super().render(request, finished_schema(request, openapi_schema))
+        return super().render(request, finished_schema(request, openapi_schema, self.text_rules))
