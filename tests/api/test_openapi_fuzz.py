@@ -133,9 +133,11 @@ class Summary:
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    phases: Counter[str] = field(default_factory=Counter)
 
     def render(self) -> str:
         lines = [f"schemathesis: {len(self.operations)} operations, {self.cases} cases in {self.seconds:.0f} s"]
+        lines.append("  cases by phase: " + ", ".join(f"{phase} {n}" for phase, n in sorted(self.phases.items())))
         kinds = sorted({*CHECKS, *self.failures})
         lines.append("  failures by kind: " + ", ".join(f"{kind} {self.failures[kind]}" for kind in kinds))
         for kind, samples in sorted(self.examples.items()):
@@ -185,6 +187,7 @@ def _run(base: str, username: str) -> Summary:
         if isinstance(event, events.ScenarioFinished):
             recorder = event.recorder
             summary.cases += len(recorder.cases)
+            summary.phases[str(event.phase.value)] += len(recorder.cases)
             for node in recorder.cases.values():
                 summary.operations.add(node.value.operation.label)
             for case_id, checks in recorder.checks.items():
