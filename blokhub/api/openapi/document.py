@@ -9,7 +9,6 @@ Litestar cannot see (raw-file import, the SSE chat, exports in three formats, Pr
 from __future__ import annotations
 
 import copy
-import json
 import re
 from typing import Any
 
@@ -17,7 +16,8 @@ from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 
 from blokhub.api.openapi.components import REF_PREFIX, input_names, true_components
-from blokhub.api.openapi.statuses import DESCRIPTIONS, facts_of, handlers_by_operation
+from blokhub.api.openapi.parameters import shape_parameters
+from blokhub.api.openapi.statuses import DESCRIPTIONS, OperationFacts, facts_of, handlers_by_operation
 from blokhub.api.openapi.text_rules import TextRules, apply_text_rules
 
 BEARER = "bearer"
@@ -107,47 +107,6 @@ def summary_of(operation_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _declared_bounds(operation: dict[str, Any], bounds: dict[str, dict[str, int | float]]) -> None:
-    """Bounds exactly as the handler declares them, on the numeric alternative of the parameter's schema."""
-    for parameter in operation.get("parameters", []):
-        if (declared := bounds.get(parameter["name"])) is None:
-            continue
-        schema = parameter.get("schema", {})
-        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            schema.pop(key, None)
-        numeric = [p for p in [schema, *schema.get("oneOf", [])] if p.get("type") in ("integer", "number")]
-        for part in numeric or [schema]:
-            part.update(declared)
-
-
-# msgspec also reads a number as Unix time (seconds) where a query parameter is a datetime, within years 1-9999.
-_UNIX_TIME = {
-    "type": "number",
-    "minimum": -62135596800,
-    "exclusiveMaximum": 253402300800,
-    "description": "Unix time in seconds.",
-}
-
-
-def _unix_times(operation: dict[str, Any]) -> None:
-    for parameter in operation.get("parameters", []):
-        schema = parameter.get("schema", {})
-        parts = schema.get("oneOf", [schema])
-        if parameter.get("in") == "query" and any(p.get("format") == "date-time" for p in parts):
-            parameter["schema"] = (
-                {"oneOf": [*parts, _UNIX_TIME]} if "oneOf" in schema else {"oneOf": [schema, _UNIX_TIME]}
-            )
-
-
-def _nullable(operation: dict[str, Any], names: frozenset[str]) -> None:
-    """Say ``null`` where the server accepts it and Litestar did not write it (dates, for one)."""
-    for parameter in operation.get("parameters", []):
-        schema = parameter.get("schema", {})
-        if parameter.get("in") != "query" or parameter["name"] not in names or "null" in json.dumps(schema):
-            continue
-        parameter["schema"] = {"oneOf": [schema, {"type": "null"}]}
-
-
 def _error_response(status: int) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": DESCRIPTIONS[status],
@@ -159,12 +118,10 @@ def _error_response(status: int) -> dict[str, Any]:
     return response
 
 
-def _finish_operation(operation: dict[str, Any], facts: Any, handler_summary: str | None) -> None:
+def _finish_operation(operation: dict[str, Any], facts: OperationFacts, handler_summary: str | None) -> None:
     op_id = operation["operationId"]
     operation["summary"] = handler_summary or summary_of(op_id)
-    _declared_bounds(operation, facts.bounds)
-    _nullable(operation, facts.nullable_queries)
-    _unix_times(operation)
+    shape_parameters(operation, facts)
     responses: dict[str, Any] = operation["responses"]
     for code in [c for c in responses if c[:1] in ("4", "5")]:
         del responses[code]  # Litestar's own `{status_code, detail}` shape, which the API never sends
