@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.params import PathId
-from blokhub.api.schemas import Page
+from blokhub.api.schemas import END, Page
 from blokhub.api.search import saved, services
 from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
 from blokhub.db.models import SearchQueryStat
@@ -19,7 +19,7 @@ from blokhub.indexers.search import FACETS
 _FACET = f"(?:{'|'.join(FACETS)})"
 # What services.build_query accepts, said where clients and the OpenAPI document can see it: known names, commas,
 # spaces and empty items.
-FACET_LIST = f"^ *(?:{_FACET} *)?(?:, *(?:{_FACET} *)?)*$"
+FACET_LIST = f"^ *(?:{_FACET} *)?(?:, *(?:{_FACET} *)?)*{END}"
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
 
