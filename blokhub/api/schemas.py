@@ -24,3 +24,10 @@ class Output(msgspec.Struct, kw_only=True):
 class Page(Output, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+
+# Building blocks for patterns that Python (msgspec enforces them) and ECMAScript (clients read them in the OpenAPI
+# document) read the same way: their `\s` differ (Python adds \x1c-\x1f and \x85, ECMAScript \ufeff), so both sets
+# are spelled out; and Python's `$` also matches before a final newline, which `(?!\n)` refuses.
+SPACE = r"\s\x1c-\x1f\x85\ufeff"
+END = r"$(?!\n)"

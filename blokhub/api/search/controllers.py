@@ -10,10 +10,16 @@ from sqlalchemy import select
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.params import PathId
-from blokhub.api.schemas import Page
+from blokhub.api.schemas import END, Page
 from blokhub.api.search import saved, services
 from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
 from blokhub.db.models import SearchQueryStat
+from blokhub.indexers.search import FACETS
+
+_FACET = f"(?:{'|'.join(FACETS)})"
+# What services.build_query accepts, said where clients and the OpenAPI document can see it: known names, commas,
+# spaces and empty items.
+FACET_LIST = f"^ *(?:{_FACET} *)?(?:, *(?:{_FACET} *)?)*{END}"
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
 
@@ -43,9 +49,7 @@ class SearchController(Controller):
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(
-                max_length=200, description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches."
-            ),
+            QueryParameter(pattern=FACET_LIST, description=f"Comma list of facets: {', '.join(FACETS)}."),
         ] = None,
         semantic_ratio: Annotated[
             float,
