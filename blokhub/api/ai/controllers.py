@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -40,22 +41,38 @@ async def _chat_events(
 ) -> AsyncIterator[ServerSentEventMessage]:
     # The first event goes out before any work, so the client sees the stream open at once.
     yield _event("delta", {"text": "Drafting a workflow for you"})
+    pieces: asyncio.Queue[str] = asyncio.Queue()
+    streamed = False
     try:
-        async with session_scope(resources.sessionmaker) as db:
-            conversation, result = await services.run(db, resources, user_id, message, conversation_id)
+        async with resources.read_sessionmaker() as db:  # reads only, released before the model call
+            request = await services.prepare(db, resources, user_id, message, conversation_id)
+        task = asyncio.create_task(services.draft(resources, user_id, request, on_text=pieces.put_nowait))
+        while not task.done() or not pieces.empty():
+            getter = asyncio.ensure_future(pieces.get())
+            await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            if getter.done():
+                streamed = True
+                yield _event("token", {"text": getter.result()})
+            else:
+                getter.cancel()
+        result = task.result()
+        async with session_scope(resources.sessionmaker) as db:  # one short write after the answer
+            conversation = await services.store(db, user_id, message, conversation_id, result)
             conversation_id = conversation.id
     except AppError as exc:
         yield _event("error", {"code": exc.code, "message": exc.message})
         yield _event("done", {"conversation_id": conversation_id, "ok": False})
         return
-    for sentence in filter(None, (s.strip() for s in result.explanation.replace("\n", " ").split(". "))):
-        yield _event("delta", {"text": sentence if sentence.endswith(".") else sentence + "."})
+    if not streamed:  # the offline generator answers at once: its explanation goes out sentence by sentence
+        for sentence in filter(None, (s.strip() for s in result.explanation.replace("\n", " ").split(". "))):
+            yield _event("delta", {"text": sentence if sentence.endswith(".") else sentence + "."})
     yield _event(
         "workflow",
         {
             "conversation_id": conversation_id,
             "workflow": result.workflow,
             "valid": result.valid,
+            "explanation": result.explanation,
             "grounded_on": result.grounded_on,
             "provider": result.provider,
             "usage": result.usage,
@@ -72,7 +89,10 @@ class AiController(Controller):
     async def generate(self, data: JSONBody[GenerateIn], user: CurrentUser, db: DB, resources: Res) -> GenerateOut:
         """One-shot generation (or an edit of the conversation's draft): always a valid Blok workflow, or a 4xx."""
         await budgets.spend_request(resources, user.id)
-        conversation, result = await services.run(db, resources, user.id, data.prompt, data.conversation_id)
+        request = await services.prepare(db, resources, user.id, data.prompt, data.conversation_id)
+        await db.commit()  # ends the read transaction and returns the connection before the model call
+        result = await services.draft(resources, user.id, request)
+        conversation = await services.store(db, user.id, data.prompt, data.conversation_id, result)
         return GenerateOut(
             workflow=result.workflow,
             valid=result.valid,
@@ -89,10 +109,11 @@ class AiController(Controller):
 
     @post("/chat", status_code=200, operation_id="chat")
     async def chat(self, data: JSONBody[ChatIn], user: CurrentUser, db: DB, resources: Res) -> ServerSentEvent:
-        """Server-Sent Events: `delta` (text), one `workflow` (the validated draft), then `done`; `error` on refusal."""
+        """Server-Sent Events: `delta` (progress text), `token` (the model's explanation as it is written), one `workflow` (the validated draft), then `done`; `error` on refusal."""
         await budgets.spend_request(resources, user.id)
         if data.conversation_id is not None:
             await services.own_conversation(db, user.id, data.conversation_id)  # 404 before the stream opens
+        await db.commit()  # the stream opens its own short sessions; this one holds nothing while it runs
         return ServerSentEvent(_chat_events(resources, user.id, data.message, data.conversation_id))
 
     @get("/conversations", operation_id="listConversations")
