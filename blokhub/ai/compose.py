@@ -25,6 +25,7 @@ class Composition:
     workflow: dict[str, Any]
     notes: list[str] = field(default_factory=list)  # explanation clauses, in step order
     env: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # sentences saying what was asked but not drafted
 
 
 class StepList:

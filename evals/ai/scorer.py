@@ -179,7 +179,7 @@ def step_services(workflow: dict[str, Any], step: dict[str, Any]) -> set[str]:
     config = _config(workflow, step)
     inputs = config.get("inputs") if isinstance(config.get("inputs"), dict) else {}
     url = inputs.get("url") if isinstance(inputs.get("url"), str) else ""
-    text = " ".join([str(step.get("name", "")), str(step.get("node", "")), url, *_hosts(config)]).lower()
+    text = " ".join([str(step.get("name", "")), str(step.get("node", "")), url.split("?")[0], *_hosts(config)]).lower()
     found = {key for key, markers in SERVICE_MARKERS.items() if any(marker in text for marker in markers)}
     if step.get("node") != "openai" and "openai" in found and "api.openai.com" not in text:
         found.discard("openai")  # "openai" in a step name that is not the OpenAI node
@@ -342,7 +342,7 @@ def check_explanation(expect: dict[str, Any], draft: Draft) -> list[str]:
     for service, words in SERVICE_WORDS.items():
         if re.search(words, positive) and service not in have and not _covered(service, have):
             fails.append(f"explanation names {service}, not in the draft")
-    dumped = json.dumps(wf, ensure_ascii=False).lower()
+    dumped = json.dumps([wf.get("trigger"), wf.get("steps"), wf.get("nodes")], ensure_ascii=False).lower()
     for token in set(_CHANNEL.findall(positive)) | set(_EMAIL.findall(positive)):
         if token not in dumped:
             fails.append(f"explanation names {token}, not in the draft")
