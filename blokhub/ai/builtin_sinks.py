@@ -80,9 +80,14 @@ def telegram(ctx: StepContext) -> StepDraft:
     )
 
 
+def recipients(ctx: StepContext) -> list[str]:
+    """The addresses the user gave, or one from the environment ("email me" names nobody)."""
+    return list(ctx.recipients) or [env(ctx, "ALERT_EMAIL_TO")]
+
+
 def sendgrid(ctx: StepContext, service: str = "sendgrid") -> StepDraft:
     body = {
-        "personalizations": [{"to": [{"email": env(ctx, "ALERT_EMAIL_TO")}]}],
+        "personalizations": [{"to": [{"email": address} for address in recipients(ctx)]}],
         "from": {"email": env(ctx, "EMAIL_FROM")},
         "subject": ctx.subject,
         "content": [{"type": "text/plain", "value": ctx.message}],
@@ -111,7 +116,7 @@ def mailgun(ctx: StepContext) -> StepDraft:
     }
     body = {
         "from": env(ctx, "EMAIL_FROM"),
-        "to": env(ctx, "ALERT_EMAIL_TO"),
+        "to": ", ".join(recipients(ctx)),
         "subject": ctx.subject,
         "text": ctx.message,
     }
@@ -126,7 +131,11 @@ def twilio(ctx: StepContext) -> StepDraft:
         "Authorization": f"Basic {env(ctx, 'TWILIO_BASIC_AUTH')}",
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    body = {"From": env(ctx, "TWILIO_FROM_NUMBER"), "To": env(ctx, "ALERT_PHONE_NUMBER"), "Body": ctx.message}
+    body = {
+        "From": env(ctx, "TWILIO_FROM_NUMBER"),
+        "To": ctx.phone or env(ctx, "ALERT_PHONE_NUMBER"),
+        "Body": ctx.message,
+    }
     url = f"https://api.twilio.com/2010-04-01/Accounts/{env(ctx, 'TWILIO_ACCOUNT_SID')}/Messages.json"
     return api_call(
         ctx, "send-sms", "POST", url, headers, body, note="sends a text message with Twilio", service="twilio"

@@ -15,6 +15,7 @@ from blokhub.ai.builtin_sinks import SINKS
 from blokhub.ai.builtin_sources import DATA, SOURCES, verify_signature
 from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
+from blokhub.ai.conditions import ConditionIntent
 from blokhub.ai.intent import CITIES, Intent, Use
 from blokhub.ai.starting_point import starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
@@ -127,7 +128,11 @@ def _field_path(intent: Intent, field_word: str, record: str) -> str:
 
 def condition_js(intent: Intent, ctx: StepContext, ai_output: str | None) -> str:
     assert intent.condition is not None
-    cond = intent.condition
+    parts = [_one_condition(intent, cond, ctx, ai_output) for cond in (intent.condition, *intent.condition.also)]
+    return parts[0] if len(parts) == 1 else " && ".join(f"({part})" for part in parts)
+
+
+def _one_condition(intent: Intent, cond: ConditionIntent, ctx: StepContext, ai_output: str | None) -> str:
     if cond.ai_label and ai_output:
         return cond.template.replace("{f}", ai_output)
     if ctx.many:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from blokhub.ai.conditions import ConditionIntent, parse_condition
 from blokhub.ai.schedule import Schedule, parse_schedule
-from blokhub.ai.services import EVENT_WORDS, Mention, Role, Service, find_mentions
+from blokhub.ai.services import BY_KEY, EVENT_WORDS, Mention, Role, Service, find_mentions
 
 _SINK_CUE = "|".join(
     (
@@ -118,7 +118,8 @@ _WHEN = re.compile(
 _METHOD_WORD = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\b")
 _METHOD_PHRASE = re.compile(r"\b(get|post|put|patch|delete)\s+(?:endpoint|route|request|api|handler|webhook)\b")
 _POST_CUE = re.compile(
-    r"\b(?:submit\w*|form|webhook|receives?|incoming|sign(?:s|ed)? up|signups?|registers?|posted|callback|event)\b"
+    r"\b(?:submit\w*|form|webhook|receives?|incoming|sign(?:s|ed)? up|signups?|registers?|posted|callback|event|"
+    r"takes|accepts)\b"
 )
 _GET_CUE = re.compile(
     r"\b(?:returns?|endpoint that (?:lists|shows|gives)|look ?up|serves?|exposes?|api that|lists?|shows?|dashboard|status page|health ?check)\b"
@@ -126,17 +127,38 @@ _GET_CUE = re.compile(
 _FORM = re.compile(
     r"\b(contact|sign-?up|feedback|order|registration|booking|survey|lead|newsletter|support|quote|waitlist)\s+form\b"
 )
-_PATH = re.compile(r"(?:\bat|\bon|\bpath|\broute|\bendpoint)\s+(/[A-Za-z0-9_:./?-]*)")
+_PATH = re.compile(
+    r"(?:\bat|\bon|\bpath|\broute|\bendpoint|\bGET|\bPOST|\bPUT|\bPATCH|\bDELETE)\s+(/[A-Za-z0-9_:./?-]*)"
+)
 _BY_ID = re.compile(r"\bby (?:its |their )?(?:id|slug|key|name)\b")
 _URL = re.compile(r"\bhttps?://[^\s\"'<>`)]+")
 _PYTHON = re.compile(r"\bpython\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(r"(?<![\w+])\+\d[\d ]{6,16}\d\b")
+_CHANNEL_MENTION = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
+_TO_SENDER = re.compile(
+    r"\bto (?:the (?:person|customer|user|sender|lead|subscriber)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
+)
 CITIES: dict[str, tuple[float, float]] = {
     "berlin": (52.52, 13.41), "london": (51.51, -0.13), "paris": (48.86, 2.35), "new york": (40.71, -74.01),
     "san francisco": (37.77, -122.42), "tokyo": (35.68, 139.69), "sydney": (-33.87, 151.21), "amsterdam": (52.37, 4.9),
     "madrid": (40.42, -3.7), "lisbon": (38.72, -9.14), "toronto": (43.65, -79.38), "mumbai": (19.08, 72.88),
     "singapore": (1.35, 103.82), "sao paulo": (-23.55, -46.63), "nairobi": (-1.29, 36.82), "warsaw": (52.23, 21.01),
+    "rome": (41.9, 12.5), "milan": (45.46, 9.19), "barcelona": (41.39, 2.17), "vienna": (48.21, 16.37),
+    "prague": (50.08, 14.44), "dublin": (53.35, -6.26), "zurich": (47.38, 8.54), "stockholm": (59.33, 18.07),
+    "oslo": (59.91, 10.75), "copenhagen": (55.68, 12.57), "helsinki": (60.17, 24.94), "brussels": (50.85, 4.35),
+    "munich": (48.14, 11.58), "hamburg": (53.55, 9.99), "athens": (37.98, 23.73), "istanbul": (41.01, 28.98),
+    "cairo": (30.04, 31.24), "dubai": (25.2, 55.27), "delhi": (28.61, 77.21), "bangalore": (12.97, 77.59),
+    "beijing": (39.9, 116.41), "shanghai": (31.23, 121.47), "hong kong": (22.32, 114.17), "seoul": (37.57, 126.98),
+    "bangkok": (13.76, 100.5), "jakarta": (-6.21, 106.85), "los angeles": (34.05, -118.24), "chicago": (41.88, -87.63),
+    "boston": (42.36, -71.06), "seattle": (47.61, -122.33), "austin": (30.27, -97.74), "miami": (25.76, -80.19),
+    "vancouver": (49.28, -123.12), "montreal": (45.5, -73.57), "mexico city": (19.43, -99.13),
+    "buenos aires": (-34.6, -58.38), "lagos": (6.52, 3.38), "cape town": (-33.92, 18.42), "melbourne": (-37.81, 144.96),
+    "auckland": (-36.85, 174.76), "kyiv": (50.45, 30.52), "budapest": (47.5, 19.04), "edinburgh": (55.95, -3.19),
+    "manchester": (53.48, -2.24), "krakow": (50.06, 19.94), "porto": (41.15, -8.61), "tel aviv": (32.09, 34.78),
 }  # fmt: skip
-_CITY = re.compile(r"\b(?:in|for|of|at)\s+(" + "|".join(CITIES) + r")\b")
+# any mention: "weather in Rome", "the Amsterdam forecast", "for Tokyo please"
+_CITY = re.compile(r"\b(" + "|".join(sorted(CITIES, key=len, reverse=True)) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +188,9 @@ class Intent:
     urls: tuple[str, ...]  # explicit URLs to fetch
     city: str
     python: bool
+    emails: tuple[str, ...] = ()  # addresses the user gave
+    phones: tuple[str, ...] = ()  # phone numbers the user gave
+    to_sender: bool = False  # "email the person who signed up": the address comes with the request
 
     def of_role(self, role: Role) -> list[Use]:
         return [use for use in self.uses if use.role == role]
@@ -243,6 +268,10 @@ def parse_intent(prompt: str) -> Intent:
         else:
             uses.append(use)
     urls = tuple(url.rstrip(".,;") for url in _URL.findall(original))
+    emails = tuple(dict.fromkeys(_EMAIL.findall(masked)))
+    phones = tuple(dict.fromkeys(p.replace(" ", "") for p in _PHONE.findall(original)))
+    uses += implied_uses(text, uses, emails, phones)
+    uses.sort(key=lambda use: use.start)
     form_match = _FORM.search(text)
     form = form_match.group(1).replace("-", "") if form_match else None
     trigger = _trigger(text, original, schedule, event is not None, form, uses)
@@ -257,4 +286,22 @@ def parse_intent(prompt: str) -> Intent:
         urls=urls,
         city=city_match.group(1) if city_match else "berlin",
         python=bool(_PYTHON.search(text)),
+        emails=emails,
+        phones=phones,
+        to_sender=bool(_TO_SENDER.search(text)),
     )
+
+
+def implied_uses(text: str, uses: list[Use], emails: tuple[str, ...], phones: tuple[str, ...]) -> list[Use]:
+    """Services the prompt implies without naming them: an address means e-mail, a number a text message, a
+    #channel with no chat service named means Slack."""
+    keys = {use.service.key for use in uses}
+    out = []
+    if emails and not keys & {"email", "sendgrid", "mailgun"}:
+        out.append(Use(BY_KEY["email"], "sink", text.find(emails[0].lower())))
+    if phones and "twilio" not in keys:
+        out.append(Use(BY_KEY["twilio"], "sink", text.find(phones[0][:4])))
+    channel = _CHANNEL_MENTION.search(text)
+    if channel and not keys & {"slack", "discord", "teams", "telegram"}:
+        out.append(Use(BY_KEY["slack"], "sink", channel.start()))
+    return out

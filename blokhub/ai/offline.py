@@ -27,6 +27,7 @@ from blokhub.ai.schemas import (
     NodeInfo,
     Usage,
 )
+from blokhub.ai.unsupported import unsupported
 from blokhub.blok.walk import iter_steps, iter_strings
 
 _COMMON = frozenset({"mapper", "error", "array-map", "memory-storage"})
@@ -93,7 +94,7 @@ def _new_workflow(intent: Intent, checked: CheckedPrompt, picker: NodePicker) ->
         )
     if checked.injection:
         extra.append("Instructions addressed to the generator were ignored.")
-    extra += composition.unsupported
+    extra += composition.unsupported + unsupported(checked.text)
     missing = [name for name in checked.redacted if name not in env_names(workflow)]
     if missing:
         extra.append("The credentials you pasted belong in " + ", ".join(missing) + ".")

@@ -16,7 +16,8 @@ _DAYS = {
 _DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 _DAY_WORD = r"(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|sday|urday|day)?s?"
 _INTERVAL = re.compile(
-    r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?)\b"
+    r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*"
+    r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|sec(?:ond)?s?)\b"
 )
 _EVERY_UNIT = re.compile(
     r"\b(?:every|each|once an?|once per)\s+(minute|hour|day|week|month|year|morning|evening|night|afternoon|weekday|workday)\b"
@@ -78,6 +79,8 @@ def _interval(text: str) -> Schedule | None:
         return None
     raw, unit = match.group(1), match.group(2)
     n = _NUMBERS.get(raw) or int(raw)
+    if unit.startswith("s"):  # cron cannot go below a minute (the answer says so)
+        return Schedule("* * * * *", "UTC", "every minute")
     if unit.startswith("m"):
         n = min(max(n, 1), 59)
         return Schedule("* * * * *" if n == 1 else f"*/{n} * * * *", "UTC", f"every {n} minute{'s' * (n > 1)}")

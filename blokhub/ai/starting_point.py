@@ -21,13 +21,28 @@ def safe_text(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+_NAMED = re.compile(r"\b(?:table|collection|sheet) (?:called|named) [\"'`]?([a-z][a-z0-9_]{1,40})")
+_NAMED_BEFORE = re.compile(r"\b([a-z][a-z0-9_]{2,40}) (?:table|collection)\b")
+_NOT_NAMES = frozenset({"the", "our", "a", "my", "new", "that", "this", "mongo", "mongodb", "postgres", "mysql", "sql"})
+
+
+def named_table(text: str) -> str | None:
+    """A table or collection the user named: "the leads_2025 table", "a collection called raw_events"."""
+    lowered = text.lower()
+    named = _NAMED.search(lowered)
+    if named:
+        return named.group(1)
+    before = next((m for m in _NAMED_BEFORE.finditer(lowered) if m.group(1) not in _NOT_NAMES), None)
+    return before.group(1) if before else None
+
+
 def table_name(intent: Intent) -> str:
-    named = re.search(r"\b([a-z_]{3,30}) (?:table|collection)\b", intent.text.lower())
+    named = named_table(intent.text)
     noun = _TABLE_NOUNS.search(intent.text.lower())
+    if named:
+        return named
     if intent.form:
         return f"{intent.form}_submissions"
-    if named and named.group(1) not in ("the", "our", "a", "my", "new"):
-        return named.group(1)
     if noun:
         return noun.group(1) + "s"
     if intent.event:
@@ -36,6 +51,15 @@ def table_name(intent: Intent) -> str:
 
 
 def starting_context(intent: Intent, api_node: str) -> StepContext:
+    ctx = _first_context(intent, api_node)
+    ctx.recipients = list(intent.emails)
+    ctx.phone = intent.phones[0] if intent.phones else None
+    if intent.to_sender and ctx.record == "ctx.request.body":
+        ctx.recipients = ["${ctx.request.body.email}"]
+    return ctx
+
+
+def _first_context(intent: Intent, api_node: str) -> StepContext:
     table = table_name(intent)
     channel_match = _CHANNEL.search(intent.text.lower())
     channel = "#" + channel_match.group(1) if channel_match else "#general"

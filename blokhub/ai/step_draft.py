@@ -38,6 +38,8 @@ class StepContext:
     city: tuple[str, float, float] = ("Berlin", 52.52, 13.41)
     env_used: list[str] = field(default_factory=list)
     hint: str = ""  # the prompt, lower-cased, for builders that pick a variant ("pull requests" vs issues)
+    recipients: list[str] = field(default_factory=list)  # e-mail addresses the user gave (else from the environment)
+    phone: str | None = None  # the phone number the user gave for text messages
 
 
 def env(ctx: StepContext, name: str) -> str:
