@@ -25,7 +25,8 @@ _EVERY_UNIT = re.compile(
 _ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
 _AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
-_DAY_LIST = re.compile(rf"\b(?:every|on)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
+_DAY_LIST = re.compile(rf"\b(?:every|on|to)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
+_FULL_DAY = re.compile(r"\b(sunday|monday|tuesday|wednesday|thursday|friday|saturday)s?\b")
 _TIMEZONE = re.compile(r"\b((?:Europe|America|Asia|Africa|Australia|Pacific|Atlantic)/[A-Z][A-Za-z_]+)\b")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "fifteen": 15, "thirty": 30}
 
@@ -64,7 +65,7 @@ def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
 def _days(text: str) -> list[int]:
     match = _DAY_LIST.search(text)
     if not match:
-        return []
+        return sorted({_DAYS[d] for d in _FULL_DAY.findall(text)})
     days = []
     for word in re.findall(_DAY_WORD, match.group(1)):
         key = word.rstrip("s") if word.rstrip("s") in _DAYS else word[:3]
@@ -134,3 +135,46 @@ def _calendar(text: str) -> Schedule | None:
         return Schedule(f"{minute} {hour} 1 1 *", "UTC", f"every 1 January at {at}")
     when = unit if unit in ("morning", "afternoon", "evening", "night") else "day"
     return Schedule(f"{minute} {hour} * * *", "UTC", f"every {when} at {at}")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    """What a follow-up says about the schedule, part by part, so the rest of the old schedule is kept."""
+
+    full: Schedule | None  # the message's own schedule, when it states one
+    clock: tuple[int, int] | None  # "at 6:30"
+    days: str | None  # day-of-week field: "1-5", "5", "*" (every day) or None (not mentioned)
+    monthly: bool
+    interval: bool  # "every 10 minutes", "every hour": replaces the whole schedule
+    timezone: str | None
+
+
+def schedule_change(prompt: str) -> ScheduleChange:
+    text = prompt.lower()
+    tz_match = _TIMEZONE.search(prompt)
+    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text))
+    hour, minute, _ = _clock(text, (9, 0))
+    unit_match = _EVERY_UNIT.search(text)
+    adverb_match = _ADVERB.search(text)
+    unit = (unit_match.group(1) if unit_match else "") or (adverb_match.group(1) if adverb_match else "")
+    days = _days(text)
+    dow: str | None = None
+    if days:
+        dow = ",".join(map(str, days))
+    elif unit in ("weekday", "weekdays", "workday"):
+        dow = "1-5"
+    elif unit in ("weekend", "weekends"):
+        dow = "0,6"
+    elif unit in ("day", "daily", "morning", "evening", "night", "nightly", "afternoon"):
+        dow = "*"
+    elif unit in ("week", "weekly"):
+        dow = "1"
+    interval = bool(_INTERVAL.search(text)) or unit in ("minute", "hour", "hourly")
+    return ScheduleChange(
+        parse_schedule(prompt),
+        (hour, minute) if has_clock else None,
+        dow,
+        unit in ("month", "monthly"),
+        interval,
+        tz_match.group(1) if tz_match else None,
+    )

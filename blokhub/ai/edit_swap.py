@@ -1,0 +1,151 @@
+"""Follow-ups that replace or remove services: "use Discord instead of Slack", "store it in MongoDB instead",
+"Actually send it to Teams, not Slack", "remove the Jira step and post to Discord instead", "drop the e-mail".
+
+A replacement names the old service or leaves it to be inferred: "instead" alone means the step of the same kind
+(a chat or mail destination, a store, a tracker...) that the draft already has.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blokhub.ai.builtin_sinks import SINKS
+from blokhub.ai.builtin_sources import SOURCES
+from blokhub.ai.compose import StepList
+from blokhub.ai.edit_steps import service_of, steps_of_service
+from blokhub.ai.services import BY_KEY, Service, find_mentions
+from blokhub.ai.step_draft import StepContext
+
+# Services of one family can stand in for each other.
+_FAMILY = {
+    "chat": "notify", "email": "notify", "sms": "notify", "alerting": "notify",
+    "db": "store", "cache": "store", "storage": "store", "sheet": "store", "docs": "store",
+    "tracker": "tracker", "dev": "tracker", "support": "tracker", "crm": "crm", "data": "data", "payments": "data",
+    "commerce": "data",
+}  # fmt: skip
+_OLD_MARKERS = re.compile(r"\b(?:instead of|rather than|in place of|not|no longer)\s+(?:the\s+|a\s+|an\s+)?")
+_CLAUSES = re.compile(
+    r"\s*(?:;|,\s*(?:and|but)\s+|\band\s+(?=(?:post|send|use|store|save|put|write|text|get|create|move)\b))\s*"
+)
+_REPLACE = re.compile(
+    r"\b(?:replace|swap)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
+)
+_FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
+_REMOVE = re.compile(
+    r"\b(?:remove|drop|delete|skip|stop (?:sending|posting|saving|writing|using)|no longer|(?:don't|do not) need|"
+    r"without|get rid of)\b"
+)
+SPECIFIC = {"email": ("sendgrid", "mailgun"), "database": ("postgres", "mysql", "mongodb")}
+
+
+def family(service: Service) -> str:
+    return _FAMILY.get(service.category, service.category)
+
+
+def _services(text: str) -> list[Service]:
+    return [m.service for m in find_mentions(text)]
+
+
+def present_keys(out: StepList) -> set[str]:
+    keys = set()
+    for step, _ in steps_of_service(out, None):
+        key = service_of(step, out.nodes.get(str(step.get("name"))))
+        if key:
+            keys.add(key)
+    return keys
+
+
+def matching_steps(out: StepList, key: str) -> list[tuple[dict, list]]:  # type: ignore[type-arg]
+    found = steps_of_service(out, key)
+    for specific in SPECIFIC.get(key, ()):
+        found += steps_of_service(out, specific)
+    for generic, specifics in SPECIFIC.items():
+        if key in specifics:
+            found += steps_of_service(out, generic)
+    return [pair for pair in found if not str(pair[0].get("name", "")).startswith("verify-")]
+
+
+def swaps(lowered: str, out: StepList) -> list[tuple[Service | None, Service]]:
+    """(old or None when it must be inferred, new) for every replacement the message asks for."""
+    pairs: list[tuple[Service | None, Service]] = []
+    for clause in _CLAUSES.split(lowered):
+        explicit = _REPLACE.search(clause) or _FROM_TO.search(clause)
+        if explicit:
+            old, new = _services(explicit.group("old")), _services(explicit.group("new"))
+            if old and new:
+                pairs.append((old[0], new[0]))
+            continue
+        marker = _OLD_MARKERS.search(clause)
+        mentioned = _services(clause)
+        if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause)):
+            old = _services(clause[marker.end() : marker.end() + 40])
+            new = [s for s in mentioned if not old or s.key != old[0].key]
+            if old and new:
+                pairs.append((old[0], new[0]))
+                continue
+            if not old and new and "instead of" in clause:
+                old_words = clause[marker.end() :]
+                inferred = _infer_old(new[0], out, old_words)
+                if inferred:
+                    pairs.append((inferred, new[0]))
+                continue
+        if re.search(r"\binstead\b", clause) and mentioned:
+            new = mentioned[-1]
+            inferred = _infer_old(new, out, "")
+            if inferred:
+                pairs.append((inferred, new))
+    return pairs
+
+
+def _infer_old(new: Service, out: StepList, hint: str) -> Service | None:
+    """The service in the draft that ``new`` replaces: one of the same family, not ``new`` itself."""
+    present = [BY_KEY[k] for k in present_keys(out) if k in BY_KEY and k != new.key]
+    same = [s for s in present if family(s) == family(new)]
+    if hint:
+        named = [s for s in same if s.key in hint or s.label.lower() in hint]
+        if named:
+            return named[0]
+    return same[0] if len(same) >= 1 else None
+
+
+def apply_swap(out: StepList, ctx: StepContext, old: Service, new: Service) -> str:
+    targets = matching_steps(out, old.key)
+    if not targets:
+        return f"found no {old.label} step to replace, so I did not add {new.label}"
+    for step, _container in targets:
+        sink = bool(step.get("set_var")) or new.key not in SOURCES
+        if sink and new.key not in SINKS:
+            return f"did not replace {old.label}: {new.label} can only be read from, not written to"
+        draft = SINKS[new.key](ctx) if sink else SOURCES[new.key](ctx, "").step
+        draft = out.picker.refine(draft, "sink" if sink else "source", ctx)
+        del out.nodes[step["name"]]
+        out.names.discard(step["name"])
+        name = out.reserve(draft.base)
+        step.clear()
+        step.update(
+            {"name": name, "node": draft.node, "type": draft.type, **({"set_var": True} if draft.set_var else {})}
+        )
+        out.nodes[name] = {"inputs": draft.inputs}
+    return f"replaced {old.label} with {new.label}"
+
+
+def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
+    notes = []
+    for cue in _REMOVE.finditer(lowered):
+        found = _services(lowered[cue.end() : cue.end() + 40])
+        target = found[0] if found else None
+        if target is None or target.key in handled:
+            continue
+        removed = 0
+        for step, container in matching_steps(out, target.key):
+            if step in container:
+                container.remove(step)
+                out.nodes.pop(step["name"], None)
+                removed += 1
+        handled.add(target.key)
+        notes.append(
+            f"removed the {target.label} step"
+            if removed
+            else f"found no {target.label} step to remove, so nothing was removed"
+        )
+    return notes

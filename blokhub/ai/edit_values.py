@@ -1,0 +1,159 @@
+"""Follow-ups that change a value the user gave: a channel, a recipient, a phone number, a city, a table.
+
+"post to #sales instead", "send it to feedback@example.com", "my number is +447700900123", "use Rome instead of
+Madrid", "for Tokyo please", "use the table leads_2025". Each changes the steps that hold the value and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from blokhub.ai.compose import StepList
+from blokhub.ai.edit_steps import service_of, steps_of_service
+from blokhub.ai.intent import CITIES, Intent
+
+_CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
+_ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc)\b")
+_OLD_CITY = re.compile(r"\b(?:instead of|rather than|not)\s+(" + "|".join(CITIES) + r")\b")
+_TABLE = re.compile(
+    r"\b(?:table|collection)\s+(?:to\s+|called\s+|named\s+)?[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"
+    r"|\b(?:the|a)\s+([a-z][a-z0-9_]{2,40})\s+(?:table|collection)\b"
+)
+_EMAIL_KEYS = ("sendgrid", "mailgun", "email")
+
+
+def _inputs(out: StepList, step: dict[str, Any]) -> dict[str, Any]:
+    config = out.nodes.get(str(step.get("name")))
+    inputs = config.get("inputs") if isinstance(config, dict) else None
+    return inputs if isinstance(inputs, dict) else {}
+
+
+def _steps(out: StepList, *keys: str) -> list[dict[str, Any]]:
+    return [
+        step
+        for step, _ in steps_of_service(out, None)
+        if service_of(step, out.nodes.get(str(step.get("name")))) in keys
+    ]
+
+
+def value_edits(text: str, intent: Intent, out: StepList) -> list[str]:
+    lowered = text.lower()
+    notes = []
+    notes += _channel(lowered, out)
+    notes += _recipients(lowered, intent, out)
+    notes += _phone(intent, out)
+    notes += _city(lowered, out)
+    notes += _table(lowered, out)
+    return notes
+
+
+def _channel(lowered: str, out: StepList) -> list[str]:
+    found = _CHANNEL.search(lowered)
+    slack = _steps(out, "slack")
+    if not found or not slack:
+        return []
+    channel = found.group(0)
+    changed = False
+    for step in slack:
+        body = _inputs(out, step).get("body")
+        if isinstance(body, dict) and body.get("channel") != channel:
+            body["channel"] = channel
+            changed = True
+    return [f"Slack messages now go to {channel}"] if changed else []
+
+
+def _recipients(lowered: str, intent: Intent, out: StepList) -> list[str]:
+    if not intent.emails:
+        return []
+    mail = _steps(out, *_EMAIL_KEYS)
+    if not mail:
+        return []
+    also = bool(_ALSO.search(lowered))
+    for step in mail:
+        inputs = _inputs(out, step)
+        body = inputs.get("body")
+        if isinstance(body, dict) and isinstance(body.get("personalizations"), list):
+            to = body["personalizations"][0].setdefault("to", [])
+            kept = [t for t in to if also and isinstance(t, dict) and "${" not in str(t.get("email", ""))]
+            body["personalizations"][0]["to"] = kept + [{"email": a} for a in intent.emails if {"email": a} not in kept]
+        elif isinstance(body, dict) and "to" in body:
+            previous = [a for a in str(body["to"]).split(", ") if also and "${" not in a]
+            body["to"] = ", ".join(dict.fromkeys(previous + list(intent.emails)))
+    return [("e-mails now also go to " if also else "e-mails now go to ") + ", ".join(intent.emails)]
+
+
+def _phone(intent: Intent, out: StepList) -> list[str]:
+    if not intent.phones:
+        return []
+    texts = _steps(out, "twilio")
+    for step in texts:
+        body = _inputs(out, step).get("body")
+        if isinstance(body, dict):
+            body["To"] = intent.phones[0]
+    return [f"text messages now go to {intent.phones[0]}"] if texts else []
+
+
+def _current_city(url: str) -> str | None:
+    query = parse_qs(urlsplit(url).query)
+    try:
+        lat, lon = float(query["latitude"][0]), float(query["longitude"][0])
+    except (KeyError, ValueError, IndexError):
+        return None
+    return next((n for n, (a, b) in CITIES.items() if abs(a - lat) < 0.05 and abs(b - lon) < 0.05), None)
+
+
+def _city(lowered: str, out: StepList) -> list[str]:
+    mentioned = [
+        m.group(0) for m in re.finditer(r"\b(" + "|".join(sorted(CITIES, key=len, reverse=True)) + r")\b", lowered)
+    ]
+    weather = [s for s in _steps(out, "weather") if "latitude=" in str(_inputs(out, s).get("url", ""))]
+    if not mentioned or not weather:
+        return []
+    old_named = _OLD_CITY.search(lowered)
+    new = next((c for c in mentioned if not old_named or c != old_named.group(1)), None)
+    old = _current_city(str(_inputs(out, weather[0]).get("url", "")))
+    if new is None or new == old:
+        return []
+    lat, lon = CITIES[new]
+    for step in weather:
+        inputs = _inputs(out, step)
+        url = str(inputs["url"])
+        url = re.sub(r"latitude=-?[\d.]+", f"latitude={lat}", url)
+        inputs["url"] = re.sub(r"longitude=-?[\d.]+", f"longitude={lon}", url)
+    if old:
+        _replace_text(out, old.title(), new.title())
+    return [f"the forecast is now for {new.title()}"]
+
+
+def _replace_text(out: StepList, old: str, new: str) -> None:
+    """Replaces a word in every step's inputs (messages and subjects that name the old value)."""
+    for name, config in list(out.nodes.items()):
+        if isinstance(config, dict) and "inputs" in config:
+            dumped = json.dumps(config["inputs"], ensure_ascii=False)
+            if old in dumped:
+                config["inputs"] = json.loads(re.sub(rf"\b{re.escape(old)}\b", new, dumped))
+        out.nodes[name] = config
+
+
+def _table(lowered: str, out: StepList) -> list[str]:
+    found = _TABLE.search(lowered)
+    if not found:
+        return []
+    table = found.group(1) or found.group(2)
+    if table in ("the", "our", "a", "my", "it", "them"):
+        return []
+    changed = []
+    for step in _steps(out, "postgres", "database", "mysql", "mongodb", "redis"):
+        inputs = _inputs(out, step)
+        if isinstance(inputs.get("query"), str):
+            query = re.sub(r"\b(INTO|FROM)\s+[A-Za-z_][\w.]*", lambda m: f"{m.group(1)} {table}", inputs["query"])
+            if query != inputs["query"]:
+                inputs["query"] = query
+                changed.append(step["name"])
+        elif "collection" in inputs and inputs["collection"] != table:
+            inputs["collection"] = table
+            changed.append(step["name"])
+    return [f"{', '.join(changed)} now use{'s' * (len(changed) == 1)} the `{table}` table"] if changed else []
