@@ -20,9 +20,9 @@ from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import StepList, mapper
 from blokhub.ai.edit_conditions import condition_edits
 from blokhub.ai.edit_steps import add_condition, insert_at, service_of
-from blokhub.ai.edit_swap import apply_swap, present_keys, removals, swaps
+from blokhub.ai.edit_swap import apply_swap, matching_steps, present_keys, removals, swaps
 from blokhub.ai.edit_trigger import repair_data_flow, trigger_edits
-from blokhub.ai.edit_values import value_edits
+from blokhub.ai.edit_values import follow_in_words, value_edits
 from blokhub.ai.guard import CheckedPrompt
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.redaction import redact_workflow
@@ -55,7 +55,8 @@ def edit_workflow(
     work, rehosted = replace_internal_addresses(work)
     text = checked.text
     lowered = text.lower()
-    intent = parse_intent(text)
+    rename = _RENAME.search(text)
+    intent = parse_intent(text[: rename.start()] + text[rename.end() :] if rename else text)  # a name is not a request
     out = StepList(
         picker, names=set(work["nodes"]) | {s.get("name") for s in work["steps"] if isinstance(s.get("name"), str)}
     )
@@ -64,20 +65,25 @@ def edit_workflow(
     not_done = unsupported(text)
     handled: set[str] = set()
     notes = removals(lowered, out, handled)
+    swapped: list[tuple[str, str]] = []
     for old, new in swaps(lowered, out):
         if old.key not in handled and new.key not in handled:
             notes.append(apply_swap(out, ctx, old, new))
             handled.update({old.key, new.key})
-    condition_notes, about_condition = condition_edits(text, out)
+            swapped.append((old.label, new.label))
+    replaced: list[tuple[str, str]] = []  # (old value, new value), for the name and description
+    condition_notes, about_condition = condition_edits(text, out, replaced)
     notes += condition_notes
     notes += trigger_edits(work, intent, text)
-    rename = _RENAME.search(text)
     if rename:
         work["name"] = safe_text(rename.group("name").strip(), 80)
         notes.append(f"renamed it to {work['name']!r}")
     ctx = _context_of(work, intent, picker)  # what steps added from here on can read, under the new trigger
     notes += _add(intent, out, ctx, handled)
-    notes += value_edits(text, intent, out)
+    notes += value_edits(text, intent, out, replaced)
+    for old, new in swapped:
+        replaced.append((old, new))
+    follow_in_words(work, replaced)
     if intent.condition is not None and not about_condition:
         notes += add_condition(intent, out, ctx)
     notes += repair_data_flow(out, work, _context_of(work, intent, picker, reuse_message=False))
@@ -134,7 +140,12 @@ def _context_of(work: dict[str, Any], intent: Intent, picker: NodePicker, *, reu
             ),
             None,
         )
-        if text and (reuse_message or "ctx.request" not in text or ctx.record.startswith("ctx.request")):
+        usable = text is not None and (
+            reuse_message
+            or "ctx.vars" not in text
+            and ("ctx.request" not in text or ctx.record.startswith("ctx.request"))
+        )
+        if text and usable:
             ctx.message = text  # reuse the message the draft already sends, so a swapped service says the same
             break
     return ctx
@@ -145,7 +156,7 @@ def _add(intent: Intent, out: StepList, ctx: StepContext, handled: set[str]) -> 
     present = present_keys(out)
     for use in intent.uses:
         key = use.service.key
-        if key in handled or key in present or (use.role == "sink" and key not in SINKS):
+        if key in handled or key in present or matching_steps(out, key) or (use.role == "sink" and key not in SINKS):
             continue
         if use.role == "source" and key in SOURCES:
             fetched = SOURCES[key](ctx, "")

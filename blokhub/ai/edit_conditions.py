@@ -48,7 +48,7 @@ def if_else_steps(out: StepList) -> list[tuple[dict[str, Any], list[dict[str, An
     return found
 
 
-def condition_edits(text: str, out: StepList) -> tuple[list[str], bool]:
+def condition_edits(text: str, out: StepList, replaced: list[tuple[str, str]]) -> tuple[list[str], bool]:
     """Notes, and whether the message was about an existing condition (then no new one is added)."""
     lowered = text.lower()
     branches = if_else_steps(out)
@@ -66,6 +66,9 @@ def condition_edits(text: str, out: StepList) -> tuple[list[str], bool]:
     if new_js is None or new_js == js:
         return [], False
     first["condition"] = new_js
+    old_value, new_value = _COMPARE.search(js), _COMPARE.search(new_js)
+    if old_value and new_value:
+        replaced.append((old_value.group("value").strip('"'), new_value.group("value").strip('"')))
     return [f"the check in {step['name']} is now `{new_js}`"], True
 
 

@@ -39,18 +39,19 @@ def _steps(out: StepList, *keys: str) -> list[dict[str, Any]]:
     ]
 
 
-def value_edits(text: str, intent: Intent, out: StepList) -> list[str]:
+def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
+    """Notes on what changed; ``replaced`` collects (old, new) values so the description can follow."""
     lowered = text.lower()
     notes = []
-    notes += _channel(lowered, out)
-    notes += _recipients(lowered, intent, out)
+    notes += _channel(lowered, out, replaced)
+    notes += _recipients(lowered, intent, out, replaced)
     notes += _phone(intent, out)
-    notes += _city(lowered, out)
-    notes += _table(lowered, out)
+    notes += _city(lowered, out, replaced)
+    notes += _table(lowered, out, replaced)
     return notes
 
 
-def _channel(lowered: str, out: StepList) -> list[str]:
+def _channel(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
     found = _CHANNEL.search(lowered)
     slack = _steps(out, "slack")
     if not found or not slack:
@@ -60,12 +61,13 @@ def _channel(lowered: str, out: StepList) -> list[str]:
     for step in slack:
         body = _inputs(out, step).get("body")
         if isinstance(body, dict) and body.get("channel") != channel:
+            replaced.append((str(body.get("channel")), channel))
             body["channel"] = channel
             changed = True
     return [f"Slack messages now go to {channel}"] if changed else []
 
 
-def _recipients(lowered: str, intent: Intent, out: StepList) -> list[str]:
+def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
     if not intent.emails:
         return []
     mail = _steps(out, *_EMAIL_KEYS)
@@ -78,6 +80,8 @@ def _recipients(lowered: str, intent: Intent, out: StepList) -> list[str]:
         if isinstance(body, dict) and isinstance(body.get("personalizations"), list):
             to = body["personalizations"][0].setdefault("to", [])
             kept = [t for t in to if also and isinstance(t, dict) and "${" not in str(t.get("email", ""))]
+            if not also:
+                replaced += [(str(t.get("email")), intent.emails[0]) for t in to if isinstance(t, dict)]
             body["personalizations"][0]["to"] = kept + [{"email": a} for a in intent.emails if {"email": a} not in kept]
         elif isinstance(body, dict) and "to" in body:
             previous = [a for a in str(body["to"]).split(", ") if also and "${" not in a]
@@ -105,7 +109,7 @@ def _current_city(url: str) -> str | None:
     return next((n for n, (a, b) in CITIES.items() if abs(a - lat) < 0.05 and abs(b - lon) < 0.05), None)
 
 
-def _city(lowered: str, out: StepList) -> list[str]:
+def _city(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
     mentioned = [
         m.group(0) for m in re.finditer(r"\b(" + "|".join(sorted(CITIES, key=len, reverse=True)) + r")\b", lowered)
     ]
@@ -125,6 +129,7 @@ def _city(lowered: str, out: StepList) -> list[str]:
         inputs["url"] = re.sub(r"longitude=-?[\d.]+", f"longitude={lon}", url)
     if old:
         _replace_text(out, old.title(), new.title())
+        replaced.append((old.title(), new.title()))
     return [f"the forecast is now for {new.title()}"]
 
 
@@ -138,7 +143,7 @@ def _replace_text(out: StepList, old: str, new: str) -> None:
         out.nodes[name] = config
 
 
-def _table(lowered: str, out: StepList) -> list[str]:
+def _table(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
     found = _TABLE.search(lowered)
     if not found:
         return []
@@ -149,11 +154,35 @@ def _table(lowered: str, out: StepList) -> list[str]:
     for step in _steps(out, "postgres", "database", "mysql", "mongodb", "redis"):
         inputs = _inputs(out, step)
         if isinstance(inputs.get("query"), str):
+            old = re.search(r"\b(?:INTO|FROM)\s+([A-Za-z_][\w.]*)", inputs["query"])
             query = re.sub(r"\b(INTO|FROM)\s+[A-Za-z_][\w.]*", lambda m: f"{m.group(1)} {table}", inputs["query"])
             if query != inputs["query"]:
+                replaced.append((old.group(1) if old else table, table))
                 inputs["query"] = query
                 changed.append(step["name"])
         elif "collection" in inputs and inputs["collection"] != table:
+            replaced.append((str(inputs["collection"]), table))
             inputs["collection"] = table
             changed.append(step["name"])
     return [f"{', '.join(changed)} now use{'s' * (len(changed) == 1)} the `{table}` table"] if changed else []
+
+
+def follow_in_words(work: dict[str, Any], replaced: list[tuple[str, str]]) -> None:
+    """The name and description say what the workflow does: values an edit replaced are replaced there too."""
+    for key in ("name", "description"):
+        value = work.get(key)
+        if not isinstance(value, str):
+            continue
+        for old, new in replaced:
+            if old and old != new and "${" not in old:
+                value = re.sub(rf"(?<![\w#@.]){re.escape(old)}(?![\w@])", new, value, flags=re.IGNORECASE)
+        work[key] = value
+    nodes = work.get("nodes") if isinstance(work.get("nodes"), dict) else {}
+    for name, config in nodes.items():  # subjects, messages and the words our skip/matched steps carry
+        if not isinstance(config, dict) or not isinstance(config.get("inputs"), dict):
+            continue
+        dumped = json.dumps(config["inputs"], ensure_ascii=False)
+        for old, new in replaced:
+            if old and old != new and "${" not in old and len(old) > 2:
+                dumped = re.sub(rf"(?<![\w#@.]){re.escape(old)}(?![\w@])", new.replace("\\", "\\\\"), dumped)
+        nodes[name] = {**config, "inputs": json.loads(dumped)}

@@ -258,6 +258,9 @@ def parse_intent(prompt: str) -> Intent:
     event: Use | None = None
     # service names inside a URL ("https://api.github.com/...") are part of that URL, not a second service
     masked = _URL.sub(lambda m: " " * len(m.group(0)), text)
+    # nor are words inside an address or a channel name ("#triage" is not an AI request)
+    masked = _EMAIL.sub(lambda m: " " * len(m.group(0)), masked)
+    masked = _CHANNEL_MENTION.sub(lambda m: " " * len(m.group(0)), masked)
     for mention in find_mentions(masked):
         role = _role(text, mention, schedule is not None)
         if role == "event" and event is not None:
@@ -268,7 +271,7 @@ def parse_intent(prompt: str) -> Intent:
         else:
             uses.append(use)
     urls = tuple(url.rstrip(".,;") for url in _URL.findall(original))
-    emails = tuple(dict.fromkeys(_EMAIL.findall(masked)))
+    emails = tuple(dict.fromkeys(_EMAIL.findall(original)))
     phones = tuple(dict.fromkeys(p.replace(" ", "") for p in _PHONE.findall(original)))
     uses += implied_uses(text, uses, emails, phones)
     uses.sort(key=lambda use: use.start)
