@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from blokhub.ai.builtin_ops import OPS_SINKS
 from blokhub.ai.builtin_stores import database, drive, mongodb, mysql, postgres, redis, s3, sheets
 from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env
 
@@ -253,4 +254,5 @@ SINKS: dict[str, SinkBuilder] = {
     "gitlab": gitlab,
     "jira": jira,
     "stripe": stripe,
+    **OPS_SINKS,
 }

@@ -19,6 +19,7 @@ class Fetched:
     step: StepDraft
     items: str | None  # JS expression of the fetched list, when the source returns many records
     message: str  # a one-line summary with ${} placeholders
+    then: StepDraft | None = None  # a step that must follow it (e.g. parsing the CSV it read)
 
 
 SourceBuilder = Callable[[StepContext, str], Fetched]  # (context, explicit URL or "") -> step
@@ -229,7 +230,7 @@ def redis(ctx: StepContext, _: str) -> Fetched:
     return Fetched(step, None, f"${{{text_of(DATA)}}}")
 
 
-SOURCES: dict[str, SourceBuilder] = {
+CORE_SOURCES: dict[str, SourceBuilder] = {
     "weather": weather,
     "rates": rates,
     "crypto": crypto,

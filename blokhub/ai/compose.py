@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
-from blokhub.ai.builtin_sources import DATA, SOURCES, verify_signature
+from blokhub.ai.builtin_sources import DATA, Fetched, verify_signature
 from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.conditions import ConditionIntent
@@ -85,10 +86,10 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     sources = intent.of_role("source")
     for use in sources:
         fetched = SOURCES[use.service.key](ctx, "")
-        _take(out, fetched.step, fetched.items, fetched.message, ctx)
+        _take(out, fetched, ctx)
     for url in intent.urls[:3]:
         fetched = SOURCES["http"](ctx, url)
-        _take(out, fetched.step, fetched.items, fetched.message, ctx)
+        _take(out, fetched, ctx)
     ai_output = _transforms(intent, out, ctx)
     responded = _sinks(intent, out, ctx, ai_output)
     if intent.trigger.kind == "http" and not responded:
@@ -99,9 +100,11 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     return Composition(workflow, out.notes, list(ctx.env_used))
 
 
-def _take(out: StepList, step: StepDraft, items: str | None, message: str, ctx: StepContext) -> None:
-    out.add(step, "source", ctx)
-    ctx.record, ctx.many, ctx.message = (items or DATA), items is not None, message
+def _take(out: StepList, fetched: Fetched, ctx: StepContext) -> None:
+    out.add(fetched.step, "source", ctx)
+    if fetched.then is not None:
+        out.add(fetched.then, "source", ctx)
+    ctx.record, ctx.many, ctx.message = (fetched.items or DATA), fetched.items is not None, fetched.message
 
 
 def _transforms(intent: Intent, out: StepList, ctx: StepContext) -> str | None:

@@ -13,8 +13,9 @@ import copy
 import re
 from typing import Any
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
-from blokhub.ai.builtin_sources import DATA, SOURCES
+from blokhub.ai.builtin_sources import DATA
 from blokhub.ai.builtin_transforms import ai_task, openai_step
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import StepList, mapper
@@ -81,8 +82,7 @@ def edit_workflow(
     ctx = _context_of(work, intent, picker)  # what steps added from here on can read, under the new trigger
     notes += _add(intent, out, ctx, handled)
     notes += value_edits(text, intent, out, replaced)
-    for old, new in swapped:
-        replaced.append((old, new))
+    replaced += swapped
     follow_in_words(work, replaced)
     if intent.condition is not None and not about_condition:
         notes += add_condition(intent, out, ctx)
@@ -142,8 +142,7 @@ def _context_of(work: dict[str, Any], intent: Intent, picker: NodePicker, *, reu
         )
         usable = text is not None and (
             reuse_message
-            or "ctx.vars" not in text
-            and ("ctx.request" not in text or ctx.record.startswith("ctx.request"))
+            or ("ctx.vars" not in text and ("ctx.request" not in text or ctx.record.startswith("ctx.request")))
         )
         if text and usable:
             ctx.message = text  # reuse the message the draft already sends, so a swapped service says the same
@@ -161,6 +160,8 @@ def _add(intent: Intent, out: StepList, ctx: StepContext, handled: set[str]) -> 
         if use.role == "source" and key in SOURCES:
             fetched = SOURCES[key](ctx, "")
             name = insert_at(out, fetched.step, "source", ctx, position=0)
+            if fetched.then is not None:
+                insert_at(out, fetched.then, "source", ctx, position=1)
             ctx.record, ctx.many, ctx.message = fetched.items or DATA, fetched.items is not None, fetched.message
         elif use.role == "sink":
             name = insert_at(out, SINKS[key](ctx), "sink", ctx, position=None)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
-from blokhub.ai.builtin_sources import SOURCES
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.services import BY_KEY, Service, find_mentions
@@ -67,9 +67,9 @@ def matching_steps(out: StepList, key: str) -> list[tuple[dict, list]]:  # type:
     return [pair for pair in found if not str(pair[0].get("name", "")).startswith("verify-")]
 
 
-def swaps(lowered: str, out: StepList) -> list[tuple[Service | None, Service]]:
-    """(old or None when it must be inferred, new) for every replacement the message asks for."""
-    pairs: list[tuple[Service | None, Service]] = []
+def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
+    """(old, new) for every replacement the message asks for; an old service left unsaid is inferred."""
+    pairs: list[tuple[Service, Service]] = []
     for clause in _CLAUSES.split(lowered):
         explicit = _REPLACE.search(clause) or _FROM_TO.search(clause)
         if explicit:
@@ -92,10 +92,9 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service | None, Service]]:
                     pairs.append((inferred, new[0]))
                 continue
         if re.search(r"\binstead\b", clause) and mentioned:
-            new = mentioned[-1]
-            inferred = _infer_old(new, out, "")
+            inferred = _infer_old(mentioned[-1], out, "")
             if inferred:
-                pairs.append((inferred, new))
+                pairs.append((inferred, mentioned[-1]))
     return pairs
 
 

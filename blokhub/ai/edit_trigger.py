@@ -20,7 +20,7 @@ from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.intent import Intent
 from blokhub.ai.narrate import cron_words
 from blokhub.ai.schedule import schedule_change
-from blokhub.ai.step_draft import StepContext
+from blokhub.ai.step_draft import StepContext, as_dict
 from blokhub.blok.data_flow import data_flow_issues
 
 _TRIGGER_CHANGE = re.compile(
@@ -32,7 +32,7 @@ _PATH = re.compile(r"(?:^|\s)(/[A-Za-z0-9_:./-]*)")
 
 
 def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
-    old = work.get("trigger") if isinstance(work.get("trigger"), dict) else {}
+    old = as_dict(work.get("trigger"))
     old_cron = old.get("cron") if isinstance(old.get("cron"), dict) else None
     change = schedule_change(text)
     block: dict[str, Any] | None = None
@@ -54,7 +54,7 @@ def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
 
 
 def _http_block(old: dict[str, Any], intent: Intent, text: str) -> dict[str, Any]:
-    previous = old.get("http") if isinstance(old.get("http"), dict) else {}
+    previous = as_dict(old.get("http"))
     method = intent.trigger.method if _METHOD.search(text) or not previous else previous.get("method", "POST")
     if not _METHOD.search(text) and "cron" in old:
         method = intent.trigger.method

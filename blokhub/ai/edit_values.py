@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.intent import CITIES, Intent
+from blokhub.ai.step_draft import as_dict
 
 _CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
 _ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc)\b")
@@ -177,7 +178,7 @@ def follow_in_words(work: dict[str, Any], replaced: list[tuple[str, str]]) -> No
             if old and old != new and "${" not in old:
                 value = re.sub(rf"(?<![\w#@.]){re.escape(old)}(?![\w@])", new, value, flags=re.IGNORECASE)
         work[key] = value
-    nodes = work.get("nodes") if isinstance(work.get("nodes"), dict) else {}
+    nodes = as_dict(work.get("nodes"))
     for name, config in nodes.items():  # subjects, messages and the words our skip/matched steps carry
         if not isinstance(config, dict) or not isinstance(config.get("inputs"), dict):
             continue

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from blokhub.ai.edit_steps import service_of
 from blokhub.ai.intent import CITIES
 from blokhub.ai.services import BY_KEY
+from blokhub.ai.step_draft import as_dict, as_list
 from blokhub.blok.walk import conditions_of
 
 _ENV = re.compile(r"\b(?:ctx\.env|process\.env)\.([A-Z][A-Z0-9_]*)")
@@ -38,6 +39,12 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "discord": ("reads from Discord", "posts to a Discord channel (the one its webhook belongs to)"),
     "teams": ("reads from Microsoft Teams", "posts a card to Microsoft Teams"),
     "telegram": ("reads from Telegram", "sends a Telegram message"),
+    "pagerduty": ("reads PagerDuty incidents", "triggers a PagerDuty incident"),
+    "opsgenie": ("reads Opsgenie alerts", "opens an Opsgenie alert"),
+    "zendesk": ("lists open Zendesk tickets", "creates a Zendesk ticket"),
+    "linear": ("lists open Linear issues", "creates a Linear issue"),
+    "notion": ("reads Notion pages", "adds a page to Notion"),
+    "airtable": ("lists Airtable records", "adds records to Airtable"),
 }
 
 
@@ -46,7 +53,7 @@ def env_names(workflow: Any) -> list[str]:
 
 
 def trigger_sentence(workflow: dict[str, Any]) -> str:
-    trigger = workflow.get("trigger") if isinstance(workflow.get("trigger"), dict) else {}
+    trigger = as_dict(workflow.get("trigger"))
     cron = trigger.get("cron") if isinstance(trigger.get("cron"), dict) else None
     http = trigger.get("http") if isinstance(trigger.get("http"), dict) else None
     if cron is not None:
@@ -73,7 +80,10 @@ def cron_words(schedule: str) -> str:
         return f"every {hour[2:]} hours"
     if not (minute.isdigit() and hour.isdigit()):
         return "on its schedule"
-    at = f"at {int(hour):02d}:{int(minute):02d}"
+    return _calendar_words(f"at {int(hour):02d}:{int(minute):02d}", dom, month, dow)
+
+
+def _calendar_words(at: str, dom: str, month: str, dow: str) -> str:
     if dom == "1" and month == "1":
         return f"every 1 January {at}"
     if dom == "1":
@@ -171,7 +181,7 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
         provider = "Mailgun" if "mailgun" in url else "SendGrid"
         return f"e-mails {_who(target, 'the recipients')} through {provider}"
     if key == "twilio":
-        body = inputs.get("body") if isinstance(inputs.get("body"), dict) else {}
+        body = as_dict(inputs.get("body"))
         to = str(body.get("To", ""))
         return f"texts {to if to.startswith('+') else _who(to, 'your phone')} with Twilio SMS"
     if key in ("postgres", "database", "mysql"):
@@ -188,13 +198,14 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
         if step.get("type") == "runtime.python3" or "csv" in name:
             return "reads the CSV file from S3 (Python runtime)"
         return "archives a JSON copy in S3"
-    reading = method == "GET" or (not step.get("set_var") and method in ("", "GET"))
+    graphql_read = "graphql" in url and "mutation" not in json.dumps(inputs) and not step.get("set_var")
+    reading = method == "GET" or graphql_read or (not step.get("set_var") and method in ("", "GET"))
     if key in _PHRASES:
         phrase = _PHRASES[key][0 if reading else 1]
         return phrase.replace("{github}", "open pull requests" if "/pulls" in url else "open issues")
     if key in BY_KEY and label:
-        phrase = getattr(BY_KEY[key], "read_phrase" if reading else "write_phrase", None)
-        return str(phrase) if phrase else (f"reads from {label}" if reading else f"sends it to {label}")
+        said = getattr(BY_KEY[key], "read_phrase" if reading else "write_phrase", None)
+        return str(said) if said else (f"reads from {label}" if reading else f"sends it to {label}")
     host = urlsplit(url).hostname if url.startswith("http") else None
     if host:
         return f"fetches {url.split('?')[0]}" if reading else f"calls {host}"
@@ -252,8 +263,8 @@ def _branch_clause(conditions: list[Any], nodes: dict[str, Any], seen: set[str])
 
 def narrate(workflow: dict[str, Any], extra: list[str] | None = None, lead: str = "") -> str:
     """The explanation for ``workflow``; ``lead`` goes first (what an edit changed), ``extra`` after the steps."""
-    nodes = workflow.get("nodes") if isinstance(workflow.get("nodes"), dict) else {}
-    steps = workflow.get("steps") if isinstance(workflow.get("steps"), list) else []
+    nodes = as_dict(workflow.get("nodes"))
+    steps = as_list(workflow.get("steps"))
     clauses = _join(steps_clauses(steps, nodes))
     sentence = trigger_sentence(workflow) + (f", then it {clauses}." if clauses else ".")
     lines = [lead, sentence, *(extra or [])]

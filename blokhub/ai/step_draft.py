@@ -81,3 +81,11 @@ def text_of(expression: str) -> str:
 
 def payload(ctx: StepContext) -> str:
     return "js/" + ctx.record
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

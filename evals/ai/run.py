@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from blokhub.ai import GenerationError, GenerationRequest, LLMClient, generate
+from blokhub.ai import GenerationError, GenerationRequest, GroundingExample, LLMClient, generate
 from blokhub.blok import validate
 from evals.ai.scorer import Draft, Report, Score, score
 
@@ -26,9 +26,14 @@ def load(name: str) -> list[dict[str, Any]]:
     return cases
 
 
+async def no_examples(query: str) -> list[GroundingExample]:
+    """The search tool outside the product: there is no corpus here, so it finds nothing (the call still happens)."""
+    return []
+
+
 async def draft(prompt: str, current: dict[str, Any] | None, llm: LLMClient | None) -> Draft:
     try:
-        result = await generate(GenerationRequest(prompt=prompt, current=current), llm=llm)
+        result = await generate(GenerationRequest(prompt=prompt, current=current), llm=llm, search=no_examples)
     except GenerationError as exc:
         return Draft({}, "", False, f"{exc.code}: {exc.message}")
     return Draft(result.workflow, result.explanation, validate(result.workflow).valid)
