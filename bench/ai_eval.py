@@ -40,7 +40,6 @@ async def main(provider: str, verbose: bool, only: str | None) -> int:
     server = None
     if provider == "fake":
         from tests.ai.fake_model import offline_model
-
         from tests.ai.fake_openai import FakeOpenAI
 
         server = FakeOpenAI().start()

@@ -268,8 +268,15 @@ def _values_in(workflow: dict[str, Any], service: str) -> str:
 def check_expectations(
     expect: dict[str, Any], draft: Draft, base: dict[str, Any] | None = None, allow_keep: bool = False
 ) -> list[str]:
-    wf = draft.workflow
-    fails: list[str] = []
+    fails = _trigger_fails(expect, draft.workflow)
+    fails += _service_fails(expect, draft.workflow)
+    fails += _value_fails(expect, draft.workflow, base)
+    fails += _answer_fails(expect, draft, base, allow_keep)
+    return fails
+
+
+def _trigger_fails(expect: dict[str, Any], wf: dict[str, Any]) -> list[str]:
+    fails = []
     trigger = wf.get("trigger") if isinstance(wf.get("trigger"), dict) else {}
     if "trigger" in expect and list(trigger) != [expect["trigger"]]:
         fails.append(f"trigger is {list(trigger)}, expected {expect['trigger']}")
@@ -283,13 +290,13 @@ def check_expectations(
         fails.append(f"method is {http.get('method')!r}, expected {expect['method']}")
     if "path" in expect and http.get("path") != expect["path"]:
         fails.append(f"path is {http.get('path')!r}, expected {expect['path']!r}")
+    return fails
+
+
+def _service_fails(expect: dict[str, Any], wf: dict[str, Any]) -> list[str]:
     have = services_of(wf)
-    for service in expect.get("services", []):
-        if service not in have:
-            fails.append(f"missing service {service} (has {sorted(have)})")
-    for service in expect.get("not_services", []):
-        if service in have:
-            fails.append(f"service {service} should not be there")
+    fails = [f"missing service {s} (has {sorted(have)})" for s in expect.get("services", []) if s not in have]
+    fails += [f"service {s} should not be there" for s in expect.get("not_services", []) if s in have]
     hosts = {h for step in walk_steps(wf) for h in _hosts(_config(wf, step))}
     for host in expect.get("hosts", []):
         if not any(h == host or h.endswith("." + host) for h in hosts):
@@ -300,18 +307,26 @@ def check_expectations(
             fails.append(f"no condition {cond} (has {conditions})")
     if expect.get("no_condition") and conditions:
         fails.append(f"unexpected condition {conditions}")
+    return fails
+
+
+def _value_fails(expect: dict[str, Any], wf: dict[str, Any], base: dict[str, Any] | None) -> list[str]:
+    fails = []
     for item in expect.get("values", []):
         where = _values_in(wf, item.get("in", "any"))
         if str(item["value"]).lower() not in where.lower():
             fails.append(f"{item['value']!r} not in the {item.get('in', 'any')} step")
-    for item in expect.get("not_values", []):
-        if str(item).lower() in json.dumps(wf).lower():
-            fails.append(f"{item!r} should be gone")
+    dumped = json.dumps(wf, ensure_ascii=False).lower()
+    fails += [f"{item!r} should be gone" for item in expect.get("not_values", []) if str(item).lower() in dumped]
     if "name" in expect and wf.get("name") != expect["name"]:
         fails.append(f"name is {wf.get('name')!r}, expected {expect['name']!r}")
-    for key in expect.get("unchanged", []):
-        if base is not None and wf.get(key) != base.get(key):
-            fails.append(f"{key} changed")
+    if base is not None:
+        fails += [f"{key} changed" for key in expect.get("unchanged", []) if wf.get(key) != base.get(key)]
+    return fails
+
+
+def _answer_fails(expect: dict[str, Any], draft: Draft, base: dict[str, Any] | None, allow_keep: bool) -> list[str]:
+    fails = []
     for term in expect.get("not_done", []):
         sentences = [s for s in re.split(r"(?<=[.;:!?])\s+", draft.explanation) if term.lower() in s.lower()]
         if not any(_NEGATIVE.search(s) for s in sentences):

@@ -35,7 +35,9 @@ def test_the_set_is_as_large_as_promised_and_covers_every_kind_of_edit() -> None
     kinds = {case["category"] for case in EDITS}
     assert {"replace", "add", "remove", "condition", "schedule", "trigger", "rename", "unsupported"} <= kinds
     assert len({c["id"] for c in PROMPTS}) == len(PROMPTS) and len({c["id"] for c in EDITS}) == len(EDITS)
-    assert {"issue-readme-country", "issue-every-hour-form", "issue-email-address"} <= {c["id"] for c in PROMPTS + EDITS}
+    assert {"issue-readme-country", "issue-every-hour-form", "issue-email-address"} <= {
+        c["id"] for c in PROMPTS + EDITS
+    }
 
 
 async def test_offline_prompts_meet_the_targets() -> None:
