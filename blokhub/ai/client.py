@@ -87,6 +87,7 @@ class LLMClient:
             api_key=config.api_key, base_url=config.base_url, timeout=config.timeout, max_retries=0
         )
         self.usage = Usage()  # everything this process spent, for metrics
+        self.schema_refused = False  # the server answered 400 to json_schema once: ask for json_object from then on
         self.attempts = 0  # HTTP requests sent, retries included
 
     @property
@@ -97,7 +98,7 @@ class LLMClient:
         await self._client.close()
 
     def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any] | None:
-        if self.config.json_mode == "json_schema" and schema is not None:
+        if self.config.json_mode == "json_schema" and schema is not None and not self.schema_refused:
             return {
                 "type": "json_schema",
                 "json_schema": {"name": "blok_workflow_draft", "schema": schema, "strict": False},
@@ -118,7 +119,25 @@ class LLMClient:
         """One chat completion that asks for JSON; the text is returned as is (the caller parses and checks it).
 
         ``tools`` are offered to the model (its tool calls come back in ``Completion.tool_calls``); with ``on_text``
-        the answer is streamed and every content delta is passed on as it arrives."""
+        the answer is streamed and every content delta is passed on as it arrives. A server that refuses
+        ``json_schema`` with a 400 is asked again with ``json_object``, and from then on."""
+        try:
+            return await self._complete(messages, max_tokens, schema, tools, on_text)
+        except LLMError as exc:
+            asked = self._response_format(schema)
+            if exc.kind != "bad_request" or asked is None or asked.get("type") != "json_schema":
+                raise
+            self.schema_refused = True
+            return await self._complete(messages, max_tokens, schema, tools, on_text)
+
+    async def _complete(
+        self,
+        messages: list[Message],
+        max_tokens: int | None,
+        schema: dict[str, Any] | None,
+        tools: list[dict[str, Any]] | None,
+        on_text: Callable[[str], None] | None,
+    ) -> Completion:
         extra: dict[str, Any] = {}
         response_format = self._response_format(schema)
         if response_format is not None:

@@ -106,3 +106,15 @@ def test_the_fake_server_refuses_what_a_real_one_refuses(fake: FakeOpenAI) -> No
     assert r.status_code == 400 and "tool_calls" in r.json()["error"]["message"]
     bad_format = {"model": "m", "messages": [], "response_format": {"type": "json_schema", "json_schema": {}}}
     assert httpx.post(fake.base_url + "/chat/completions", json=bad_format).status_code == 400
+
+
+async def test_a_server_without_json_schema_is_asked_for_json_object(fake: FakeOpenAI, make_llm: MakeLLM) -> None:
+    from tests.ai.fake_openai import status
+
+    fake.queue(status(400), reply(answer(GOOD)), reply(answer(GOOD)))
+    llm = make_llm()
+    first = await generate(REQUEST, llm=llm)
+    second = await generate(REQUEST, llm=llm)
+    assert first.provider == second.provider == "openai"
+    formats = [r["response_format"]["type"] for r in fake.requests]
+    assert formats == ["json_schema", "json_object", "json_object"]  # asked once, remembered
