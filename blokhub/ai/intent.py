@@ -136,6 +136,7 @@ _PYTHON = re.compile(r"\bpython\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])\+\d[\d ]{6,16}\d\b")
 _CHANNEL_MENTION = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
+_TAKEN_BACK = re.compile(r"[^,.;?!]*\?\s*no\b\s*[,;:—–-]*")
 _TO_SENDER = re.compile(
     r"\bto (?:the (?:person|customer|user|sender|lead|subscriber)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
 )
@@ -261,6 +262,8 @@ def parse_intent(prompt: str) -> Intent:
     # nor are words inside an address or a channel name ("#triage" is not an AI request)
     masked = _EMAIL.sub(lambda m: " " * len(m.group(0)), masked)
     masked = _CHANNEL_MENTION.sub(lambda m: " " * len(m.group(0)), masked)
+    # and what the user took back ("added to Shopify? no, to our Postgres table")
+    masked = _TAKEN_BACK.sub(lambda m: " " * len(m.group(0)), masked)
     for mention in find_mentions(masked):
         role = _role(text, mention, schedule is not None)
         if role == "event" and event is not None:
