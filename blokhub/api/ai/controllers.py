@@ -11,6 +11,7 @@ from litestar.params import Body, FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_201_CREATED
 
+from blokhub.ai import GenerationRequest, GenerationResult
 from blokhub.api.ai import budgets, services
 from blokhub.api.ai.schemas import (
     ChatIn,
@@ -36,26 +37,45 @@ def _event(event: str, payload: object) -> ServerSentEventMessage:
     return ServerSentEventMessage(event=event, data=json.dumps(msgspec.to_builtins(payload)))
 
 
+async def _drafting(
+    resources: Resources, user_id: int, request: GenerationRequest
+) -> AsyncIterator[str | GenerationResult]:
+    """The model's explanation as it is written, then the result. A client that goes away cancels the call."""
+    pieces: asyncio.Queue[str] = asyncio.Queue()
+    task = asyncio.create_task(services.draft(resources, user_id, request, on_text=pieces.put_nowait))
+    try:
+        while not task.done() or not pieces.empty():
+            getter = asyncio.ensure_future(pieces.get())
+            try:
+                await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not getter.done():
+                    getter.cancel()
+            if getter.done() and not getter.cancelled():
+                yield getter.result()
+        yield task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+
+
 async def _chat_events(
     resources: Resources, user_id: int, message: str, conversation_id: int | None
 ) -> AsyncIterator[ServerSentEventMessage]:
     # The first event goes out before any work, so the client sees the stream open at once.
     yield _event("delta", {"text": "Drafting a workflow for you"})
-    pieces: asyncio.Queue[str] = asyncio.Queue()
     streamed = False
+    result: GenerationResult | None = None
     try:
         async with resources.read_sessionmaker() as db:  # reads only, released before the model call
             request = await services.prepare(db, resources, user_id, message, conversation_id)
-        task = asyncio.create_task(services.draft(resources, user_id, request, on_text=pieces.put_nowait))
-        while not task.done() or not pieces.empty():
-            getter = asyncio.ensure_future(pieces.get())
-            await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
-            if getter.done():
+        async for piece in _drafting(resources, user_id, request):
+            if isinstance(piece, str):
                 streamed = True
-                yield _event("token", {"text": getter.result()})
+                yield _event("token", {"text": piece})
             else:
-                getter.cancel()
-        result = task.result()
+                result = piece
+        assert result is not None  # _drafting ends with the result or raises
         async with session_scope(resources.sessionmaker) as db:  # one short write after the answer
             conversation = await services.store(db, user_id, message, conversation_id, result)
             conversation_id = conversation.id
