@@ -13,7 +13,7 @@ from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
-from blokhub.ai.services import BY_KEY, Service, find_mentions
+from blokhub.ai.service_catalogue import BY_KEY, Service, find_mentions
 from blokhub.ai.step_draft import StepContext
 
 # Services of one family can stand in for each other.

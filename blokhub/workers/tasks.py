@@ -30,10 +30,11 @@ async def outbox_redrive(ctx: dict[str, Any]) -> int:
 
 
 async def workflows_flush_views(ctx: dict[str, Any]) -> int:
-    from blokhub.api.workflows.views import flush_views
+    from blokhub.api.workflows.page_views import flush_views
+    from blokhub.db.session import session_scope
 
     resources = ctx["resources"]
-    async with resources.sessionmaker() as db:
+    async with session_scope(resources.sessionmaker) as db:
         return await flush_views(resources.redis, db)
 
 
@@ -48,9 +49,10 @@ async def ratings_refresh_scores(ctx: dict[str, Any]) -> float:
 
 async def search_flush_query_stats(ctx: dict[str, Any]) -> int:
     from blokhub.api.search.services import flush_query_stats
+    from blokhub.db.session import session_scope
 
     resources = ctx["resources"]
-    async with resources.sessionmaker() as db:
+    async with session_scope(resources.sessionmaker) as db:
         return await flush_query_stats(resources.redis, db)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.ai import GroundingExample, NodeInfo
 from blokhub.api.workflows.access import listed_for
-from blokhub.db.models import Workflow
+from blokhub.db.models import Workflow, listed_sql
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,9 @@ CATALOGUE_SIZE = 120
 CATALOGUE_TTL = 600.0
 _catalogue: tuple[float, list[NodeInfo]] | None = None
 
-_NODES = text("""
+_NODES = text(f"""
 SELECT node, count(*) AS n FROM workflows, jsonb_array_elements_text(facts->'nodes') AS node
-WHERE visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL
+WHERE {listed_sql()}
 GROUP BY node ORDER BY n DESC LIMIT :limit
 """)
 

@@ -18,7 +18,7 @@ from blokhub.api.errors import BadRequest
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.api.workflows.presenters import SUMMARY_LOAD
 from blokhub.db.base import utcnow
-from blokhub.db.models import User, Workflow
+from blokhub.db.models import User, Workflow, listed_sql
 
 # Candidate ids only: one index-only probe per followed author on activities(actor_id, id DESC).
 _CANDIDATES = text("""
@@ -37,11 +37,11 @@ LIMIT :n
 """)
 
 # The candidates' rows, keeping only activity on workflows everyone may see right now.
-_VISIBLE = text("""
+_VISIBLE = text(f"""
 SELECT a.id, a.actor_id, a.verb, a.workflow_id, a.data, a.created_at
 FROM activities a
 JOIN workflows w ON w.id = a.workflow_id
- AND w.visibility = 'public' AND w.deleted_at IS NULL AND w.hidden_at IS NULL
+ AND {listed_sql("w")}
 WHERE a.id = ANY(:ids)
 ORDER BY a.id DESC
 """)

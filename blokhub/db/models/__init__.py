@@ -14,7 +14,7 @@ from blokhub.db.models.report import Report
 from blokhub.db.models.review import Review
 from blokhub.db.models.search import SavedSearch, SearchQueryStat
 from blokhub.db.models.user import Role, User
-from blokhub.db.models.workflow import Visibility, Workflow
+from blokhub.db.models.workflow import Visibility, Workflow, listed_sql
 from blokhub.db.models.workflow_version import WorkflowDailyViews, WorkflowVersion
 
 __all__ = [
@@ -41,4 +41,5 @@ __all__ = [
     "Workflow",
     "WorkflowDailyViews",
     "WorkflowVersion",
+    "listed_sql",
 ]

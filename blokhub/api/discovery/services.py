@@ -12,7 +12,7 @@ from blokhub.api.workflows.access import get_visible, listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
 from blokhub.db.models import Favorite, User, Workflow
 from blokhub.recommend.for_you import for_you
-from blokhub.recommend.similar import similar
+from blokhub.recommend.neighbours import similar
 from blokhub.runtime.resources import Resources
 
 
