@@ -4,6 +4,7 @@ Airtable, and reading a CSV file from S3. Real public APIs; every credential is 
 from __future__ import annotations
 
 from blokhub.ai.builtin_sources import CORE_SOURCES, DATA, Fetched, SourceBuilder
+from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env
 
 
@@ -13,7 +14,7 @@ def pagerduty(ctx: StepContext) -> StepDraft:
         "event_action": "trigger",
         "payload": {"summary": ctx.subject, "source": "blok", "severity": "critical", "custom_details": ctx.message},
     }
-    url = "https://events.pagerduty.com/v2/enqueue"
+    url = api("pagerduty") + "/v2/enqueue"
     return api_call(
         ctx, "trigger-pagerduty-incident", "POST", url, dict(JSON_HEADERS), body, note="", service="pagerduty"
     )
@@ -22,7 +23,7 @@ def pagerduty(ctx: StepContext) -> StepDraft:
 def opsgenie(ctx: StepContext) -> StepDraft:
     headers = {"Authorization": f"GenieKey {env(ctx, 'OPSGENIE_API_KEY')}", "Content-Type": "application/json"}
     body = {"message": ctx.subject, "description": ctx.message, "priority": "P1", "source": "blok"}
-    url = "https://api.opsgenie.com/v2/alerts"
+    url = api("opsgenie") + "/v2/alerts"
     return api_call(ctx, "create-opsgenie-alert", "POST", url, headers, body, note="", service="opsgenie")
 
 
@@ -50,7 +51,7 @@ def linear(ctx: StepContext) -> StepDraft:
     headers = {"Authorization": env(ctx, "LINEAR_API_KEY"), "Content-Type": "application/json"}
     mutation = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { id url } } }"
     variables = {"input": {"teamId": env(ctx, "LINEAR_TEAM_ID"), "title": ctx.subject, "description": ctx.message}}
-    url = "https://api.linear.app/graphql"
+    url = api("linear") + "/graphql"
     body = {"query": mutation, "variables": variables}
     return api_call(ctx, "create-linear-issue", "POST", url, headers, body, note="", service="linear")
 
@@ -59,7 +60,7 @@ def linear_source(ctx: StepContext, _: str) -> Fetched:
     headers = {"Authorization": env(ctx, "LINEAR_API_KEY"), "Content-Type": "application/json"}
     query = '{ issues(filter: {state: {type: {nin: ["completed", "canceled"]}}}, first: 50) { nodes { identifier title url } } }'
     step = api_call(
-        ctx, "list-linear-issues", "POST", "https://api.linear.app/graphql", headers, {"query": query},
+        ctx, "list-linear-issues", "POST", api("linear") + "/graphql", headers, {"query": query},
         note="", service="linear", set_var=False,
     )  # fmt: skip
     return Fetched(step, f"{DATA}.data.issues.nodes", f"${{{DATA}.data.issues.nodes.length}} open Linear issues")
@@ -72,13 +73,11 @@ def notion(ctx: StepContext) -> StepDraft:
         "properties": {"Name": {"title": [{"text": {"content": ctx.subject}}]}},
         "children": [{"paragraph": {"rich_text": [{"text": {"content": ctx.message}}]}}],
     }
-    return api_call(
-        ctx, "add-to-notion", "POST", "https://api.notion.com/v1/pages", headers, body, note="", service="notion"
-    )
+    return api_call(ctx, "add-to-notion", "POST", api("notion") + "/v1/pages", headers, body, note="", service="notion")
 
 
 def _airtable_url(ctx: StepContext) -> str:
-    return f"https://api.airtable.com/v0/{env(ctx, 'AIRTABLE_BASE_ID')}/{ctx.table}"
+    return f"{api('airtable')}/v0/{env(ctx, 'AIRTABLE_BASE_ID')}/{ctx.table}"
 
 
 def airtable(ctx: StepContext) -> StepDraft:

@@ -263,6 +263,7 @@ SIGNATURES: dict[str, tuple[str, str]] = {
     "paypal": ("paypal-transmission-sig", "PAYPAL_WEBHOOK_ID"),
     "gitlab": ("x-gitlab-token", "GITLAB_WEBHOOK_TOKEN"),
     "hubspot": ("x-hubspot-signature-v3", "HUBSPOT_CLIENT_SECRET"),
+    "zendesk": ("x-zendesk-webhook-signature", "ZENDESK_WEBHOOK_SECRET"),
 }
 
 

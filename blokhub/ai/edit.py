@@ -21,7 +21,7 @@ from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import StepList, mapper
 from blokhub.ai.edit_conditions import condition_edits
 from blokhub.ai.edit_steps import add_condition, insert_at, service_of
-from blokhub.ai.edit_swap import apply_swap, matching_steps, present_keys, removals, swaps
+from blokhub.ai.edit_swap import apply_swap, matching_steps, present_keys, removals, reroute, swaps
 from blokhub.ai.edit_trigger import repair_data_flow, trigger_edits
 from blokhub.ai.edit_values import follow_in_words, value_edits
 from blokhub.ai.guard import CheckedPrompt
@@ -66,6 +66,7 @@ def edit_workflow(
     not_done = unsupported(text)
     handled: set[str] = set()
     notes = removals(lowered, out, handled)
+    notes += reroute(intent, out, ctx, handled)
     swapped: list[tuple[str, str]] = []
     for old, new in swaps(lowered, out):
         if old.key not in handled and new.key not in handled:

@@ -8,11 +8,14 @@ A replacement names the old service or leaves it to be inferred: "instead" alone
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
+from blokhub.ai.builtin_sources import DATA
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
+from blokhub.ai.intent import Intent
 from blokhub.ai.service_catalogue import BY_KEY, Service, find_mentions
 from blokhub.ai.step_draft import StepContext
 
@@ -57,7 +60,7 @@ def present_keys(out: StepList) -> set[str]:
     return keys
 
 
-def matching_steps(out: StepList, key: str) -> list[tuple[dict, list]]:  # type: ignore[type-arg]
+def matching_steps(out: StepList, key: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     found = steps_of_service(out, key)
     for specific in SPECIFIC.get(key, ()):
         found += steps_of_service(out, specific)
@@ -150,3 +153,51 @@ def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
             else f"found no {target.label} step to remove, so nothing was removed"
         )
     return notes
+
+
+def reroute(intent: Intent, out: StepList, ctx: StepContext, handled: set[str]) -> list[str]:
+    """ "read the CSV from S3 instead and load it into Postgres" on an export from Postgres to S3: the services stay,
+    their roles turn round. The steps of both are rebuilt: the new source first, the new destination after it."""
+    sources = [u for u in intent.uses if u.role == "source" and u.service.key in SOURCES]
+    sinks = [u for u in intent.uses if u.role == "sink" and u.service.key in SINKS]
+    if not sources or not sinks or "instead" not in intent.text.lower():
+        return []
+    roles = _current_roles(out)
+    turned = all(roles.get(u.service.key) == "sink" for u in sources) and all(
+        roles.get(u.service.key) == "source" for u in sinks
+    )
+    if not turned:
+        return []
+    for use in [*sources, *sinks]:
+        for step, container in matching_steps(out, use.service.key):
+            if step in container:
+                container.remove(step)
+                out.nodes.pop(str(step["name"]), None)
+    at = 0
+    for use in sources:
+        fetched = SOURCES[use.service.key](ctx, "")
+        for draft in (fetched.step, fetched.then):
+            if draft is not None:
+                holder: list[dict[str, Any]] = []
+                out.add(draft, "source", ctx, holder)
+                out.steps.insert(at, holder[0])
+                at += 1
+        ctx.record, ctx.many, ctx.message = fetched.items or DATA, fetched.items is not None, fetched.message
+    for use in sinks:
+        holder = []
+        out.add(SINKS[use.service.key](ctx), "sink", ctx, holder)
+        out.steps.insert(at, holder[0])
+        at += 1
+    handled.update(u.service.key for u in [*sources, *sinks])
+    reads = " and ".join(u.service.label for u in sources)
+    writes = " and ".join(u.service.label for u in sinks)
+    return [f"it now reads from {reads} and writes to {writes}"]
+
+
+def _current_roles(out: StepList) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for step, _ in steps_of_service(out, None):
+        key = service_of(step, out.nodes.get(str(step.get("name"))))
+        if key and not str(step.get("name", "")).startswith("verify-"):
+            roles[key] = "sink" if step.get("set_var") else "source"
+    return roles

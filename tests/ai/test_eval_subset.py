@@ -62,4 +62,4 @@ async def test_a_subset_through_the_openai_compatible_server(
     asked = [r for r in fake.requests if "response_format" in r]
     assert asked and all(r["response_format"]["type"] == "json_schema" for r in asked)
     assert any(m["role"] == "tool" for r in fake.requests for m in r["messages"])  # the search tool was used
-    assert any("could not be used" in m.get("content") or "" for r in fake.requests for m in r["messages"])
+    assert any("could not be used" in (m.get("content") or "") for r in fake.requests for m in r["messages"])
