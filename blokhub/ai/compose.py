@@ -97,7 +97,13 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     if not out.steps:
         out.add(mapper("log-run", {"ranAt": "js/new Date().toISOString()"}, note="records the run"), "sink", ctx)
     workflow = {"steps": out.steps, "nodes": out.nodes}
-    return Composition(workflow, out.notes, list(ctx.env_used))
+    said = []
+    for cond in (intent.condition, *intent.condition.also) if intent.condition else ():
+        if "edit the value" in cond.words:  # "check the country": the prompt named the field, not the value
+            said.append(
+                f"The {cond.field} check uses a placeholder value; change it in the condition to the one you need."
+            )
+    return Composition(workflow, out.notes, list(ctx.env_used), said)
 
 
 def _take(out: StepList, fetched: Fetched, ctx: StepContext) -> None:

@@ -99,6 +99,7 @@ def repair_data_flow(out: StepList, work: dict[str, Any], ctx: StepContext) -> l
         config = out.nodes.get(name)
         key = service_of(step, config)
         if key in SINKS and step.get("set_var") and isinstance(config, dict) and "inputs" in config:
+            ctx.table = _table_of(config["inputs"]) or ctx.table  # the table it wrote to stays the same
             draft = out.picker.refine(SINKS[key](ctx), "sink", ctx)
             config["inputs"] = draft.inputs
         else:
@@ -107,9 +108,11 @@ def repair_data_flow(out: StepList, work: dict[str, Any], ctx: StepContext) -> l
         notes.append(f"removed {', '.join(dropped)} (a schedule has no webhook call to check)")
     rebuilt = [b for b in broken if b not in dropped]
     if rebuilt:
-        source = "the data fetched before them" if ctx.record != "ctx.response.data" or ctx.many else "the run itself"
+        fetched = ctx.record != "ctx.response.data" or ctx.many or any(not s.get("set_var") for s in out.steps[:-1])
+        source = "the data fetched before them" if fetched else "the time of the run (nothing is fetched yet)"
         notes.append(
             f"{', '.join(rebuilt)} read the request, which this trigger does not provide, so they now use {source}"
+            + ("" if fetched else "; tell me where the data should come from, e.g. 'fetch it from <URL>'")
         )
     return notes
 
@@ -128,3 +131,12 @@ def _reread(config: Any, ctx: StepContext, missing: set[str]) -> None:
         dumped = re.sub(rf"ctx\.vars\??(?:\.{quoted}\b|\??\.?\[\s*'{quoted}'\s*\])", DATA, dumped)
     config.clear()
     config.update(json.loads(dumped))
+
+
+def _table_of(inputs: Any) -> str | None:
+    if not isinstance(inputs, dict):
+        return None
+    if isinstance(inputs.get("collection"), str):
+        return str(inputs["collection"])
+    found = re.search(r"\b(?:INTO|FROM)\s+([A-Za-z_][\w]*)", str(inputs.get("query", "")))
+    return found.group(1) if found else None

@@ -213,8 +213,13 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
 
 
 def _condition_words(js: str) -> str:
+    parts = js[1:-1].split(") && (") if js.startswith("(") and js.endswith(")") and ") && (" in js else [js]
+    return " and ".join(_one_condition_words(part) for part in parts)
+
+
+def _one_condition_words(js: str) -> str:
     found = re.search(
-        r"(?P<field>[A-Za-z_]\w*)(?:\s*/\s*100)?\)*\s*(?P<op>===|!==|>=|<=|>|<)\s*(?P<value>\"[^\"]*\"|'[^']*'|-?[\d.]+)",
+        r"(?P<field>[A-Za-z_]\w*)(?:\s*/\s*100)?\)*(?:\.\w+\(\))*\s*(?P<op>===|!==|>=|<=|>|<)\s*(?P<value>\"[^\"]*\"|'[^']*'|-?[\d.]+)",
         js,
     )
     ops = {">": "is over", ">=": "is at least", "<": "is under", "<=": "is at most", "===": "is", "!==": "is not"}
