@@ -77,6 +77,7 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     city = intent.city
     ctx = starting_context(intent, picker.api_node)
     ctx.city = (city.title(), *CITIES[city])
+    ctx.cities = [(c.title(), *CITIES[c]) for c in intent.cities]
     ctx.hint = intent.text.lower()
     out = StepList(picker)
     if intent.event is not None:

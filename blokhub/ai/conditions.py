@@ -51,13 +51,15 @@ _SIZE = re.compile(
     r"(leads?|deals?|orders?|payments?|customers?|invoices?|charges?)\b"
 )
 _URGENT = re.compile(
-    r"\b(?:if|when|only)\s+(?:it'?s\s+|it is\s+|the\s+\w+\s+is\s+)?(urgent|critical|important|high[- ]priority)\b"
+    r"\b(?:(?:if|when|only)\s+(?:it'?s\s+|it is\s+|the\s+\w+\s+is\s+)?|(?:marked|flagged|tagged|labell?ed)\s+(?:as\s+)?)"
+    r"(urgent|critical|important|high[- ]priority)\b"
 )
 _BRANCH_ON = re.compile(
     r"\b(?:check|depending on|based on|route by|branch on|look at)\s+(?:the\s+)?(country|language|plan|status|type|priority|region)\b"
 )
 _FAILURE = re.compile(
     r"\b(?:if|when)\s+(?:it|(?:an?|the)(?:\s+\w+){1,2})\s+(?:fails|failed|errors?|is down|goes down|bounces)\b"
+    r"|\bfailed\s+(?:[\w-]+\s+){0,3}(?:runs?|builds?|jobs?|pipelines?|deploy\w*|payments?|charges?|checks?|tests?)\b"
 )
 _RAIN = re.compile(r"\bif (?:it(?:'s| is| will be)? (?:going to )?rain(?:s|ing|y)?)\b")
 ELSE_WORDS = re.compile(r"\b(?:otherwise|else|if not|or else)\b")

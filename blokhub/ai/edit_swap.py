@@ -33,6 +33,7 @@ _CLAUSES = re.compile(
 _REPLACE = re.compile(
     r"\b(?:replace|swap)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
+_USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
 _FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
 _REMOVE = re.compile(
     r"\b(?:remove|drop|delete|skip|stop (?:sending|posting|saving|writing|using)|no longer|(?:don't|do not) need|"
@@ -74,7 +75,7 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
     """(old, new) for every replacement the message asks for; an old service left unsaid is inferred."""
     pairs: list[tuple[Service, Service]] = []
     for clause in _CLAUSES.split(lowered):
-        explicit = _REPLACE.search(clause) or _FROM_TO.search(clause)
+        explicit = _REPLACE.search(clause) or _FROM_TO.search(clause) or _USE_FOR.search(clause)
         if explicit:
             old, new = _services(explicit.group("old")), _services(explicit.group("new"))
             if old and new:

@@ -17,7 +17,7 @@ from blokhub.ai.intent import CITIES, Intent
 from blokhub.ai.step_draft import as_dict
 
 _CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
-_ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc)\b")
+_ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc|add|second|another|additional|extra)\b")
 _OLD_CITY = re.compile(r"\b(?:instead of|rather than|not)\s+(" + "|".join(CITIES) + r")\b")
 _TABLE = re.compile(
     r"\b(?:table|collection)\s+(?:to\s+|called\s+|named\s+)?[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"

@@ -106,7 +106,8 @@ _DATA_NOUN = re.compile(
 # "the orders table in Postgres", "an order by id in MongoDB": a weak preposition after a read names the source
 _WEAK_PREPOSITIONS = frozenset({"in", "on", "with", "via", "through"})
 _READ_BEFORE = re.compile(
-    r"\b(?:table|collection|rows|records|data|look(?:s)? ?up|fetch\w*|get|gets|read\w*|query|list\w*|returns?|report of)\b"
+    r"\b(?:table|collection|rows?|records?|entry|entries|data|look(?:s)? ?up|fetch\w*|get|gets|read\w*|query|list\w*|"
+    r"returns?|report of)\b"
 )
 _CREATE_VERBS = frozenset({"create", "open", "file", "add", "log", "insert", "upsert", "update", "write", "record"})
 _CLAUSE_BREAK = re.compile(
@@ -136,9 +137,13 @@ _PYTHON = re.compile(r"\bpython\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])\+\d[\d ]{6,16}\d\b")
 _CHANNEL_MENTION = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
+_WHEN_NEW = re.compile(
+    r"\b(?:when(?:ever)?|each time|every time|as soon as)\b[^,.;]{0,40}\b(?:new|lands?|added|appears?|shows up)\b"
+)
 _TAKEN_BACK = re.compile(r"[^,.;?!]*\?\s*no\b\s*[,;:—–-]*")
 _TO_SENDER = re.compile(
-    r"\bto (?:the (?:person|customer|user|sender|lead|subscriber)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
+    r"\bto (?:the (?:person|customer|user|sender|lead|subscriber|buyer)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
+    r"|\b(?:thank|email|e-mail|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
 )
 CITIES: dict[str, tuple[float, float]] = {
     "berlin": (52.52, 13.41), "london": (51.51, -0.13), "paris": (48.86, 2.35), "new york": (40.71, -74.01),
@@ -189,6 +194,7 @@ class Intent:
     urls: tuple[str, ...]  # explicit URLs to fetch
     city: str
     python: bool
+    cities: tuple[str, ...] = ()  # every city named, in order (a forecast for each)
     emails: tuple[str, ...] = ()  # addresses the user gave
     phones: tuple[str, ...] = ()  # phone numbers the user gave
     to_sender: bool = False  # "email the person who signed up": the address comes with the request
@@ -235,6 +241,11 @@ def _trigger(
 ) -> TriggerIntent:
     if schedule is not None:
         return TriggerIntent("cron", schedule=schedule, explicit=True)
+    polled = next((u for u in uses if u.role == "source" and "event" not in u.service.roles), None)
+    if not has_event and polled is not None and _WHEN_NEW.search(text) and not form:
+        # "when a new row lands in our Google Sheet": the service sends no webhooks, so the workflow checks for it
+        words = f"every 15 minutes (checking {polled.service.label}, which sends no webhooks)"
+        return TriggerIntent("cron", schedule=Schedule("*/15 * * * *", "UTC", words), explicit=True)
     path_match = _PATH.search(original)
     path = path_match.group(1).rstrip("/.?") if path_match else ""
     path = path if re.fullmatch(r"(/(?:[A-Za-z0-9_.-]+|:[A-Za-z_][A-Za-z0-9_]*\??))+", path or "") else "/"
@@ -281,7 +292,12 @@ def parse_intent(prompt: str) -> Intent:
     form_match = _FORM.search(text)
     form = form_match.group(1).replace("-", "") if form_match else None
     trigger = _trigger(text, original, schedule, event is not None, form, uses)
+    if trigger.kind == "http" and trigger.method == "DELETE":  # "removes it from Postgres": a write, not a read
+        uses = [
+            Use(u.service, "sink", u.start) if u.role == "source" and "sink" in u.service.roles else u for u in uses
+        ]
     city_match = _CITY.search(text)
+    cities = tuple(dict.fromkeys(m.group(1) for m in _CITY.finditer(text)))
     return Intent(
         text=original,
         trigger=trigger,
@@ -295,6 +311,7 @@ def parse_intent(prompt: str) -> Intent:
         emails=emails,
         phones=phones,
         to_sender=bool(_TO_SENDER.search(text)),
+        cities=cities,
     )
 
 

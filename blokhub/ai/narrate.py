@@ -135,13 +135,15 @@ def _table(inputs: dict[str, Any]) -> str | None:
 def _city(url: str) -> str:
     query = parse_qs(urlsplit(url).query)
     try:
-        lat, lon = float(query["latitude"][0]), float(query["longitude"][0])
+        pairs = list(zip(query["latitude"][0].split(","), query["longitude"][0].split(","), strict=True))
+        places = [(float(a), float(b)) for a, b in pairs]
     except (KeyError, ValueError, IndexError):
         return "the configured place"
-    for name, (clat, clon) in CITIES.items():
-        if abs(clat - lat) < 0.05 and abs(clon - lon) < 0.05:
-            return name.title()
-    return f"{lat}, {lon}"
+    names = []
+    for lat, lon in places:
+        near = [n.title() for n, (a, b) in CITIES.items() if abs(a - lat) < 0.05 and abs(b - lon) < 0.05]
+        names.append(near[0] if near else f"{lat}, {lon}")
+    return _join(names)
 
 
 def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one table of step kinds
@@ -187,8 +189,14 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
     if key in ("postgres", "database", "mysql"):
         engine = "MySQL" if key == "mysql" else "PostgreSQL"
         table = _table(inputs) or "records"
-        reading = str(inputs.get("query", "")).lstrip().upper().startswith("SELECT")
-        return f"reads `{table}` rows from {engine}" if reading else f"saves it to the `{table}` table in {engine}"
+        verb = str(inputs.get("query", "")).lstrip().upper().split(" ")[0]
+        if verb == "DELETE":
+            return f"deletes the record from the `{table}` table in {engine}"
+        return (
+            f"reads `{table}` rows from {engine}"
+            if verb == "SELECT"
+            else f"saves it to the `{table}` table in {engine}"
+        )
     if key == "mongodb":
         where = f"the `{inputs.get('collection', 'records')}` collection"
         return f"stores it in {where} in MongoDB" if "data" in inputs else f"reads {where} from MongoDB"

@@ -25,6 +25,9 @@ _EVERY_UNIT = re.compile(
 _ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
 _AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
+_TO_TIME = re.compile(r"\b(?:to|around|by)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")  # "move it to 7am"
+_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night)s?\b")
+_DAY_OF_MONTH = re.compile(r"\b(?:on the |the )?(\d{1,2})(?:st|nd|rd|th)\b")
 _DAY_LIST = re.compile(rf"\b(?:every|on|to)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
 _FULL_DAY = re.compile(r"\b(sunday|monday|tuesday|wednesday|thursday|friday|saturday)s?\b")
 _TIMEZONE = re.compile(r"\b((?:Europe|America|Asia|Africa|Australia|Pacific|Atlantic)/[A-Z][A-Za-z_]+)\b")
@@ -50,7 +53,7 @@ def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
     named = _NAMED_TIME.search(text)
     if named:
         return (0 if named.group(1) == "midnight" else 12), 0, True
-    for match in _AT_TIME.finditer(text):
+    for match in [*_AT_TIME.finditer(text), *_TO_TIME.finditer(text)]:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         suffix = (match.group(3) or "").lower().replace(".", "")
         if suffix == "pm" and hour < 12:
@@ -110,15 +113,23 @@ def _calendar(text: str) -> Schedule | None:
     adverb_match = _ADVERB.search(text)
     unit = (unit_match.group(1) if unit_match else "") or (adverb_match.group(1) if adverb_match else "")
     days = _days(text)
-    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text))
+    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))
     if not unit and not days and not (has_clock and SCHEDULE_CUE.search(text)):
         return None
+    part = _PART_OF_DAY.search(text)
+    if part and unit in ("", "week", "weekly", "weekday", "weekdays", "workday"):
+        unit = unit or part.group(1)  # "every Sunday evening": the day, at the evening hour
+        defaults_part = {"morning": (8, 0), "afternoon": (14, 0), "evening": (18, 0), "night": (2, 0)}[part.group(1)]
+    else:
+        defaults_part = None
     if unit in ("minute",):
         return Schedule("* * * * *", "UTC", "every minute")
     if unit in ("hour", "hourly"):
         return Schedule("0 * * * *", "UTC", "every hour")
     defaults = {"morning": (8, 0), "afternoon": (14, 0), "evening": (18, 0), "night": (2, 0), "nightly": (2, 0)}
-    hour, minute, _ = _clock(text, defaults.get(unit, defaults.get("nightly" if unit == "overnight" else "", (9, 0))))
+    hour, minute, _ = _clock(
+        text, defaults_part or defaults.get(unit, defaults.get("nightly" if unit == "overnight" else "", (9, 0)))
+    )
     at = f"{hour:02d}:{minute:02d}"
     if unit in ("weekday", "weekdays", "workday"):
         return Schedule(f"{minute} {hour} * * 1-5", "UTC", f"every weekday at {at}")
@@ -130,7 +141,9 @@ def _calendar(text: str) -> Schedule | None:
     if unit in ("week", "weekly"):
         return Schedule(f"{minute} {hour} * * 1", "UTC", f"every Monday at {at}")
     if unit in ("month", "monthly"):
-        return Schedule(f"{minute} {hour} 1 * *", "UTC", f"on the 1st of every month at {at}")
+        dom_match = _DAY_OF_MONTH.search(text)
+        dom = int(dom_match.group(1)) if dom_match and 1 <= int(dom_match.group(1)) <= 28 else 1
+        return Schedule(f"{minute} {hour} {dom} * *", "UTC", f"on day {dom} of every month at {at}")
     if unit in ("year", "yearly", "annually"):
         return Schedule(f"{minute} {hour} 1 1 *", "UTC", f"every 1 January at {at}")
     when = unit if unit in ("morning", "afternoon", "evening", "night") else "day"
@@ -152,7 +165,7 @@ class ScheduleChange:
 def schedule_change(prompt: str) -> ScheduleChange:
     text = prompt.lower()
     tz_match = _TIMEZONE.search(prompt)
-    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text))
+    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))
     hour, minute, _ = _clock(text, (9, 0))
     unit_match = _EVERY_UNIT.search(text)
     adverb_match = _ADVERB.search(text)

@@ -53,9 +53,11 @@ def table_name(intent: Intent) -> str:
 def starting_context(intent: Intent, api_node: str) -> StepContext:
     ctx = _first_context(intent, api_node)
     ctx.recipients = list(intent.emails)
+    ctx.delete = intent.trigger.kind == "http" and intent.trigger.method == "DELETE" and ":" in intent.trigger.path
     ctx.phone = intent.phones[0] if intent.phones else None
-    if intent.to_sender and ctx.record == "ctx.request.body":
-        ctx.recipients = ["${ctx.request.body.email}"]
+    if intent.to_sender and ctx.record.startswith("ctx.request"):
+        alias = intent.event.service.fields.get("email", "email") if intent.event else "email"
+        ctx.recipients = [f"${{{ctx.record}.{alias}}}"]
     return ctx
 
 
