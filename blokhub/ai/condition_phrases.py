@@ -26,6 +26,7 @@ _WITH_FIELD = re.compile(
     r"\bwith (?:a |the )?(status|plan|tier|role|type|priority|source|language) (?:of |set to |= )?[\"']?([\w-]+)",
     re.IGNORECASE,
 )
+_ADDRESS = re.compile(r"\bwith an? ([\w.-]+) (?:e-?mail )?address\b", re.IGNORECASE)
 _CURRENCY = re.compile(r"\bin (USD|EUR|GBP|JPY|CHF|CAD|AUD)\b")
 
 
@@ -93,6 +94,16 @@ def other_phrases(text: str) -> list[Phrase]:
                 f"String({{f}}).toUpperCase() === {json.dumps(code)}",
                 f"the currency is {code}",
                 currency.start(),
+            )
+        )
+    if (address := _ADDRESS.search(text)) is not None:
+        value = json.dumps(address.group(1).lower())
+        out.append(
+            Phrase(
+                "email",
+                f"String({{f}}).toLowerCase().includes({value})",
+                f"the e-mail address contains {address.group(1)}",
+                address.start(),
             )
         )
     if (country := country_phrase(text)) is not None:

@@ -33,6 +33,7 @@ _CLAUSES = re.compile(
 _REPLACE = re.compile(
     r"\b(?:replace|swap)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
+_CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no)\b[,!]?")
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
 _FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
 _REMOVE = re.compile(
@@ -46,8 +47,16 @@ def family(service: Service) -> str:
     return _FAMILY.get(service.category, service.category)
 
 
+_NOT_NAMES = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CUT = re.compile(
+    r"[,;.]|\b(?:then|just|but|instead)\b|\band\s+(?=(?:post|send|use|store|save|put|write|text|get|create|move|email|"
+    r"notify|add|make|run|ping)\b)"
+)
+
+
 def _services(text: str) -> list[Service]:
-    return [m.service for m in find_mentions(text)]
+    """Services named in ``text``; words inside a #channel or an address are not names ("#weather")."""
+    return [m.service for m in find_mentions(_NOT_NAMES.sub(lambda m: " " * len(m.group(0)), text))]
 
 
 def present_keys(out: StepList) -> set[str]:
@@ -95,7 +104,7 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
                 if inferred:
                     pairs.append((inferred, new[0]))
                 continue
-        if re.search(r"\binstead\b", clause) and mentioned:
+        if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause)) and mentioned:
             inferred = _infer_old(mentioned[-1], out, "")
             if inferred:
                 pairs.append((inferred, mentioned[-1]))
@@ -136,10 +145,12 @@ def apply_swap(out: StepList, ctx: StepContext, old: Service, new: Service) -> s
 
 def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
     notes = []
+    targets: list[Service] = []
     for cue in _REMOVE.finditer(lowered):
-        found = _services(lowered[cue.end() : cue.end() + 40])
-        target = found[0] if found else None
-        if target is None or target.key in handled:
+        window = _CUT.split(lowered[cue.end() : cue.end() + 60])[0]
+        targets += [t for t in _services(window) if t not in targets]
+    for target in targets:
+        if target.key in handled:
             continue
         removed = 0
         for step, container in matching_steps(out, target.key):

@@ -65,7 +65,7 @@ def _channel(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> li
             replaced.append((str(body.get("channel")), channel))
             body["channel"] = channel
             changed = True
-    return [f"Slack messages now go to {channel}"] if changed else []
+    return [f"Slack messages now go to {channel}" if changed else f"Slack messages already go to {channel}"]
 
 
 def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
@@ -151,7 +151,7 @@ def _table(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list
     table = found.group(1) or found.group(2)
     if table in ("the", "our", "a", "my", "it", "them"):
         return []
-    changed = []
+    changed, already = [], []
     for step in _steps(out, "postgres", "database", "mysql", "mongodb", "redis"):
         inputs = _inputs(out, step)
         if isinstance(inputs.get("query"), str):
@@ -165,6 +165,10 @@ def _table(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list
             replaced.append((str(inputs["collection"]), table))
             inputs["collection"] = table
             changed.append(step["name"])
+        if step["name"] not in changed and table in json.dumps(inputs):
+            already.append(step["name"])
+    if already and not changed:
+        return [f"{', '.join(already)} already use{'s' * (len(already) == 1)} the `{table}` table, so nothing changed"]
     return [f"{', '.join(changed)} now use{'s' * (len(changed) == 1)} the `{table}` table"] if changed else []
 
 

@@ -208,6 +208,9 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
         return "archives a JSON copy in S3"
     graphql_read = "graphql" in url and "mutation" not in json.dumps(inputs) and not step.get("set_var")
     reading = method == "GET" or graphql_read or (not step.get("set_var") and method in ("", "GET"))
+    if key == "airtable":
+        table = url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        return f"{'lists' if reading else 'adds records to'} the `{table}` table in Airtable"
     if key in _PHRASES:
         phrase = _PHRASES[key][0 if reading else 1]
         return phrase.replace("{github}", "open pull requests" if "/pulls" in url else "open issues")

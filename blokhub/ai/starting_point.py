@@ -22,6 +22,11 @@ def safe_text(text: str, limit: int = 160) -> str:
 
 
 _NAMED = re.compile(r"\b(?:table|collection|sheet) (?:called|named) [\"'`]?([a-z][a-z0-9_]{1,40})")
+# "collection orders_v2", "table Payments": a name right after the word, if it looks like one (not "table in ...")
+_NAMED_AFTER = re.compile(r"\b(?:table|collection)\s+[\"'`]?([A-Za-z][A-Za-z0-9_]{1,40})\b")
+_COMMON = frozenset(
+    {"in", "of", "to", "and", "for", "from", "with", "on", "at", "into", "the", "a", "an", "every", "each"}
+)
 _NAMED_BEFORE = re.compile(r"\b([a-z][a-z0-9_]{2,40}) (?:table|collection)\b")
 _NOT_NAMES = frozenset({"the", "our", "a", "my", "new", "that", "this", "mongo", "mongodb", "postgres", "mysql", "sql"})
 
@@ -32,6 +37,9 @@ def named_table(text: str) -> str | None:
     named = _NAMED.search(lowered)
     if named:
         return named.group(1)
+    after = next((m for m in _NAMED_AFTER.finditer(text) if m.group(1).lower() not in _COMMON), None)
+    if after and (after.group(1)[0].isupper() or re.search(r"[_\d]", after.group(1))):
+        return after.group(1)
     before = next((m for m in _NAMED_BEFORE.finditer(lowered) if m.group(1) not in _NOT_NAMES), None)
     return before.group(1) if before else None
 
