@@ -66,6 +66,7 @@ async def _publish(account: Account, resources: Resources, corpus: list[Any] = C
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     await process_pending({"resources": resources})
+    await process_pending({"resources": resources}, lane="saved_searches")  # after the index lane, as it waits for it
     return ids
 
 

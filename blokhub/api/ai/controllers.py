@@ -68,7 +68,9 @@ async def _chat_events(
     result: GenerationResult | None = None
     try:
         async with resources.read_sessionmaker() as db:  # reads only, released before the model call
-            request = await services.prepare(db, resources, user_id, message, conversation_id)
+            request = await services.prepare(
+                db, resources.vectors, resources.embedder, user_id, message, conversation_id
+            )
         async for piece in _drafting(resources, user_id, request):
             if isinstance(piece, str):
                 streamed = True
@@ -109,7 +111,9 @@ class AiController(Controller):
     async def generate(self, data: JSONBody[GenerateIn], user: CurrentUser, db: DB, resources: Res) -> GenerateOut:
         """One-shot generation (or an edit of the conversation's draft): always a valid Blok workflow, or a 4xx."""
         await budgets.spend_request(resources, user.id)
-        request = await services.prepare(db, resources, user.id, data.prompt, data.conversation_id)
+        request = await services.prepare(
+            db, resources.vectors, resources.embedder, user.id, data.prompt, data.conversation_id
+        )
         await db.commit()  # ends the read transaction and returns the connection before the model call
         result = await services.draft(resources, user.id, request)
         conversation = await services.store(db, user.id, data.prompt, data.conversation_id, result)

@@ -13,6 +13,7 @@ from blokhub.api.ai.schemas import ConversationOut, ConversationSummary, Message
 from blokhub.api.errors import AppError, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from blokhub.db.base import utcnow
 from blokhub.db.models import AiConversation, AiMessage, User
+from blokhub.indexers.vectors import Embedder, VectorEngine
 from blokhub.runtime.resources import Resources
 
 
@@ -30,7 +31,12 @@ async def own_conversation(db: AsyncSession, user_id: int, conversation_id: int)
 
 
 async def prepare(
-    db: AsyncSession, resources: Resources, user_id: int, prompt: str, conversation_id: int | None
+    db: AsyncSession,
+    vectors: VectorEngine,
+    embedder: Embedder,
+    user_id: int,
+    prompt: str,
+    conversation_id: int | None,
 ) -> GenerationRequest:
     """Everything generation reads from the database, read up front (nothing is written yet)."""
     current = None
@@ -39,7 +45,7 @@ async def prepare(
     return GenerationRequest(
         prompt=prompt,
         current=current,
-        grounding=await grounding.examples(db, resources, prompt),
+        grounding=await grounding.examples(db, vectors, embedder, prompt),
         catalogue=await grounding.catalogue(db),
     )
 
@@ -52,7 +58,7 @@ async def draft(
 
     async def search(query: str) -> list[GroundingExample]:
         async with resources.read_sessionmaker() as db:  # one short read per tool call, released at once
-            return await grounding.examples(db, resources, query)
+            return await grounding.examples(db, resources.vectors, resources.embedder, query)
 
     try:
         result = await generate(request, llm=resources.llm, search=search, on_text=on_text)

@@ -86,7 +86,7 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
     engine, redis = resources.search, resources.redis
     try:
         if semantic_ratio > 0 and query.q:
-            result = await hybrid_search(resources, query, semantic_ratio)
+            result = await hybrid_search(resources.search, resources.vectors, resources.embedder, query, semantic_ratio)
         else:
             result = await engine.search(query)
     except Exception as exc:

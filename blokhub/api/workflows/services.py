@@ -174,7 +174,7 @@ async def fork(
 
         await notify(
             db,
-            resources,
+            resources.redis,
             user_id=original.owner_id,
             kind="workflow_fork",
             actor=user,
