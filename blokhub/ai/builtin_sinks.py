@@ -211,7 +211,7 @@ def jira(ctx: StepContext) -> StepDraft:
     headers = {"Authorization": f"Basic {env(ctx, 'JIRA_BASIC_AUTH')}", "Content-Type": "application/json"}
     body = {
         "fields": {
-            "project": {"key": env(ctx, "JIRA_PROJECT_KEY")},
+            "project": {"key": ctx.project or env(ctx, "JIRA_PROJECT_KEY")},
             "issuetype": {"name": "Task"},
             "summary": ctx.subject,
             "description": ctx.message,

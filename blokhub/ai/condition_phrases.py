@@ -27,6 +27,10 @@ _WITH_FIELD = re.compile(
     re.IGNORECASE,
 )
 _ADDRESS = re.compile(r"\bwith an? ([\w.-]+) (?:e-?mail )?address\b", re.IGNORECASE)
+_PRESENT = re.compile(
+    r"\b(?:with|that have|having|who gave|that include)\s+(?:a|an)\s+(company|phone(?: number)?|website|budget|name|message)\b",
+    re.IGNORECASE,
+)
 _CURRENCY = re.compile(r"\bin (USD|EUR|GBP|JPY|CHF|CAD|AUD)\b")
 
 
@@ -96,6 +100,9 @@ def other_phrases(text: str) -> list[Phrase]:
                 currency.start(),
             )
         )
+    if (present := _PRESENT.search(text)) is not None:
+        name = present.group(1).split()[0].lower()
+        out.append(Phrase(name, 'String({f} ?? "").trim() !== ""', f"the {name} is filled in", present.start()))
     if (address := _ADDRESS.search(text)) is not None:
         value = json.dumps(address.group(1).lower())
         out.append(

@@ -49,7 +49,47 @@ def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[s
     notes += _phone(intent, out)
     notes += _city(lowered, out, replaced)
     notes += _table(lowered, out, replaced)
+    notes += _project(intent, out)
+    notes += _github_variant(lowered, out)
     return notes
+
+
+def _project(intent: Intent, out: StepList) -> list[str]:
+    if not intent.project:
+        return []
+    changed = []
+    for step in _steps(out, "jira"):
+        fields = (
+            _inputs(out, step).get("body", {}).get("fields")
+            if isinstance(_inputs(out, step).get("body"), dict)
+            else None
+        )
+        if isinstance(fields, dict) and isinstance(fields.get("project"), dict):
+            fields["project"]["key"] = intent.project
+            changed.append(step["name"])
+    return [f"Jira tasks now go to the {intent.project} project"] if changed else []
+
+
+def _github_variant(lowered: str, out: StepList) -> list[str]:
+    """ "return pull requests instead of issues" (and back): the same GitHub list, the other kind."""
+    wants_pulls = re.search(r"\b(?:pull requests?|prs)\b", lowered) and re.search(
+        r"\binstead\b|\brather\b|\bnot\b", lowered
+    )
+    wants_issues = re.search(r"\bissues\b(?! instead)", lowered) and re.search(
+        r"instead of (?:the )?(?:pull requests?|prs)", lowered
+    )
+    if not (wants_pulls or wants_issues):
+        return []
+    old, new = ("/issues?", "/pulls?") if wants_pulls and not wants_issues else ("/pulls?", "/issues?")
+    changed = []
+    for step in _steps(out, "github"):
+        inputs = _inputs(out, step)
+        url = str(inputs.get("url", ""))
+        if old in url and inputs.get("method") == "GET":
+            inputs["url"] = url.replace(old, new)
+            changed.append(step["name"])
+    kind = "pull requests" if new == "/pulls?" else "issues"
+    return [f"{', '.join(changed)} now list{'s' * (len(changed) == 1)} open {kind}"] if changed else []
 
 
 def _channel(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:

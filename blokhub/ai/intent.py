@@ -194,6 +194,7 @@ class Intent:
     urls: tuple[str, ...]  # explicit URLs to fetch
     city: str
     python: bool
+    project: str | None = None  # a tracker project key the user gave ("the OPS project")
     cities: tuple[str, ...] = ()  # every city named, in order (a forecast for each)
     emails: tuple[str, ...] = ()  # addresses the user gave
     phones: tuple[str, ...] = ()  # phone numbers the user gave
@@ -247,7 +248,7 @@ def _trigger(
         words = f"every 15 minutes (checking {polled.service.label}, which sends no webhooks)"
         return TriggerIntent("cron", schedule=Schedule("*/15 * * * *", "UTC", words), explicit=True)
     path_match = _PATH.search(original)
-    path = path_match.group(1).rstrip("/.?") if path_match else ""
+    path = path_match.group(1).rstrip("/.?:") if path_match else ""
     path = path if re.fullmatch(r"(/(?:[A-Za-z0-9_.-]+|:[A-Za-z_][A-Za-z0-9_]*\??))+", path or "") else "/"
     if path == "/" and _BY_ID.search(text):
         path = "/:id"
@@ -312,7 +313,18 @@ def parse_intent(prompt: str) -> Intent:
         phones=phones,
         to_sender=bool(_TO_SENDER.search(text)),
         cities=cities,
+        project=project_key(original),
     )
+
+
+_PROJECT = re.compile(
+    r"\b(?:in|to|into|under)\s+(?:the\s+)?([A-Z][A-Z0-9]{1,9})\s+project\b|\bproject\s+([A-Z][A-Z0-9]{1,9})\b"
+)
+
+
+def project_key(text: str) -> str | None:
+    found = _PROJECT.search(text)
+    return (found.group(1) or found.group(2)) if found else None
 
 
 def implied_uses(text: str, uses: list[Use], emails: tuple[str, ...], phones: tuple[str, ...]) -> list[Use]:

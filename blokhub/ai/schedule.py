@@ -77,7 +77,14 @@ def _days(text: str) -> list[int]:
     return sorted(days)
 
 
+_FRACTION = re.compile(r"\bevery\s+(quarter|half)(?:[- ]an)?[- ]hour\b|\bevery\s+half an hour\b")
+
+
 def _interval(text: str) -> Schedule | None:
+    fraction = _FRACTION.search(text)
+    if fraction:
+        n = 15 if fraction.group(1) == "quarter" else 30
+        return Schedule(f"*/{n} * * * *", "UTC", f"every {n} minutes")
     match = _INTERVAL.search(text)
     if not match:
         return None

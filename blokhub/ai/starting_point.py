@@ -61,6 +61,7 @@ def table_name(intent: Intent) -> str:
 def starting_context(intent: Intent, api_node: str) -> StepContext:
     ctx = _first_context(intent, api_node)
     ctx.recipients = list(intent.emails)
+    ctx.project = intent.project
     ctx.delete = intent.trigger.kind == "http" and intent.trigger.method == "DELETE" and ":" in intent.trigger.path
     ctx.phone = intent.phones[0] if intent.phones else None
     if intent.to_sender and ctx.record.startswith("ctx.request"):

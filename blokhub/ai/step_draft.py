@@ -41,7 +41,8 @@ class StepContext:
     env_used: list[str] = field(default_factory=list)
     hint: str = ""  # the prompt, lower-cased, for builders that pick a variant ("pull requests" vs issues)
     recipients: list[str] = field(default_factory=list)  # e-mail addresses the user gave (else from the environment)
-    phone: str | None = None  # the phone number the user gave for text messages
+    phone: str | None = None
+    project: str | None = None  # a Jira project key the user gave  # the phone number the user gave for text messages
 
 
 def env(ctx: StepContext, name: str) -> str:
