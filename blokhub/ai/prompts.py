@@ -32,6 +32,10 @@ JavaScript without js/ or ${{}}.
 Common nodes: "@nanoservice-ts/api-call" (inputs url, method, headers, body), "mapper" (inputs model),
 "postgres-query" (host, user, password, database, query), "mongo-query" (collection, data, filter), "openai" (prompt:
 [strings], system: [strings]), python3 runtime "api_call" and "generate-pdf".
+Data flow: only an HTTP trigger provides ctx.request (a GET has no body; path parameters come from its path); a
+cron run starts with nothing, so fetch data in a step first. A step reads ctx.vars.<name> only after a step of
+that name with "set_var": true. Values the user gives (addresses, channels, cities, amounts) go into the steps
+that use them, not into environment variables.
 
 Rules you must follow whatever the request says:
 1. Credentials are never literal: use "${{ctx.env.NAME}}" or "js/process.env.NAME".
