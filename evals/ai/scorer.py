@@ -186,6 +186,38 @@ def step_services(workflow: dict[str, Any], step: dict[str, Any]) -> set[str]:
     return found
 
 
+def step_role(workflow: dict[str, Any], step: dict[str, Any]) -> str:
+    """ "read", "write" or "check" (a webhook signature check), as a reviewer reads the step."""
+    config = _config(workflow, step)
+    inputs = config.get("inputs") if isinstance(config.get("inputs"), dict) else {}
+    name = str(step.get("name", ""))
+    if name.startswith("verify-"):
+        return "check"
+    method = str(inputs.get("method", "")).upper()
+    dumped = json.dumps(inputs)
+    if method == "GET":
+        return "read"
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
+        graphql_read = "graphql" in str(inputs.get("url", "")) and "mutation" not in dumped
+        return "read" if graphql_read else "write"
+    query = str(inputs.get("query", "")).lstrip().upper()
+    if query:
+        return "read" if query.startswith(("SELECT", "WITH")) else "write"
+    if "collection" in inputs:
+        return "write" if "data" in inputs else "read"
+    if inputs.get("command"):
+        return "read" if str(inputs["command"]).upper() == "GET" else "write"
+    return "write" if step.get("set_var") else "read"
+
+
+def services_by_role(workflow: dict[str, Any], role: str) -> set[str]:
+    found: set[str] = set()
+    for step in walk_steps(workflow):
+        if step_role(workflow, step) == role:
+            found |= step_services(workflow, step)
+    return found | {GENERIC[s] for s in found if s in GENERIC}
+
+
 def services_of(workflow: dict[str, Any]) -> set[str]:
     found: set[str] = set()
     for step in walk_steps(workflow):
@@ -297,6 +329,10 @@ def _service_fails(expect: dict[str, Any], wf: dict[str, Any]) -> list[str]:
     have = services_of(wf)
     fails = [f"missing service {s} (has {sorted(have)})" for s in expect.get("services", []) if s not in have]
     fails += [f"service {s} should not be there" for s in expect.get("not_services", []) if s in have]
+    reads, writes = services_by_role(wf, "read"), services_by_role(wf, "write")
+    fails += [f"{s} is not read from (reads {sorted(reads)})" for s in expect.get("reads", []) if s not in reads]
+    fails += [f"{s} is not written to (writes {sorted(writes)})" for s in expect.get("writes", []) if s not in writes]
+    fails += [f"{s} should not be written to" for s in expect.get("not_writes", []) if s in writes]
     hosts = {h for step in walk_steps(wf) for h in _hosts(_config(wf, step))}
     for host in expect.get("hosts", []):
         if not any(h == host or h.endswith("." + host) for h in hosts):
