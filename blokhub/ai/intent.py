@@ -95,11 +95,15 @@ _SOURCE_CUE = "|".join(
         "scrape",
         "sync from",
         "export",
+        "mirror",
+        "copy",
+        "migrate",
+        "move",
     )
 )
 _CUE = re.compile(rf"\b(?:(?P<sink>{_SINK_CUE})|(?P<source>{_SOURCE_CUE}))\b")
 _DATA_NOUN = re.compile(
-    r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|"
+    r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|backlog|"
     r"transactions?|merge requests?|pull requests?|prs|documents?|entries|customers?|users?|products?|"
     r"[a-z]+ (?:table|collection))\b"
 )
@@ -109,6 +113,14 @@ _READ_BEFORE = re.compile(
     r"\b(?:table|collection|rows?|records?|entry|entries|data|look(?:s)? ?up|fetch\w*|get|gets|read\w*|query|list\w*|"
     r"returns?|report of)\b"
 )
+# a write verb in the clause: what follows is a destination, whatever nouns sit next to it
+_STRONG_SINK = re.compile(r"\b(?:store|save|write|insert|log|append|upload|cache|put|push)\b")
+# "the open merge requests in GitLab": records just before a weak preposition are read from the service
+_DATA_NOUN_END = re.compile(
+    r"\b(?:rows?|records?|issues?|merge requests?|pull requests?|prs|orders?|contacts?|leads?|deals?|tickets?|"
+    r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?)\s*$"
+)
+_SEND_BEFORE = re.compile(r"\b(?:send|post|notify|alert|email|e-mail|text|ping|create|save|store|write|insert|add)\b")
 _CREATE_VERBS = frozenset({"create", "open", "file", "add", "log", "insert", "upsert", "update", "write", "record"})
 _CLAUSE_BREAK = re.compile(
     r"[,;.]|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
@@ -217,14 +229,18 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     after = text[mention.end : mention.end + 24]
     last_cue = cues[-1].group(0).split(" ")[0] if cues else ""
     # "post open Jira issues to Teams": the service's records are the object, the destination comes later
-    if _DATA_NOUN.match(after) and last_cue not in _CREATE_VERBS and "source" in service.roles:
+    # (unless a write verb leads: "store incoming webhooks in the mongo collection called raw_events")
+    writing = _STRONG_SINK.search(before)
+    if _DATA_NOUN.match(after) and last_cue not in _CREATE_VERBS and "source" in service.roles and not writing:
         return "source"
     if cues:
         last = cues[-1]
+        ahead = before[: last.start()]
         if (
             last_cue in _WEAK_PREPOSITIONS
-            and _READ_BEFORE.search(before[: last.start()][-30:])
+            and (_READ_BEFORE.search(ahead[-30:]) or _DATA_NOUN_END.search(ahead))
             and "source" in service.roles
+            and not writing
         ):
             return "source"
         return _allowed(service, "sink" if last.group("sink") else "source")
@@ -293,6 +309,15 @@ def parse_intent(prompt: str) -> Intent:
     form_match = _FORM.search(text)
     form = form_match.group(1).replace("-", "") if form_match else None
     trigger = _trigger(text, original, schedule, event is not None, form, uses)
+    if trigger.kind == "http" and trigger.method == "GET":  # an endpoint that returns data reads its services
+        uses = [
+            Use(u.service, "source", u.start)
+            if u.role == "sink"
+            and "source" in u.service.roles
+            and not _SEND_BEFORE.search(text[max(0, u.start - 48) : u.start])
+            else u
+            for u in uses
+        ]
     if trigger.kind == "http" and trigger.method == "DELETE":  # "removes it from Postgres": a write, not a read
         uses = [
             Use(u.service, "sink", u.start) if u.role == "source" and "sink" in u.service.roles else u for u in uses

@@ -185,7 +185,8 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
     if key == "twilio":
         body = as_dict(inputs.get("body"))
         to = str(body.get("To", ""))
-        return f"texts {to if to.startswith('+') else _who(to, 'your phone')} with Twilio SMS"
+        who = to if to.startswith("+") else _who(to, "your phone").replace("the address", "the number")
+        return f"texts {who} with Twilio SMS"
     if key in ("postgres", "database", "mysql"):
         engine = "MySQL" if key == "mysql" else "PostgreSQL"
         table = _table(inputs) or "records"
