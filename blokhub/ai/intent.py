@@ -120,6 +120,26 @@ _DATA_NOUN_END = re.compile(
     r"\b(?:rows?|records?|issues?|merge requests?|pull requests?|prs|orders?|contacts?|leads?|deals?|tickets?|"
     r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?)\s*$"
 )
+_WRITE_CUES = frozenset(
+    {
+        "save",
+        "saves",
+        "store",
+        "stores",
+        "insert",
+        "write",
+        "add",
+        "create",
+        "log",
+        "into",
+        "update",
+        "upsert",
+        "record",
+    }
+)
+_INCOMING = re.compile(
+    r"\b(?:incoming|inbound|received|new)\s+(?:(?!(?:to|into|in|on|via|with|for)\b)[a-z-]+\s+){0,2}$"
+)
 _SEND_BEFORE = re.compile(r"\b(?:send|post|notify|alert|email|e-mail|text|ping|create|save|store|write|insert|add)\b")
 _CREATE_VERBS = frozenset({"create", "open", "file", "add", "log", "insert", "upsert", "update", "write", "record"})
 _CLAUSE_BREAK = re.compile(
@@ -228,9 +248,14 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     cues = list(_CUE.finditer(before))
     after = text[mention.end : mention.end + 24]
     last_cue = cues[-1].group(0).split(" ")[0] if cues else ""
+    # "post GitHub release notes": an event of the service, not a destination
+    sending = bool(cues) and cues[-1].group("sink") is not None
+    if "event" in service.roles and not scheduled and EVENT_WORDS.match(after.strip()) and sending:
+        return "event"
     # "post open Jira issues to Teams": the service's records are the object, the destination comes later
     # (unless a write verb leads: "store incoming webhooks in the mongo collection called raw_events")
-    writing = _STRONG_SINK.search(before)
+    # a write verb (not a weak "in"/"on") earlier in the clause: "save ... into the leads table in Postgres"
+    writing = _STRONG_SINK.search(before) or any(c.group(0).split(" ")[0] in _WRITE_CUES for c in cues[:-1])
     if _DATA_NOUN.match(after) and last_cue not in _CREATE_VERBS and "source" in service.roles and not writing:
         return "source"
     if cues:
@@ -294,6 +319,9 @@ def parse_intent(prompt: str) -> Intent:
     masked = _TAKEN_BACK.sub(lambda m: " " * len(m.group(0)), masked)
     for mention in find_mentions(masked):
         role = _role(text, mention, schedule is not None)
+        arriving = _INCOMING.search(text[: mention.start]) and text[mention.end : mention.end + 1] != "-"
+        if role == "sink" and mention.service.roles == ("sink",) and arriving:
+            continue  # "classify incoming support emails": what arrives, not where to send it
         if role == "event" and event is not None:
             role = _allowed(mention.service, "sink")
         use = Use(mention.service, role, mention.start)
