@@ -17,7 +17,8 @@ from blokhub.ai.builtin_sources import DATA, Fetched, verify_signature
 from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.conditions import ConditionIntent
-from blokhub.ai.intent import CITIES, Intent, Use
+from blokhub.ai.intent import Intent, Use
+from blokhub.ai.places import CITIES
 from blokhub.ai.starting_point import starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
 

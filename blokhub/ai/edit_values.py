@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
-from blokhub.ai.intent import CITIES, Intent
+from blokhub.ai.intent import Intent
+from blokhub.ai.places import CITIES
 from blokhub.ai.step_draft import as_dict
 
 _CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")

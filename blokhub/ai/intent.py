@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from blokhub.ai.conditions import ConditionIntent, parse_condition
+from blokhub.ai.places import CITIES
 from blokhub.ai.schedule import Schedule, parse_schedule
 from blokhub.ai.service_catalogue import BY_KEY, EVENT_WORDS, Mention, Role, Service, find_mentions
 
@@ -177,24 +178,6 @@ _TO_SENDER = re.compile(
     r"\bto (?:the (?:person|customer|user|sender|lead|subscriber|buyer)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
     r"|\b(?:thank|email|e-mail|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
 )
-CITIES: dict[str, tuple[float, float]] = {
-    "berlin": (52.52, 13.41), "london": (51.51, -0.13), "paris": (48.86, 2.35), "new york": (40.71, -74.01),
-    "san francisco": (37.77, -122.42), "tokyo": (35.68, 139.69), "sydney": (-33.87, 151.21), "amsterdam": (52.37, 4.9),
-    "madrid": (40.42, -3.7), "lisbon": (38.72, -9.14), "toronto": (43.65, -79.38), "mumbai": (19.08, 72.88),
-    "singapore": (1.35, 103.82), "sao paulo": (-23.55, -46.63), "nairobi": (-1.29, 36.82), "warsaw": (52.23, 21.01),
-    "rome": (41.9, 12.5), "milan": (45.46, 9.19), "barcelona": (41.39, 2.17), "vienna": (48.21, 16.37),
-    "prague": (50.08, 14.44), "dublin": (53.35, -6.26), "zurich": (47.38, 8.54), "stockholm": (59.33, 18.07),
-    "oslo": (59.91, 10.75), "copenhagen": (55.68, 12.57), "helsinki": (60.17, 24.94), "brussels": (50.85, 4.35),
-    "munich": (48.14, 11.58), "hamburg": (53.55, 9.99), "athens": (37.98, 23.73), "istanbul": (41.01, 28.98),
-    "cairo": (30.04, 31.24), "dubai": (25.2, 55.27), "delhi": (28.61, 77.21), "bangalore": (12.97, 77.59),
-    "beijing": (39.9, 116.41), "shanghai": (31.23, 121.47), "hong kong": (22.32, 114.17), "seoul": (37.57, 126.98),
-    "bangkok": (13.76, 100.5), "jakarta": (-6.21, 106.85), "los angeles": (34.05, -118.24), "chicago": (41.88, -87.63),
-    "boston": (42.36, -71.06), "seattle": (47.61, -122.33), "austin": (30.27, -97.74), "miami": (25.76, -80.19),
-    "vancouver": (49.28, -123.12), "montreal": (45.5, -73.57), "mexico city": (19.43, -99.13),
-    "buenos aires": (-34.6, -58.38), "lagos": (6.52, 3.38), "cape town": (-33.92, 18.42), "melbourne": (-37.81, 144.96),
-    "auckland": (-36.85, 174.76), "kyiv": (50.45, 30.52), "budapest": (47.5, 19.04), "edinburgh": (55.95, -3.19),
-    "manchester": (53.48, -2.24), "krakow": (50.06, 19.94), "porto": (41.15, -8.61), "tel aviv": (32.09, 34.78),
-}  # fmt: skip
 # any mention: "weather in Rome", "the Amsterdam forecast", "for Tokyo please"
 _CITY = re.compile(r"\b(" + "|".join(sorted(CITIES, key=len, reverse=True)) + r")\b")
 

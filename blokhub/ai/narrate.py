@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from blokhub.ai.edit_steps import service_of
-from blokhub.ai.intent import CITIES
+from blokhub.ai.places import CITIES
 from blokhub.ai.service_catalogue import BY_KEY
 from blokhub.ai.step_draft import as_dict, as_list
 from blokhub.blok.walk import conditions_of
