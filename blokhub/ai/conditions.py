@@ -34,7 +34,7 @@ _EXPLICIT = re.compile(
     _LEAD
     + r"(?P<field>[a-z][a-z_]*(?:\s(?!"
     + _OP_AHEAD
-    + r")[a-z_]+)?)\s+(?P<op>"
+    + r")[a-z_]+){0,2})\s+(?P<op>"
     + _OP_WORDS
     + r")\s+(?P<value>\"[^\"]{1,60}\"|'[^']{1,60}'|"
     + _NUMBER

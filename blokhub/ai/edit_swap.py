@@ -33,6 +33,7 @@ _CLAUSES = re.compile(
 _REPLACE = re.compile(
     r"\b(?:replace|swap)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
+_READING = re.compile(r"\b(?:from|pull|pulls|read|reads|fetch|fetches|get|gets|load|query|list)\b")
 _CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no)\b[,!]?")
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
 _FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
@@ -100,26 +101,29 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
                 continue
             if not old and new and "instead of" in clause:
                 old_words = clause[marker.end() :]
-                inferred = _infer_old(new[0], out, old_words)
+                inferred = _infer_old(new[0], out, old_words, clause)
                 if inferred:
                     pairs.append((inferred, new[0]))
                 continue
         if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause)) and mentioned:
-            inferred = _infer_old(mentioned[-1], out, "")
+            inferred = _infer_old(mentioned[-1], out, "", clause)
             if inferred:
                 pairs.append((inferred, mentioned[-1]))
     return pairs
 
 
-def _infer_old(new: Service, out: StepList, hint: str) -> Service | None:
-    """The service in the draft that ``new`` replaces: one of the same family, not ``new`` itself."""
-    present = [BY_KEY[k] for k in present_keys(out) if k in BY_KEY and k != new.key]
-    same = [s for s in present if family(s) == family(new)]
+def _infer_old(new: Service, out: StepList, hint: str, clause: str = "") -> Service | None:
+    """The service in the draft that ``new`` replaces: of the same family, doing the same job (reading or writing,
+    as the message says), the same kind first; ties go to the earlier step (deterministic)."""
+    roles = _current_roles(out)
+    same = [BY_KEY[k] for k in roles if k in BY_KEY and k != new.key and family(BY_KEY[k]) == family(new)]
     if hint:
         named = [s for s in same if s.key in hint or s.label.lower() in hint]
         if named:
             return named[0]
-    return same[0] if len(same) >= 1 else None
+    wanted = "source" if _READING.search(clause) and "source" in new.roles else "sink"
+    ranked = sorted(same, key=lambda s: (roles[s.key] != wanted, s.category != new.category))
+    return ranked[0] if ranked else None
 
 
 def apply_swap(out: StepList, ctx: StepContext, old: Service, new: Service) -> str:

@@ -121,6 +121,7 @@ _DATA_NOUN_END = re.compile(
     r"\b(?:rows?|records?|issues?|merge requests?|pull requests?|prs|orders?|contacts?|leads?|deals?|tickets?|"
     r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?)\s*$"
 )
+_ANNOUNCE = frozenset({"post", "posts", "send", "sends", "share", "forward", "notify", "ping", "alert", "message"})
 _WRITE_CUES = frozenset(
     {
         "save",
@@ -232,7 +233,7 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     after = text[mention.end : mention.end + 24]
     last_cue = cues[-1].group(0).split(" ")[0] if cues else ""
     # "post GitHub release notes": an event of the service, not a destination
-    sending = bool(cues) and cues[-1].group("sink") is not None
+    sending = bool(cues) and cues[-1].group(0) in _ANNOUNCE
     if "event" in service.roles and not scheduled and EVENT_WORDS.match(after.strip()) and sending:
         return "event"
     # "post open Jira issues to Teams": the service's records are the object, the destination comes later

@@ -77,6 +77,7 @@ def _days(text: str) -> list[int]:
     return sorted(days)
 
 
+_SKIP = re.compile(r"\b(?:skip|not on|no|except|without|exclude)\s+(?:the\s+)?weekends?\b")
 _FRACTION = re.compile(r"\bevery\s+(quarter|half)(?:[- ]an)?[- ]hour\b|\bevery\s+half an hour\b")
 
 
@@ -184,7 +185,7 @@ def schedule_change(prompt: str) -> ScheduleChange:
     elif unit in ("weekday", "weekdays", "workday"):
         dow = "1-5"
     elif unit in ("weekend", "weekends"):
-        dow = "0,6"
+        dow = "1-5" if _SKIP.search(text) else "0,6"  # "skip weekends": weekdays only
     elif unit in ("day", "daily", "morning", "evening", "night", "nightly", "afternoon"):
         dow = "*"
     elif unit in ("week", "weekly"):

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+from blokhub.ai.condition_phrases import COUNTRIES
+from blokhub.ai.places import CITIES
+from blokhub.ai.service_catalogue import find_mentions
+
 # (pattern over the lower-cased prompt, how to name it in the answer)
 _NO_STEP: tuple[tuple[str, str], ...] = (
     (r"\bfax(?:es|ed|ing)?\b", "a fax"),
@@ -39,6 +43,16 @@ _NO_STEP: tuple[tuple[str, str], ...] = (
     (r"\bwebex\b", "Webex"),
     (r"\bsignal\b(?! strength)", "Signal"),
 )
+# "send it to WeChat too": a destination named with a capital that is no service we know
+_DESTINATION = re.compile(
+    r"\b(?:send|post|share|forward|push|publish|add|sync|save|store|write|upload|notify)\b[^.;!?]{0,40}?"
+    r"\b(?:to|into|on|in|via)\s+(?:our\s+|my\s+|the\s+)?([A-Z][A-Za-z0-9]+(?:[ .][A-Z][A-Za-z0-9]+)?)"
+)
+_NOT_NAMES = frozenset(
+    {"I", "English", "French", "German", "Spanish", "UTC", "GMT", "JSON", "CSV", "PDF", "API", "HTTP", "URL", "SQL",
+     "AI", "GPT", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Europe", "America",
+     "Asia", "Africa", "Australia", "Pacific", "Atlantic"}
+)  # fmt: skip
 _SECONDS = re.compile(r"\bevery\s+(\d+|a few|few)\s*(?:sec|secs|second|seconds)\b")
 _VAGUE = re.compile(r"\b(?:make it|it should be|can you make it)\s+(faster|quicker|better|smarter|nicer|cheaper)\b")
 
@@ -53,6 +67,11 @@ def unsupported(text: str) -> list[str]:
                 f"I did not add {name}: there is no built-in step for it. If it has an HTTP API, add an api-call "
                 "step with its URL and a token from the environment."
             )
+    out += [
+        f"I did not add {name}: it is not a service I know, so there is no step for it. If it has an HTTP API, add "
+        "an api-call step with its URL and a token from the environment."
+        for name in unknown_destinations(text)
+    ]
     seconds = _SECONDS.search(lowered)
     if seconds:
         out.append(
@@ -66,3 +85,17 @@ def unsupported(text: str) -> list[str]:
             "should change."
         )
     return out
+
+
+def unknown_destinations(text: str) -> list[str]:
+    """Capitalised names after a send/post verb that are no known service, place, or vocabulary entry above."""
+    names: list[str] = []
+    for match in _DESTINATION.finditer(text):
+        name = match.group(1)
+        lowered = name.lower()
+        if name.split()[0].rstrip("s") in _NOT_NAMES or lowered in CITIES or lowered in COUNTRIES or find_mentions(lowered):
+            continue
+        if any(re.search(pattern, lowered) for pattern, _ in _NO_STEP) or name in names:
+            continue
+        names.append(name)
+    return names
