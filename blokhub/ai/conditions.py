@@ -25,11 +25,12 @@ _COMPARISONS: tuple[tuple[str, str], ...] = (
     (r"is not|isn't|is no longer|!=|doesn't equal|does not equal", "!=="),
     (r"contains|includes|mentions|has", "includes"),
     (r"starts with|begins with", "startsWith"),
+    (r"ends with|ends in", "endsWith"),
     (r"is|equals|is equal to|==|=", "==="),
 )
 _OP_WORDS = "|".join(f"(?:{words})" for words, _ in _COMPARISONS)
 _LEAD = r"\b(?:only if|only when|if|when|where|whenever|in case|unless|and)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
-_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|equals|doesn't|does|!=|==|=|>|<)\b"
+_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|ends|equals|doesn't|does|!=|==|=|>|<)\b"
 _EXPLICIT = re.compile(
     _LEAD
     + r"(?P<field>[a-z][a-z_]*(?:\s(?!"
@@ -136,6 +137,8 @@ def _compare(op: str, raw_value: str) -> tuple[str, str]:
         return f"String({{f}}).toLowerCase().includes({literal.lower()})", literal
     if op == "startsWith":
         return f"String({{f}}).startsWith({literal})", literal
+    if op == "endsWith":
+        return f"String({{f}}).toLowerCase().endsWith({literal.lower()})", literal
     if op in (">", ">=", "<", "<="):
         return f"{{f}} {op} {literal}", literal
     return f"String({{f}}) {op} {literal}", literal

@@ -37,6 +37,7 @@ _RENAME = re.compile(
     r"\b(?:rename (?:it|the workflow|this(?: workflow)?) to|call it|name it|name the workflow|title it|"
     r"change the (?:workflow(?:'s)? )?name to)\s+[\"']?(?P<name>[^\"'.\n]{3,80}?)[\"']?(?=\s+and\s|[.\n]|$)"
 )
+_REQUEST_PARTS = ("ctx.request.body", "ctx.request.query", "ctx.request.params")
 KEPT = (
     "I kept the draft as it was: I could not tell what to change. Try e.g. 'use Discord instead of Slack', "
     "'also save it to our database' or 'make it run every hour'."
@@ -94,6 +95,9 @@ def edit_workflow(
         notes.append("replaced literal credentials with environment references (" + ", ".join(redacted) + ")")
     if not work["steps"]:
         out.add(_ack(), "sink", ctx)
+    already = [u.service.label for u in intent.uses if matching_steps(out, u.service.key)]
+    if not notes and not not_done and already:
+        return work, [f"I did not change the draft: it already uses {', '.join(dict.fromkeys(already))}."]
     if not notes:
         return work, [("I did not change the draft. " + " ".join(not_done)) if not_done else KEPT]
     return work, ["Updated the draft: " + "; ".join(notes) + ".", *not_done]
@@ -143,7 +147,7 @@ def _context_of(work: dict[str, Any], intent: Intent, picker: NodePicker, *, reu
         )
         usable = text is not None and (
             reuse_message
-            or ("ctx.vars" not in text and ("ctx.request" not in text or ctx.record.startswith("ctx.request")))
+            or ("ctx.vars" not in text and not any(part in text and part != ctx.record for part in _REQUEST_PARTS))
         )
         if text and usable:
             ctx.message = text  # reuse the message the draft already sends, so a swapped service says the same

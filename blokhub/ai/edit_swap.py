@@ -34,11 +34,14 @@ _REPLACE = re.compile(
     r"\b(?:replace|swap)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
 _READING = re.compile(r"\b(?:from|pull|pulls|read|reads|fetch|fetches|get|gets|load|query|list)\b")
+_USE_ALONE = re.compile(
+    r"\s*(?:use|switch to|go with|try|move (?:it )?to)\s+(?:the\s+|a\s+)?[\w -]{2,30}?\s*(?:please)?\s*$"
+)
 _CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no)\b[,!]?")
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
 _FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
 _REMOVE = re.compile(
-    r"\b(?:remove|drop|delete|skip|stop (?:sending|posting|saving|writing|using)|no longer|(?:don't|do not) need|"
+    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not) need|"
     r"without|get rid of)\b"
 )
 SPECIFIC = {"email": ("sendgrid", "mailgun"), "database": ("postgres", "mysql", "mongodb")}
@@ -105,7 +108,7 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
                 if inferred:
                     pairs.append((inferred, new[0]))
                 continue
-        if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause)) and mentioned:
+        if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause) or _USE_ALONE.match(clause)) and mentioned:
             inferred = _infer_old(mentioned[-1], out, "", clause)
             if inferred:
                 pairs.append((inferred, mentioned[-1]))
@@ -122,8 +125,8 @@ def _infer_old(new: Service, out: StepList, hint: str, clause: str = "") -> Serv
         if named:
             return named[0]
     wanted = "source" if _READING.search(clause) and "source" in new.roles else "sink"
-    ranked = sorted(same, key=lambda s: (roles[s.key] != wanted, s.category != new.category))
-    return ranked[0] if ranked else None
+    ranked = sorted((s for s in same if roles[s.key] == wanted), key=lambda s: s.category != new.category)
+    return ranked[0] if ranked else None  # a destination never takes the place of a source (or the reverse)
 
 
 def apply_swap(out: StepList, ctx: StepContext, old: Service, new: Service) -> str:

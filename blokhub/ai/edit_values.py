@@ -11,11 +11,12 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.intent import Intent
 from blokhub.ai.places import CITIES
-from blokhub.ai.step_draft import as_dict
+from blokhub.ai.step_draft import StepContext, as_dict
 
 _CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
 _ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc|add|second|another|additional|extra)\b")
@@ -24,6 +25,7 @@ _TABLE = re.compile(
     r"\b(?:table|collection)\s+(?:to\s+|called\s+|named\s+)?[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"
     r"|\b(?:the|a)\s+([a-z][a-z0-9_]{2,40})\s+(?:table|collection)\b"
 )
+_ADD_PLACES = re.compile(r"\b(?:add|also|too|as well|plus)\b")
 _EMAIL_KEYS = ("sendgrid", "mailgun", "email")
 
 
@@ -159,8 +161,10 @@ def _city(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[
     if not mentioned or not weather:
         return []
     old_named = _OLD_CITY.search(lowered)
-    new = next((c for c in mentioned if not old_named or c != old_named.group(1)), None)
     old = _current_city(str(_inputs(out, weather[0]).get("url", "")))
+    if _ADD_PLACES.search(lowered) and old and not old_named:
+        return _add_cities(out, weather, [old, *mentioned])
+    new = next((c for c in mentioned if not old_named or c != old_named.group(1)), None)
     if new is None or new == old:
         return []
     lat, lon = CITIES[new]
@@ -173,6 +177,23 @@ def _city(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[
         _replace_text(out, old.title(), new.title())
         replaced.append((old.title(), new.title()))
     return [f"the forecast is now for {new.title()}"]
+
+
+def _add_cities(out: StepList, weather: list[dict[str, Any]], cities: list[str]) -> list[str]:
+    """ "add Paris and Madrid": one forecast request for every place, and the messages list them all."""
+    places = [(c.title(), *CITIES[c]) for c in dict.fromkeys(cities)]
+    ctx = StepContext("ctx.response.data", "", "", "records", cities=places)
+    fetched = SOURCES["weather"](ctx, "")
+    for step in weather:
+        _inputs(out, step)["url"] = fetched.step.inputs["url"]
+    replacement = json.dumps(fetched.message)
+    for config in out.nodes.values():  # messages that read one forecast now read the list
+        inputs = config.get("inputs") if isinstance(config, dict) else None
+        if isinstance(inputs, dict) and "temperature_2m" in json.dumps(inputs) and "url" in inputs:
+            if "open-meteo" in str(inputs["url"]):
+                continue
+            config["inputs"] = json.loads(re.sub(r'"Weather in [^"]*"', lambda _: replacement, json.dumps(inputs)))
+    return [f"the forecast now covers {', '.join(p[0] for p in places)}"]
 
 
 def _replace_text(out: StepList, old: str, new: str) -> None:

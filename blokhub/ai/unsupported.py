@@ -93,7 +93,12 @@ def unknown_destinations(text: str) -> list[str]:
     for match in _DESTINATION.finditer(text):
         name = match.group(1)
         lowered = name.lower()
-        if name.split()[0].rstrip("s") in _NOT_NAMES or lowered in CITIES or lowered in COUNTRIES or find_mentions(lowered):
+        if (
+            name.split()[0].rstrip("s") in _NOT_NAMES
+            or lowered in CITIES
+            or lowered in COUNTRIES
+            or find_mentions(lowered)
+        ):
             continue
         if any(re.search(pattern, lowered) for pattern, _ in _NO_STEP) or name in names:
             continue

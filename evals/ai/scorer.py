@@ -247,13 +247,15 @@ _OPS = {
     "!==": r"!==?",
     "includes": r"\.includes\(",
     "startsWith": r"\.startsWith\(",
+    "endsWith": r"\.endsWith\(",
+    "any": r".",
 }
 
 
 def condition_matches(expected: dict[str, Any], condition: str) -> bool:
     fields = expected["field"] if isinstance(expected["field"], list) else [expected["field"]]
     field_ok = any(re.search(rf"[.\['\"]{re.escape(str(f))}\b", condition, re.IGNORECASE) for f in fields)
-    op_ok = re.search(_OPS[str(expected.get("op", "==="))], condition)
+    op_ok = re.search(_OPS[str(expected.get("op", "any"))], condition)  # no "op": any comparison will do
     values = expected.get("value")
     options = values if isinstance(values, list) else [values]
     value_ok = values is None or any(
