@@ -16,7 +16,7 @@ from typing import Any
 from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
 from blokhub.ai.builtin_sources import DATA
-from blokhub.ai.builtin_transforms import ai_task, openai_step
+from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import StepList, mapper
 from blokhub.ai.edit_conditions import condition_edits
@@ -172,11 +172,20 @@ def _add(intent: Intent, out: StepList, ctx: StepContext, handled: set[str]) -> 
             name = insert_at(out, SINKS[key](ctx), "sink", ctx, position=None)
         elif key == "openai":
             name = _add_ai(intent, out, ctx)
+        elif key == "pdf":
+            name = insert_at(out, pdf_step(ctx, "generate-pdf"), "transform", ctx, position=_first_sink(out))
         else:
             continue
         notes.append(f"added {name} ({use.service.label})")
         handled.add(key)
     return notes
+
+
+def _first_sink(out: StepList) -> int:
+    return next(
+        (i for i, s in enumerate(out.steps) if s.get("set_var") and not str(s.get("name")).startswith("verify-")),
+        len(out.steps),
+    )
 
 
 def _add_ai(intent: Intent, out: StepList, ctx: StepContext) -> str:

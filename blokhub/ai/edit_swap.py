@@ -37,11 +37,11 @@ _READING = re.compile(r"\b(?:from|pull|pulls|read|reads|fetch|fetches|get|gets|l
 _USE_ALONE = re.compile(
     r"\s*(?:use|switch to|go with|try|move (?:it )?to)\s+(?:the\s+|a\s+)?[\w -]{2,30}?\s*(?:please)?\s*$"
 )
-_CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no)\b[,!]?")
+_CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no|(?:i'?d |i would )?(?:rather|prefer))\b[,!]?")
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
 _FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
 _REMOVE = re.compile(
-    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not) need|"
+    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not) (?:need|post|send|save|store|use|email|text)|"
     r"without|get rid of)\b"
 )
 SPECIFIC = {"email": ("sendgrid", "mailgun"), "database": ("postgres", "mysql", "mongodb")}

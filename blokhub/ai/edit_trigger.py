@@ -27,7 +27,9 @@ _TRIGGER_CHANGE = re.compile(
     r"\b(?:make it|run it|change|switch|turn it into|instead|trigger|endpoint|webhook|schedule|cron|serve|expose|"
     r"get|post|put|patch|delete)\b|\s/[a-z]"
 )
-_METHOD = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\b", re.IGNORECASE)
+_METHOD = re.compile(
+    r"\b(?:GET|POST|PUT|PATCH|DELETE)\b|\b(?:get|post|put|patch|delete)\s+(?:endpoint|request|route|webhook)\b"
+)
 _PATH = re.compile(r"(?:^|\s)(/[A-Za-z0-9_:./-]*)")
 
 
@@ -42,7 +44,7 @@ def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
             block["cron"]["timezone"] = change.timezone
     elif intent.trigger.kind == "cron" and intent.trigger.schedule is not None:
         block = trigger_block(intent.trigger)
-    elif intent.trigger.explicit and _TRIGGER_CHANGE.search(text.lower()):
+    elif (intent.trigger.explicit and _TRIGGER_CHANGE.search(text.lower())) or ("http" in old and _PATH.search(text)):
         block = _http_block(old, intent, text)
     if block is None or block == old:
         return []

@@ -105,6 +105,7 @@ _SOURCE_CUE = "|".join(
 _CUE = re.compile(rf"\b(?:(?P<sink>{_SINK_CUE})|(?P<source>{_SOURCE_CUE}))\b")
 _DATA_NOUN = re.compile(
     r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|backlog|"
+    r"revenue|sales|payouts?|balance|invoices?|subscriptions?|refunds?|"
     r"transactions?|merge requests?|pull requests?|prs|documents?|entries|customers?|users?|products?|"
     r"[a-z]+ (?:table|collection))\b"
 )
@@ -174,7 +175,7 @@ _CHANNEL_MENTION = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
 _WHEN_NEW = re.compile(
     r"\b(?:when(?:ever)?|each time|every time|as soon as)\b[^,.;]{0,40}\b(?:new|lands?|added|appears?|shows up)\b"
 )
-_TAKEN_BACK = re.compile(r"[^,.;?!]*\?\s*no\b\s*[,;:—–-]*")
+_TAKEN_BACK = re.compile(r"[^,.;?!]*\?\s*no\b\s*[,;:—–-]*", re.IGNORECASE)
 _TO_SENDER = re.compile(
     r"\bto (?:the (?:person|customer|user|sender|lead|subscriber|buyer)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
     r"|\b(?:thank|email|e-mail|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
@@ -291,7 +292,7 @@ def _trigger(
 def parse_intent(prompt: str) -> Intent:
     original = " ".join(prompt.split())
     text = original.lower()
-    schedule = parse_schedule(original)
+    schedule = parse_schedule(_TAKEN_BACK.sub(" ", original))  # "Twice a day? No - every 12 hours"
     uses: list[Use] = []
     event: Use | None = None
     # service names inside a URL ("https://api.github.com/...") are part of that URL, not a second service

@@ -81,7 +81,14 @@ _SKIP = re.compile(r"\b(?:skip|not on|no|except|without|exclude)\s+(?:the\s+)?we
 _FRACTION = re.compile(r"\bevery\s+(quarter|half)(?:[- ]an)?[- ]hour\b|\bevery\s+half an hour\b")
 
 
+_TIMES_A_DAY = re.compile(r"\b(twice|two times|three times|3 times|2 times)\s+(?:a|per|each)\s+day\b")
+
+
 def _interval(text: str) -> Schedule | None:
+    times = _TIMES_A_DAY.search(text)
+    if times:
+        hours = "9,21" if times.group(1) in ("twice", "two times", "2 times") else "8,14,20"
+        return Schedule(f"0 {hours} * * *", "UTC", f"every day at {hours.replace(',', ':00, ')}:00")
     fraction = _FRACTION.search(text)
     if fraction:
         n = 15 if fraction.group(1) == "quarter" else 30
@@ -190,7 +197,8 @@ def schedule_change(prompt: str) -> ScheduleChange:
         dow = "*"
     elif unit in ("week", "weekly"):
         dow = "1"
-    interval = bool(_INTERVAL.search(text)) or unit in ("minute", "hour", "hourly")
+    interval = bool(_INTERVAL.search(text) or _TIMES_A_DAY.search(text) or _FRACTION.search(text))
+    interval = interval or unit in ("minute", "hour", "hourly")
     return ScheduleChange(
         parse_schedule(prompt),
         (hour, minute) if has_clock else None,

@@ -24,6 +24,9 @@ def safe_text(text: str, limit: int = 160) -> str:
 _NAMED = re.compile(r"\b(?:table|collection|sheet) (?:called|named) [\"'`]?([a-z][a-z0-9_]{1,40})")
 # "collection orders_v2", "table Payments": a name right after the word, if it looks like one (not "table in ...")
 _NAMED_AFTER = re.compile(r"\b(?:table|collection)\s+[\"'`]?([A-Za-z][A-Za-z0-9_]{1,40})\b")
+_STORE_TABLE = re.compile(
+    r"\b(?:postgres(?:ql)?|mysql|mongo(?:db)?|database|db|airtable)\s+(?:table|collection)\s+([a-z][a-z0-9_]{1,40})"
+)
 _COMMON = frozenset(
     {"in", "of", "to", "and", "for", "from", "with", "on", "at", "into", "the", "a", "an", "every", "each"}
 )
@@ -37,6 +40,9 @@ def named_table(text: str) -> str | None:
     named = _NAMED.search(lowered)
     if named:
         return named.group(1)
+    store = _STORE_TABLE.search(lowered)
+    if store and store.group(1) not in _COMMON:
+        return store.group(1)
     after = next((m for m in _NAMED_AFTER.finditer(text) if m.group(1).lower() not in _COMMON), None)
     if after and (after.group(1)[0].isupper() or re.search(r"[_\d]", after.group(1))):
         return after.group(1)
