@@ -62,6 +62,7 @@ _FAILURE = re.compile(
     r"\b(?:if|when)\s+(?:it|(?:an?|the)(?:\s+\w+){1,2})\s+(?:fails|failed|errors?|is down|goes down|bounces)\b"
     r"|\bfailed\s+(?:[\w-]+\s+){0,3}(?:runs?|builds?|jobs?|pipelines?|deploy\w*|payments?|charges?|checks?|tests?)\b"
     r"|\b(?:payouts?|payments?|charges?|builds?|jobs?|pipelines?|deploy\w*|runs?|checks?|tests?)\s+(?:has\s+|have\s+)?failed\b"
+    r"|\b(?:that|which)\s+(?:fails|failed|bounces|errors)\b"
 )
 _RAIN = re.compile(r"\bif (?:it(?:'s| is| will be)? (?:going to )?rain(?:s|ing|y)?)\b")
 ELSE_WORDS = re.compile(r"\b(?:otherwise|else|if not|or else)\b")
