@@ -38,6 +38,9 @@ _RENAME = re.compile(
     r"change the (?:workflow(?:'s)? )?name to)\s+[\"']?(?P<name>[^\"'.\n]{3,80}?)[\"']?(?=\s+and\s|[.\n]|$)"
 )
 _REQUEST_PARTS = ("ctx.request.body", "ctx.request.query", "ctx.request.params")
+_PLEASANTRY = re.compile(
+    r"\s*(?:ok(?:ay)?|thanks?|thank you|nice|great|cool|perfect|lgtm|hmm+|good|looks (?:good|nice|great|fine))\b"
+)
 KEPT = (
     "I kept the draft as it was: I could not tell what to change. Try e.g. 'use Discord instead of Slack', "
     "'also save it to our database' or 'make it run every hour'."
@@ -98,8 +101,15 @@ def edit_workflow(
     already = [u.service.label for u in intent.uses if matching_steps(out, u.service.key)]
     if not notes and not not_done and already:
         return work, [f"I did not change the draft: it already uses {', '.join(dict.fromkeys(already))}."]
+    if not notes and not not_done and not _PLEASANTRY.match(lowered):
+        not_done = [
+            f"I did not change anything for “{safe_text(text, 120)}”: no step, value or setting of the draft matches "
+            "it. I can replace, add or remove services, change the trigger, the schedule, a condition, recipients, "
+            "channels, tables and the name."
+        ]
     if not notes:
-        return work, [("I did not change the draft. " + " ".join(not_done)) if not_done else KEPT]
+        lead = "" if not_done and not_done[0].startswith("I did not change") else "I did not change the draft. "
+        return work, [(lead + " ".join(not_done)) if not_done else KEPT]
     return work, ["Updated the draft: " + "; ".join(notes) + ".", *not_done]
 
 

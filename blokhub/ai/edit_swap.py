@@ -31,7 +31,7 @@ _CLAUSES = re.compile(
     r"\s*(?:;|,\s*(?:and|but)\s+|\band\s+(?=(?:post|send|use|store|save|put|write|text|get|create|move)\b))\s*"
 )
 _REPLACE = re.compile(
-    r"\b(?:replace|swap)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
+    r"\b(?:replace|swap|switch|exchange|trade)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
 _READING = re.compile(r"\b(?:from|pull|pulls|read|reads|fetch|fetches|get|gets|load|query|list)\b")
 _USE_ALONE = re.compile(

@@ -53,6 +53,9 @@ _NOT_NAMES = frozenset(
      "AI", "GPT", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Europe", "America",
      "Asia", "Africa", "Australia", "Pacific", "Atlantic"}
 )  # fmt: skip
+_TWO_SCHEDULES = re.compile(
+    r"\d(?::\d\d)?\s*(?:am|pm)?\s+on\s+(?:weekdays|weekends)\b.*\b\d(?::\d\d)?\s*(?:am|pm)?\s+on\s+(?:weekdays|weekends)\b"
+)
 _SECONDS = re.compile(r"\bevery\s+(\d+|a few|few)\s*(?:sec|secs|second|seconds)\b")
 _VAGUE = re.compile(r"\b(?:make it|it should be|can you make it)\s+(faster|quicker|better|smarter|nicer|cheaper)\b")
 
@@ -77,6 +80,12 @@ def unsupported(text: str) -> list[str]:
         out.append(
             f"I could not schedule it every {seconds.group(1)} seconds: a cron trigger runs at most once a minute, "
             "so it runs every minute."
+        )
+    split = _TWO_SCHEDULES.search(lowered)
+    if split:
+        out.append(
+            "I could not give weekdays and weekends different times: a workflow has one schedule. Copy the "
+            "workflow and give the copy the weekend schedule (the weekday one is set here)."
         )
     vague = _VAGUE.search(lowered)
     if vague:
