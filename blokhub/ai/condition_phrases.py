@@ -31,6 +31,10 @@ _PRESENT = re.compile(
     r"\b(?:with|that have|having|who gave|that include)\s+(?:a|an)\s+(company|phone(?: number)?|website|budget|name|message)\b",
     re.IGNORECASE,
 )
+_HEADER = re.compile(
+    r"\b(?:without|missing|lacking|no|with)\s+(?:an?\s+|the\s+|a valid\s+)?([A-Za-z][\w-]{1,40})\s+header\b",
+    re.IGNORECASE,
+)
 _CURRENCY = re.compile(r"\bin (USD|EUR|GBP|JPY|CHF|CAD|AUD)\b")
 
 
@@ -99,6 +103,12 @@ def other_phrases(text: str) -> list[Phrase]:
                 f"the currency is {code}",
                 currency.start(),
             )
+        )
+    if (header := _HEADER.search(text)) is not None:
+        name = json.dumps(header.group(1).lower())
+        template = f'String(ctx.request.headers[{name}] ?? "") !== ""'  # the header, whatever the record is
+        out.append(
+            Phrase(header.group(1).lower(), template, f"the request has a {header.group(1)} header", header.start())
         )
     if (present := _PRESENT.search(text)) is not None:
         name = present.group(1).split()[0].lower()

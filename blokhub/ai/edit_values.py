@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.compose import StepList
@@ -53,8 +53,31 @@ def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[s
     notes += _city(lowered, out, replaced)
     notes += _table(lowered, out, replaced)
     notes += _project(intent, out)
+    notes += _sheet_name(text, out)
     notes += _github_variant(lowered, out)
     return notes
+
+
+_SHEET_NAME = re.compile(
+    r"\b(?:sheet|tab|worksheet)\s+(?:is\s+)?(?:called|named)\s+[\"'“]?([^\"'”.,;]{1,40}?)[\"'”]?\s*(?:$|[.,;])"
+)
+
+
+def _sheet_name(text: str, out: StepList) -> list[str]:
+    """ "the sheet is called Orders 2026": the tab the Google Sheets steps read and append to."""
+    found = _SHEET_NAME.search(text)
+    if not found:
+        return []
+    name = found.group(1).strip()
+    changed = []
+    for step in _steps(out, "sheets"):
+        inputs = _inputs(out, step)
+        url = str(inputs.get("url", ""))
+        new = re.sub(r"/values/[^!]+!", lambda _: f"/values/{quote(name)}!", url)
+        if new != url:
+            inputs["url"] = new
+            changed.append(step["name"])
+    return [f"{', '.join(changed)} now use{'s' * (len(changed) == 1)} the sheet “{name}”"] if changed else []
 
 
 def _project(intent: Intent, out: StepList) -> list[str]:

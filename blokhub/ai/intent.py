@@ -39,6 +39,13 @@ _SINK_CUE = "|".join(
         "upload",
         "push",
         "create",
+        "creates",
+        "updates",
+        "adds",
+        "writes",
+        "inserts",
+        "and open",
+        "then open",
         "open (?:a",
         "an",
         "new)",
@@ -106,6 +113,7 @@ _CUE = re.compile(rf"\b(?:(?P<sink>{_SINK_CUE})|(?P<source>{_SOURCE_CUE}))\b")
 _DATA_NOUN = re.compile(
     r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|backlog|"
     r"revenue|sales|payouts?|balance|invoices?|subscriptions?|refunds?|"
+    r"(?:cache )?stats|statistics|metrics|counts?|prices?|rates|reports?|summary|digest|"
     r"transactions?|merge requests?|pull requests?|prs|documents?|entries|customers?|users?|products?|"
     r"[a-z]+ (?:table|collection))\b"
 )
@@ -144,7 +152,9 @@ _INCOMING = re.compile(
     r"\b(?:incoming|inbound|received|new)\s+(?:(?!(?:to|into|in|on|via|with|for)\b)[a-z-]+\s+){0,2}$"
 )
 _SEND_BEFORE = re.compile(r"\b(?:send|post|notify|alert|email|e-mail|text|ping|create|save|store|write|insert|add)\b")
-_CREATE_VERBS = frozenset({"create", "open", "file", "add", "log", "insert", "upsert", "update", "write", "record"})
+_CREATE_VERBS = frozenset(
+    {"create", "creates", "open", "and", "then", "file", "add", "log", "insert", "upsert", "update", "write", "record"}
+)
 _CLAUSE_BREAK = re.compile(
     r"[,;.]|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
 )
@@ -164,7 +174,7 @@ _FORM = re.compile(
     r"\b(contact|sign-?up|feedback|order|registration|booking|survey|lead|newsletter|support|quote|waitlist)\s+form\b"
 )
 _PATH = re.compile(
-    r"(?:\bat|\bon|\bpath|\broute|\bendpoint|\bGET|\bPOST|\bPUT|\bPATCH|\bDELETE)\s+(/[A-Za-z0-9_:./?-]*)"
+    r"(?:\bat|\bon|\bto|\bpath|\broute|\bendpoint|\bGET|\bPOST|\bPUT|\bPATCH|\bDELETE)\s+(/[A-Za-z0-9_:./?-]*)"
 )
 _BY_ID = re.compile(r"\bby (?:its |their )?(?:id|slug|key|name)\b")
 _URL = re.compile(r"\bhttps?://[^\s\"'<>`)]+")
@@ -240,7 +250,7 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     # "post open Jira issues to Teams": the service's records are the object, the destination comes later
     # (unless a write verb leads: "store incoming webhooks in the mongo collection called raw_events")
     # a write verb (not a weak "in"/"on") earlier in the clause: "save ... into the leads table in Postgres"
-    writing = _STRONG_SINK.search(before) or any(c.group(0).split(" ")[0] in _WRITE_CUES for c in cues[:-1])
+    writing = _STRONG_SINK.search(before) or any(c.group(0).split(" ")[0].rstrip("s") in _WRITE_CUES for c in cues[:-1])
     if _DATA_NOUN.match(after) and last_cue not in _CREATE_VERBS and "source" in service.roles and not writing:
         return "source"
     if cues:

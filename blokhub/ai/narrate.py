@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from blokhub.ai.edit_steps import service_of
 from blokhub.ai.places import CITIES
@@ -209,6 +209,10 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
         return "archives a JSON copy in S3"
     graphql_read = "graphql" in url and "mutation" not in json.dumps(inputs) and not step.get("set_var")
     reading = method == "GET" or graphql_read or (not step.get("set_var") and method in ("", "GET"))
+    if key == "sheets" and "/values/" in url:
+        tab = unquote(url.split("/values/", 1)[1].split("!", 1)[0])
+        where = "Google Sheets" if tab == "Sheet1" else f"the “{tab}” sheet in Google Sheets"
+        return f"reads rows from {where}" if reading else f"appends a row to {where}"
     if key == "airtable":
         table = url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
         return f"{'lists' if reading else 'adds records to'} the `{table}` table in Airtable"

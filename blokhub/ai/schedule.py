@@ -25,7 +25,10 @@ _EVERY_UNIT = re.compile(
 _ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
 _AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
-_TO_TIME = re.compile(r"\b(?:to|around|by)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")  # "move it to 7am"
+# "move it to 7am", "move it to 6:15"
+_TO_TIME = re.compile(
+    r"\b(?:to|around|by)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b|\b(?:to|around|by)\s+(\d{1,2}):(\d{2})\b"
+)
 _PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night)s?\b")
 _DAY_OF_MONTH = re.compile(r"\b(?:on the |the )?(\d{1,2})(?:st|nd|rd|th)\b")
 _DAY_LIST = re.compile(rf"\b(?:every|on|to)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
@@ -54,6 +57,11 @@ def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
     if named:
         return (0 if named.group(1) == "midnight" else 12), 0, True
     for match in [*_AT_TIME.finditer(text), *_TO_TIME.finditer(text)]:
+        if match.re is _TO_TIME and match.group(4):
+            hour, minute = int(match.group(4)), int(match.group(5))
+            if hour <= 23 and minute <= 59:
+                return hour, minute, True
+            continue
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         suffix = (match.group(3) or "").lower().replace(".", "")
         if suffix == "pm" and hour < 12:
@@ -192,7 +200,8 @@ def schedule_change(prompt: str) -> ScheduleChange:
     elif unit in ("weekday", "weekdays", "workday"):
         dow = "1-5"
     elif unit in ("weekend", "weekends"):
-        dow = "1-5" if _SKIP.search(text) else "0,6"  # "skip weekends": weekdays only
+        # "skip weekends": weekdays only; "weekends too": every day
+        dow = "1-5" if _SKIP.search(text) else "*" if re.search(r"\b(?:too|also|as well)\b", text) else "0,6"
     elif unit in ("day", "daily", "morning", "evening", "night", "nightly", "afternoon"):
         dow = "*"
     elif unit in ("week", "weekly"):

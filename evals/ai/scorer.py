@@ -254,7 +254,10 @@ _OPS = {
 
 def condition_matches(expected: dict[str, Any], condition: str) -> bool:
     fields = expected["field"] if isinstance(expected["field"], list) else [expected["field"]]
-    field_ok = any(re.search(rf"[.\['\"]{re.escape(str(f))}\b", condition, re.IGNORECASE) for f in fields)
+    # a field also matches its code/id variants ("country" is shipping_address.country_code)
+    field_ok = any(
+        re.search(rf"[.\['\"]{re.escape(str(f))}(?:_code|_id|_name|_iso)?\b", condition, re.IGNORECASE) for f in fields
+    )
     op_ok = re.search(_OPS[str(expected.get("op", "any"))], condition)  # no "op": any comparison will do
     values = expected.get("value")
     options = values if isinstance(values, list) else [values]
