@@ -12,103 +12,12 @@ import re
 from dataclasses import dataclass
 
 from blokhub.ai.conditions import ConditionIntent, parse_condition
+from blokhub.ai.intent_cues import SINK_CUE as _SINK_CUE
+from blokhub.ai.intent_cues import SOURCE_CUE as _SOURCE_CUE
 from blokhub.ai.places import CITIES
 from blokhub.ai.schedule import Schedule, parse_schedule
 from blokhub.ai.service_catalogue import BY_KEY, EVENT_WORDS, Mention, Role, Service, find_mentions
 
-_SINK_CUE = "|".join(
-    (
-        "send",
-        "sends",
-        "post",
-        "posts",
-        "notify",
-        "alert",
-        "message",
-        "ping",
-        "save",
-        "saves",
-        "store",
-        "stores",
-        "insert",
-        "write",
-        "log",
-        "record",
-        "add",
-        "append",
-        "upload",
-        "push",
-        "create",
-        "creates",
-        "updates",
-        "adds",
-        "writes",
-        "inserts",
-        "and open",
-        "then open",
-        "open (?:a",
-        "an",
-        "new)",
-        "file",
-        "sync",
-        "forward",
-        "put",
-        "archive",
-        "back up",
-        "backup",
-        "email",
-        "e-mail",
-        "text",
-        "dm",
-        "share",
-        "update",
-        "upsert",
-        "into",
-        "to",
-        "in",
-        "on",
-        "via",
-        "through",
-        "with",
-    )
-)
-_SOURCE_CUE = "|".join(
-    (
-        "fetch",
-        "fetches",
-        "get",
-        "gets",
-        "pull",
-        "pulls",
-        "read",
-        "reads",
-        "load",
-        "query",
-        "queries",
-        "look up",
-        "lookup",
-        "check",
-        "list",
-        "lists",
-        "download",
-        "grab",
-        "collect",
-        "retrieve",
-        "from",
-        "return",
-        "returns",
-        "monitor",
-        "watch",
-        "poll",
-        "scrape",
-        "sync from",
-        "export",
-        "mirror",
-        "copy",
-        "migrate",
-        "move",
-    )
-)
 _CUE = re.compile(rf"\b(?:(?P<sink>{_SINK_CUE})|(?P<source>{_SOURCE_CUE}))\b")
 _DATA_NOUN = re.compile(
     r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|backlog|"
