@@ -212,3 +212,28 @@ async def test_chat_streams_the_models_explanation_token_by_token(alice: Account
     assert fake_llm.requests[0]["stream"] is True
     workflow = dict(events)["workflow"]
     assert workflow["provider"] == "openai" and workflow["explanation"] == explanation
+
+
+async def test_the_model_searches_public_workflows_through_the_tool(
+    alice: Account, bob: Account, fake_llm: FakeOpenAI, clean: Resources
+) -> None:
+    from tests.ai.fake_openai import tool_calls
+
+    r = await bob.post(
+        "/api/v1/workflows",
+        json={"definition": simple(), "title": "Stripe failures to Slack", "description": "Failed payments to Slack."},
+    )
+    example = r.json()["id"]
+    await process_pending({"resources": clean}, lane="vectors")
+    good = simple(name="Failed payments to Slack")
+    fake_llm.queue(
+        tool_calls(("search_workflows", {"query": "failed stripe payments to slack"})),
+        reply(json.dumps({"explanation": "Posts failures to Slack.", "workflow": good})),
+    )
+    r = await alice.post(f"{AI}/chat", json={"message": "post failed payments to slack"})
+    events = _events(r.text)
+    workflow = dict(events)["workflow"]
+    assert workflow["provider"] == "openai" and example in workflow["grounded_on"]
+    tool_message = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
+    assert json.loads(tool_message["content"])["results"][0]["id"] == example
+    assert "".join(data["text"] for event, data in events if event == "token") == "Posts failures to Slack."
