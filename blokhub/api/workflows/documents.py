@@ -21,6 +21,10 @@ class CheckedDocument:
     canonical_hash: str
 
     @property
+    def dialect(self) -> str:
+        return (self.result.dialect or blok.Dialect.V1).value
+
+    @property
     def facts(self) -> dict[str, Any]:
         if self.result.facts is None:
             return {
@@ -32,6 +36,8 @@ class CheckedDocument:
                 "step_count": 0,
                 "has_branches": False,
                 "domains": [],
+                "dialect": self.dialect,
+                "control_flow": [],
             }
         return self.result.facts.to_dict()
 
@@ -95,6 +101,12 @@ def check(*, definition: dict[str, Any] | None, source: str | bytes | None, fmt:
             raise Unprocessable(exc.issues[0].message, code=exc.issues[0].code, details=_issues(exc.issues)) from None
         document = definition
     result = blok.validate(document, parsed=parsed)
+    if result.dialect is None:
+        raise Unprocessable(
+            result.errors[0].message[:1].upper() + result.errors[0].message[1:] + ".",
+            code="unknown_dialect",
+            details=[{**i.to_dict(), "resembles": result.resembles.value} for i in result.errors],
+        )
     secrets = blok.scan_secrets(document)
     if parsed is not None:
         secrets = [_locate(i, parsed) for i in secrets]
