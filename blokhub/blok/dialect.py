@@ -72,7 +72,9 @@ def _count_step_marks(steps: Any) -> tuple[int, int]:
             if not isinstance(step, dict):
                 continue
             v1 += sum(1 for key in ("name", "node", "set_var") if key in step)
-            v2 += sum(1 for key in ("id", "use", "inputs", "subworkflow", "ephemeral", "as", "spread") if key in step)
+            # `id` counts double: v1 steps never have one, while v2's loader accepts an {id, node} hybrid.
+            v2 += 2 * ("id" in step)
+            v2 += sum(1 for key in ("use", "inputs", "subworkflow", "ephemeral", "as", "spread") if key in step)
             v2 += sum(1 for key in V2_BLOCKS if isinstance(step.get(key), dict))
             v2 += isinstance(step.get("wait"), dict)
             stack.extend(steps for _suffix, steps in nested_lists(step))
