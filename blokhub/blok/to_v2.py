@@ -38,9 +38,9 @@ def if_else_node(doc: dict[str, Any]) -> str:
             if not isinstance(step, dict):
                 continue
             node = step.get("node") or step.get("use")
-            for scope in _SCOPES if isinstance(node, str) else ():
-                if node.startswith(scope):
-                    return scope + "if-else"
+            scope = next((s for s in _SCOPES if isinstance(node, str) and node.startswith(s)), None)
+            if scope is not None:
+                return scope + "if-else"
             for key in ("then", "else", "do", "try", "catch", "finally"):
                 for block in ("branch", "forEach", "loop", "tryCatch"):
                     body = step.get(block)
@@ -108,7 +108,7 @@ class _ToV2:
             out["inputs"] = raise_trigger_refs(config["inputs"])
             for key in config:
                 if key != "inputs":
-                    self.refuse(join_pointer(join_pointer("/nodes", name), key), f"v2 steps have no {key!r}")
+                    self.refuse(join_pointer(join_pointer("/nodes", str(name)), key), f"v2 steps have no {key!r}")
         _flags(step, out)
         legacy = {"set_var": True} if step.get("set_var") is True else {}
         if legacy:

@@ -143,8 +143,10 @@ class _V2Checker(_Checker):
             )
             self.add(pointer + "/method", f"unsupported method {method!r}; {hint}")
         path = http.get("path")
-        if "path" in http and self.expect(path, str, pointer + "/path", "trigger.http.path") and path[:1] != "/":
+        if isinstance(path, str) and not path.startswith("/"):
             self.add(pointer + "/path", f'path {path!r} must start with "/" (e.g. "/orders/:id")', "invalid_path")
+        elif "path" in http:
+            self.expect(path, str, pointer + "/path", "trigger.http.path")
         for key, kind in (("accept", str), ("headers", dict), ("middleware", list), ("examples", dict)):
             if key in http:
                 self.expect(http[key], kind, f"{pointer}/{key}", f"trigger.http.{key}")
@@ -310,7 +312,7 @@ class _V2Checker(_Checker):
 
     def block_switch(self, body: dict[str, Any], pointer: str) -> None:
         cases = body.get("cases")
-        if "cases" in body and self.expect(cases, list, pointer + "/cases", "switch.cases"):
+        if "cases" in body and self.expect(cases, list, pointer + "/cases", "switch.cases") and isinstance(cases, list):
             if not cases:
                 self.add(pointer + "/cases", "switch needs at least one case")
             for index, case in enumerate(cases):
