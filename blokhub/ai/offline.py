@@ -26,7 +26,8 @@ from blokhub.ai.schemas import (
     NodeInfo,
     Usage,
 )
-from blokhub.blok.walk import iter_steps, iter_strings
+from blokhub.blok.model import model_steps
+from blokhub.blok.walk import iter_strings
 
 _COMMON = frozenset({"mapper", "error", "array-map", "memory-storage"})
 
@@ -100,15 +101,10 @@ def grounding_nodes(grounding: Sequence[GroundingExample]) -> list[NodeInfo]:
     """Nodes used by the closest public workflows, as extra catalogue entries (what the offline draft draws on)."""
     found: dict[str, NodeInfo] = {}
     for example in grounding[:3]:
-        definition = example.definition
-        nodes = definition.get("nodes") if isinstance(definition, dict) else None
-        if not isinstance(nodes, dict):
-            continue
-        for ref in iter_steps(definition):
-            node, kind, name = ref.step.get("node"), ref.step.get("type"), ref.name
-            config = nodes.get(name) if name else None
-            inputs = config.get("inputs") if isinstance(config, dict) else None
-            if isinstance(node, str) and kind == "module" and isinstance(inputs, dict) and node not in found:
+        # Either dialect: the step model puts v1's nodes.<name>.inputs and v2's inline inputs in one place.
+        for step in model_steps(example.definition):
+            node, inputs = step.node, step.inputs
+            if node and step.kind == "node" and step.type == "module" and inputs is not None and node not in found:
                 found[node] = NodeInfo(name=node, type="module", input_keys=tuple(inputs), count=1)
     return list(found.values())
 
@@ -117,13 +113,15 @@ def _fingerprint(definition: Any) -> set[str]:
     marks: set[str] = set()
     if not isinstance(definition, dict):
         return marks
-    for ref in iter_steps(definition):
-        node = ref.step.get("node")
-        if isinstance(node, str) and node not in _COMMON and not node.endswith(("api-call", "if-else")):
+    steps = model_steps(definition)
+    for step in steps:
+        node = step.node
+        if node and node not in _COMMON and not node.endswith(("api-call", "if-else")):
             marks.add("node:" + node)
-    for _parent, _token, key, text in iter_strings(definition.get("nodes", {}), ""):
-        if key == "url" and text.startswith("https://") and "${" not in text[:30]:
-            marks.add("host:" + (urlsplit(text).hostname or ""))
+    for step in steps:
+        for _parent, _token, key, text in iter_strings(step.inputs or {}, ""):
+            if key == "url" and text.startswith("https://") and "${" not in text[:30]:
+                marks.add("host:" + (urlsplit(text).hostname or ""))
     return marks
 
 
