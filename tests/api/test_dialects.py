@@ -146,3 +146,27 @@ async def test_every_valid_v1_fixture_exports_as_v2(alice: Account) -> None:
             continue
         assert r.status_code == 200, (path.name, r.text)
         assert "nodes" not in json.loads(r.text)
+
+
+async def test_create_update_and_diff_a_v2_workflow(alice: Account) -> None:
+    document = json.loads(TRAVEL.read_text())
+    r = await alice.post(W, json={"definition": document})
+    assert r.status_code == 201 and r.json()["dialect"] == "v2", r.text
+    workflow_id = r.json()["id"]
+    document["steps"][1]["tryCatch"]["try"][0]["inputs"]["method"] = "PUT"
+    r = await alice.patch(f"{W}/{workflow_id}", json={"definition": document, "changelog": "PUT flights"})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    changes = (await alice.get(f"{W}/{workflow_id}/diff?from=1&to=2")).json()["changes"]
+    assert changes == [
+        {
+            "op": "changed",
+            "kind": "node",
+            "pointer": "/steps/1/tryCatch/try/0/inputs/method",
+            "name": "book-flight",
+            "before": "POST",
+            "after": "PUT",
+        }
+    ]
+    spelled = json.loads(json.dumps({**document, "schemaVersion": "2"}))
+    r = await alice.patch(f"{W}/{workflow_id}", json={"definition": spelled})
+    assert r.json()["version"] == 2, "a spelled-out default is not a new version"
