@@ -14,6 +14,7 @@ from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import compose
 from blokhub.ai.describe import description, explanation, trigger_block, workflow_name
 from blokhub.ai.edit import edit_workflow
+from blokhub.ai.grounding_dialect import edit_in_its_dialect
 from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.ranker import NodeRanker
@@ -43,7 +44,7 @@ def generate_offline(
     checked = checked or check_prompt(request.prompt)
     picker = NodePicker([*request.catalogue, *grounding_nodes(request.grounding)], ranker)
     if request.current is not None:
-        workflow, notes = edit_workflow(request.current, checked, picker)
+        workflow, notes = edit_in_its_dialect(request.current, lambda doc: edit_workflow(doc, checked, picker))
         text = " ".join(notes)
     else:
         intent = parse_intent(checked.text)
