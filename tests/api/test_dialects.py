@@ -9,10 +9,13 @@ from typing import Any
 
 import yaml
 
+from blokhub.outbox.relay import process_pending
+from blokhub.runtime.resources import Resources
 from tests.api.workflow_helpers import FIXTURES, VALID, fixture_format, simple
 from tests.conftest import Account, assert_error
 
 W = "/api/v1/workflows"
+S = "/api/v1/search/workflows"
 V2 = sorted((FIXTURES / "v2").glob("*.json"))
 TRAVEL = FIXTURES / "v2" / "v05-travel-booking.json"
 COUNTRIES_V2 = FIXTURES / "v2" / "countries.json"
@@ -170,3 +173,16 @@ async def test_create_update_and_diff_a_v2_workflow(alice: Account) -> None:
     spelled = json.loads(json.dumps({**document, "schemaVersion": "2"}))
     r = await alice.patch(f"{W}/{workflow_id}", json={"definition": spelled})
     assert r.json()["version"] == 2, "a spelled-out default is not a new version"
+
+
+async def test_search_has_a_dialect_facet_and_filter(alice: Account, client: Any, clean: Resources) -> None:
+    for path in (TRAVEL, COUNTRIES_V2, V1_BRANCHES):
+        await _import(alice, path)
+    await process_pending({"resources": clean})
+    body = (await client.get(S, params={"facets": "dialect,runtime"})).json()
+    assert body["facets"]["dialect"] == {"v2": 2, "v1": 1} and body["total"] == 3
+    v2_only = (await client.get(S, params={"dialect": "v2"})).json()
+    assert {h["workflow"]["dialect"] for h in v2_only["hits"]} == {"v2"} and v2_only["total"] == 2
+    found = (await client.get(S, params={"q": "book-hotel", "dialect": "v2"})).json()  # a step id nested in tryCatch
+    assert [h["workflow"]["title"] for h in found["hits"]] == ["v05-travel-booking"]
+    assert_error(await client.get(S, params={"dialect": "v3"}), 422)

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.schemas import Page
 from blokhub.api.search import saved, services
-from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
+from blokhub.api.search.schemas import (
+    QueryStatOut,
+    RuntimeName,
+    SavedSearchIn,
+    SavedSearchOut,
+    SearchOut,
+    SuggestOut,
+)
+from blokhub.api.workflows.schemas import DialectName
 from blokhub.db.models import SearchQueryStat
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
@@ -30,17 +38,23 @@ class SearchController(Controller):
         tags: Annotated[str | None, QueryParameter(description="Comma list; all must match.")] = None,
         trigger: FromQuery[str | None] = None,
         method: FromQuery[str | None] = None,
-        runtime: FromQuery[Literal["typescript", "python3"] | None] = None,
+        runtime: FromQuery[RuntimeName | None] = None,
         nodes: Annotated[str | None, QueryParameter(description="Comma list of node packages; all must match.")] = None,
         author: FromQuery[str | None] = None,
         has_branches: FromQuery[bool | None] = None,
+        dialect: Annotated[
+            DialectName | None,
+            QueryParameter(description="Blok dialect: v1 (name/node steps plus nodes) or v2 (id/use steps)."),
+        ] = None,
         min_rating: Annotated[float | None, QueryParameter(ge=0, le=5)] = None,
         created_after: FromQuery[datetime | None] = None,
         created_before: FromQuery[datetime | None] = None,
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches."),
+            QueryParameter(
+                description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches, dialect."
+            ),
         ] = None,
         semantic_ratio: Annotated[
             float,
@@ -63,6 +77,7 @@ class SearchController(Controller):
             nodes=nodes,
             author=author,
             has_branches=has_branches,
+            dialect=dialect,
             min_rating=min_rating,
             created_after=created_after,
             created_before=created_before,
