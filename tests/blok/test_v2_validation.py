@@ -182,3 +182,20 @@ def test_checker_agrees_with_the_schema_on_random_mutations() -> None:
         _agree(doc)
         outcomes[VALIDATOR.is_valid(doc)] += 1
     assert outcomes[True] > 100 and outcomes[False] > 100, outcomes
+
+
+def test_yaml_and_toml_v2_errors_are_placed_too() -> None:
+    yaml_text = (
+        "name: yaml-v2\nversion: 1.0.0\ntrigger:\n  http:\n    method: POST\n    path: /x\nsteps:\n"
+        "  - id: loop-it\n    forEach:\n      in: js/ctx.request.body\n      as: item\n      do: []\n"
+    )
+    _, result = analyze(yaml_text, "yaml")
+    assert result.dialect is not None and result.dialect.value == "v2"
+    (issue,) = result.errors
+    assert (issue.pointer, issue.line, issue.column) == ("/steps/0/forEach/do", 12, 7)
+    toml_text = (
+        'name = "toml-v2"\nversion = "1.0.0"\n\n[trigger.http]\nmethod = "GET"\n\n[[steps]]\nid = "a"\nuse = 5\n'
+    )
+    _, result = analyze(toml_text, "toml")
+    (issue,) = result.errors
+    assert (issue.pointer, issue.line) == ("/steps/0/use", 9)
