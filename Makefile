@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench worker migrate seed clean
+.PHONY: help install hooks run test lint format bench worker migrate seed clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -23,13 +23,16 @@ install: $(STAMP) ## Create .venv and install Blok Hub with its dev tools
 run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
 	$(BIN)/blokhub serve
 
-test: install ## Run the whole test suite (real PostgreSQL and Redis, embedded)
-	$(BIN)/python -m pytest
+test: install ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+hooks: install ## Install the git pre-commit hooks (ruff, ruff format, mypy from .venv)
+	$(BIN)/pre-commit install
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
@@ -48,4 +51,4 @@ seed: install ## Load the demo corpus (see `blokhub seed --help`)
 	$(BIN)/blokhub seed
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) .blokhub .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage
