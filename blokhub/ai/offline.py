@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import compose
-from blokhub.ai.describe import description, explanation, trigger_block, workflow_name
+from blokhub.ai.describe import description, trigger_block, workflow_name
 from blokhub.ai.edit import edit_workflow
-from blokhub.ai.grounding_dialect import edit_in_its_dialect
+from blokhub.ai.grounding_dialect import as_draft_dialect, edit_in_its_dialect
 from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
 from blokhub.ai.intent import Intent, parse_intent
+from blokhub.ai.narrate import env_names, narrate
 from blokhub.ai.ranker import NodeRanker
 from blokhub.ai.schemas import (
     ErrorCode,
@@ -27,6 +28,7 @@ from blokhub.ai.schemas import (
     NodeInfo,
     Usage,
 )
+from blokhub.ai.unsupported import unsupported
 from blokhub.blok.model import model_steps
 from blokhub.blok.walk import iter_strings
 
@@ -45,7 +47,7 @@ def generate_offline(
     picker = NodePicker([*request.catalogue, *grounding_nodes(request.grounding)], ranker)
     if request.current is not None:
         workflow, notes = edit_in_its_dialect(request.current, lambda doc: edit_workflow(doc, checked, picker))
-        text = " ".join(notes)
+        text = narrate(as_draft_dialect(workflow)[0], lead=" ".join(notes))  # narrate reads v1; the v1 form is exact
     else:
         intent = parse_intent(checked.text)
         if checked.injection and not actionable(intent):
@@ -94,8 +96,11 @@ def _new_workflow(intent: Intent, checked: CheckedPrompt, picker: NodePicker) ->
         )
     if checked.injection:
         extra.append("Instructions addressed to the generator were ignored.")
-    env = [*composition.env, *(name for name in checked.redacted if name not in composition.env)]
-    return workflow, explanation(intent.trigger, composition.notes, env, extra)
+    extra += composition.unsupported + unsupported(checked.text)
+    missing = [name for name in checked.redacted if name not in env_names(workflow)]
+    if missing:
+        extra.append("The credentials you pasted belong in " + ", ".join(missing) + ".")
+    return workflow, narrate(workflow, extra)
 
 
 def grounding_nodes(grounding: Sequence[GroundingExample]) -> list[NodeInfo]:
