@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import Body, FromPath, JSONBody
+from litestar.params import Body, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -23,7 +23,8 @@ from blokhub.api.ai.schemas import (
     UsageOut,
 )
 from blokhub.api.deps import DB, CurrentUser, Res
-from blokhub.api.errors import AppError, Unprocessable
+from blokhub.api.errors import AppError
+from blokhub.api.params import PathId
 from blokhub.api.schemas import Page
 from blokhub.api.workflows import services as workflow_services
 from blokhub.api.workflows import submissions
@@ -145,7 +146,7 @@ class AiController(Controller):
         return Page(items=await services.conversations(db, user), next_cursor=None)
 
     @get("/conversations/{conversation_id:int}", operation_id="getConversation")
-    async def conversation(self, conversation_id: FromPath[int], user: CurrentUser, db: DB) -> ConversationOut:
+    async def conversation(self, conversation_id: PathId, user: CurrentUser, db: DB) -> ConversationOut:
         return await services.conversation(db, user, conversation_id)
 
     @post(
@@ -153,18 +154,13 @@ class AiController(Controller):
     )
     async def publish(
         self,
-        conversation_id: FromPath[int],
+        conversation_id: PathId,
         user: CurrentUser,
         db: DB,
         data: Annotated[PublishIn | None, Body()] = None,
     ) -> WorkflowOut:
         """Turn the current draft into a workflow (draft visibility unless told otherwise)."""
         options = data or PublishIn()
-        if options.visibility not in ("public", "unlisted", "private", "draft"):
-            raise Unprocessable(
-                "visibility must be public, unlisted, private or draft.",
-                details=[{"pointer": "/visibility", "message": options.visibility}],
-            )
         conversation = await services.draft_of(db, user, conversation_id)
         checked = submissions.check(definition=conversation.draft, source=None, fmt=None)
         workflow = await workflow_services.publish(
