@@ -97,7 +97,7 @@ _WHEN_NEW = re.compile(
 _TAKEN_BACK = re.compile(r"[^,.;?!]*\?\s*no\b\s*[,;:—–-]*", re.IGNORECASE)
 _TO_SENDER = re.compile(
     r"\bto (?:the (?:person|customer|user|sender|lead|subscriber|buyer)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
-    r"|\b(?:thank|email|e-mail|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
+    r"|\b(?:thank|email|e-mail|text|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
 )
 # any mention: "weather in Rome", "the Amsterdam forecast", "for Tokyo please"
 _CITY = re.compile(r"\b(" + "|".join(sorted(CITIES, key=len, reverse=True)) + r")\b")
