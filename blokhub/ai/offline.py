@@ -97,6 +97,10 @@ def _new_workflow(intent: Intent, checked: CheckedPrompt, picker: NodePicker) ->
     if checked.injection:
         extra.append("Instructions addressed to the generator were ignored.")
     extra += composition.unsupported + unsupported(checked.text)
+    extra += [
+        f"I did not read from {label}: there is no built-in step that reads it (only one that writes to it)."
+        for label in intent.unreadable
+    ]
     missing = [name for name in checked.redacted if name not in env_names(workflow)]
     if missing:
         extra.append("The credentials you pasted belong in " + ", ".join(missing) + ".")
