@@ -132,7 +132,8 @@ def summary_from_row(r: Mapping[str, Any]) -> WorkflowSummary:
         visibility=r["visibility"],
         owner=UserRef(username=r["username"], display_name=r["display_name"]),
         version=r["version"],
-        facts=facts_of(r["facts"]),
+        dialect=dialect_of_facts(r["facts"] or {}),
+        facts=facts_of(r["facts"] or {}),
         health=health_of(r["health"]),
         forked_from=ForkedFrom(id=forked_from, version=r["forked_from_version"]) if forked_from else None,
         stats=Stats(
