@@ -175,3 +175,13 @@ async def test_a_text_guard_is_said_on_every_request_string(client: httpx.AsyncC
     owner = next(p for p in by_id["listWorkflows"]["parameters"] if p["name"] == "owner")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate("a\tb", resolve(doc, owner["schema"]))
+
+
+async def test_the_edge_guard_is_published(doc: dict[str, Any], alice: Account) -> None:
+    """The app's own guard refuses control characters; the served document says so where the client sends text."""
+    schemas = doc["components"]["schemas"]
+    title = next(s for s in schemas["WorkflowCreate"]["properties"]["title"]["anyOf"] if s.get("type") == "string")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("bell\x07", title)
+    refused = await alice.post("/api/v1/workflows", json={"title": "bell\x07", "definition": {}})
+    assert refused.status_code == 422
