@@ -49,7 +49,9 @@ class SearchController(Controller):
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(pattern=FACET_LIST, description=f"Comma list of facets: {', '.join(FACETS)}."),
+            QueryParameter(
+                pattern=FACET_LIST, max_length=200, description=f"Comma list of facets: {', '.join(FACETS)}."
+            ),
         ] = None,
         semantic_ratio: Annotated[
             float,
