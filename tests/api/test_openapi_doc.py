@@ -92,6 +92,9 @@ async def test_bearer_scheme_is_applied_to_authenticated_operations(doc: dict[st
     assert by_id["listWorkflows"]["security"] == [{}, {"bearer": []}]  # anonymous reads, a token widens them
     assert "security" not in by_id["register"] and "security" not in by_id["health"]
     assert "403" in by_id["listReports"]["responses"]
+    # A refusal JSON Schema cannot state is said on the operation, not left for the client to discover.
+    assert "own workflow" in by_id["rateWorkflow"]["responses"]["422"]["x-beyond-schema"]
+    assert "x-beyond-schema" not in by_id["editComment"]["responses"]["422"]
 
 
 async def test_raw_bodies_streams_and_exports_are_described(doc: dict[str, Any]) -> None:
