@@ -21,7 +21,7 @@ from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
 from blokhub.api.client_address import client_address_middleware
 from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
-from blokhub.api.edge import REFUSED_IN_BODY, REFUSED_IN_LINE, edge_guard_middleware
+from blokhub.api.edge import BODY_REFUSED, LINE_REFUSED, edge_guard_middleware
 from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.feed.controllers import FeedController
 from blokhub.api.moderation.controllers import AdminController, ReportController
@@ -48,8 +48,8 @@ from blokhub.runtime.resources import Resources
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-# The OpenAPI document says what the edge guard refuses, on every request string and parameter.
-TEXT_RULES = TextRules(body=REFUSED_IN_BODY, line=REFUSED_IN_LINE)
+# What the edge guard refuses, said on every request-side string of the published schema.
+TEXT_RULES = TextRules(body=BODY_REFUSED, line=LINE_REFUSED)
 
 
 def api_router() -> Router:
