@@ -92,6 +92,9 @@ async def test_bearer_scheme_is_applied_to_authenticated_operations(doc: dict[st
     assert by_id["listWorkflows"]["security"] == [{}, {"bearer": []}]  # anonymous reads, a token widens them
     assert "security" not in by_id["register"] and "security" not in by_id["health"]
     assert "403" in by_id["listReports"]["responses"]
+    # A refusal JSON Schema cannot state is said on the operation, not left for the client to discover.
+    assert "own workflow" in by_id["rateWorkflow"]["responses"]["422"]["x-beyond-schema"]
+    assert "x-beyond-schema" not in by_id["editComment"]["responses"]["422"]
 
 
 async def test_raw_bodies_streams_and_exports_are_described(doc: dict[str, Any]) -> None:
@@ -175,3 +178,13 @@ async def test_a_text_guard_is_said_on_every_request_string(client: httpx.AsyncC
     owner = next(p for p in by_id["listWorkflows"]["parameters"] if p["name"] == "owner")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate("a\tb", resolve(doc, owner["schema"]))
+
+
+async def test_the_edge_guard_is_published(doc: dict[str, Any], alice: Account) -> None:
+    """The app's own guard refuses control characters; the served document says so where the client sends text."""
+    schemas = doc["components"]["schemas"]
+    title = next(s for s in schemas["WorkflowCreate"]["properties"]["title"]["anyOf"] if s.get("type") == "string")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("bell\x07", title)
+    refused = await alice.post("/api/v1/workflows", json={"title": "bell\x07", "definition": {}})
+    assert refused.status_code == 422

@@ -48,36 +48,20 @@ CHECKS = [
 ]
 
 
-# Where a schema-valid request may still be refused for a reason JSON Schema cannot say (positive_data_acceptance
-# accepts these extra statuses there, and only there). Each is documented on the operation.
-BEYOND_SCHEMA: dict[str, tuple[str, str]] = {
-    "register": ("422", "password strength (a leaked or repetitive password) is judged, not pattern-matched"),
-    "changePassword": ("422", "password strength"),
-    "createWorkflow": ("422", "a Blok document is checked by the Blok validator (references, steps, secrets)"),
-    "validateWorkflow": ("422", "either `definition` or `source` + `format`, not both, not neither"),
-    "importWorkflow": ("422", "the file must parse and be valid Blok"),
-    "updateWorkflow": ("422", "a new definition must be valid Blok"),
-    "publishConversation": ("422", "the conversation's draft must be valid Blok"),
-    "rateWorkflow": ("422", "nobody rates their own workflow"),
-    "followUser": ("422", "nobody follows themselves"),
-    "createComment": ("422", "`parent_id` must be a comment of the same workflow"),
-    "report": ("422", "`target_id` or `target_username`, depending on `target_type`"),
-    "forkWorkflow": ("422", "a shared fork must be valid Blok (a private draft may not be)"),
-    "listWorkflows": ("422", "a visibility filter applies to your own workflows only"),
-    "saveSearch": ("422", "filter names and values are those of search, and a user keeps a bounded number"),
-}
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
 
 def _operation_overrides(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """A cursor is opaque: only one the server issued is valid, any other string is a documented 400."""
+    """Where the document itself says a schema-valid request may be refused, and only there, positive data may get
+    that answer: a cursor is opaque (only one the server issued is valid; any other is a 400 `invalid_cursor`), and
+    an operation's 422 may carry ``x-beyond-schema`` (a rule JSON Schema cannot state, e.g. Blok validity)."""
     extra: dict[str, list[str]] = defaultdict(list)
     for item in doc["paths"].values():
         for op in item.values():
             if any(p["name"] == "cursor" for p in op.get("parameters", [])):
                 extra[op["operationId"]].append("400")
-            if op["operationId"] in BEYOND_SCHEMA:
-                extra[op["operationId"]].append(BEYOND_SCHEMA[op["operationId"]][0])
+            if "x-beyond-schema" in op["responses"].get("422", {}):
+                extra[op["operationId"]].append("422")
     return [
         {
             "include-operation-id": op_id,

@@ -17,7 +17,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 
 from blokhub.api.openapi.components import REF_PREFIX, input_names, true_components
 from blokhub.api.openapi.parameters import shape_parameters
-from blokhub.api.openapi.statuses import DESCRIPTIONS, OperationFacts, facts_of, handlers_by_operation
+from blokhub.api.openapi.statuses import BEYOND_SCHEMA, DESCRIPTIONS, OperationFacts, facts_of, handlers_by_operation
 from blokhub.api.openapi.text_rules import TextRules, apply_text_rules
 
 BEARER = "bearer"
@@ -127,6 +127,9 @@ def _finish_operation(operation: dict[str, Any], facts: OperationFacts, handler_
         del responses[code]  # Litestar's own `{status_code, detail}` shape, which the API never sends
     for status in facts.statuses:
         responses[str(status)] = _error_response(status)
+    if (reason := BEYOND_SCHEMA.get(op_id)) and "422" in responses:
+        responses["422"]["description"] += f" Beyond the schema: {reason}"
+        responses["422"]["x-beyond-schema"] = reason
     if "requestBody" in operation and facts.optional_body:
         operation["requestBody"]["required"] = False
     if op_id in REQUEST_BODIES:

@@ -67,6 +67,25 @@ DECLARED: dict[str, tuple[int, ...]] = {
     "recommendations": (503,),
 }
 
+# Where a request the schema allows may still be refused (422) for a reason JSON Schema cannot state. Published on
+# the operation's 422 response (its description and ``x-beyond-schema``), so clients and fuzzers know.
+BEYOND_SCHEMA: dict[str, str] = {
+    "register": "The password's strength is judged (a leaked or repetitive password is refused).",
+    "changePassword": "The new password's strength is judged (a leaked or repetitive password is refused).",
+    "createWorkflow": "The Blok document must be valid Blok (references, steps, secrets), unless saved as a draft.",
+    "validateWorkflow": "Exactly one of `definition` or `source` + `format` is required.",
+    "importWorkflow": "The file must parse and be valid Blok.",
+    "updateWorkflow": "A new definition must be valid Blok.",
+    "publishConversation": "The conversation's draft must be valid Blok.",
+    "forkWorkflow": "A shared fork must be valid Blok.",
+    "rateWorkflow": "Nobody rates their own workflow.",
+    "followUser": "Nobody follows themselves.",
+    "createComment": "`parent_id` must be a comment of the same workflow.",
+    "report": "`target_id` or `target_username` is required, depending on `target_type`.",
+    "listWorkflows": "A visibility filter applies to your own workflows only (with `owner` set to you).",
+    "saveSearch": "Filters are those of search, and a user keeps a bounded number of saved searches.",
+}
+
 # What a handler may ask for that is not a request parameter.
 _NOT_PARAMETERS = {"request", "state", "scope", "headers", "cookies", "query", "socket", "body"}
 _DATABASE = {"db", "user", "viewer", "moderator"}
