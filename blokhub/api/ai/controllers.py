@@ -113,7 +113,7 @@ class AiController(Controller):
         db: DB,
         data: Annotated[PublishIn | None, Body()] = None,
     ) -> WorkflowOut:
-        """Turn the current draft into a workflow (draft visibility unless told otherwise)."""
+        """Turn the current draft into a workflow (public unless `visibility` says otherwise)."""
         options = data or PublishIn()
         if options.visibility not in ("public", "unlisted", "private", "draft"):
             raise Unprocessable(

@@ -22,7 +22,7 @@ class ChatIn(Input):
 
 class PublishIn(Input):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
-    visibility: str = "draft"
+    visibility: str = "public"  # publishing means public unless the caller asks otherwise
     tags: list[str] | None = None
 
 
