@@ -9,14 +9,13 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import importing, page_views, queries, services, submissions
+from blokhub.api.workflows import importing, page_views, queries, services, submissions, validation
 from blokhub.api.workflows.access import get_visible
-from blokhub.api.workflows.presenters import facts_of, summary_of, workflow_of
+from blokhub.api.workflows.presenters import summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
     ChangeOut,
     DiffOut,
     ForkIn,
-    IssueOut,
     ValidationOut,
     VersionOut,
     VersionSummary,
@@ -30,10 +29,6 @@ from blokhub.api.workflows.schemas import (
 Limit = Annotated[int | None, QueryParameter(ge=1, le=100, description="Page size (default 20, max 100).")]
 Cursor = Annotated[str | None, QueryParameter(description="Opaque cursor from the previous page's next_cursor.")]
 EXPORT_TYPES = {"json": "application/json", "yaml": "application/yaml", "toml": "application/toml"}
-
-
-def _issues(items: list[blok.Issue]) -> list[IssueOut]:
-    return [IssueOut(code=i.code, message=i.message, pointer=i.pointer, line=i.line, column=i.column) for i in items]
 
 
 class WorkflowController(Controller):
@@ -68,17 +63,20 @@ class WorkflowController(Controller):
         )
         return workflow_of(workflow)
 
-    @post("/validate", status_code=HTTP_200_OK, operation_id="validateWorkflow")
-    async def validate(self, data: JSONBody[WorkflowCreate]) -> ValidationOut:
-        checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
-        secrets = checked.secrets if data.visibility in ("public", "unlisted") else []
-        warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
-        return ValidationOut(
-            valid=checked.result.valid and not secrets,
-            errors=_issues([*checked.result.errors, *secrets]),
-            warnings=_issues(warnings),
-            facts=facts_of(checked.facts) if checked.result.facts else None,
-        )
+    @post(
+        "/validate",
+        status_code=HTTP_200_OK,
+        operation_id="validateWorkflow",
+        description="Import without saving. Body: what import takes (the workflow file as application/json, "
+        "application/yaml or application/toml, or multipart/form-data with a `file` part) or what create takes "
+        "(`{definition}` or `{source, format}`). Every outcome about the document is 200 `{valid, errors, "
+        "warnings, facts}`, unreadable text included (errors carry pointer, line and column).",
+    )
+    async def validate(
+        self, request: Request[Any, Any, Any], visibility: FromQuery[VisibilityName | None] = None
+    ) -> ValidationOut:
+        submission = await validation.read_submission(request)
+        return validation.validate(submission, visibility or submission.visibility or "public")
 
     @get("/", operation_id="listWorkflows")
     async def index(
