@@ -107,7 +107,7 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
         else {}
     )
     hits = [
-        Hit(workflow=summary_of(rows[h.id]), score=round(h.score, 4), highlights=h.highlights)
+        Hit(workflow=summary_of(rows[h.id]), score=_hit_score(query, rows[h.id], h.score), highlights=h.highlights)
         for h in result.hits
         if h.id in rows
     ]
@@ -124,7 +124,26 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         matched_words=result.matched_words,
         suggestion=GenerateSuggestion(generate=True, prompt=query.q) if query.q and total <= FEW_HITS else None,
+        ranked_by=RANKED_BY[query.sort],
     )
+
+
+RANKED_BY = {
+    "relevance": "relevance: how well the words match (popularity breaks ties); without words, popularity",
+    "newest": "created_at, newest first",
+    "updated": "updated_at, most recent first",
+    "favorites": "stats.favorites, most first",
+    "top_rated": "stats.rating.score, the Bayesian rating: the average pulled toward the site-wide mean when there "
+    "are few reviews (each hit's score is this value; min_rating filters on stats.rating.average)",
+    "trending": "time-decayed engagement over the past week (see /trending)",
+}
+
+
+def _hit_score(query: SearchQuery, workflow: Workflow, engine_score: float) -> float:
+    """The value the order is by, where the order is by the Bayesian rating: it is shown, so it can be checked."""
+    if query.sort == "top_rated":
+        return round(workflow.rating_score, 4) if workflow.rating_count else 0.0
+    return round(engine_score, 4)
 
 
 QUERIES_KEY, ZERO_KEY = "search:queries", "search:zero-results"

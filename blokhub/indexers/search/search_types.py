@@ -46,6 +46,7 @@ class SearchDocument:
     rating_count: int
     trending: float
     popularity: float  # precomputed by the caller; the relevance tie-break
+    rating_average: float = 0.0  # the average users see (stats.rating.average, 3 decimals); 0 when unrated
 
 
 @dataclass(slots=True)
@@ -57,7 +58,7 @@ class SearchFilters:
     nodes: list[str] = field(default_factory=list)  # all must match
     author: str | None = None  # username
     has_branches: bool | None = None
-    min_rating: float | None = None
+    min_rating: float | None = None  # on the displayed average (`rating_average`), not the Bayesian score
     created_after: float | None = None  # epoch seconds, inclusive
     created_before: float | None = None  # epoch seconds, inclusive
 
