@@ -268,3 +268,33 @@ async def test_min_rating_filters_on_the_displayed_average(
         assert hit["score"] == (hit["workflow"]["stats"]["rating"]["score"] or 0.0)
     scores = [h["score"] for h in ranked["hits"]]
     assert scores == sorted(scores, reverse=True)
+
+
+async def test_suggest_dedupes_and_lists_completions_before_typo_matches(
+    alice: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    """Issue 13.8: clones' titles once; `countr` completes `countries` before the more used `contracts`, `slac`
+    completes `slack` before the typo match `space`."""
+    corpus = [
+        ("Countries by region", "Lists countries.", ["countries", "geo"], "GET", "mapper"),
+        ("Countries by region", "A clone.", ["countries"], "GET", "mapper"),
+        ("Countries by region", "Another clone.", ["geo"], "GET", "mapper"),
+    ]
+    corpus += [(f"Contract renewal {i}", "Contracts.", ["contracts", "space"], "GET", "mapper") for i in range(4)]
+    corpus += [("Slack digest", "Daily digest.", ["slack"], "GET", "mapper")]
+    await _publish(alice, clean, corpus)
+
+    async def suggest(q: str) -> list[tuple[str, str]]:
+        r = await client.get("/api/v1/search/suggest", params={"q": q})
+        assert r.status_code == 200, r.text
+        return [(i["kind"], i["text"]) for i in r.json()["items"]]
+
+    got = await suggest("countr")
+    assert got.count(("title", "Countries by region")) == 1 and len(got) == len(set(got))
+    assert ("tag", "countries") in got
+    assert ("tag", "contracts") in got  # the typo match is still offered, after every completion
+    completions = [i for i, (_, text) in enumerate(got) if text.lower().startswith("countr")]
+    assert max(completions) < got.index(("tag", "contracts"))
+    got = await suggest("slac")
+    assert got[0][1].lower().startswith("slac") and ("tag", "slack") in got
+    assert got.index(("tag", "slack")) < got.index(("tag", "space"))

@@ -107,3 +107,6 @@ class Suggestion:
     text: str
     kind: SuggestionKind
     id: int | None = None  # the workflow id for titles
+    # True when it completes what was typed (every typed word starts one of its words); False for a typo match.
+    # Completions are listed before typo matches.
+    completes: bool = True
