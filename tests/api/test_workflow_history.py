@@ -56,6 +56,41 @@ async def test_versions_and_diff(alice: Account, client: httpx.AsyncClient) -> N
     assert_error(await client.get(f"{url}/diff"), 422)
 
 
+async def test_diff_shows_every_value_and_renames(alice: Account, client: httpx.AsyncClient) -> None:
+    """Issue 13.3: an added step's inputs are shown at their pointers; a renamed step is a rename, and its changed
+    URL is shown with before and after."""
+    v1 = simple()
+    w = await _create(alice, v1)
+    url = f"{W}/{w['id']}"
+    v2 = with_step(v1, "fetch-weather", "https://api.weather.example/today")
+    assert (await alice.patch(url, json={"definition": v2})).status_code == 200
+    added = (await client.get(f"{url}/diff", params={"from": 1, "to": 2})).json()["changes"]
+    shown = {c["pointer"]: c.get("after") for c in added if c["kind"] == "node"}
+    assert shown == {
+        "/nodes/fetch-weather/inputs/url": "https://api.weather.example/today",
+        "/nodes/fetch-weather/inputs/method": "GET",
+    }
+    v3 = simple()
+    v3["steps"][1]["name"] = "notify-slack"
+    v3["nodes"]["notify-slack"] = v3["nodes"].pop("post-to-slack")
+    v3["nodes"]["notify-slack"]["inputs"]["url"] = "https://slack.example.org/api/chat.postMessage"
+    v3["steps"].pop(0)  # drop format-message...
+    v3["steps"].insert(0, {"name": "format-message", "node": "mapper", "type": "module"})  # ...and keep it
+    assert (await alice.patch(url, json={"definition": v3})).status_code == 200
+    changes = (await client.get(f"{url}/diff", params={"from": 1, "to": 3})).json()["changes"]
+    steps = [(c["op"], c["name"], c.get("before"), c.get("after")) for c in changes if c["kind"] == "step"]
+    assert steps == [("renamed", "notify-slack", {"name": "post-to-slack"}, {"name": "notify-slack"})]
+    [url_change] = [c for c in changes if c["kind"] == "node"]
+    assert url_change == {
+        "op": "changed",
+        "kind": "node",
+        "pointer": "/nodes/notify-slack/inputs/url",
+        "name": "notify-slack",
+        "before": "https://slack.com/api/chat.postMessage",
+        "after": "https://slack.example.org/api/chat.postMessage",
+    }
+
+
 async def test_fork_keeps_lineage_and_counts(alice: Account, bob: Account, client: httpx.AsyncClient) -> None:
     original = await _create(alice, tags=["slack"])
     fork = await bob.post(f"{W}/{original['id']}/fork", json={"title": "Bob's take"})
