@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from blokhub import blok
 from tests.api.workflow_helpers import VALID, fixture_format, simple, with_step
@@ -150,3 +152,48 @@ async def test_export_an_old_version(alice: Account, client: httpx.AsyncClient) 
     old = await client.get(f"{W}/{w['id']}/export", params={"format": "yaml", "version": 1})
     assert old.status_code == 200 and "extra-step" not in old.text and "post-to-slack" in old.text
     assert_error(await client.get(f"{W}/{w['id']}/export", params={"format": "xml"}), 422)
+
+
+async def test_export_gives_back_the_authors_file(alice: Account, client: httpx.AsyncClient, clean: Any) -> None:
+    """Issue 13.4: the exact text of that version in its upload format; the author's key order in the others; the
+    conventional Blok order for versions stored without their text."""
+    yaml_path = next(p for p in VALID if p.suffix == ".yaml")
+    original = yaml_path.read_text()
+    r = await alice.post(f"{W}/import", content=original.encode(), headers={"content-type": "application/yaml"})
+    assert r.status_code == 201, r.text
+    wid = r.json()["id"]
+    assert (await client.get(f"{W}/{wid}/export", params={"format": "yaml"})).text == original
+    authored_keys = list(blok.parse(original, "yaml").document)
+    as_json = (await client.get(f"{W}/{wid}/export", params={"format": "json"})).json()
+    assert list(as_json) == authored_keys
+    # an object keeps the order it was sent in, nested keys included
+    doc = simple()
+    doc = {
+        "version": doc["version"],
+        "name": doc["name"],
+        "steps": doc["steps"],
+        "trigger": doc["trigger"],
+        "nodes": doc["nodes"],
+        "description": doc["description"],
+    }
+    doc["trigger"] = {"http": {"path": "/", "method": "POST"}}
+    w = await _create(alice, doc)
+    exported = (await client.get(f"{W}/{w['id']}/export", params={"format": "json"})).text
+    assert exported == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    toml_text = (await client.get(f"{W}/{w['id']}/export", params={"format": "toml"})).text
+    from_toml = blok.parse(toml_text, "toml").document  # TOML writes plain values before tables; each in order
+    assert [k for k in from_toml if isinstance(from_toml[k], str)] == ["version", "name", "description"]
+    assert list(from_toml["trigger"]["http"]) == ["path", "method"]
+    # the first version stays as it was after an update; a fork exports its author's text too
+    v2 = simple(description="Changed.")
+    assert (await alice.patch(f"{W}/{wid}", json={"definition": v2})).status_code == 200
+    first = await client.get(f"{W}/{wid}/export", params={"format": "yaml", "version": 1})
+    assert first.text == original
+    fork = (await alice.post(f"{W}/{w['id']}/fork")).json()["id"]
+    assert (await client.get(f"{W}/{fork}/export", params={"format": "json"})).text == exported
+    # a version stored before texts were kept: conventional Blok order, not the database's
+    async with clean.engine.begin() as conn:
+        await conn.execute(text("UPDATE workflow_versions SET source_text = NULL, source_format = NULL"))
+    legacy = (await client.get(f"{W}/{w['id']}/export", params={"format": "json"})).json()
+    assert list(legacy) == ["name", "description", "version", "trigger", "steps", "nodes"]
+    assert list(legacy["trigger"]["http"]) == ["method", "path"]

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import importing, page_views, queries, services, submissions, validation
+from blokhub.api.workflows import exporting, importing, page_views, queries, services, submissions, validation
 from blokhub.api.workflows.access import get_visible
 from blokhub.api.workflows.presenters import summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
@@ -189,9 +189,8 @@ class WorkflowController(Controller):
         version: Annotated[int | None, QueryParameter(ge=1, description="Default: latest.")] = None,
     ) -> Response[str]:
         workflow = await get_visible(db, viewer, workflow_id)
-        definition = (await queries.version(db, workflow, version)).definition if version else workflow.definition
         try:
-            text = blok.export(definition, format)
+            text = exporting.export_text(await queries.version(db, workflow, version or workflow.version), format)
         except blok.BlokExportError as exc:
             from blokhub.api.errors import Unprocessable
 
