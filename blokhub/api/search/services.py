@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
 from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
-from blokhub.db.models import SearchQueryStat, Workflow
+from blokhub.db.models import SearchQueryStat, User, Workflow
 from blokhub.indexers.search import FACETS, SORTS, SearchEngine, SearchFilters, SearchQuery
 from blokhub.runtime import counters
 from blokhub.runtime.resources import Resources
@@ -196,4 +196,23 @@ async def suggest(db: AsyncSession, engine: SearchEngine, prefix: str, limit: in
         if title_ids
         else set()
     )
-    return [SuggestionOut(text=s.text, kind=s.kind, id=s.id) for s in items if s.kind != "title" or s.id in listed]
+    # Users too are checked here: a banned user's name stays in the index's term dictionary until segments merge.
+    names = [s.text.lower() for s in items if s.kind == "user"]
+    active = (
+        set(
+            (
+                await db.scalars(
+                    select(func.lower(User.username)).where(
+                        func.lower(User.username).in_(names), User.banned_at.is_(None)
+                    )
+                )
+            ).all()
+        )
+        if names
+        else set()
+    )
+    return [
+        SuggestionOut(text=s.text, kind=s.kind, id=s.id)
+        for s in items
+        if (s.kind != "title" or s.id in listed) and (s.kind != "user" or s.text.lower() in active)
+    ]

@@ -24,7 +24,9 @@ HIDDEN_BODY = "[removed by a moderator]"
 
 
 def _out(c: Comment, viewer: User | None) -> CommentOut:
-    hidden = c.hidden_at is not None and not (viewer is not None and viewer.is_moderator)
+    # A hidden comment, or any comment of a banned author, is removed for everyone but moderators.
+    removed = c.hidden_at is not None or c.author.banned_at is not None
+    hidden = removed and not (viewer is not None and viewer.is_moderator)
     gone = c.deleted_at is not None or hidden
     return CommentOut(
         id=c.id,

@@ -92,19 +92,19 @@ class WorkflowController(Controller):
         rows, next_cursor = await queries.list_workflows(
             db, viewer, owner=owner, tag=tag, visibility=visibility, cursor=cursor, limit=limit
         )
-        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+        return Page(items=[summary_of(w, viewer) for w in rows], next_cursor=next_cursor)
 
     @get("/{workflow_id:int}", operation_id="getWorkflow")
     async def show(self, workflow_id: FromPath[int], db: DB, viewer: Viewer, resources: Res) -> WorkflowOut:
         workflow = await get_visible(db, viewer, workflow_id)
         await page_views.record_view(resources.redis, workflow.id)
-        return workflow_of(workflow)
+        return workflow_of(workflow, viewer)
 
     @patch("/{workflow_id:int}", operation_id="updateWorkflow")
     async def update(
         self, workflow_id: FromPath[int], data: JSONBody[WorkflowUpdate], user: CurrentUser, db: DB
     ) -> WorkflowOut:
-        return workflow_of(await services.update_workflow(db, user, workflow_id, data))
+        return workflow_of(await services.update_workflow(db, user, workflow_id, data), user)
 
     @delete("/{workflow_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteWorkflow")
     async def remove(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
