@@ -1,10 +1,11 @@
-"""Account administration used by the CLI (``blokhub user create|promote``)."""
+"""Account administration used by the CLI (``blokhub user create|promote|demote|ban|unban``)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from blokhub.api.auth import passwords
+from blokhub.api.moderation.accounts import apply_ban
 from blokhub.config import Settings
 from blokhub.db.models import Role, User
 from blokhub.db.session import create_engine, create_sessionmaker, session_scope
@@ -51,3 +52,17 @@ async def set_role(settings: Settings, username: str, role: str) -> str:
     finally:
         await engine.dispose()
     return f"{username} is now {role}"
+
+
+async def set_banned(settings: Settings, username: str, banned: bool) -> str:
+    """Ban or unban from the command line: the same effect as the admin endpoint (content leaves every surface)."""
+    engine = create_engine(settings)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as db:
+            user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+            if user is None:
+                raise ValueError(f"No user named {username!r}.")
+            await apply_ban(db, user, banned, None)
+    finally:
+        await engine.dispose()
+    return f"{username} is {'banned' if banned else 'no longer banned'}"

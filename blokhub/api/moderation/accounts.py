@@ -40,27 +40,29 @@ def _may_act_on(actor: User, target: User) -> None:
         raise Forbidden("Only an admin can ban or unban a moderator or an admin.")
 
 
+async def apply_ban(db: AsyncSession, target: User, banned: bool, by: int | None) -> None:
+    """Ban or unban ``target`` (idempotent); the API and the CLI both come here."""
+    if (target.banned_at is not None) == banned:
+        return
+    target.banned_at = utcnow() if banned else None
+    await _mark_workflows(db, target.id, target.banned_at)
+    if banned:
+        # Every session ends now: the next request with any of their tokens is refused.
+        await revoke_sessions(db, target.id, reason="banned")
+    emit(db, "user.banned" if banned else "user.unbanned", "user", target.id, {"by": by})
+
+
 async def ban(db: AsyncSession, actor: User, username: str) -> User:
     target = await get_by_username(db, username, include_banned=True)
     _may_act_on(actor, target)
-    if target.banned_at is not None:
-        return target  # idempotent
-    target.banned_at = utcnow()
-    await _mark_workflows(db, target.id, target.banned_at)
-    # Every session ends now: the next request with any of their tokens is refused.
-    await revoke_sessions(db, target.id, reason="banned")
-    emit(db, "user.banned", "user", target.id, {"by": actor.id})
+    await apply_ban(db, target, True, actor.id)
     return target
 
 
 async def unban(db: AsyncSession, actor: User, username: str) -> User:
     target = await get_by_username(db, username, include_banned=True)
     _may_act_on(actor, target)
-    if target.banned_at is None:
-        return target
-    target.banned_at = None
-    await _mark_workflows(db, target.id, None)
-    emit(db, "user.unbanned", "user", target.id, {"by": actor.id})
+    await apply_ban(db, target, False, actor.id)
     return target
 
 
