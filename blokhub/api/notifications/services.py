@@ -10,6 +10,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from blokhub.api.notifications import grouping
 from blokhub.api.notifications.hub import publish
 from blokhub.api.notifications.schemas import NotificationOut, WorkflowRef
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -29,24 +30,25 @@ async def notify(
     workflow: Workflow | None = None,
     comment_id: int | None = None,
     data: dict[str, Any] | None = None,
+    excerpt: str | None = None,
 ) -> None:
-    """Store a notification for ``user_id`` (never for one's own action, never on a muted workflow) and push it
-    to their sockets on every replica once the transaction commits."""
+    """Store a notification for ``user_id`` (never for one's own action, never on a muted workflow), grouped with
+    its unread siblings of the same kind on the same workflow, and push it to their sockets on every replica once
+    the transaction commits."""
     if user_id == actor.id:
         return
     if workflow is not None and await db.get(NotificationMute, (user_id, workflow.id)) is not None:
         return
-    note = Notification(
+    note = await grouping.store(
+        db,
         user_id=user_id,
         kind=kind,
         actor_id=actor.id,
         workflow_id=workflow.id if workflow else None,
         comment_id=comment_id,
         data=data or {},
-        created_at=utcnow(),
+        excerpt=excerpt,
     )
-    db.add(note)
-    await db.flush()
     out = NotificationOut(
         id=note.id,
         kind=kind,
@@ -56,6 +58,8 @@ async def notify(
         data=note.data,
         created_at=note.created_at,
         read_at=None,
+        count=note.count,
+        excerpt=note.excerpt,
     )
     message = {"type": "notification", "notification": msgspec.to_builtins(out)}
 
@@ -100,6 +104,8 @@ async def list_notifications(
             data=n.data,
             created_at=n.created_at,
             read_at=n.read_at,
+            count=n.count,
+            excerpt=n.excerpt,
         )
         for n, uname, dname, title in rows[:size]
     ]

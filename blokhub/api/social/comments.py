@@ -78,6 +78,7 @@ async def create(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
             workflow=workflow,
             comment_id=comment.id,
             data={"parent_id": parent.id},
+            excerpt=data.body,
         )
         notified.add(parent.author_id)
     if workflow.owner_id not in notified:
@@ -89,6 +90,7 @@ async def create(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
             actor=user,
             workflow=workflow,
             comment_id=comment.id,
+            excerpt=data.body,
         )
     emit(db, "comment.created", "comment", comment.id, {"workflow_id": workflow.id, "actor_id": user.id})
     return _out(comment, user)

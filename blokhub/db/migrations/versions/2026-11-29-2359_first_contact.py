@@ -10,6 +10,7 @@ Create Date: 2026-11-29 23:59:00.000000
 * workflows.owner_banned_at: set on every workflow of a banned user (cleared on unban); part of the listed rule,
   so the partial index that serves public lists is rebuilt with the new predicate.
 * reports: one open report per (target, reporter); older duplicates are resolved as duplicates first.
+* notifications: grouped by (user, kind, workflow) while unread, with a count and an excerpt of the latest one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ depends_on = None
 
 OLD_LISTED = "visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL"
 NEW_LISTED = OLD_LISTED + " AND owner_banned_at IS NULL"
+GROUPED = "read_at IS NULL AND workflow_id IS NOT NULL"
 
 
 def upgrade() -> None:
@@ -56,8 +58,26 @@ def upgrade() -> None:
         postgresql_where=sa.text("status = 'open'"),
     )
 
+    op.add_column("notifications", sa.Column("count", sa.Integer(), server_default="1", nullable=False))
+    op.add_column("notifications", sa.Column("excerpt", sa.Text(), nullable=True))
+    op.execute(
+        "UPDATE notifications n SET read_at = now() WHERE n.read_at IS NULL AND n.workflow_id IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM notifications o WHERE o.read_at IS NULL AND o.user_id = n.user_id "
+        "AND o.kind = n.kind AND o.workflow_id = n.workflow_id AND o.id > n.id)"
+    )
+    op.create_index(
+        "uq_notifications_unread_group",
+        "notifications",
+        ["user_id", "kind", "workflow_id"],
+        unique=True,
+        postgresql_where=sa.text(GROUPED),
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("uq_notifications_unread_group", table_name="notifications")
+    op.drop_column("notifications", "excerpt")
+    op.drop_column("notifications", "count")
     op.drop_index("uq_reports_open_target_reporter", table_name="reports")
     op.drop_index("ix_workflows_public_created", table_name="workflows")
     op.create_index(
