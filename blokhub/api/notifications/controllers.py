@@ -64,6 +64,12 @@ def _token(socket: WebSocket[Any, Any, Any]) -> str | None:
     return socket.query_params.get("token")
 
 
+def _reason(message: str) -> str:
+    """A close reason: the refusal in words, within the 123 bytes a close frame allows."""
+    text = f"unauthorized: {message}"
+    return text.encode()[:123].decode(errors="ignore")
+
+
 @websocket(["/ws"], name="notifications-ws")
 async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
     """Authenticated push channel: `Authorization: Bearer <token>` header, or `?token=` for browsers.
@@ -79,8 +85,11 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
         user, _ = await authenticate(token, resources)
         async with resources.read_sessionmaker() as db:
             unread = await services.unread_count(db, user.id)
-    except Unauthorized:
-        await socket.close(code=4401, reason="unauthorized")
+    except Unauthorized as exc:
+        # Accept, then close with a code and a reason: refusing before the handshake is a bare HTTP 403 that
+        # tells the client nothing.
+        await socket.accept()
+        await socket.close(code=4401, reason=_reason(exc.message))
         return
     await socket.accept()
     sub = hub.subscribe(user.id)
@@ -96,9 +105,14 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
         while True:
             get_task = asyncio.ensure_future(sub.queue.get())
             overflow = asyncio.ensure_future(sub.overflowed.wait())
-            done, pending = await asyncio.wait({get_task, overflow}, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
+            try:
+                done, _ = await asyncio.wait({get_task, overflow}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                # Also when send() itself is cancelled (the socket closed): a waiter left pending is later
+                # destroyed by the garbage collector ("Task was destroyed but it is pending!").
+                for task in (get_task, overflow):
+                    task.cancel()
+                await asyncio.gather(get_task, overflow, return_exceptions=True)
             if overflow in done:
                 await socket.close(code=4008, reason="too slow")
                 return
