@@ -46,7 +46,7 @@ def _with_runtime(
     ``blokhub --help`` stays fast.)"""
     from blokhub.outbox.registry import install
     from blokhub.runtime import DataDirLocked, Runtime
-    from blokhub.runtime.attach import running_database_url
+    from blokhub.runtime.attach import running_database_url, running_redis_url
     from blokhub.wiring.consumers import CONSUMERS
 
     install(CONSUMERS)
@@ -58,7 +58,8 @@ def _with_runtime(
         url = running_database_url(settings.data_dir) if attach and settings.embedded_database else None
         if url is None:
             raise click.ClickException(str(exc)) from None
-        return _run(fn, settings.with_overrides(database_url=url))
+        redis_url = settings.redis_url or running_redis_url(settings.data_dir)
+        return _run(fn, settings.with_overrides(database_url=url, redis_url=redis_url))
     try:
         return _run(fn, resolved)
     finally:
@@ -222,6 +223,9 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=5,
+            # The app resolves forwarded addresses itself, from BLOKHUB_TRUSTED_PROXIES only (uvicorn would
+            # otherwise believe X-Forwarded-For from any local peer).
+            proxy_headers=False,
         )
         server = _graceful_server_class()(config)
         server.on_listening = lambda: click.echo(  # the banner only once it really listens

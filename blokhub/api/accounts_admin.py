@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from blokhub.api.auth import passwords
 from blokhub.api.moderation.accounts import apply_ban
+from blokhub.api.textforms import fold
 from blokhub.config import Settings
 from blokhub.db.models import Role, User
 from blokhub.db.session import create_engine, create_sessionmaker, session_scope
@@ -20,7 +22,7 @@ async def create_user(settings: Settings, *, username: str, email: str, password
         async with session_scope(create_sessionmaker(engine)) as db:
             exists = await db.scalar(
                 select(User.id).where(
-                    (func.lower(User.username) == username.lower()) | (func.lower(User.email) == email.lower())
+                    (func.lower(User.username) == fold(username)) | (func.lower(User.email) == fold(email))
                 )
             )
             if exists:
@@ -28,7 +30,7 @@ async def create_user(settings: Settings, *, username: str, email: str, password
             db.add(
                 User(
                     username=username,
-                    email=email,
+                    email=fold(email),
                     display_name=username,
                     role=Role(role).value,
                     password_hash=await passwords.hash_password(password),
@@ -45,7 +47,7 @@ async def set_role(settings: Settings, username: str, role: str) -> str:
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as db:
-            user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+            user = await db.scalar(select(User).where(func.lower(User.username) == fold(username)))
             if user is None:
                 raise ValueError(f"No user named {username!r}.")
             user.role = Role(role).value
@@ -59,10 +61,15 @@ async def set_banned(settings: Settings, username: str, banned: bool) -> str:
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as db:
-            user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+            user = await db.scalar(select(User).where(func.lower(User.username) == fold(username)))
             if user is None:
                 raise ValueError(f"No user named {username!r}.")
-            await apply_ban(db, user, banned, None)
+            redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+            try:
+                await apply_ban(db, redis, user, banned, None)
+            finally:
+                if redis is not None:
+                    await redis.aclose()
     finally:
         await engine.dispose()
     return f"{username} is {'banned' if banned else 'no longer banned'}"

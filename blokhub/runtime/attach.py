@@ -34,6 +34,12 @@ def running_database_url(data_dir: Path) -> str | None:
     return f"postgresql+asyncpg://postgres@/{DATABASE_NAME}?host={quote(socket_dir)}&port={port}"
 
 
+def running_redis_url(data_dir: Path) -> str | None:
+    """The embedded Redis of a server running on ``data_dir`` (its usual socket), or None."""
+    sock = data_dir / "redis" / "redis.sock"
+    return f"unix://{sock}" if sock.exists() else None
+
+
 def port_problem(host: str, port: int) -> str | None:
     """Why ``serve`` could not listen on host:port (checked before starting engines), or None when it can."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

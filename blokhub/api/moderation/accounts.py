@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from redis.asyncio import Redis
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +41,7 @@ def _may_act_on(actor: User, target: User) -> None:
         raise Forbidden("Only an admin can ban or unban a moderator or an admin.")
 
 
-async def apply_ban(db: AsyncSession, target: User, banned: bool, by: int | None) -> None:
+async def apply_ban(db: AsyncSession, redis: Redis | None, target: User, banned: bool, by: int | None) -> None:
     """Ban or unban ``target`` (idempotent); the API and the CLI both come here."""
     if (target.banned_at is not None) == banned:
         return
@@ -48,21 +49,21 @@ async def apply_ban(db: AsyncSession, target: User, banned: bool, by: int | None
     await _mark_workflows(db, target.id, target.banned_at)
     if banned:
         # Every session ends now: the next request with any of their tokens is refused.
-        await revoke_sessions(db, target.id, reason="banned")
+        await revoke_sessions(db, redis, target.id, reason="banned")
     emit(db, "user.banned" if banned else "user.unbanned", "user", target.id, {"by": by})
 
 
-async def ban(db: AsyncSession, actor: User, username: str) -> User:
+async def ban(db: AsyncSession, redis: Redis, actor: User, username: str) -> User:
     target = await get_by_username(db, username, include_banned=True)
     _may_act_on(actor, target)
-    await apply_ban(db, target, True, actor.id)
+    await apply_ban(db, redis, target, True, actor.id)
     return target
 
 
-async def unban(db: AsyncSession, actor: User, username: str) -> User:
+async def unban(db: AsyncSession, redis: Redis, actor: User, username: str) -> User:
     target = await get_by_username(db, username, include_banned=True)
     _may_act_on(actor, target)
-    await apply_ban(db, target, False, actor.id)
+    await apply_ban(db, redis, target, False, actor.id)
     return target
 
 

@@ -4,11 +4,12 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import Body, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.moderation import accounts, services
+from blokhub.api.params import PathId, PathName
 from blokhub.api.schemas import Input, Output, Page
 from blokhub.api.social.schemas import ReportIn, ReportOut
 from blokhub.db.models import User
@@ -59,7 +60,7 @@ class AdminController(Controller):
         moderator: Moderator,
         db: DB,
         status: FromQuery[Literal["open", "resolved"] | None] = "open",
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=1000)] = None,
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> Page[ReportOut]:
         items, next_cursor = await services.list_reports(db, status, cursor, limit)
@@ -67,7 +68,7 @@ class AdminController(Controller):
 
     @post("/reports/{report_id:int}/resolve", status_code=200, operation_id="resolveReport")
     async def resolve(
-        self, report_id: FromPath[int], data: JSONBody[ResolveIn], moderator: Moderator, db: DB, resources: Res
+        self, report_id: PathId, data: JSONBody[ResolveIn], moderator: Moderator, db: DB, resources: Res
     ) -> ReportOut:
         """Resolve the report, and every other open report about the same target."""
         return await services.resolve(db, resources.redis, moderator, report_id, data.resolution, data.action)
@@ -75,7 +76,7 @@ class AdminController(Controller):
     @post("/workflows/{workflow_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideWorkflow")
     async def hide_workflow(
         self,
-        workflow_id: FromPath[int],
+        workflow_id: PathId,
         moderator: Moderator,
         db: DB,
         resources: Res,
@@ -86,24 +87,24 @@ class AdminController(Controller):
         await services.set_workflow_hidden(db, resources.redis, moderator, workflow_id, True, reason)
 
     @post("/workflows/{workflow_id:int}/unhide", status_code=HTTP_204_NO_CONTENT, operation_id="unhideWorkflow")
-    async def unhide_workflow(self, workflow_id: FromPath[int], moderator: Moderator, db: DB, resources: Res) -> None:
+    async def unhide_workflow(self, workflow_id: PathId, moderator: Moderator, db: DB, resources: Res) -> None:
         await services.set_workflow_hidden(db, resources.redis, moderator, workflow_id, False)
 
     @post("/comments/{comment_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideComment")
-    async def hide_comment(self, comment_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def hide_comment(self, comment_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_comment_hidden(db, moderator, comment_id, True)
 
     @post("/users/{username:str}/ban", status_code=HTTP_204_NO_CONTENT, operation_id="banUser")
-    async def ban(self, username: FromPath[str], moderator: Moderator, db: DB) -> None:
+    async def ban(self, username: PathName, moderator: Moderator, db: DB, resources: Res) -> None:
         """Ban: their sessions end and all they made leaves every surface (moderators; admins for staff)."""
-        await services.ban(db, moderator, username)
+        await services.ban(db, resources.redis, moderator, username)
 
     @post("/users/{username:str}/unban", status_code=HTTP_204_NO_CONTENT, operation_id="unbanUser")
-    async def unban(self, username: FromPath[str], moderator: Moderator, db: DB) -> None:
+    async def unban(self, username: PathName, moderator: Moderator, db: DB, resources: Res) -> None:
         """Lift a ban: what they made is back everywhere."""
-        await accounts.unban(db, moderator, username)
+        await accounts.unban(db, resources.redis, moderator, username)
 
     @post("/users/{username:str}/role", status_code=HTTP_200_OK, operation_id="setUserRole")
-    async def role(self, username: FromPath[str], data: JSONBody[RoleIn], moderator: Moderator, db: DB) -> AccountOut:
+    async def role(self, username: PathName, data: JSONBody[RoleIn], moderator: Moderator, db: DB) -> AccountOut:
         """Promote or demote (`{role: user|moderator|admin}`); admins only, never on oneself."""
         return _account(await accounts.set_role(db, moderator, username, data.role))

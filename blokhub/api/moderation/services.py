@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from arq.connections import ArqRedis
+from redis.asyncio import Redis
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,6 @@ from blokhub.api.social.schemas import ReportIn, ReportOut
 from blokhub.api.users.schemas import UserRef
 from blokhub.api.users.services import get_by_username
 from blokhub.api.workflows.access import get_visible
-from blokhub.api.workflows.services import adjust_profile_count, counts_on_profile
 from blokhub.db.base import utcnow
 from blokhub.db.models import Comment, Report, User
 from blokhub.outbox import emit
@@ -113,10 +113,8 @@ async def set_workflow_hidden(
     workflow = await get_visible(db, moderator, workflow_id, lock=True)
     if (workflow.hidden_at is not None) == hidden:
         return  # already so: no second notification
-    counted = counts_on_profile(workflow)
-    workflow.hidden_at = utcnow() if hidden else None
+    workflow.hidden_at = utcnow() if hidden else None  # profile and fork counters follow (database triggers)
     workflow.hidden_reason = (reason or "").strip() or None if hidden else None
-    await adjust_profile_count(db, workflow.owner_id, counted, counts_on_profile(workflow))
     emit(db, "workflow.hidden" if hidden else "workflow.unhidden", "workflow", workflow.id, {"by": moderator.id})
     await notify(
         db,
@@ -150,14 +148,14 @@ async def set_comment_hidden(db: AsyncSession, moderator: User, comment_id: int,
         await resolve_open_reports(db, moderator, "comment", comment.id, "hidden")
 
 
-async def ban(db: AsyncSession, moderator: User, username: str) -> None:
-    target = await accounts.ban(db, moderator, username)
+async def ban(db: AsyncSession, redis: Redis, moderator: User, username: str) -> None:
+    target = await accounts.ban(db, redis, moderator, username)
     await resolve_open_reports(db, moderator, "user", target.id, "banned")
 
 
 async def resolve(
     db: AsyncSession,
-    redis: ArqRedis,
+    redis: Redis,
     moderator: User,
     report_id: int,
     resolution: str,
@@ -182,7 +180,7 @@ async def resolve(
         target = await db.get(User, row.target_id)
         if target is None:
             raise NotFound("The reported user no longer exists.")
-        await ban(db, moderator, target.username)
+        await ban(db, redis, moderator, target.username)
     await resolve_open_reports(db, moderator, row.target_type, row.target_id, resolution)
     row.status, row.resolution, row.resolved_by, row.resolved_at = "resolved", resolution, moderator.id, utcnow()
     reporter = await db.get(User, row.reporter_id)

@@ -1,14 +1,15 @@
 """first contact: author's source text per version, moderation reason, owner-banned rule, one open report
 
 Revision ID: 7c3d9e1f2a40
-Revises: 5b8e2f4c1a90
+Revises: 3b8f0d2e7a15
 Create Date: 2026-11-29 23:59:00.000000
 
 * workflow_versions.source_text / source_format: the text the author uploaded for that version, so export gives
   it back (NULL for rows older than this migration: export then uses the conventional Blok key order).
 * workflows.hidden_reason: why a moderator hid it (shown to its owner as `moderation`).
 * workflows.owner_banned_at: set on every workflow of a banned user (cleared on unban); part of the listed rule,
-  so the partial index that serves public lists is rebuilt with the new predicate.
+  so the partial index that serves public lists is rebuilt with the new predicate, and the counters' SQL
+  spelling of the rule (`bh_workflow_listed`, its trigger) follows it.
 * reports: one open report per (target, reporter); older duplicates are resolved as duplicates first.
 * notifications: grouped by (user, kind, workflow) while unread, with a count and an excerpt of the latest one.
 """
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7c3d9e1f2a40"
-down_revision = "5b8e2f4c1a90"
+down_revision = "3b8f0d2e7a15"
 branch_labels = None
 depends_on = None
 
@@ -28,11 +29,33 @@ NEW_LISTED = OLD_LISTED + " AND owner_banned_at IS NULL"
 GROUPED = "read_at IS NULL AND workflow_id IS NOT NULL"
 
 
+def _listed_function(predicate: str) -> str:
+    return (
+        "CREATE OR REPLACE FUNCTION bh_workflow_listed(w workflows) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ "
+        f"SELECT {' AND '.join('w.' + part for part in predicate.split(' AND '))} $$"
+    )
+
+
+def _counts_trigger(columns: str) -> list[str]:
+    return [
+        "DROP TRIGGER IF EXISTS bh_workflows_count ON workflows",
+        f"CREATE TRIGGER bh_workflows_count AFTER INSERT OR DELETE OR UPDATE OF {columns} ON workflows "
+        "FOR EACH ROW EXECUTE FUNCTION bh_workflows_count()",
+    ]
+
+
+OLD_COLUMNS = "visibility, deleted_at, hidden_at, owner_id, forked_from_id"
+NEW_COLUMNS = OLD_COLUMNS + ", owner_banned_at"
+
+
 def upgrade() -> None:
     op.add_column("workflow_versions", sa.Column("source_text", sa.Text(), nullable=True))
     op.add_column("workflow_versions", sa.Column("source_format", sa.String(length=8), nullable=True))
     op.add_column("workflows", sa.Column("hidden_reason", sa.Text(), nullable=True))
     op.add_column("workflows", sa.Column("owner_banned_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute(_listed_function(NEW_LISTED))
+    for statement in _counts_trigger(NEW_COLUMNS):
+        op.execute(statement)
     op.execute(
         "UPDATE workflows w SET owner_banned_at = u.banned_at FROM users u "
         "WHERE u.id = w.owner_id AND u.banned_at IS NOT NULL"
@@ -86,6 +109,9 @@ def downgrade() -> None:
         [sa.text("created_at DESC"), sa.text("id DESC")],
         postgresql_where=sa.text(OLD_LISTED),
     )
+    for statement in _counts_trigger(OLD_COLUMNS):
+        op.execute(statement)
+    op.execute(_listed_function(OLD_LISTED))
     op.drop_column("workflows", "owner_banned_at")
     op.drop_column("workflows", "hidden_reason")
     op.drop_column("workflow_versions", "source_format")
