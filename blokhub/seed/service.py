@@ -27,6 +27,7 @@ from blokhub.config import Settings
 from blokhub.db.models import listed_sql
 from blokhub.db.workflow_rows import facts_of, first_version, health_of
 from blokhub.seed.corpus import SeedWorkflow, generate_users, generate_workflows
+from blokhub.seed.staff import insert_staff
 
 log = logging.getLogger(__name__)
 
@@ -230,4 +231,10 @@ async def seed_if_empty(settings: Settings, workflows: int) -> SeedReport | None
             return None
     finally:
         await conn.close()
-    return await seed_corpus(settings, seed=42, users=max(10, workflows // 6), workflows=workflows, progress=True)
+    report = await seed_corpus(settings, seed=42, users=max(10, workflows // 6), workflows=workflows, progress=True)
+    conn = await asyncpg.connect(asyncpg_dsn(settings))
+    try:
+        await insert_staff(conn, DEMO_PASSWORD)  # a moderator and an admin to try moderation with
+    finally:
+        await conn.close()
+    return report
