@@ -182,9 +182,9 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any], out: list[Chang
         node_configs(after),
     )
     renames: dict[str, str] = {}
-    for old_ref, new_ref in renamed:
-        pairs[id(new_ref)] = old_ref
-        renames[str(new_ref.name)] = str(old_ref.name)
+    for was, now in renamed:
+        pairs[id(now)] = was
+        renames[str(now.name)] = str(was.name)
     moved = _moved_steps(new_refs, pairs)
     for ref in new_refs:
         old_ref = pairs.get(id(ref))
