@@ -6,7 +6,6 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Body, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.params import INTEGER_MAX, PathId, PathVersion
 from blokhub.api.schemas import Page
@@ -15,6 +14,7 @@ from blokhub.api.workflows.access import get_visible
 from blokhub.api.workflows.presenters import summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
     ChangeOut,
+    DialectName,
     DiffOut,
     ForkIn,
     ValidationOut,
@@ -199,14 +199,17 @@ class WorkflowController(Controller):
         viewer: Viewer,
         format: FromQuery[Literal["json", "yaml", "toml"]] = "json",
         version: Annotated[int | None, QueryParameter(ge=1, le=INTEGER_MAX, description="Default: latest.")] = None,
+        dialect: Annotated[
+            DialectName | None,
+            QueryParameter(
+                description="Blok dialect to write: v1 (name/node steps plus nodes) or v2 (id/use steps). "
+                "Default: the workflow's own, i.e. the uploaded document. v1 -> v2 is lossless; v2 -> v1 answers "
+                "422 with one detail per construct v1 cannot express."
+            ),
+        ] = None,
     ) -> Response[str]:
         workflow = await get_visible(db, viewer, workflow_id)
-        try:
-            text = exporting.export_text(await queries.version(db, workflow, version or workflow.version), format)
-        except blok.BlokExportError as exc:
-            from blokhub.api.errors import Unprocessable
-
-            raise Unprocessable(str(exc), code="export_failed", details=[i.to_dict() for i in exc.issues]) from None
+        text = exporting.export_text(await queries.version(db, workflow, version or workflow.version), format, dialect)
         return Response(
             text,
             media_type=EXPORT_TYPES[format],

@@ -1,12 +1,14 @@
-"""Export gives back the author's file: the exact text of that version when it was uploaded in the asked format;
-else the document in the author's key order (read from that text); else, for versions stored before the text was
-kept, the conventional Blok order (name, description, version, trigger, steps, nodes) instead of the database's."""
+"""A stored workflow as a file. In its own dialect, export gives back the author's file: the exact text of that
+version when it was uploaded in the asked format; else the document in the author's key order (read from that
+text); else, for versions stored before the text was kept, the conventional Blok order (name, description, version,
+trigger, steps, nodes) instead of the database's. In the other dialect, the converted document."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from blokhub import blok
+from blokhub.api.errors import Unprocessable
 from blokhub.db.models import WorkflowVersion
 
 TOP_LEVEL = ("name", "description", "version", "trigger", "steps", "nodes")
@@ -41,9 +43,25 @@ def _as_authored(version: WorkflowVersion) -> dict[str, Any] | None:
     return document if blok.canonical_hash(document) == version.canonical_hash else None
 
 
-def export_text(version: WorkflowVersion, fmt: str) -> str:
-    """Raises :class:`blok.BlokExportError` when the format cannot hold the document (null in TOML)."""
-    if version.source_text is not None and version.source_format == fmt:
-        return version.source_text
-    authored = _as_authored(version)
-    return blok.export(authored if authored is not None else conventional(version.definition), fmt)
+def export_text(version: WorkflowVersion, fmt: str, dialect: str | None) -> str:
+    """The file text; 422 listing every construct the target dialect cannot express, or every TOML null."""
+    definition = version.definition
+    if dialect is None or dialect == blok.dialect_of(definition).value:
+        if version.source_text is not None and version.source_format == fmt:
+            return version.source_text
+        authored = _as_authored(version)
+        document = authored if authored is not None else conventional(definition)
+    else:
+        try:
+            document = blok.convert(definition, dialect)
+        except blok.BlokConversionError as exc:
+            source = blok.dialect_of(definition).value
+            raise Unprocessable(
+                f"This {source} workflow uses {len(exc.issues)} construct(s) Blok {dialect} cannot express.",
+                code="not_expressible",
+                details=[i.to_dict() for i in exc.issues],
+            ) from None
+    try:
+        return blok.export(document, fmt)
+    except blok.BlokExportError as exc:
+        raise Unprocessable(str(exc), code="export_failed", details=[i.to_dict() for i in exc.issues]) from None

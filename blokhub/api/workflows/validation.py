@@ -69,11 +69,13 @@ def validate(submission: Submission, visibility: str) -> ValidationOut:
         checked = submissions.check(definition=submission.definition, source=submission.source, fmt=submission.format)
     except Unprocessable as exc:
         details = exc.details or [{"pointer": "", "message": exc.message}]
-        return ValidationOut(valid=False, errors=[_issue_out(d, exc.code) for d in details], warnings=[], facts=None)
+        errors = [_issue_out(d, exc.code) for d in details]
+        return ValidationOut(valid=False, dialect="v1", errors=errors, warnings=[], facts=None)
     secrets = checked.secrets if visibility in ("public", "unlisted") else []
     warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
     return ValidationOut(
         valid=checked.result.valid and not secrets,
+        dialect="v2" if checked.dialect == "v2" else "v1",
         errors=_issues([*checked.result.errors, *secrets]),
         warnings=_issues(warnings),
         facts=facts_of(checked.facts) if checked.result.facts else None,

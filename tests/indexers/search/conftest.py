@@ -110,6 +110,7 @@ def make_doc(row: tuple[Any, ...]) -> SearchDocument:
         popularity=float(favs * 2 + i / 100),
         # The displayed average differs from the Bayesian score (few reviews pull the score toward the mean).
         rating_average=0.0 if rating == 0 else min(5.0, max(1.0, rating + (i % 3 - 1) * 0.6)),
+        dialect="v2" if i % 3 == 0 else "v1",
     )
 
 
@@ -199,6 +200,7 @@ class Corpus:
                 "method": [d.method] if d.method else [],
                 "author": [d.author],
                 "has_branches": ["true" if d.has_branches else "false"],
+                "dialect": [d.dialect],
             }[facet]
             counts.update(set(values))
         return dict(counts)
