@@ -10,13 +10,21 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
+# pip's own progress (what it collects, downloads and installs) without the setuptools editable-install banner and
+# the build backend's chatter; pipefail keeps a failing pip failing the target.
+PIP_SHOWN := grep --line-buffered -E "^(Collecting|Downloading|Installing collected|Successfully|ERROR|error:)" || true
+
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@test -x $(BIN)/python || { echo "==> [1/4] creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> [2/4] upgrading pip"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@# The CPU build of PyTorch first: left to the resolver, sentence-transformers would pull a multi-GB CUDA build.
-	$(BIN)/python -m pip install --quiet "torch==2.13.0"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@echo "==> [3/4] PyTorch, CPU build (~200 MB the first time)"
+	@bash -o pipefail -c '$(BIN)/python -m pip install --progress-bar on "torch==2.13.0" 2>&1 | { $(PIP_SHOWN); }'
+	@echo "==> [4/4] Blok Hub and its dependencies (editable)"
+	@bash -o pipefail -c '$(BIN)/python -m pip install --progress-bar on -e ".[dev]" 2>&1 | { $(PIP_SHOWN); }'
 	@touch $(STAMP)
+	@echo "==> installed; \`make run\` serves on http://127.0.0.1:8000 (another port: BLOKHUB_PORT=8001 make run)"
 
 install: $(STAMP) ## Create .venv and install Blok Hub with its dev tools
 

@@ -34,11 +34,21 @@ def _configure_logging(settings: Settings) -> None:
     configure(settings.log_level, settings.log_json)
 
 
-def _with_runtime(settings: Settings, fn: Callable[[Settings], Coroutine[Any, Any, T]], *, lock: bool = True) -> T:
+def _run(fn: Callable[[Settings], Coroutine[Any, Any, T]], settings: Settings) -> T:
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(fn(settings))
+
+
+def _with_runtime(
+    settings: Settings, fn: Callable[[Settings], Coroutine[Any, Any, T]], *, lock: bool = True, attach: bool = False
+) -> T:
     """Start embedded engines as needed, install the outbox consumer table, run ``fn`` with the resolved settings,
-    stop the engines again. (Imports here are deferred so ``blokhub --help`` stays fast.)"""
+    stop the engines again. With ``attach`` (commands that only need the database), a data dir held by a running
+    server is no obstacle: ``fn`` runs against that server's PostgreSQL. (Imports here are deferred so
+    ``blokhub --help`` stays fast.)"""
     from blokhub.outbox.registry import install
     from blokhub.runtime import DataDirLocked, Runtime
+    from blokhub.runtime.attach import running_database_url, running_redis_url
     from blokhub.wiring.consumers import CONSUMERS
 
     install(CONSUMERS)
@@ -47,10 +57,13 @@ def _with_runtime(settings: Settings, fn: Callable[[Settings], Coroutine[Any, An
     try:
         resolved = runtime.start()
     except DataDirLocked as exc:
-        raise click.ClickException(str(exc)) from None
+        url = running_database_url(settings.data_dir) if attach and settings.embedded_database else None
+        if url is None:
+            raise click.ClickException(str(exc)) from None
+        redis_url = settings.redis_url or running_redis_url(settings.data_dir)
+        return _run(fn, settings.with_overrides(database_url=url, redis_url=redis_url))
     try:
-        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            return runner.run(fn(resolved))
+        return _run(fn, resolved)
     finally:
         runtime.stop()
 
@@ -160,7 +173,15 @@ def _graceful_server_class() -> Any:
 
     class GracefulServer(uvicorn.Server):
         """uvicorn re-raises SIGTERM/SIGINT after its own shutdown, which would kill the process before the
-        embedded PostgreSQL and Redis are stopped; here the signal only starts a graceful shutdown."""
+        embedded PostgreSQL and Redis are stopped; here the signal only starts a graceful shutdown.
+        ``on_listening`` runs once the sockets are bound and the app has started."""
+
+        on_listening: Callable[[], None] | None = None
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and self.on_listening is not None:
+                self.on_listening()
 
         @contextlib.contextmanager
         def capture_signals(self) -> Any:
@@ -196,8 +217,13 @@ def main() -> None:
 @click.option("--no-seed", is_flag=True, help="Do not load demo data into an empty database.")
 def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bool) -> None:
     """Serve the API (plus an in-process worker in embedded mode). Migrates first; Ctrl-C stops cleanly."""
+    from blokhub.runtime.attach import port_problem
+
     settings = _settings(data_dir, host=host, port=port)
     _configure_logging(settings)
+    # Before ~10 s of starting engines: a busy port is said at once, with how to choose another.
+    if (problem := port_problem(settings.host, settings.port)) is not None:
+        raise click.ClickException(problem)
 
     async def run(resolved: Settings) -> None:
         import uvicorn
@@ -223,11 +249,11 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             # otherwise believe X-Forwarded-For from any local peer).
             proxy_headers=False,
         )
-        click.echo(
+        server = _graceful_server_class()(config)
+        server.on_listening = lambda: click.echo(  # the banner only once it really listens
             f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema; {processes} API processes)",
             err=True,
         )
-        server = _graceful_server_class()(config)
         started: list[subprocess.Popen[bytes]] = []
 
         async def when_started() -> None:
@@ -331,7 +357,14 @@ def user_create(username: str, email: str, password: str, role: str, data_dir: P
         return await create_user(resolved, username=username, email=email, password=password, role=role)
 
     try:
-        click.echo(_with_runtime(settings, run))
+        click.echo(_with_runtime(settings, run, attach=True))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _account_command(settings: Settings, fn: Callable[[Settings], Coroutine[Any, Any, str]]) -> None:
+    try:
+        click.echo(_with_runtime(settings, fn, attach=True))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -341,14 +374,40 @@ def user_create(username: str, email: str, password: str, role: str, data_dir: P
 @click.option("--role", type=click.Choice(["user", "moderator", "admin"]), default="moderator", show_default=True)
 @data_dir_option
 def user_promote(username: str, role: str, data_dir: Path | None) -> None:
-    """Change an account's role (default: moderator)."""
+    """Change an account's role (default: moderator). Works while `serve` runs."""
     from blokhub.api.accounts_admin import set_role
 
-    settings = _settings(data_dir)
-    try:
-        click.echo(_with_runtime(settings, lambda s: set_role(s, username, role)))
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    _account_command(_settings(data_dir), lambda s: set_role(s, username, role))
+
+
+@user.command("demote")
+@click.argument("username")
+@data_dir_option
+def user_demote(username: str, data_dir: Path | None) -> None:
+    """Make an account a plain user again. Works while `serve` runs."""
+    from blokhub.api.accounts_admin import set_role
+
+    _account_command(_settings(data_dir), lambda s: set_role(s, username, "user"))
+
+
+@user.command("ban")
+@click.argument("username")
+@data_dir_option
+def user_ban(username: str, data_dir: Path | None) -> None:
+    """Ban an account: sessions end, everything it made leaves every surface. Works while `serve` runs."""
+    from blokhub.api.accounts_admin import set_banned
+
+    _account_command(_settings(data_dir), lambda s: set_banned(s, username, True))
+
+
+@user.command("unban")
+@click.argument("username")
+@data_dir_option
+def user_unban(username: str, data_dir: Path | None) -> None:
+    """Lift a ban: what the account made is back. Works while `serve` runs."""
+    from blokhub.api.accounts_admin import set_banned
+
+    _account_command(_settings(data_dir), lambda s: set_banned(s, username, False))
 
 
 @main.command()

@@ -1,10 +1,12 @@
-"""Account administration used by the CLI (``blokhub user create|promote``)."""
+"""Account administration used by the CLI (``blokhub user create|promote|demote|ban|unban``)."""
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from blokhub.api.auth import passwords
+from blokhub.api.moderation.accounts import apply_ban
 from blokhub.api.textforms import fold
 from blokhub.config import Settings
 from blokhub.db.models import Role, User
@@ -52,3 +54,22 @@ async def set_role(settings: Settings, username: str, role: str) -> str:
     finally:
         await engine.dispose()
     return f"{username} is now {role}"
+
+
+async def set_banned(settings: Settings, username: str, banned: bool) -> str:
+    """Ban or unban from the command line: the same effect as the admin endpoint (content leaves every surface)."""
+    engine = create_engine(settings)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as db:
+            user = await db.scalar(select(User).where(func.lower(User.username) == fold(username)))
+            if user is None:
+                raise ValueError(f"No user named {username!r}.")
+            redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+            try:
+                await apply_ban(db, redis, user, banned, None)
+            finally:
+                if redis is not None:
+                    await redis.aclose()
+    finally:
+        await engine.dispose()
+    return f"{username} is {'banned' if banned else 'no longer banned'}"

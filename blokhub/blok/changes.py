@@ -3,8 +3,10 @@
 Both sides are compared in canonical form, so reformatting, key order and spelled-out defaults are never
 changes.
 Steps are matched by name rather than by position: inserting a step is one "added" change, not a cascade of
-changes to every later index. A new or removed step's ``nodes`` entry is folded into that step's change; other
-configuration changes are reported at the leaf, e.g. ``/nodes/get-facts/inputs/url``.
+changes to every later index. A step whose name changed but whose node and configuration mostly did not is one
+"renamed" change (before/after ``{"name"}``), not a removal and an addition. Configuration is always reported at the
+leaf, e.g. ``/nodes/get-facts/inputs/url`` with its before and after — a new or removed step's inputs included, and a
+renamed step's configuration compared under its old and new names.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from blokhub.blok.canonical_form import canonical
 from blokhub.blok.errors import join_pointer
+from blokhub.blok.renames import renamed_steps
 from blokhub.blok.walk import StepRef, iter_steps, node_configs
 
 _STEP_DEFAULTS = {"active": True, "stop": False, "set_var": False}
@@ -25,7 +28,7 @@ _SUMMARY_CHARS = 200
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    op: str  # "added" | "removed" | "changed"
+    op: str  # "added" | "removed" | "changed" | "renamed"
     kind: str  # "step" | "node" | "trigger" | "meta"
     pointer: str  # in the new document, or in the old one for "removed"
     name: str | None = None
@@ -75,8 +78,8 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         None,
         changes,
     )
-    added, removed = _step_changes(before, after, changes)
-    _node_changes(before, after, added, removed, changes)
+    renames = _step_changes(before, after, changes)
+    _node_changes(before, after, renames, changes)
     return changes
 
 
@@ -95,7 +98,13 @@ def _ordered_union(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def _compare(old: Any, new: Any, old_ptr: str, new_ptr: str, kind: str, name: str | None, out: list[Change]) -> None:
     if type(old) is type(new) and old == new:
         return
-    if old is _MISSING:
+    if old is _MISSING and kind == "node" and isinstance(new, dict) and new:
+        for key in new:  # every new value, at its leaf
+            _compare(_MISSING, new[key], join_pointer(old_ptr, key), join_pointer(new_ptr, key), kind, name, out)
+    elif new is _MISSING and kind == "node" and isinstance(old, dict) and old:
+        for key in old:
+            _compare(old[key], _MISSING, join_pointer(old_ptr, key), join_pointer(new_ptr, key), kind, name, out)
+    elif old is _MISSING:
         out.append(Change("added", kind, new_ptr, name, None, summary(new)))
     elif new is _MISSING:
         out.append(Change("removed", kind, old_ptr, name, summary(old), None))
@@ -157,21 +166,33 @@ def _step_fields(step: dict[str, Any]) -> dict[str, Any]:
     return {**_STEP_DEFAULTS, **{key: value for key, value in step.items() if key != "name"}}
 
 
-def _step_changes(before: dict[str, Any], after: dict[str, Any], out: list[Change]) -> tuple[set[str], set[str]]:
+def _step_changes(before: dict[str, Any], after: dict[str, Any], out: list[Change]) -> dict[str, str]:
+    """Step changes into ``out``; returns the renames (new name -> old name)."""
     old_refs, new_refs = list(iter_steps(before)), list(iter_steps(after))
     old_by_name, new_by_name = _by_name(old_refs), _by_name(new_refs)
     pairs: dict[int, StepRef] = {}  # id(new ref) -> its old ref
     for key, news in new_by_name.items():
         for earlier, later in zip(old_by_name.get(key, []), news, strict=False):
             pairs[id(later)] = earlier
+    matched_old = {id(r) for r in pairs.values()}
+    renamed = renamed_steps(
+        [r for r in old_refs if id(r) not in matched_old],
+        [r for r in new_refs if id(r) not in pairs],
+        node_configs(before),
+        node_configs(after),
+    )
+    renames: dict[str, str] = {}
+    for was, now in renamed:
+        pairs[id(now)] = was
+        renames[str(now.name)] = str(was.name)
     moved = _moved_steps(new_refs, pairs)
-    added: set[str] = set()
     for ref in new_refs:
         old_ref = pairs.get(id(ref))
         if old_ref is None:
             out.append(Change("added", "step", ref.pointer, ref.name, None, summary(ref.step)))
-            added.add(_step_key(ref))
             continue
+        if old_ref.name != ref.name:
+            out.append(Change("renamed", "step", ref.pointer, ref.name, {"name": old_ref.name}, {"name": ref.name}))
         old_fields, new_fields = _step_fields(old_ref.step), _step_fields(ref.step)
         changed = [
             key
@@ -192,12 +213,10 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any], out: list[Chang
         if id(ref) in moved:
             out.append(Change("changed", "step", ref.pointer, ref.name, *moved[id(ref)]))
     paired_old = {id(old_ref) for old_ref in pairs.values()}
-    removed: set[str] = set()
     for ref in old_refs:
         if id(ref) not in paired_old:
             out.append(Change("removed", "step", ref.pointer, ref.name, summary(ref.step), None))
-            removed.add(_step_key(ref))
-    return added, removed
+    return renames
 
 
 def _moved_steps(
@@ -278,20 +297,16 @@ def _index(ref: StepRef) -> int:
     return int(ref.pointer.rsplit("/", 1)[1])
 
 
-def _node_changes(
-    before: dict[str, Any],
-    after: dict[str, Any],
-    added_steps: set[str],
-    removed_steps: set[str],
-    out: list[Change],
-) -> None:
+def _node_changes(before: dict[str, Any], after: dict[str, Any], renames: dict[str, str], out: list[Change]) -> None:
     old_nodes, new_nodes = node_configs(before), node_configs(after)
+    renamed_from = {old for new, old in renames.items() if old not in new_nodes and new not in old_nodes}
     for name in _ordered_union(old_nodes, new_nodes):
-        old, new = old_nodes.get(name, _MISSING), new_nodes.get(name, _MISSING)
-        pointer = join_pointer("/nodes", name)
-        if (old is _MISSING and name in added_steps) or (new is _MISSING and name in removed_steps):
-            continue
-        _compare(_without_branch_steps(old), _without_branch_steps(new), pointer, pointer, "node", name, out)
+        if name in renamed_from:
+            continue  # compared under its new name
+        old_name = renames.get(name, name) if name not in old_nodes else name
+        old, new = old_nodes.get(old_name, _MISSING), new_nodes.get(name, _MISSING)
+        old_ptr, new_ptr = join_pointer("/nodes", old_name), join_pointer("/nodes", name)
+        _compare(_without_branch_steps(old), _without_branch_steps(new), old_ptr, new_ptr, "node", name, out)
 
 
 def _without_branch_steps(config: Any) -> Any:

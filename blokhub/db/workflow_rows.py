@@ -56,6 +56,7 @@ def first_version(
     health: dict[str, Any],
     forked_from: tuple[int, int] | None,
     at: datetime,
+    source_text: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Column values of the workflow row and its version-1 row (the version lacks ``workflow_id``, not known yet)."""
     workflow = {
@@ -82,5 +83,7 @@ def first_version(
         "canonical_hash": canonical_hash,
         "changelog": FIRST_CHANGELOG,
         "created_at": at,
+        "source_text": source_text,
+        "source_format": source_format if source_text is not None else None,
     }
     return workflow, version

@@ -53,6 +53,7 @@ def document(w: Workflow) -> SearchDocument:
         rating_count=w.rating_count,
         trending=w.trending_week,  # the `discovery.trending` cron keeps it current
         popularity=popularity(w),
+        rating_average=round(w.rating_sum / w.rating_count, 3) if w.rating_count else 0.0,
         dialect="v2" if facts.get("dialect") == "v2" else "v1",
     )
 

@@ -26,6 +26,8 @@ WORKFLOW_TOPICS = (
     "workflow.forked",
     "workflow.hidden",
     "workflow.unhidden",
+    "workflow.owner_banned",  # the owner's ban: every surface drops the workflow
+    "workflow.owner_unbanned",
 )
 # Engagement changes the sort keys (favorites, rating, popularity), so the document is refreshed too.
 STATS_TOPICS = ("favorite.created", "review.saved", "comment.created")

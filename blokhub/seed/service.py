@@ -27,6 +27,8 @@ from blokhub.config import Settings
 from blokhub.db.models import listed_sql
 from blokhub.db.workflow_rows import facts_of, first_version, health_of
 from blokhub.seed.corpus import SeedWorkflow, generate_users, generate_workflows
+from blokhub.seed.history import HistoryReport, seed_history
+from blokhub.seed.staff import insert_staff
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ class SeedReport:
     invalid: int = 0
     seconds: float = 0.0
     index_to_id: dict[int, int] = field(default_factory=dict, repr=False)
+    history: HistoryReport | None = None  # the demo's engagement (serve's seed-on-empty only)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -230,4 +233,12 @@ async def seed_if_empty(settings: Settings, workflows: int) -> SeedReport | None
             return None
     finally:
         await conn.close()
-    return await seed_corpus(settings, seed=42, users=max(10, workflows // 6), workflows=workflows, progress=True)
+    report = await seed_corpus(settings, seed=42, users=max(10, workflows // 6), workflows=workflows, progress=True)
+    conn = await asyncpg.connect(asyncpg_dsn(settings))
+    try:
+        await insert_staff(conn, DEMO_PASSWORD)  # a moderator and an admin to try moderation with
+        # Alive on the first request: follows, favorites, reviews, comments and views, trending and scores computed.
+        report.history = await seed_history(settings, conn, seed=42)
+    finally:
+        await conn.close()
+    return report

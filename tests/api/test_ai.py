@@ -78,11 +78,14 @@ async def test_chat_streams_delta_workflow_done_and_publishes(alice: Account) ->
     conversation = draft["conversation_id"]
     published = await alice.post(f"{AI}/conversations/{conversation}/publish")
     assert published.status_code == 201, published.text
-    assert published.json()["visibility"] == "draft" and published.json()["definition"] == draft["workflow"]
-    public = await alice.post(
-        f"{AI}/conversations/{conversation}/publish", json={"visibility": "public", "title": "Morning weather mail"}
+    # publishing means public: it is listed right away
+    assert published.json()["visibility"] == "public" and published.json()["definition"] == draft["workflow"]
+    listed = (await alice.client.get("/api/v1/workflows", params={"owner": alice.username})).json()["items"]
+    assert [w["id"] for w in listed] == [published.json()["id"]]
+    kept = await alice.post(
+        f"{AI}/conversations/{conversation}/publish", json={"visibility": "draft", "title": "Morning weather mail"}
     )
-    assert public.status_code == 201 and public.json()["visibility"] == "public"
+    assert kept.status_code == 201 and kept.json()["visibility"] == "draft"
 
 
 async def test_refusals_and_bad_input_are_4xx(alice: Account, client: httpx.AsyncClient) -> None:

@@ -214,3 +214,40 @@ async def test_vector_index_converges_with_postgres(
     assert fresh not in await clean.vectors.all_ids()
     await process_pending({"resources": clean}, lane="vectors")
     assert await clean.vectors.all_ids() == {*ids, fresh} - {ids[1], ids[2]}
+
+
+async def test_own_work_copies_and_forks_of_it_are_never_recommended_or_similar(
+    alice: Account, bob: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    """Issue 13.9: recommendations and similar leave out the user's own work, copies of it and forks of it (at any
+    depth); similar leaves out the owner's own re-import of the workflow."""
+    ids = await _corpus(alice, clean)
+    carol, dave, erin = [await register(client, n) for n in ("carol", "dave", "erin")]
+    mine = await _publish(bob, *CORPUS[0][:3], "https://api.stripe.com/v1/refunds")
+    fork = (await carol.post(f"{W}/{mine}/fork")).json()["id"]
+    fork_of_fork = (await dave.post(f"{W}/{fork}/fork")).json()["id"]
+    changed = _doc("Stripe refunds, louder", "https://api.stripe.com/v1/refunds?loud=1")
+    assert (await dave.patch(f"{W}/{fork_of_fork}", json={"definition": changed})).status_code == 200
+    same_file = _doc(CORPUS[0][0], "https://api.stripe.com/v1/refunds")  # bob's file, posted again by erin
+    duplicate = (await erin.post(W, json={"definition": same_file, "title": "Refund alerts"})).json()["id"]
+    theirs = {fork, fork_of_fork, duplicate}
+    await bob.put(f"{W}/{ids[0]}/favorite")
+    await _relay(clean)
+    recommended = {
+        i["workflow"]["id"] for i in (await bob.get("/api/v1/recommendations", params={"limit": 50})).json()["items"]
+    }
+    assert recommended and not recommended & (theirs | {mine})
+    # others still get them: they are only left out for bob
+    assert theirs & {
+        i["workflow"]["id"] for i in (await alice.get(f"{W}/{ids[0]}/similar", params={"limit": 50})).json()["items"]
+    }
+    on_his_favorite = {
+        i["workflow"]["id"] for i in (await bob.get(f"{W}/{ids[0]}/similar", params={"limit": 50})).json()["items"]
+    }
+    assert not on_his_favorite & (theirs | {mine})
+    # alice re-imports one of her workflows: on the re-import's page, her original is not "similar"
+    title, description, tags, url = CORPUS[1]
+    again = await _publish(alice, title + " (again)", description, tags, url)
+    await _relay(clean)
+    on_reimport = [i["workflow"]["id"] for i in (await client.get(f"{W}/{again}/similar")).json()["items"]]
+    assert on_reimport and ids[1] not in on_reimport

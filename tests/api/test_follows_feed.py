@@ -110,4 +110,11 @@ async def test_personal_rank_prefers_authors_you_engage_with(
     personal = (await bob.get("/api/v1/feed", params={"rank": "personal"})).json()
     assert personal["items"][0]["workflow"]["title"] == "Alice A"
     assert {i["workflow"]["title"] for i in personal["items"]} == set(recent)
+    # Issue 13.7: every personal item carries its score and why, in ranking order.
+    scores = [i["score"] for i in personal["items"]]
+    assert all(isinstance(s, float) and s > 0 for s in scores) and scores == sorted(scores, reverse=True)
+    first = personal["items"][0]["reason"]
+    assert "someone you follow" in first and "you gave their work 2 favorites or good review(s)" in first
+    assert all("someone you follow" in i["reason"] for i in personal["items"])
+    assert all(i["score"] is None for i in (await bob.get("/api/v1/feed")).json()["items"])
     assert_error(await bob.get("/api/v1/feed", params={"rank": "weird"}), 422)

@@ -100,8 +100,8 @@ async def test_report_rate_limit(alice: Account, bob: Account) -> None:
     from blokhub.api.social.limits import LIMITS
 
     wid = (await alice.post(W, json={"definition": simple()})).json()["id"]
-    for _ in range(LIMITS["report"][0]):
+    for n in range(LIMITS["report"][0]):  # repeating a report answers the open one, and still counts
         r = await bob.post("/api/v1/reports", json={"target_type": "workflow", "target_id": wid, "reason": "spam!"})
-        assert r.status_code == 201
+        assert r.status_code == (201 if n == 0 else 200)
     r = await bob.post("/api/v1/reports", json={"target_type": "workflow", "target_id": wid, "reason": "spam!"})
     assert_error(r, 429)

@@ -70,3 +70,30 @@ async def test_muted_workflow_stays_quiet(alice: Account, bob: Account) -> None:
     assert (await alice.delete(f"{W}/{wid}/mute")).status_code == 204
     await bob.put(f"{W}/{wid}/rating", json={"stars": 3})
     assert await _kinds(alice) == ["workflow_review"]
+
+
+async def test_notifications_group_by_target_and_kind_with_count_and_excerpt(
+    alice: Account, bob: Account, client: httpx.AsyncClient
+) -> None:
+    """Issue 13.11: 28 comments on one workflow are one notification with a count and the latest words."""
+    carol = await register(client, "carol")
+    wid = (await alice.post("/api/v1/workflows", json={"definition": simple()})).json()["id"]
+    other = (await alice.post("/api/v1/workflows", json={"definition": simple(name="Other")})).json()["id"]
+    for i in range(27):
+        assert (await bob.post(f"/api/v1/workflows/{wid}/comments", json={"body": f"comment {i}"})).status_code == 201
+    long_words = "Does it retry on 429? " * 20
+    assert (await carol.post(f"/api/v1/workflows/{wid}/comments", json={"body": long_words})).status_code == 201
+    assert (await bob.post(f"/api/v1/workflows/{other}/comments", json={"body": "elsewhere"})).status_code == 201
+    await bob.put(f"/api/v1/workflows/{wid}/favorite")
+    page = (await alice.get("/api/v1/notifications")).json()
+    grouped = [(n["kind"], n["workflow"]["id"], n["count"]) for n in page["items"]]
+    assert grouped == [("workflow_favorite", wid, 1), ("workflow_comment", other, 1), ("workflow_comment", wid, 28)]
+    comments = page["items"][2]
+    assert comments["actor"]["username"] == "carol"  # the latest
+    assert comments["excerpt"].startswith("Does it retry on 429?") and len(comments["excerpt"]) <= 140
+    assert page["items"][1]["excerpt"] == "elsewhere" and page["unread"] == 3
+    # once read, the next comment starts a new group
+    assert (await alice.post("/api/v1/notifications/read", json={})).status_code in (200, 201)
+    await bob.post(f"/api/v1/workflows/{wid}/comments", json={"body": "one more"})
+    unread = (await alice.get("/api/v1/notifications", params={"unread": "true"})).json()["items"]
+    assert [(n["kind"], n["count"], n["excerpt"]) for n in unread] == [("workflow_comment", 1, "one more")]

@@ -238,3 +238,63 @@ async def test_writes_survive_a_broken_engine_and_the_index_converges(
             ).all()
         )
     assert await clean.search.all_ids() == public == {ids[1], *more}
+
+
+async def test_min_rating_filters_on_the_displayed_average(
+    alice: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    """Issue 13.1: a 5.0★ workflow with one review (Bayesian score below 4) passes min_rating=4; a 3.0★ one with
+    many reviews does not pass 3.5. The top_rated order shows the score it sorts by."""
+    loved, middling = await _publish(alice, clean, CORPUS[:2])
+    raters = [await register(client, f"rater{i}") for i in range(6)]
+    assert (await raters[0].put(f"{W}/{loved}/rating", json={"stars": 5})).status_code == 200
+    for r in raters:
+        assert (await r.put(f"{W}/{middling}/rating", json={"stars": 3})).status_code == 200
+    await process_pending({"resources": clean})
+    shown = {w: (await client.get(f"{W}/{w}")).json()["stats"]["rating"] for w in (loved, middling)}
+    assert shown[loved]["average"] == 5.0 and shown[loved]["score"] < 4
+    assert shown[middling]["average"] == 3.0
+    at_least_4 = (await client.get(S, params={"min_rating": 4})).json()["hits"]
+    assert [h["workflow"]["id"] for h in at_least_4] == [loved]
+    at_least_3_5 = (await client.get(S, params={"min_rating": 3.5})).json()["hits"]
+    assert [h["workflow"]["id"] for h in at_least_3_5] == [loved]
+    assert {h["workflow"]["id"] for h in (await client.get(S, params={"min_rating": 3})).json()["hits"]} == {
+        loved,
+        middling,
+    }
+    ranked = (await client.get(S, params={"sort": "top_rated"})).json()
+    assert "stats.rating.score" in ranked["ranked_by"]
+    for hit in ranked["hits"]:
+        assert hit["score"] == (hit["workflow"]["stats"]["rating"]["score"] or 0.0)
+    scores = [h["score"] for h in ranked["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+async def test_suggest_dedupes_and_lists_completions_before_typo_matches(
+    alice: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    """Issue 13.8: clones' titles once; `countr` completes `countries` before the more used `contracts`, `slac`
+    completes `slack` before the typo match `space`."""
+    corpus = [
+        ("Countries by region", "Lists countries.", ["countries", "geo"], "GET", "mapper"),
+        ("Countries by region", "A clone.", ["countries"], "GET", "mapper"),
+        ("Countries by region", "Another clone.", ["geo"], "GET", "mapper"),
+    ]
+    corpus += [(f"Contract renewal {i}", "Contracts.", ["contracts", "space"], "GET", "mapper") for i in range(4)]
+    corpus += [("Slack digest", "Daily digest.", ["slack"], "GET", "mapper")]
+    await _publish(alice, clean, corpus)
+
+    async def suggest(q: str) -> list[tuple[str, str]]:
+        r = await client.get("/api/v1/search/suggest", params={"q": q})
+        assert r.status_code == 200, r.text
+        return [(i["kind"], i["text"]) for i in r.json()["items"]]
+
+    got = await suggest("countr")
+    assert got.count(("title", "Countries by region")) == 1 and len(got) == len(set(got))
+    assert ("tag", "countries") in got
+    assert ("tag", "contracts") in got  # the typo match is still offered, after every completion
+    completions = [i for i, (_, text) in enumerate(got) if text.lower().startswith("countr")]
+    assert max(completions) < got.index(("tag", "contracts"))
+    got = await suggest("slac")
+    assert got[0][1].lower().startswith("slac") and ("tag", "slack") in got
+    assert got.index(("tag", "slack")) < got.index(("tag", "space"))

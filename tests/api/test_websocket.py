@@ -14,7 +14,7 @@ import httpx
 import pytest
 import uvicorn
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
 
 from blokhub.api.app import create_app
 from blokhub.api.notifications.hub import NotificationHub, Subscriber
@@ -110,11 +110,13 @@ async def test_query_token_for_browsers_and_refusals(servers: tuple[Server, Serv
         assert (await _next(ws))["type"] == "hello"
     async with connect(f"ws://127.0.0.1:{a.port}/api/v1/ws?token={alice}") as ws:
         assert (await _next(ws))["type"] == "hello"
+    # Issue 13.12: a refused socket is told why (close code 4401 and a reason), not a bare 403.
     for uri, headers in [(a.ws, {}), (a.ws, {"Authorization": "Bearer nope"}), (f"{a.ws}?token=garbage", {})]:
-        with pytest.raises(InvalidStatus) as refused:
-            async with connect(uri, additional_headers=headers):
-                pass
-        assert refused.value.response.status_code == 403
+        async with connect(uri, additional_headers=headers) as ws:
+            with pytest.raises(ConnectionClosed) as refused:
+                await asyncio.wait_for(ws.recv(), 5)
+        assert refused.value.rcvd is not None and refused.value.rcvd.code == 4401
+        assert refused.value.rcvd.reason.startswith("unauthorized: ") and len(refused.value.rcvd.reason) > 20
 
 
 async def test_a_stalled_socket_never_blocks_the_others(servers: tuple[Server, Server]) -> None:
@@ -193,3 +195,21 @@ async def test_delivery_survives_an_idle_subscription(servers: tuple[Server, Ser
             await c.delete(f"{b.http}/users/alice/follow", headers=headers)
             await c.put(f"{b.http}/users/alice/follow", headers=headers)
             assert (await _next(ws, timeout=1.5))["notification"]["kind"] == "new_follower"
+
+
+async def test_connect_and_close_leave_no_pending_task_behind(
+    servers: tuple[Server, Server], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 13.12: closing a socket cancels and awaits its waiters, so none is destroyed while pending."""
+    import gc
+
+    a, _ = servers
+    alice = await _register(a.http, "alice")
+    with caplog.at_level("ERROR", logger="asyncio"):
+        for _ in range(5):
+            async with connect(f"{a.ws}?token={alice}") as ws:
+                assert (await _next(ws))["type"] == "hello"
+        await asyncio.sleep(0.3)
+        gc.collect()
+        await asyncio.sleep(0.1)
+    assert not [r for r in caplog.records if "destroyed but it is pending" in r.getMessage()]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from blokhub import blok
 from tests.api.workflow_helpers import VALID, fixture_format, simple, with_step
@@ -54,6 +56,41 @@ async def test_versions_and_diff(alice: Account, client: httpx.AsyncClient) -> N
     assert any(c["pointer"] == "/nodes/post-to-slack/inputs/method" and c["op"] == "changed" for c in d23["changes"])
     assert_error(await client.get(f"{url}/diff", params={"from": 1, "to": 7}), 404)
     assert_error(await client.get(f"{url}/diff"), 422)
+
+
+async def test_diff_shows_every_value_and_renames(alice: Account, client: httpx.AsyncClient) -> None:
+    """Issue 13.3: an added step's inputs are shown at their pointers; a renamed step is a rename, and its changed
+    URL is shown with before and after."""
+    v1 = simple()
+    w = await _create(alice, v1)
+    url = f"{W}/{w['id']}"
+    v2 = with_step(v1, "fetch-weather", "https://api.weather.example/today")
+    assert (await alice.patch(url, json={"definition": v2})).status_code == 200
+    added = (await client.get(f"{url}/diff", params={"from": 1, "to": 2})).json()["changes"]
+    shown = {c["pointer"]: c.get("after") for c in added if c["kind"] == "node"}
+    assert shown == {
+        "/nodes/fetch-weather/inputs/url": "https://api.weather.example/today",
+        "/nodes/fetch-weather/inputs/method": "GET",
+    }
+    v3 = simple()
+    v3["steps"][1]["name"] = "notify-slack"
+    v3["nodes"]["notify-slack"] = v3["nodes"].pop("post-to-slack")
+    v3["nodes"]["notify-slack"]["inputs"]["url"] = "https://slack.example.org/api/chat.postMessage"
+    v3["steps"].pop(0)  # drop format-message...
+    v3["steps"].insert(0, {"name": "format-message", "node": "mapper", "type": "module"})  # ...and keep it
+    assert (await alice.patch(url, json={"definition": v3})).status_code == 200
+    changes = (await client.get(f"{url}/diff", params={"from": 1, "to": 3})).json()["changes"]
+    steps = [(c["op"], c["name"], c.get("before"), c.get("after")) for c in changes if c["kind"] == "step"]
+    assert steps == [("renamed", "notify-slack", {"name": "post-to-slack"}, {"name": "notify-slack"})]
+    [url_change] = [c for c in changes if c["kind"] == "node"]
+    assert url_change == {
+        "op": "changed",
+        "kind": "node",
+        "pointer": "/nodes/notify-slack/inputs/url",
+        "name": "notify-slack",
+        "before": "https://slack.com/api/chat.postMessage",
+        "after": "https://slack.example.org/api/chat.postMessage",
+    }
 
 
 async def test_fork_keeps_lineage_and_counts(alice: Account, bob: Account, client: httpx.AsyncClient) -> None:
@@ -116,3 +153,48 @@ async def test_export_an_old_version(alice: Account, client: httpx.AsyncClient) 
     old = await client.get(f"{W}/{w['id']}/export", params={"format": "yaml", "version": 1})
     assert old.status_code == 200 and "extra-step" not in old.text and "post-to-slack" in old.text
     assert_error(await client.get(f"{W}/{w['id']}/export", params={"format": "xml"}), 422)
+
+
+async def test_export_gives_back_the_authors_file(alice: Account, client: httpx.AsyncClient, clean: Any) -> None:
+    """Issue 13.4: the exact text of that version in its upload format; the author's key order in the others; the
+    conventional Blok order for versions stored without their text."""
+    yaml_path = next(p for p in VALID if p.suffix == ".yaml")
+    original = yaml_path.read_text()
+    r = await alice.post(f"{W}/import", content=original.encode(), headers={"content-type": "application/yaml"})
+    assert r.status_code == 201, r.text
+    wid = r.json()["id"]
+    assert (await client.get(f"{W}/{wid}/export", params={"format": "yaml"})).text == original
+    authored_keys = list(blok.parse(original, "yaml").document)
+    as_json = (await client.get(f"{W}/{wid}/export", params={"format": "json"})).json()
+    assert list(as_json) == authored_keys
+    # an object keeps the order it was sent in, nested keys included
+    doc = simple()
+    doc = {
+        "version": doc["version"],
+        "name": doc["name"],
+        "steps": doc["steps"],
+        "trigger": doc["trigger"],
+        "nodes": doc["nodes"],
+        "description": doc["description"],
+    }
+    doc["trigger"] = {"http": {"path": "/", "method": "POST"}}
+    w = await _create(alice, doc)
+    exported = (await client.get(f"{W}/{w['id']}/export", params={"format": "json"})).text
+    assert exported == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    toml_text = (await client.get(f"{W}/{w['id']}/export", params={"format": "toml"})).text
+    from_toml = blok.parse(toml_text, "toml").document  # TOML writes plain values before tables; each in order
+    assert [k for k in from_toml if isinstance(from_toml[k], str)] == ["version", "name", "description"]
+    assert list(from_toml["trigger"]["http"]) == ["path", "method"]
+    # the first version stays as it was after an update; a fork exports its author's text too
+    v2 = simple(description="Changed.")
+    assert (await alice.patch(f"{W}/{wid}", json={"definition": v2})).status_code == 200
+    first = await client.get(f"{W}/{wid}/export", params={"format": "yaml", "version": 1})
+    assert first.text == original
+    fork = (await alice.post(f"{W}/{w['id']}/fork")).json()["id"]
+    assert (await client.get(f"{W}/{fork}/export", params={"format": "json"})).text == exported
+    # a version stored before texts were kept: conventional Blok order, not the database's
+    async with clean.engine.begin() as conn:
+        await conn.execute(text("UPDATE workflow_versions SET source_text = NULL, source_format = NULL"))
+    legacy = (await client.get(f"{W}/{w['id']}/export", params={"format": "json"})).json()
+    assert list(legacy) == ["name", "description", "version", "trigger", "steps", "nodes"]
+    assert list(legacy["trigger"]["http"]) == ["method", "path"]

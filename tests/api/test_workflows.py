@@ -232,3 +232,30 @@ async def test_unauthenticated_writes_are_401(client: httpx.AsyncClient, alice: 
     assert_error(await client.patch(f"{W}/{w['id']}", json={"title": "x"}), 401)
     assert_error(await client.delete(f"{W}/{w['id']}"), 401)
     assert_error(await client.post(f"{W}/{w['id']}/fork"), 401)
+
+
+async def test_validate_takes_what_import_takes_and_answers_one_shape(client: httpx.AsyncClient) -> None:
+    """Issue 13.5: raw file bodies and multipart as import; syntax errors are `{valid: false}` too, not a 422."""
+    shape = {"valid", "dialect", "errors", "warnings", "facts"}
+    for path in VALID:
+        fmt = fixture_format(path)
+        raw = await client.post(
+            f"{W}/validate", content=path.read_bytes(), headers={"content-type": f"application/{fmt}"}
+        )
+        assert raw.status_code == 200 and set(raw.json()) == shape, (path.name, raw.text)
+        assert raw.json()["valid"] is True, (path.name, raw.json()["errors"])
+        multipart = await client.post(f"{W}/validate", files={"file": (path.name, path.read_bytes())})
+        assert multipart.status_code == 200 and multipart.json() == raw.json()
+    broken = await client.post(
+        f"{W}/validate", content=b"name: x\nsteps: [\n", headers={"content-type": "application/yaml"}
+    )
+    body = broken.json()
+    assert broken.status_code == 200 and set(body) == shape and body["valid"] is False, broken.text
+    assert body["errors"][0]["line"] is not None and body["facts"] is None
+    in_envelope = await client.post(f"{W}/validate", json={"source": "name = [", "format": "toml"})
+    assert in_envelope.status_code == 200 and in_envelope.json()["valid"] is False
+    schema = await client.post(
+        f"{W}/validate", content=b'{"name": "x", "steps": []}', headers={"content-type": "application/json"}
+    )
+    assert schema.status_code == 200 and schema.json()["valid"] is False and set(schema.json()) == shape
+    assert_error(await client.post(f"{W}/validate", content=b"x", headers={"content-type": "text/plain"}), 415)

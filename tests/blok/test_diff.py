@@ -22,12 +22,13 @@ def test_identical_and_reformatted_documents_have_no_changes() -> None:
     assert diff(doc, spelled) == []
 
 
-def test_inserting_a_step_in_the_middle_is_one_added_step() -> None:
+def test_inserting_a_step_in_the_middle_is_one_added_step_with_its_inputs() -> None:
     old, new = base_doc(), base_doc()
     new["steps"].insert(1, {"name": "log", "node": "logger", "type": "module"})
     new["nodes"]["log"] = {"inputs": {"level": "info"}}
     changes = diff(old, new)
-    assert _ops(changes) == [("added", "step", "/steps/1")]
+    assert _ops(changes) == [("added", "step", "/steps/1"), ("added", "node", "/nodes/log/inputs/level")]
+    assert (changes[1].name, changes[1].after) == ("log", "info")
     assert changes[0].name == "log"
     assert changes[0].after == {"name": "log", "node": "logger", "type": "module"}
     assert changes[0].to_dict() == {
@@ -44,7 +45,13 @@ def test_removing_a_step_points_into_the_old_document() -> None:
     del new["steps"][0]
     del new["nodes"]["auth"]
     changes = diff(old, new)
-    assert _ops(changes) == [("removed", "step", "/steps/0")]
+    assert _ops(changes) == [
+        ("removed", "step", "/steps/0"),
+        ("removed", "node", "/nodes/auth/inputs/headers/Authorization"),
+        ("removed", "node", "/nodes/auth/inputs/method"),
+        ("removed", "node", "/nodes/auth/inputs/url"),
+    ]
+    assert changes[3].before == "https://auth.example.com/check"
     assert changes[0].before == {"name": "auth", "node": "@nanoservice-ts/api-call", "type": "module"}
     assert "after" not in changes[0].to_dict()
 
@@ -97,6 +104,7 @@ def test_branch_steps_and_conditions() -> None:
     changes = diff(old, new)
     assert _ops(changes) == [
         ("added", "step", COND + "/1/steps/1"),
+        ("added", "node", "/nodes/audit/inputs"),
         ("changed", "node", COND + "/0/condition"),
     ]
 
@@ -150,8 +158,8 @@ def test_trigger_and_meta_changes() -> None:
 def test_config_without_step_changes_is_a_node_change() -> None:
     old, new = base_doc(), base_doc()
     new["nodes"]["spare"] = {"inputs": {}}
-    assert _ops(diff(old, new)) == [("added", "node", "/nodes/spare")]
-    assert _ops(diff(new, old)) == [("removed", "node", "/nodes/spare")]
+    assert _ops(diff(old, new)) == [("added", "node", "/nodes/spare/inputs")]
+    assert _ops(diff(new, old)) == [("removed", "node", "/nodes/spare/inputs")]
 
 
 def test_long_values_are_summarised() -> None:
@@ -159,3 +167,23 @@ def test_long_values_are_summarised() -> None:
     new["nodes"]["load"]["inputs"]["query"] = "SELECT " + "x, " * 500 + "1"
     [change] = diff(old, new)
     assert isinstance(change.after, str) and len(change.after) <= 201 and change.after.endswith("…")
+
+
+def test_a_renamed_step_is_a_rename_and_its_changed_inputs_are_shown() -> None:
+    """Issue 13.3: renaming a step (and changing its URL) is one rename plus the changed value, not remove + add."""
+    old, new = base_doc(), base_doc()
+    new["steps"][0]["name"] = "authenticate"
+    new["nodes"]["authenticate"] = new["nodes"].pop("auth")
+    new["nodes"]["authenticate"]["inputs"]["url"] = "https://auth.example.org/check"
+    changes = diff(old, new)
+    assert _ops(changes) == [
+        ("renamed", "step", "/steps/0"),
+        ("changed", "node", "/nodes/authenticate/inputs/url"),
+    ]
+    assert (changes[0].before, changes[0].after) == ({"name": "auth"}, {"name": "authenticate"})
+    assert (changes[1].before, changes[1].after) == ("https://auth.example.com/check", "https://auth.example.org/check")
+    # a different node under a new name is not a rename
+    other = base_doc()
+    other["steps"][0] = {"name": "notify", "node": "@blokjs/sendgrid", "type": "module"}
+    other["nodes"]["notify"] = other["nodes"].pop("auth")
+    assert [c.op for c in diff(old, other) if c.kind == "step"] == ["added", "removed"]

@@ -195,3 +195,73 @@ def test_seed_with_deferred_vectors_then_serve_fills_them_in_the_background(data
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
+
+
+def test_cli_user_commands_work_while_serve_runs(data_dir: Path) -> None:
+    """Issue 13.2: `blokhub user ...` does not need the data-dir lock when a server runs: it uses its database."""
+    port = _free_port()
+    server = _serve(data_dir, port)
+    try:
+        _wait_ready(port, server)
+        base = f"http://127.0.0.1:{port}/api/v1"
+        password = "durable-Secret-2024"
+        r = httpx.post(
+            f"{base}/auth/register", json={"username": "ops", "email": "o@example.com", "password": password}
+        )
+        assert r.status_code == 201, r.text
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*BLOKHUB, "user", *args, "--data-dir", str(data_dir)],
+                env=_env(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+
+        promoted = run("promote", "ops", "--role", "admin")
+        assert promoted.returncode == 0 and "now admin" in promoted.stdout, promoted.stderr
+        created = run("create", "helper", "h@example.com", "--password", password, "--role", "moderator")
+        assert created.returncode == 0, created.stderr
+
+        def login(name: str) -> httpx.Response:
+            return httpx.post(f"{base}/auth/login", json={"login": name, "password": password})
+
+        token = login("ops").json()["access_token"]
+        me = httpx.get(f"{base}/me", headers={"Authorization": f"Bearer {token}"}).json()
+        assert me["role"] == "admin"
+        assert login("helper").status_code == 200
+        assert run("ban", "helper").returncode == 0
+        assert login("helper").status_code in (401, 403)
+        assert run("unban", "helper").returncode == 0
+        assert login("helper").status_code == 200
+        assert run("demote", "ops").returncode == 0
+        assert run("ban", "ghost").returncode != 0
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+        stderr = server.stderr.read() if server.stderr else ""
+        assert stderr.count("Blok Hub on http://") == 1  # printed once, when listening
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_serve_on_a_busy_port_says_so_at_once(data_dir: Path) -> None:
+    """Issue 13.12: the port is checked before engines start; the message says how to choose another."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        out = subprocess.run(
+            [*BLOKHUB, "serve", "--data-dir", str(data_dir), "--port", str(port)],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        took = time.monotonic() - started
+    assert out.returncode != 0 and took < 8
+    assert "already in use" in out.stderr and "--port" in out.stderr and "BLOKHUB_PORT" in out.stderr
+    assert "Blok Hub on" not in out.stderr and "Errno" not in out.stderr
+    assert not (data_dir / "postgres").exists()  # no engine was started

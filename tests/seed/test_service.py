@@ -76,6 +76,13 @@ async def test_seed_if_empty_only_seeds_once_and_accounts_log_in(client: httpx.A
     assert r.status_code == 200, r.text
     listed = (await client.get("/api/v1/workflows", params={"limit": 100})).json()["items"]
     assert listed and all(w["visibility"] == "public" for w in listed)
+    # Issue 13.2: the demo has a moderator and an admin (README), who can use the admin endpoints
+    for name, role in (("moderator", "moderator"), ("admin", "admin")):
+        login = await client.post("/api/v1/auth/login", json={"login": name, "password": DEMO_PASSWORD})
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        assert (await client.get("/api/v1/me", headers=headers)).json()["role"] == role
+        assert (await client.get("/api/v1/admin/reports", headers=headers)).status_code == 200
 
 
 async def test_seed_into_a_non_empty_database_skips_taken_names(clean: Resources) -> None:

@@ -159,7 +159,7 @@ class AiController(Controller):
         db: DB,
         data: Annotated[PublishIn | None, Body()] = None,
     ) -> WorkflowOut:
-        """Turn the current draft into a workflow (draft visibility unless told otherwise)."""
+        """Turn the current draft into a workflow (public unless `visibility` says otherwise)."""
         options = data or PublishIn()
         conversation = await services.draft_of(db, user, conversation_id)
         checked = submissions.check(definition=conversation.draft, source=None, fmt=None)

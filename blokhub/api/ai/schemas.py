@@ -27,7 +27,7 @@ class ChatIn(Input):
 
 class PublishIn(Input):
     title: Title | None = None
-    visibility: VisibilityName = "draft"
+    visibility: VisibilityName = "public"  # publishing means public unless the caller asks otherwise
     tags: Tags | None = None
 
 

@@ -142,13 +142,16 @@ def _announce_end(
 
 
 async def revoke_sessions(
-    db: AsyncSession, redis: Redis, user_id: int, *, reason: str, keep: uuid.UUID | None = None
+    db: AsyncSession, redis: Redis | None, user_id: int, *, reason: str, keep: uuid.UUID | None = None
 ) -> None:
+    """Revoke the sessions; with ``redis``, every replica also closes their sockets (the CLI may have none: their
+    sockets then close at the next session recheck)."""
     stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep is not None:
         stmt = stmt.where(AuthSession.id != keep)
     await db.execute(stmt.values(revoked_at=utcnow(), revoked_reason=reason))
-    _announce_end(db, redis, user_id, reason=reason, keep=str(keep) if keep else None)
+    if redis is not None:
+        _announce_end(db, redis, user_id, reason=reason, keep=str(keep) if keep else None)
 
 
 async def refresh(db: AsyncSession, resources: Resources, token: str) -> Issued:

@@ -27,8 +27,11 @@ class FeedController(Controller):
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> FeedPage:
         """What the people you follow did (published, updated, forked, reviewed, commented, favorited)."""
+        explained: dict[int, tuple[float, str]] = {}
         if rank == "personal":
-            rows, actors, workflows, next_cursor = await services.personal(db, user, cursor, limit, resources.vectors)
+            rows, actors, workflows, next_cursor, explained = await services.personal(
+                db, user, cursor, limit, resources.vectors
+            )
         else:
             rows, actors, workflows, next_cursor = await services.chronological(db, user, cursor, limit)
         items = [
@@ -39,6 +42,8 @@ class FeedController(Controller):
                 workflow=summary_of(workflows[r.workflow_id]),
                 data=r.data,
                 created_at=r.created_at,
+                score=explained[r.id][0] if r.id in explained else None,
+                reason=explained[r.id][1] if r.id in explained else None,
             )
             for r in rows
             if r.actor_id in actors and r.workflow_id in workflows

@@ -15,7 +15,9 @@ class FeedItem(Output):
     workflow: WorkflowSummary
     data: dict[str, Any]
     created_at: datetime
+    # With rank=personal: the ranking score (recency x follow strength x taste) and the reason in words.
     score: float | None = None
+    reason: str | None = None
 
 
 class FeedPage(Output):

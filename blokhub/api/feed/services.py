@@ -124,11 +124,34 @@ async def _taste_similarity(
     return {wid: float(np.dot(taste, stored[wid])) for wid in workflow_ids if wid in stored}
 
 
+def _age(created_at: datetime) -> str:
+    hours = max(0.0, (utcnow() - created_at).total_seconds() / 3600)
+    if hours < 1:
+        return "within the hour"
+    if hours < 48:
+        return f"{int(hours)} h ago"
+    return f"{int(hours // 24)} days ago"
+
+
+def explain(affinity: int, similarity: float, created_at: datetime) -> str:
+    """The personal ranking's factors in words, strongest signal first (it is what a reader checks)."""
+    parts = ["someone you follow"]
+    if affinity:
+        parts.append(f"you gave their work {affinity} favorite{'s' if affinity != 1 else ''} or good review(s)")
+    if similarity > 0.5:
+        parts.append("close to what you like")
+    elif similarity > 0.3:
+        parts.append("near what you like")
+    parts.append(_age(created_at))
+    return "; ".join(parts)
+
+
 async def personal(
     db: AsyncSession, user: User, cursor: str | None, limit: int | None, vectors: VectorEngine | None = None
-) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None]:
+) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None, dict[int, tuple[float, str]]]:
     """Recent activity of followed authors, scored by recency (48 h half-life) times follow strength (favorites and
-    good reviews you gave the author's work) times closeness to your taste (embedding similarity)."""
+    good reviews you gave the author's work) times closeness to your taste (embedding similarity). Returns, besides
+    the page, each item's (score, reason) by activity id."""
     size = clamp_limit(limit)
     offset = decode_cursor(cursor, int)
     start = offset[0] if offset else 0
@@ -150,4 +173,11 @@ async def personal(
     page = ranked[start : start + size]
     actors, workflows = await _hydrate(db, page)
     more = start + size < len(ranked)
-    return page, actors, workflows, encode_cursor(start + size) if more else None
+    explained = {
+        r.id: (
+            round(score(r), 4),
+            explain(affinity.get(r.actor_id, 0), similarity.get(r.workflow_id, 0.0), r.created_at),
+        )
+        for r in page
+    }
+    return page, actors, workflows, encode_cursor(start + size) if more else None, explained

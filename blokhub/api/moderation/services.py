@@ -6,12 +6,14 @@ from typing import Literal
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from blokhub.api.auth.services import revoke_sessions
-from blokhub.api.errors import Conflict, Forbidden, NotFound, Unprocessable
+from blokhub.api.errors import Conflict, NotFound, Unprocessable
+from blokhub.api.moderation import accounts
+from blokhub.api.notifications.services import notify
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.api.social import limits
 from blokhub.api.social.schemas import ReportIn, ReportOut
@@ -19,7 +21,7 @@ from blokhub.api.users.schemas import UserRef
 from blokhub.api.users.services import get_by_username
 from blokhub.api.workflows.access import get_visible
 from blokhub.db.base import utcnow
-from blokhub.db.models import Comment, Report, Role, User
+from blokhub.db.models import Comment, Report, User
 from blokhub.outbox import emit
 
 
@@ -57,20 +59,36 @@ async def _target_id(db: AsyncSession, user: User, data: ReportIn) -> int:
     return comment.id
 
 
-async def report(db: AsyncSession, redis: ArqRedis, user: User, data: ReportIn) -> ReportOut:
+async def report(db: AsyncSession, redis: ArqRedis, user: User, data: ReportIn) -> tuple[ReportOut, bool]:
+    """(the report, whether it is new). One open report per target and reporter: reporting again while one is open
+    answers that one (the unique partial index settles concurrent reports)."""
     await limits.check(redis, "report", user.id)
     target_id = await _target_id(db, user, data)
-    row = Report(
-        reporter_id=user.id,
-        target_type=data.target_type,
-        target_id=target_id,
-        reason=data.reason.strip(),
-        status="open",
-        created_at=utcnow(),
+    inserted = await db.scalar(
+        insert(Report)
+        .values(
+            reporter_id=user.id,
+            target_type=data.target_type,
+            target_id=target_id,
+            reason=data.reason.strip(),
+            status="open",
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(
+            index_elements=["target_type", "target_id", "reporter_id"], index_where=text("status = 'open'")
+        )
+        .returning(Report.id)
     )
-    db.add(row)
-    await db.flush()
-    return _out(row, user)
+    row = await db.scalar(
+        select(Report).where(
+            Report.target_type == data.target_type,
+            Report.target_id == target_id,
+            Report.reporter_id == user.id,
+            Report.status == "open",
+        )
+    )
+    assert row is not None
+    return _out(row, user), inserted is not None
 
 
 async def list_reports(
@@ -88,10 +106,37 @@ async def list_reports(
     return items, encode_cursor(items[-1].id) if len(rows) > size and items else None
 
 
-async def set_workflow_hidden(db: AsyncSession, moderator: User, workflow_id: int, hidden: bool) -> None:
+async def set_workflow_hidden(
+    db: AsyncSession, redis: ArqRedis, moderator: User, workflow_id: int, hidden: bool, reason: str | None = None
+) -> None:
+    """Hide (or restore) a workflow; its owner sees the state and reason as `moderation` and is notified."""
     workflow = await get_visible(db, moderator, workflow_id, lock=True)
+    if (workflow.hidden_at is not None) == hidden:
+        return  # already so: no second notification
     workflow.hidden_at = utcnow() if hidden else None  # profile and fork counters follow (database triggers)
+    workflow.hidden_reason = (reason or "").strip() or None if hidden else None
     emit(db, "workflow.hidden" if hidden else "workflow.unhidden", "workflow", workflow.id, {"by": moderator.id})
+    await notify(
+        db,
+        redis,
+        user_id=workflow.owner_id,
+        kind="workflow_hidden" if hidden else "workflow_restored",
+        actor=moderator,
+        workflow=workflow,
+        data={"reason": workflow.hidden_reason} if hidden else {},
+    )
+    if hidden:
+        await resolve_open_reports(db, moderator, "workflow", workflow.id, "hidden")
+
+
+async def resolve_open_reports(db: AsyncSession, moderator: User, target_type: str, target_id: int, how: str) -> None:
+    """Acting on a target settles every open report about it."""
+    await db.execute(
+        update(Report)
+        .where(Report.target_type == target_type, Report.target_id == target_id, Report.status == "open")
+        .values(status="resolved", resolution=how, resolved_by=moderator.id, resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def set_comment_hidden(db: AsyncSession, moderator: User, comment_id: int, hidden: bool) -> None:
@@ -99,28 +144,24 @@ async def set_comment_hidden(db: AsyncSession, moderator: User, comment_id: int,
     if comment is None:
         raise NotFound(f"No comment {comment_id}.")
     comment.hidden_at = utcnow() if hidden else None
+    if hidden:
+        await resolve_open_reports(db, moderator, "comment", comment.id, "hidden")
 
 
 async def ban(db: AsyncSession, redis: Redis, moderator: User, username: str) -> None:
-    target = await get_by_username(db, username)
-    if target.id == moderator.id:
-        raise Unprocessable("You cannot ban yourself.", code="ban_self")
-    if target.is_moderator and moderator.role != Role.ADMIN:
-        raise Forbidden("Only an admin can ban a moderator.")
-    target.banned_at = utcnow()
-    # Every session ends now: the next request with any of their tokens is refused.
-    await revoke_sessions(db, redis, target.id, reason="banned")
-    emit(db, "user.banned", "user", target.id, {"by": moderator.id})
+    target = await accounts.ban(db, redis, moderator, username)
+    await resolve_open_reports(db, moderator, "user", target.id, "banned")
 
 
 async def resolve(
     db: AsyncSession,
-    redis: Redis,
+    redis: ArqRedis,
     moderator: User,
     report_id: int,
     resolution: str,
     action: Literal["none", "hide", "ban"],
 ) -> ReportOut:
+    """Resolve a report and every other open report about the same target."""
     row = await db.get(Report, report_id, with_for_update=True)
     if row is None:
         raise NotFound(f"No report {report_id}.")
@@ -128,7 +169,7 @@ async def resolve(
         raise Conflict("This report is already resolved.", code="already_resolved")
     if action == "hide":
         if row.target_type == "workflow":
-            await set_workflow_hidden(db, moderator, row.target_id, True)
+            await set_workflow_hidden(db, redis, moderator, row.target_id, True, resolution)
         elif row.target_type == "comment":
             await set_comment_hidden(db, moderator, row.target_id, True)
         else:
@@ -140,6 +181,7 @@ async def resolve(
         if target is None:
             raise NotFound("The reported user no longer exists.")
         await ban(db, redis, moderator, target.username)
+    await resolve_open_reports(db, moderator, row.target_type, row.target_id, resolution)
     row.status, row.resolution, row.resolved_by, row.resolved_at = "resolved", resolution, moderator.id, utcnow()
     reporter = await db.get(User, row.reporter_id)
     return _out(row, reporter)

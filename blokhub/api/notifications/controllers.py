@@ -64,6 +64,12 @@ def _token(socket: WebSocket[Any, Any, Any]) -> str | None:
     return socket.query_params.get("token")
 
 
+def _reason(message: str) -> str:
+    """A close reason: the refusal in words, within the 123 bytes a close frame allows."""
+    text = f"unauthorized: {message}"
+    return text.encode()[:123].decode(errors="ignore")
+
+
 @websocket(["/ws"], name="notifications-ws")
 async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
     """Authenticated push channel: `Authorization: Bearer <token>` header, or `?token=` for browsers.
@@ -81,8 +87,11 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
         user, claims = await authenticate(token, resources)
         async with resources.read_sessionmaker() as db:
             unread = await services.unread_count(db, user.id)
-    except Unauthorized:
-        await socket.close(code=4401, reason="unauthorized")
+    except Unauthorized as exc:
+        # Accept, then close with a code and a reason: refusing before the handshake is a bare HTTP 403 that
+        # tells the client nothing.
+        await socket.accept()
+        await socket.close(code=4401, reason=_reason(exc.message))
         return
     await socket.accept()
     await LiveSocket(socket, resources, hub, user, str(claims["session_id"])).run(unread)

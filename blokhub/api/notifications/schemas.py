@@ -23,6 +23,9 @@ class NotificationOut(Output):
     data: dict[str, Any]
     created_at: datetime
     read_at: datetime | None
+    # Unread events of one kind on one workflow are one notification: how many, and the latest one's words.
+    count: int = 1
+    excerpt: str | None = None
 
 
 class NotificationPage(Output):

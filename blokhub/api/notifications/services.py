@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from blokhub.api.notifications import grouping
 from blokhub.api.notifications.hub import publish
 from blokhub.api.notifications.schemas import NotificationOut, WorkflowRef
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -30,24 +31,25 @@ async def notify(
     workflow: Workflow | None = None,
     comment_id: int | None = None,
     data: dict[str, Any] | None = None,
+    excerpt: str | None = None,
 ) -> None:
-    """Store a notification for ``user_id`` (never for one's own action, never on a muted workflow) and push it
-    to their sockets on every replica once the transaction commits."""
+    """Store a notification for ``user_id`` (never for one's own action, never on a muted workflow), grouped with
+    its unread siblings of the same kind on the same workflow, and push it to their sockets on every replica once
+    the transaction commits."""
     if user_id == actor.id:
         return
     if workflow is not None and await db.get(NotificationMute, (user_id, workflow.id)) is not None:
         return
-    note = Notification(
+    note = await grouping.store(
+        db,
         user_id=user_id,
         kind=kind,
         actor_id=actor.id,
         workflow_id=workflow.id if workflow else None,
         comment_id=comment_id,
         data=data or {},
-        created_at=utcnow(),
+        excerpt=excerpt,
     )
-    db.add(note)
-    await db.flush()
     # Only the id travels: each socket renders it when it is delivered, under its reader's visibility then.
     message = {"type": "notification", "id": note.id}
 
@@ -87,6 +89,8 @@ def _out(row: Any) -> NotificationOut:
         data=n.data,
         created_at=n.created_at,
         read_at=n.read_at,
+        count=n.count,
+        excerpt=n.excerpt,
     )
 
 

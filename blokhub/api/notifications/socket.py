@@ -56,11 +56,16 @@ class LiveSocket:
         """The next hub message, or None when the recheck interval passed first."""
         get_task = asyncio.ensure_future(self.sub.queue.get())
         overflow = asyncio.ensure_future(self.sub.overflowed.wait())
-        done, pending = await asyncio.wait(
-            {get_task, overflow}, timeout=SESSION_RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
-        )
-        for task in pending:
-            task.cancel()
+        try:
+            done, _ = await asyncio.wait(
+                {get_task, overflow}, timeout=SESSION_RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            # Also when _send() itself is cancelled (the socket closed): a waiter left pending is later destroyed
+            # by the garbage collector ("Task was destroyed but it is pending!"). Cancel and await both.
+            for task in (get_task, overflow):
+                task.cancel()
+            await asyncio.gather(get_task, overflow, return_exceptions=True)
         if overflow in done:
             raise _TooSlow
         return get_task.result() if get_task in done else None

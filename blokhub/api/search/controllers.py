@@ -54,10 +54,24 @@ class SearchController(Controller):
             DialectName | None,
             QueryParameter(description="Blok dialect: v1 (name/node steps plus nodes) or v2 (id/use steps)."),
         ] = None,
-        min_rating: Annotated[float | None, QueryParameter(ge=0, le=5)] = None,
+        min_rating: Annotated[
+            float | None,
+            QueryParameter(
+                ge=0,
+                le=5,
+                description="Keeps workflows whose displayed average (stats.rating.average) "
+                "is at least this; unrated ones are left out.",
+            ),
+        ] = None,
         created_after: FromQuery[datetime | None] = None,
         created_before: FromQuery[datetime | None] = None,
-        sort: FromQuery[SortName] = "relevance",
+        sort: Annotated[
+            SortName,
+            QueryParameter(
+                description="top_rated orders by stats.rating.score (Bayesian: few reviews pull it toward "
+                "the site mean), which each hit's `score` then carries; `ranked_by` says what the order is."
+            ),
+        ] = "relevance",
         facets: Annotated[
             str | None,
             QueryParameter(

@@ -42,7 +42,7 @@ def passes(f: SearchFilters, d: SearchDocument) -> bool:
         and (f.runtime is None or f.runtime in d.runtimes)
         and f.author in (None, d.author)
         and f.has_branches in (None, d.has_branches)
-        and (f.min_rating is None or d.rating_score >= f.min_rating)
+        and (f.min_rating is None or d.rating_average >= f.min_rating)
     )
 
 

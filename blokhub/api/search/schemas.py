@@ -36,6 +36,8 @@ class SearchOut(Output):
     took_ms: float
     matched_words: int
     suggestion: GenerateSuggestion | None = None
+    # What the order is by, in words; with `top_rated` each hit's `score` is that Bayesian score.
+    ranked_by: str = ""
 
 
 class SuggestionOut(Output):

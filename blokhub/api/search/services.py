@@ -15,6 +15,7 @@ from blokhub.api.search import lagging
 from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.textforms import fold
+from blokhub.api.workflows.schemas import WorkflowSummary
 from blokhub.api.workflows.summaries import listed_ids, listed_summaries
 from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
@@ -97,7 +98,9 @@ async def search(resources: Resources, query: SearchQuery, semantic_ratio: float
     # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
     rows = await listed_summaries(resources.bare_pg, [h.id for h in result.hits])
     hits = [
-        Hit(workflow=rows[h.id], score=round(h.score, 4), highlights=h.highlights) for h in result.hits if h.id in rows
+        Hit(workflow=rows[h.id], score=_hit_score(query, rows[h.id], h.score), highlights=h.highlights)
+        for h in result.hits
+        if h.id in rows
     ]
     facets, total = await lagging.corrected(resources.bare_pg, engine, query, result)
     total = min(total, result.total - (len(result.hits) - len(hits)))
@@ -113,7 +116,26 @@ async def search(resources: Resources, query: SearchQuery, semantic_ratio: float
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         matched_words=result.matched_words,
         suggestion=GenerateSuggestion(generate=True, prompt=query.q) if query.q and total <= FEW_HITS else None,
+        ranked_by=RANKED_BY[query.sort],
     )
+
+
+RANKED_BY = {
+    "relevance": "relevance: how well the words match (popularity breaks ties); without words, popularity",
+    "newest": "created_at, newest first",
+    "updated": "updated_at, most recent first",
+    "favorites": "stats.favorites, most first",
+    "top_rated": "stats.rating.score, the Bayesian rating: the average pulled toward the site-wide mean when there "
+    "are few reviews (each hit's score is this value; min_rating filters on stats.rating.average)",
+    "trending": "time-decayed engagement over the past week (see /trending)",
+}
+
+
+def _hit_score(query: SearchQuery, workflow: WorkflowSummary, engine_score: float) -> float:
+    """The value the order is by, where the order is by the Bayesian rating: it is shown, so it can be checked."""
+    if query.sort == "top_rated":
+        return workflow.stats.rating.score or 0.0
+    return round(engine_score, 4)
 
 
 QUERIES_KEY, ZERO_KEY = "search:queries", "search:zero-results"

@@ -24,7 +24,9 @@ HIDDEN_BODY = "[removed by a moderator]"
 
 
 def _out(c: Comment, viewer: User | None) -> CommentOut:
-    hidden = c.hidden_at is not None and not (viewer is not None and viewer.is_moderator)
+    # A hidden comment, or any comment of a banned author, is removed for everyone but moderators.
+    removed = c.hidden_at is not None or c.author.banned_at is not None
+    hidden = removed and not (viewer is not None and viewer.is_moderator)
     gone = c.deleted_at is not None or hidden
     return CommentOut(
         id=c.id,
@@ -73,6 +75,7 @@ async def create(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
             workflow=workflow,
             comment_id=comment.id,
             data={"parent_id": parent.id},
+            excerpt=data.body,
         )
         notified.add(parent.author_id)
     if workflow.owner_id not in notified:
@@ -84,6 +87,7 @@ async def create(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
             actor=user,
             workflow=workflow,
             comment_id=comment.id,
+            excerpt=data.body,
         )
     emit(db, "comment.created", "comment", comment.id, {"workflow_id": workflow.id, "actor_id": user.id})
     return _out(comment, user)

@@ -90,6 +90,7 @@ async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, 
             actor=user,
             workflow=workflow,
             data={"stars": data.stars},
+            excerpt=data.review,
         )
     emit(db, "review.saved", "workflow", workflow.id, {"actor_id": user.id, "stars": data.stars, "first": first})
     return ReviewOut(

@@ -52,4 +52,4 @@ class UsersController(Controller):
         rows, next_cursor = await list_workflows(
             db, viewer, owner=username, tag=None, visibility=None, cursor=cursor, limit=limit
         )
-        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+        return Page(items=[summary_of(w, viewer) for w in rows], next_cursor=next_cursor)

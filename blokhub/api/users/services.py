@@ -11,9 +11,9 @@ from blokhub.db.models import User
 from blokhub.outbox import emit
 
 
-async def get_by_username(db: AsyncSession, username: str) -> User:
+async def get_by_username(db: AsyncSession, username: str, *, include_banned: bool = False) -> User:
     user = await db.scalar(select(User).where(func.lower(User.username) == fold(username)))
-    if user is None or user.banned_at is not None:
+    if user is None or (user.banned_at is not None and not include_banned):
         raise NotFound(f"No user named {username!r}.")
     return user
 

@@ -15,7 +15,9 @@ def visible_to(viewer: User | None) -> ColumnElement[bool]:
     alive = Workflow.deleted_at.is_(None)
     if viewer is not None and viewer.is_moderator:
         return alive
-    shared = and_(Workflow.visibility.in_(Visibility.SHARED), Workflow.hidden_at.is_(None))
+    shared = and_(
+        Workflow.visibility.in_(Visibility.SHARED), Workflow.hidden_at.is_(None), Workflow.owner_banned_at.is_(None)
+    )
     if viewer is None:
         return and_(alive, shared)
     return and_(alive, or_(shared, Workflow.owner_id == viewer.id))

@@ -6,19 +6,17 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Body, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.params import INTEGER_MAX, PathId, PathVersion
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import exporting, importing, page_views, queries, services, submissions
+from blokhub.api.workflows import exporting, importing, page_views, queries, services, submissions, validation
 from blokhub.api.workflows.access import get_visible
-from blokhub.api.workflows.presenters import facts_of, summary_of, workflow_of
+from blokhub.api.workflows.presenters import summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
     ChangeOut,
     DialectName,
     DiffOut,
     ForkIn,
-    IssueOut,
     ValidationOut,
     VersionOut,
     VersionSummary,
@@ -34,10 +32,6 @@ Cursor = Annotated[
     str | None, QueryParameter(max_length=1000, description="Opaque cursor from the previous page's next_cursor.")
 ]
 EXPORT_TYPES = {"json": "application/json", "yaml": "application/yaml", "toml": "application/toml"}
-
-
-def _issues(items: list[blok.Issue]) -> list[IssueOut]:
-    return [IssueOut(code=i.code, message=i.message, pointer=i.pointer, line=i.line, column=i.column) for i in items]
 
 
 class WorkflowController(Controller):
@@ -72,18 +66,20 @@ class WorkflowController(Controller):
         )
         return workflow_of(workflow)
 
-    @post("/validate", status_code=HTTP_200_OK, operation_id="validateWorkflow")
-    async def validate(self, data: JSONBody[WorkflowCreate]) -> ValidationOut:
-        checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
-        secrets = checked.secrets if data.visibility in ("public", "unlisted") else []
-        warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
-        return ValidationOut(
-            valid=checked.result.valid and not secrets,
-            dialect="v2" if checked.dialect == "v2" else "v1",
-            errors=_issues([*checked.result.errors, *secrets]),
-            warnings=_issues(warnings),
-            facts=facts_of(checked.facts) if checked.result.facts else None,
-        )
+    @post(
+        "/validate",
+        status_code=HTTP_200_OK,
+        operation_id="validateWorkflow",
+        description="Import without saving. Body: what import takes (the workflow file as application/json, "
+        "application/yaml or application/toml, or multipart/form-data with a `file` part) or what create takes "
+        "(`{definition}` or `{source, format}`). Every outcome about the document is 200 `{valid, errors, "
+        "warnings, facts}`, unreadable text included (errors carry pointer, line and column).",
+    )
+    async def validate(
+        self, request: Request[Any, Any, Any], visibility: FromQuery[VisibilityName | None] = None
+    ) -> ValidationOut:
+        submission = await validation.read_submission(request)
+        return validation.validate(submission, visibility or submission.visibility or "public")
 
     @get("/", operation_id="listWorkflows")
     async def index(
@@ -99,7 +95,7 @@ class WorkflowController(Controller):
         rows, next_cursor = await queries.list_workflows(
             db, viewer, owner=owner, tag=tag, visibility=visibility, cursor=cursor, limit=limit
         )
-        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+        return Page(items=[summary_of(w, viewer) for w in rows], next_cursor=next_cursor)
 
     @get("/{workflow_id:int}", operation_id="getWorkflow")
     async def show(
@@ -112,13 +108,13 @@ class WorkflowController(Controller):
             request.client.host if request.client else None,
         )
         await page_views.record_view(resources.redis, workflow.id, who)
-        return workflow_of(workflow)
+        return workflow_of(workflow, viewer)
 
     @patch("/{workflow_id:int}", operation_id="updateWorkflow")
     async def update(
         self, workflow_id: PathId, data: JSONBody[WorkflowUpdate], user: CurrentUser, db: DB
     ) -> WorkflowOut:
-        return workflow_of(await services.update_workflow(db, user, workflow_id, data))
+        return workflow_of(await services.update_workflow(db, user, workflow_id, data), user)
 
     @delete("/{workflow_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteWorkflow")
     async def remove(self, workflow_id: PathId, user: CurrentUser, db: DB) -> None:
@@ -213,8 +209,7 @@ class WorkflowController(Controller):
         ] = None,
     ) -> Response[str]:
         workflow = await get_visible(db, viewer, workflow_id)
-        definition = (await queries.version(db, workflow, version)).definition if version else workflow.definition
-        text = exporting.export_text(definition, format, dialect)
+        text = exporting.export_text(await queries.version(db, workflow, version or workflow.version), format, dialect)
         return Response(
             text,
             media_type=EXPORT_TYPES[format],

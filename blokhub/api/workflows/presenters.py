@@ -14,12 +14,13 @@ from blokhub.api.workflows.schemas import (
     ForkedFrom,
     Health,
     IssueOut,
+    Moderation,
     Rating,
     Stats,
     WorkflowOut,
     WorkflowSummary,
 )
-from blokhub.db.models import Workflow
+from blokhub.db.models import User, Workflow
 
 # Lists show summaries: never load the (possibly 512 KiB) definitions they do not show.
 SUMMARY_LOAD = (joinedload(Workflow.owner), defer(Workflow.definition, raiseload=True))
@@ -111,12 +112,23 @@ def _common(w: Workflow) -> dict[str, Any]:
     }
 
 
-def summary_of(w: Workflow) -> WorkflowSummary:
-    return WorkflowSummary(**_common(w))
+def moderation_of(w: Workflow, viewer: User | None) -> Moderation | None:
+    """The moderation state, for the workflow's owner and moderators (nobody else learns why something is gone)."""
+    if viewer is None or (viewer.id != w.owner_id and not viewer.is_moderator):
+        return None
+    if w.hidden_at is not None:
+        return Moderation(state="hidden", reason=w.hidden_reason, at=w.hidden_at)
+    if w.owner_banned_at is not None:
+        return Moderation(state="owner_banned", reason="the owner's account is banned", at=w.owner_banned_at)
+    return Moderation(state="visible")
 
 
-def workflow_of(w: Workflow) -> WorkflowOut:
-    return WorkflowOut(**_common(w), definition=w.definition)
+def summary_of(w: Workflow, viewer: User | None = None) -> WorkflowSummary:
+    return WorkflowSummary(**_common(w), moderation=moderation_of(w, viewer))
+
+
+def workflow_of(w: Workflow, viewer: User | None = None) -> WorkflowOut:
+    return WorkflowOut(**_common(w), definition=w.definition, moderation=moderation_of(w, viewer))
 
 
 def summary_from_row(r: Mapping[str, Any]) -> WorkflowSummary:

@@ -94,6 +94,14 @@ class ForkedFrom(Output):
     version: int | None
 
 
+class Moderation(Output):
+    """What moderation did to a workflow; shown to its owner and to moderators only."""
+
+    state: Literal["visible", "hidden", "owner_banned"]
+    reason: str | None = None
+    at: datetime | None = None
+
+
 class WorkflowSummary(Output):
     id: int
     slug: str
@@ -111,9 +119,10 @@ class WorkflowSummary(Output):
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    moderation: Moderation | None = None  # the owner's and moderators' view only
 
 
-class WorkflowOut(WorkflowSummary):
+class WorkflowOut(WorkflowSummary, kw_only=True):
     definition: dict[str, Any]
 
 

@@ -4,6 +4,7 @@ Counters (the owner's workflows, the original's forks) are kept by database trig
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +51,7 @@ async def publish(
         health=checked.health(),
         forked_from=(forked_from.id, forked_from.version) if forked_from else None,
         at=now,
+        source_text=checked.source_text,
     )
     workflow = Workflow(owner=owner, **values)
     for attempt in range(3):
@@ -100,6 +102,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
                     definition=checked.document,
                     canonical_hash=checked.canonical_hash,
                     changelog=(data.changelog or "").strip(),
+                    source_text=checked.source_text,
+                    source_format=checked.format,
                 )
             )
             changed.append("definition")
@@ -195,6 +199,10 @@ async def fork(
 ) -> Workflow:
     visibility = fork_visibility(user, original, visibility)
     checked = submissions.check(definition=original.definition, source=None, fmt=None)
+    source = await db.get(WorkflowVersion, (original.id, original.version))
+    if source is not None and source.source_text is not None and source.source_format is not None:
+        # A fork starts as the author's file, exactly (export gives the fork's owner the same text).
+        checked = replace(checked, source_text=source.source_text, format=source.source_format)
     copy = await publish(
         db,
         user,

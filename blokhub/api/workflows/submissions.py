@@ -22,6 +22,8 @@ class CheckedDocument:
     result: blok.ValidationResult
     secrets: list[blok.Issue]
     canonical_hash: str
+    # What the author sent, as they wrote it (for an object: as JSON in its key order); export gives it back.
+    source_text: str | None = None
 
     @property
     def dialect(self) -> str:
@@ -104,7 +106,11 @@ def check(*, definition: dict[str, Any] | None, source: str | bytes | None, fmt:
     secrets = blok.scan_secrets(document)
     if parsed is not None:
         secrets = [_locate(i, parsed) for i in secrets]
-    return CheckedDocument(document, fmt or "json", result, secrets, blok.canonical_hash(document))
+    if source is not None:
+        text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+    else:
+        text = blok.export(document, "json")  # the object's own key order, as the author sent it
+    return CheckedDocument(document, fmt or "json", result, secrets, blok.canonical_hash(document), text)
 
 
 def _locate(issue: blok.Issue, parsed: blok.ParsedDocument) -> blok.Issue:

@@ -10,7 +10,18 @@ from blokhub.db.base import Base, utcnow
 
 class Report(Base):
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_open", text("id DESC"), postgresql_where=text("status = 'open'")),)
+    __table_args__ = (
+        Index("ix_reports_open", text("id DESC"), postgresql_where=text("status = 'open'")),
+        # One open report per target and reporter: reporting again while one is open answers the open one.
+        Index(
+            "uq_reports_open_target_reporter",
+            "target_type",
+            "target_id",
+            "reporter_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     reporter_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))

@@ -20,13 +20,16 @@ class Visibility:
 
 
 # The one rule for "a listed workflow" (in public lists, search, recommendations, feeds, profile counts, AI
-# grounding): public, not deleted, not hidden by a moderator. It exists in three spellings, proven to agree by
+# grounding): public, not deleted, not hidden by a moderator, its owner not banned. It exists in three spellings, proven to agree by
 # tests/db/test_listed_rule.py: `Workflow.listed` (SQLAlchemy expression on the class, Python predicate on a row)
 # and `listed_sql()` for hand-written SQL and the partial index that serves public lists.
 def listed_sql(alias: str | None = None) -> str:
     """The listed rule as an SQL fragment, columns qualified by ``alias`` when given (``listed_sql("w")``)."""
     p = f"{alias}." if alias else ""
-    return f"{p}visibility = '{Visibility.PUBLIC}' AND {p}deleted_at IS NULL AND {p}hidden_at IS NULL"
+    return (
+        f"{p}visibility = '{Visibility.PUBLIC}' AND {p}deleted_at IS NULL AND {p}hidden_at IS NULL"
+        f" AND {p}owner_banned_at IS NULL"
+    )
 
 
 class Workflow(TimestampMixin, Base):
@@ -80,6 +83,10 @@ class Workflow(TimestampMixin, Base):
     trending_month: Mapped[float] = mapped_column(default=0.0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column()
     hidden_at: Mapped[datetime | None] = mapped_column()  # moderation
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    # The owner's ban, copied onto each of their workflows (set on ban, cleared on unban) so that the listed rule
+    # stays a predicate on this row: it serves partial indexes and the search index's `searchable()` alike.
+    owner_banned_at: Mapped[datetime | None] = mapped_column()
     deleted_at: Mapped[datetime | None] = mapped_column()
 
     owner: Mapped[User] = relationship(lazy="raise")
@@ -87,9 +94,19 @@ class Workflow(TimestampMixin, Base):
     @hybrid_property
     def listed(self) -> bool:
         """Whether this row is listed (on an instance); the same rule as an SQL expression (on the class)."""
-        return self.visibility == Visibility.PUBLIC and self.deleted_at is None and self.hidden_at is None
+        return (
+            self.visibility == Visibility.PUBLIC
+            and self.deleted_at is None
+            and self.hidden_at is None
+            and self.owner_banned_at is None
+        )
 
     @listed.inplace.expression
     @classmethod
     def _listed_expression(cls) -> ColumnElement[bool]:
-        return and_(cls.visibility == Visibility.PUBLIC, cls.deleted_at.is_(None), cls.hidden_at.is_(None))
+        return and_(
+            cls.visibility == Visibility.PUBLIC,
+            cls.deleted_at.is_(None),
+            cls.hidden_at.is_(None),
+            cls.owner_banned_at.is_(None),
+        )

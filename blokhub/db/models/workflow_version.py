@@ -22,6 +22,10 @@ class WorkflowVersion(Base):
     definition: Mapped[dict[str, Any]] = mapped_column(JSONB)
     canonical_hash: Mapped[str] = mapped_column(String(80))
     changelog: Mapped[str] = mapped_column(Text, default="")
+    # The text the author sent for this version and its format (export gives it back as it was); NULL on rows
+    # from before it was kept.
+    source_text: Mapped[str | None] = mapped_column(Text)
+    source_format: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

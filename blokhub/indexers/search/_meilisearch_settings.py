@@ -61,7 +61,7 @@ SETTINGS = MeilisearchSettings(
     searchable_attributes=["title", "tags", "nodes", "author", "author_name", "description", "step_names"],
     filterable_attributes=[
         *FACET_ATTRIBUTES.values(),
-        "rating_score",
+        "rating_average",
         "created_at",
         "id",
         *SUGGEST_ATTRIBUTES.values(),
@@ -106,6 +106,7 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
         "views": doc.views,
         "rating_score": doc.rating_score,
         "rating_count": doc.rating_count,
+        "rating_average": doc.rating_average,
         "trending": doc.trending,
         "popularity": doc.popularity,
         "sug_tag": [k for t in tags for k in suggest_keys(t)],
@@ -135,7 +136,7 @@ def filter_expression(f: SearchFilters, ids: Sequence[int] | None) -> list[str]:
     if f.has_branches is not None:
         out.append(f"has_branches = {'true' if f.has_branches else 'false'}")
     if f.min_rating is not None:
-        out.append(f"rating_score >= {float(f.min_rating)!r}")
+        out.append(f"rating_average >= {float(f.min_rating)!r}")
     if f.created_after is not None:
         out.append(f"created_at >= {float(f.created_after)!r}")
     if f.created_before is not None:

@@ -85,7 +85,7 @@ def filter_queries(schema: tantivy.Schema, f: SearchFilters, ids: Sequence[int] 
     if f.has_branches is not None:
         out.append(Query.term_query(schema, "has_branches", f.has_branches))
     if f.min_rating is not None:
-        out.append(Query.range_query(schema, "rating_score", FieldType.Float, float(f.min_rating), None))
+        out.append(Query.range_query(schema, "rating_average", FieldType.Float, float(f.min_rating), None))
     if f.created_after is not None or f.created_before is not None:
         lo = None if f.created_after is None else float(f.created_after)
         hi = None if f.created_before is None else float(f.created_before)

@@ -83,7 +83,7 @@ def build_schema() -> tantivy.Schema:
     for name in SUGGEST_FIELDS.values():
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_boolean_field("has_branches", indexed=True, fast=True)
-    for name in ("created_at", "updated_at", "rating_score", "trending", "popularity", "rank_weight"):
+    for name in ("created_at", "updated_at", "rating_score", "rating_average", "trending", "popularity", "rank_weight"):
         sb.add_float_field(name, fast=True)
     sb.add_integer_field("favorites", fast=True)
     return sb.build()
@@ -139,6 +139,7 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "created_at": float(doc.created_at),
         "updated_at": float(doc.updated_at),
         "rating_score": float(doc.rating_score),
+        "rating_average": float(doc.rating_average),
         "trending": float(doc.trending),
         "popularity": float(doc.popularity),
         "rank_weight": rank_weight(doc.popularity),

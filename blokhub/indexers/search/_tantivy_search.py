@@ -8,7 +8,7 @@ import tantivy
 from tantivy import Order, Query
 
 from blokhub.indexers.search._highlight import Marker
-from blokhub.indexers.search._suggest import interleave
+from blokhub.indexers.search._suggest import completes, interleave
 from blokhub.indexers.search._tantivy_facets import EXACT_UP_TO, FacetCache, estimated_facet_counts
 from blokhub.indexers.search._tantivy_query import combine, filter_queries, match_query, ranked_query
 from blokhub.indexers.search._tantivy_schema import SORT_FIELDS, SUGGEST_FIELDS, source
@@ -116,24 +116,28 @@ def _title_suggestions(
     searcher: tantivy.Searcher, schema: tantivy.Schema, qws: list[QueryWord], limit: int
 ) -> list[Suggestion]:
     title_q = match_query(schema, qws, field="s_title")
-    res = searcher.search(title_q, limit, count=False, weight_by_field=_RANK_WEIGHT)
+    # Clones share a title and are shown once: fetch a few more so that `limit` distinct titles can remain.
+    res = searcher.search(title_q, limit * 3, count=False, weight_by_field=_RANK_WEIGHT)
     if not res.hits:
         return []
     ids = searcher.fast_field_values("id", [a for _, a in res.hits])
-    return [
-        Suggestion(text=source(searcher.doc(a))[0], kind="title", id=int(i or 0))
-        for (_, a), i in zip(res.hits, ids, strict=True)
-    ]
+    typed = [q.word for q in qws]
+    out = []
+    for (_, a), i in zip(res.hits, ids, strict=True):
+        title = source(searcher.doc(a))[0]
+        out.append(Suggestion(text=title, kind="title", id=int(i or 0), completes=completes(typed, title)))
+    return out
 
 
-def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit: int) -> list[str]:
-    """Values whose suggestion keys start with `prefix`, most used first; typo-tolerant when the prefix is long
-    enough to have a typo budget and exact prefixes found too few."""
+def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit: int) -> list[tuple[str, bool]]:
+    """(value, completes) for values whose suggestion keys start with `prefix`, most used first; then, when the
+    prefix is long enough to have a typo budget and exact prefixes found too few, typo matches (completes False)."""
     counts: dict[str, int] = {}
     # A value has several keys (one per word start) with the same count: keep the max, do not add them up.
     for key, n in searcher.terms_with_prefix(field, prefix, limit=limit * 4):
         shown = key.partition(KEY_SEP)[2]
         counts[shown] = max(counts.get(shown, 0), n)
+    exact = set(counts)
     budget = typo_budget(prefix)
     if len(counts) < limit and budget:
         # A first-letter typo costs two (see `_words`), so completions with a typo share the first letter: the
@@ -143,7 +147,8 @@ def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit:
             text, _, shown = key.partition(KEY_SEP)
             if token_matches(qw, text):
                 counts[shown] = max(counts.get(shown, 0), n)
-    return sorted(counts, key=lambda s: (-counts[s], s))[:limit]
+    ordered = sorted(counts, key=lambda s: (s not in exact, -counts[s], s))[:limit]
+    return [(s, s in exact) for s in ordered]
 
 
 def suggest(searcher: tantivy.Searcher, schema: tantivy.Schema, prefix: str, limit: int) -> list[Suggestion]:
@@ -153,5 +158,6 @@ def suggest(searcher: tantivy.Searcher, schema: tantivy.Schema, prefix: str, lim
         return []
     lists: list[list[Suggestion]] = [_title_suggestions(searcher, schema, query_words(found, True), limit)]
     for kind, field in SUGGEST_FIELDS.items():
-        lists.append([Suggestion(text=v, kind=kind) for v in _key_suggestions(searcher, field, key_prefix, limit)])
+        keys = _key_suggestions(searcher, field, key_prefix, limit)
+        lists.append([Suggestion(text=v, kind=kind, completes=c) for v, c in keys])
     return interleave(lists, limit)

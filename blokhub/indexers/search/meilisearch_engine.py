@@ -38,7 +38,7 @@ from blokhub.indexers.search._meilisearch_settings import (
     render,
     to_document,
 )
-from blokhub.indexers.search._suggest import interleave
+from blokhub.indexers.search._suggest import completes, interleave
 from blokhub.indexers.search._words import KEY_SEP, fold, parse_query
 from blokhub.indexers.search.search_types import SearchDocument, SearchHit, SearchQuery, SearchResult, Suggestion
 
@@ -177,20 +177,29 @@ class MeilisearchSearchEngine:
             return []
         titles = await self.index.search(
             " ".join(found),
-            limit=limit,
+            limit=limit * 3,  # clones share a title and are shown once
             attributes_to_search_on=["title"],
             attributes_to_retrieve=["id", "title"],
             matching_strategy="all",
         )
-        lists = [[Suggestion(text=str(h["title"]), kind="title", id=int(h["id"])) for h in titles.hits]]
+        lists = [
+            [
+                Suggestion(text=str(h["title"]), kind="title", id=int(h["id"]), completes=completes(found, h["title"]))
+                for h in titles.hits
+            ]
+        ]
         for kind, attribute in SUGGEST_ATTRIBUTES.items():
             res = await self.index.facet_search(facet_name=attribute, facet_query=key_prefix, limit=limit * 4)
             counts: dict[str, int] = {}
+            exact: set[str] = set()
             for fh in res.facet_hits:
-                shown = fh.value.partition(KEY_SEP)[2] or fh.value
+                key, _, shown = fh.value.partition(KEY_SEP)
+                shown = shown or fh.value
                 counts[shown] = max(counts.get(shown, 0), fh.count)  # one value, several keys
-            ordered = sorted(counts, key=lambda s: (-counts[s], s))[:limit]
-            lists.append([Suggestion(text=v, kind=kind) for v in ordered])
+                if key.startswith(key_prefix):
+                    exact.add(shown)
+            ordered = sorted(counts, key=lambda s: (s not in exact, -counts[s], s))[:limit]
+            lists.append([Suggestion(text=v, kind=kind, completes=v in exact) for v in ordered])
         return interleave(lists, limit)
 
     async def all_ids(self) -> set[int]:

@@ -46,6 +46,7 @@ class SearchDocument:
     rating_count: int
     trending: float
     popularity: float  # precomputed by the caller; the relevance tie-break
+    rating_average: float = 0.0  # the average users see (stats.rating.average, 3 decimals); 0 when unrated
     dialect: str = "v1"  # the Blok dialect: "v1" (name/node steps plus nodes) or "v2" (id/use steps)
 
 
@@ -59,7 +60,7 @@ class SearchFilters:
     author: str | None = None  # username
     has_branches: bool | None = None
     dialect: str | None = None  # "v1" | "v2"
-    min_rating: float | None = None
+    min_rating: float | None = None  # on the displayed average (`rating_average`), not the Bayesian score
     created_after: float | None = None  # epoch seconds, inclusive
     created_before: float | None = None  # epoch seconds, inclusive
 
@@ -108,3 +109,6 @@ class Suggestion:
     text: str
     kind: SuggestionKind
     id: int | None = None  # the workflow id for titles
+    # True when it completes what was typed (every typed word starts one of its words); False for a typo match.
+    # Completions are listed before typo matches.
+    completes: bool = True

@@ -53,6 +53,14 @@ BF16_MIN_BATCH = 8  # below this, fp32 is faster (see the module docstring)
 SINGLE_THREAD_BELOW = 8
 
 
+# One loaded model per process, whichever Embedder asks: `serve` opens several Resources (seeding and reindexing at
+# start, then the app), and each used to load its own copy — the model loaded at start and again on the first
+# import. Keyed by the model directory; the lock makes concurrent first loads wait for one.
+_MODELS: dict[str, tuple[SentenceTransformer, int, str]] = {}
+_MODELS_LOCK = threading.Lock()
+LOADS = [0]  # models actually loaded in this process (read by tests and the readiness probe)
+
+
 def native_bf16() -> bool:
     """Whether this CPU computes bfloat16 natively; without it autocast emulates bf16 and is slower than fp32."""
     import torch
@@ -106,10 +114,20 @@ class Embedder:
         return self._model is not None
 
     def load(self) -> SentenceTransformer:
-        """Load the model once (thread-safe, idempotent). Blocking: call it through `warmup()` from async code."""
+        """Load the model once per process (thread-safe, idempotent; Embedders share it). Blocking: call it
+        through `warmup()` from async code."""
         with self._load_lock:
             if self._model is None:
-                self._model = self._load()
+                key = str(self._model_dir or bundled_model_dir())
+                with _MODELS_LOCK:
+                    if key not in _MODELS:
+                        model = self._load()
+                        LOADS[0] += 1
+                        _MODELS[key] = (model, self._threads or 1, self.precision)
+                    self._model, threads, precision = _MODELS[key]
+                    self._threads = self._threads or threads
+                    if self.precision == "auto":
+                        self.precision = precision
             return self._model
 
     def _load(self) -> SentenceTransformer:

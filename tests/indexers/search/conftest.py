@@ -108,6 +108,8 @@ def make_doc(row: tuple[Any, ...]) -> SearchDocument:
         rating_count=0 if rating == 0 else 3 + i % 5,
         trending=trending,
         popularity=float(favs * 2 + i / 100),
+        # The displayed average differs from the Bayesian score (few reviews pull the score toward the mean).
+        rating_average=0.0 if rating == 0 else min(5.0, max(1.0, rating + (i % 3 - 1) * 0.6)),
         dialect="v2" if i % 3 == 0 else "v1",
     )
 

@@ -29,7 +29,7 @@ FILTER_CASES: list[tuple[str, SearchFilters, Callable[[SearchDocument], bool]]] 
     ("author", SearchFilters(author="carol"), lambda d: d.author == "carol"),
     ("branches", SearchFilters(has_branches=True), lambda d: d.has_branches),
     ("no branches", SearchFilters(has_branches=False), lambda d: not d.has_branches),
-    ("min rating", SearchFilters(min_rating=4.0), lambda d: d.rating_score >= 4.0),
+    ("min rating", SearchFilters(min_rating=4.0), lambda d: d.rating_average >= 4.0),
     ("created after", SearchFilters(created_after=NOW - 60 * DAY), lambda d: d.created_at >= NOW - 60 * DAY),
     ("created before", SearchFilters(created_before=NOW - 300 * DAY), lambda d: d.created_at <= NOW - 300 * DAY),
     (
@@ -38,7 +38,7 @@ FILTER_CASES: list[tuple[str, SearchFilters, Callable[[SearchDocument], bool]]] 
         lambda d: (
             d.trigger == "http"
             and "typescript" in d.runtimes
-            and d.rating_score >= 3.5
+            and d.rating_average >= 3.5
             and d.created_at >= NOW - 200 * DAY
         ),
     ),

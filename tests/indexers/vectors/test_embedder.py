@@ -148,3 +148,21 @@ async def test_bf16_vectors_are_interchangeable_with_fp32(embedder: Embedder) ->
         assert not np.array_equal(full, reduced)  # and it really was a different arithmetic
     finally:
         fp32.close()
+
+
+async def test_the_model_loads_once_per_process_whichever_embedder_asks(embedder: Embedder) -> None:
+    """Issue 13.12: `serve` opens several Resources (seeding, reindexing, the app); the model loaded once at start
+    and again on the first import. Every Embedder of a process now shares one loaded model."""
+    from blokhub.indexers.vectors import embedder as module
+
+    await embedder.warmup()
+    loads = module.LOADS[0]
+    others = [Embedder(), Embedder(precision="fp32")]
+    try:
+        vectors = [await e.embed(["Post failed Stripe charges to Slack"]) for e in others]
+        assert module.LOADS[0] == loads == 1
+        assert others[0].load() is others[1].load() is embedder.load()
+        assert np.allclose(vectors[0], vectors[1], atol=1e-3)
+    finally:
+        for e in others:
+            e.close()
