@@ -12,7 +12,6 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 
 from blokhub import __version__, handlers  # noqa: F401  (outbox handlers registered in every process)
@@ -38,6 +37,7 @@ from blokhub.api.users.controllers import MeController, UsersController
 from blokhub.api.workflows.controllers import WorkflowController
 from blokhub.config import Settings
 from blokhub.runtime.resources import Resources
+from blokhub.web.routes import api_docs_plugin, web_router
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
     prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
     return Litestar(
         # /ws is also served at the root, where browsers and the API guide expect it.
-        route_handlers=[OpsController, MetricsController, api_router(), notifications_ws],
+        route_handlers=[OpsController, MetricsController, api_router(), notifications_ws, web_router()],
         dependencies={
             "resources": Provide(deps.provide_resources, sync_to_thread=False),
             "db": Provide(deps.provide_db),
@@ -129,7 +129,7 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
             version=__version__,
             description="Find, share and generate Blok workflows.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=[api_docs_plugin()],  # local, pinned assets: /schema renders offline
         ),
         debug=False,
         logging_config=None,  # blokhub.api.observability configures logging once per process
