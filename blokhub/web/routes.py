@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response, Router, get
+from litestar.params import FromPath
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from blokhub.api.errors import NotFound
@@ -75,7 +76,7 @@ def web_router(store: AssetStore | None = None) -> Router:
         return response
 
     @get("/static/{name:path}", include_in_schema=False, sync_to_thread=False, name="web-static")
-    def static(name: str, request: Request[Any, Any, Any]) -> Response[bytes]:
+    def static(name: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         asset = assets.get(name)
         if asset is None:
             raise NotFound("No such file.")
