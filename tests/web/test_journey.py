@@ -44,7 +44,7 @@ async def _login(page: Watched, login: str) -> None:
     await page.page.get_by_label("Username or email").fill(login)
     await page.page.get_by_label("Password").fill(PASSWORD)
     await page.page.get_by_role("button", name="Log in").click()
-    await expect(page.page.get_by_role("link", name=f"@{login}")).to_be_visible()
+    await expect(page.page.locator(f'#nav a[href="/u/{login}"]')).to_be_attached()  # in the menu at phone width
 
 
 async def test_register_search_comment_live_notification_generate_publish_find(browser: Browser) -> None:

@@ -67,7 +67,9 @@ async function render() {
   } finally {
     if (id === renderId) main.removeAttribute('aria-busy');
   }
-  if (id === renderId && history.state !== 'kept-focus') {
+  // After an in-app navigation, move focus to the new page's heading (as a full page load would reset it);
+  // the first load leaves focus where the browser puts it, so the skip link is the first Tab stop.
+  if (id === renderId && id > 1) {
     const heading = main.querySelector('h1');
     if (heading && document.activeElement === document.body) {
       heading.setAttribute('tabindex', '-1');
