@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import MediaType, Request, Response, Router, get
-from litestar.params import FromPath
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.params import FromPath
 
 from blokhub.api.errors import NotFound
 from blokhub.indexers.search import FACETS

@@ -24,8 +24,6 @@ from blokhub.api.app import create_app
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.runtime.resources import Resources
 
-
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -21,7 +21,9 @@ PASSWORD = "a-Sturdy-passphrase-42"
 async def _author_with_workflows(base: str) -> int:
     """`olive` and two public workflows (one with branches), created through the API and indexed by the outbox."""
     async with httpx.AsyncClient(base_url=f"{base}/api/v1") as api:
-        r = await api.post("/auth/register", json={"username": "olive", "email": "olive@example.com", "password": PASSWORD})
+        r = await api.post(
+            "/auth/register", json={"username": "olive", "email": "olive@example.com", "password": PASSWORD}
+        )
         assert r.status_code == 201, r.text
         auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
         r = await api.post("/workflows", headers=auth, json={"definition": simple(), "tags": ["slack", "stripe"]})

@@ -50,8 +50,21 @@ async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browse
     assert outline not in ("", "none")
 
     await _login(mod, "mia")  # the menu collapses at phone width; the @mia link is in it
-    for path in ("/", "/?q=slack&sort=newest", "/trending?window=day", "/feed", "/feed?rank=personal", "/for-you",
-                 "/notifications", "/saved", "/favorites", "/generate", "/u/olive", f"/w/{workflow_id}", "/moderation"):
+    for path in (
+        "/",
+        "/?q=slack&sort=newest",
+        "/trending?window=day",
+        "/feed",
+        "/feed?rank=personal",
+        "/for-you",
+        "/notifications",
+        "/saved",
+        "/favorites",
+        "/generate",
+        "/u/olive",
+        f"/w/{workflow_id}",
+        "/moderation",
+    ):
         await mod.page.goto(path)
         await _settled(mod, path)
 

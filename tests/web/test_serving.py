@@ -13,7 +13,10 @@ from blokhub.indexers.search import FACETS
 from tests.conftest import assert_error
 
 
-@pytest.mark.parametrize("path", ["/", "/search?q=slack&tags=ai", "/w/123", "/w/123/some-slug", "/u/alice", "/feed", "/generate/7", "/moderation"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/search?q=slack&tags=ai", "/w/123", "/w/123/some-slug", "/u/alice", "/feed", "/generate/7", "/moderation"],
+)
 async def test_every_page_of_the_app_is_a_deep_link(client: httpx.AsyncClient, path: str) -> None:
     r = await client.get(path)
     assert r.status_code == 200
