@@ -20,7 +20,7 @@ _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=ut
 
 def _brotli() -> ModuleType | None:
     try:
-        import brotli  # type: ignore[import-not-found]
+        import brotli
     except ImportError:  # optional: gzip is always there
         return None
     module: ModuleType = brotli

@@ -75,16 +75,41 @@ export async function search(view, _match, params) {
     fetchResults();
   }
 
+  // Typing sends at most one request at a time: a keystroke while one is in flight is sent the moment it returns,
+  // with whatever the box holds then. The server is never asked for more than one answer per client at once, and the
+  // last keystroke waits for at most one answer before its own. Other changes (filters, sort, page) cancel and go.
+  let inflight = false;
+  let pending = false;
+  function typed() {
+    if (inflight) pending = true;
+    else go({ q: input.value, page: 1 });
+  }
+
   async function fetchResults() {
     const mine = ++sequence;
     if (controller) controller.abort();
     controller = new AbortController();
+    inflight = true;
+    try {
+      await load(mine, controller.signal);
+    } finally {
+      if (mine === sequence) {
+        inflight = false;
+        if (pending) {
+          pending = false;
+          if (input.value !== state.q) go({ q: input.value, page: 1 });
+        }
+      }
+    }
+  }
+
+  async function load(mine, signal) {
     results.setAttribute('aria-busy', 'true');
     const query = { q: state.q, sort: state.sort, page: state.page, per_page: PER_PAGE, facets: FACETS.join(','), semantic_ratio: state.semantic || undefined };
     for (const key of FILTERS) if (state[key]) query[key] = state[key];
     let body;
     try {
-      body = await api.get('/search/workflows', query, { signal: controller.signal });
+      body = await api.get('/search/workflows', query, { signal });
     } catch (error) {
       if (error.name === 'AbortError' || mine !== sequence) return;
       results.removeAttribute('aria-busy');
@@ -174,8 +199,9 @@ export async function search(view, _match, params) {
     }
   }
 
-  // 50 ms: coalesces a fast typist's bursts yet keeps keystroke → painted results well under 100 ms.
-  const run = debounce(() => go({ q: input.value, page: 1 }), 50);
+  // A short debounce folds what arrives together (auto-repeat, paste, input methods) into one request; the
+  // one-in-flight rule above paces a fast typist to the server's speed.
+  const run = debounce(typed, 15);
   input.addEventListener('input', run);
   slider.addEventListener('input', describeSlider);
   slider.addEventListener('change', () => go({ semantic: Number(slider.value), page: 1 }));
