@@ -19,7 +19,7 @@ PHONE = {"width": 390, "height": 844}
 async def _settled(page: Watched, where: str) -> None:
     await expect(page.page.get_by_role("heading", level=1)).to_be_visible()
     await expect(page.page.locator("main[aria-busy]")).to_have_count(0)
-    await page.page.wait_for_load_state("networkidle")
+    await page.page.wait_for_load_state("networkidle", timeout=30_000)  # the first /similar loads the embedding model
     overflow = await page.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{where} is {overflow}px wider than a phone screen"
     page.assert_clean(where)
@@ -82,6 +82,27 @@ async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browse
     await mod.page.keyboard.press("Enter")
     await expect(menu).to_have_attribute("aria-expanded", "true")
     await expect(mod.page.get_by_role("link", name="Trending")).to_be_visible()
+
+    # An access token about to expire is refreshed silently: the page loads and the refresh token has rotated.
+    spent = await mod.page.evaluate("""() => {
+      const s = JSON.parse(localStorage.getItem('blokhub.session'));
+      localStorage.setItem('blokhub.session', JSON.stringify({ ...s, expires_at: Date.now() }));
+      return s.refresh_token;
+    }""")
+    await mod.page.goto("/notifications")
+    await _settled(mod, "/notifications after expiry")
+    fresh = await mod.page.evaluate("JSON.parse(localStorage.getItem('blokhub.session')).refresh_token")
+    assert fresh != spent
+
+    # Logging out ends the session on the server too.
+    await mod.page.get_by_role("button", name="Menu").click()
+    await mod.page.get_by_role("button", name="Log out").click()
+    await expect(mod.page.locator('#nav a[href="/login"]')).to_be_attached()
+    await expect(mod.page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "false")
+    async with httpx.AsyncClient(base_url=f"{browser.base}/api/v1") as api:
+        r = await api.post("/auth/refresh", json={"refresh_token": fresh})
+        assert r.status_code == 401, r.text
+    mod.assert_clean("logout")
 
     # The API docs render offline: every asset is served from this origin.
     await mod.page.goto("/schema")

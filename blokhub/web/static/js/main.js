@@ -41,6 +41,7 @@ async function render() {
     cleanup = null;
   }
   document.body.classList.remove('nav-open');
+  document.querySelector('.menu-toggle').setAttribute('aria-expanded', 'false');
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const match = ROUTES.map(([re, load, name]) => [re.exec(path), load, name]).find(([m]) => m);
   markCurrent(path);
