@@ -119,11 +119,15 @@ async def first_loads(browser: Any, base: str, runs: int = 5) -> None:
         painted.append(timing["painted"])
         assets.append(timing)
         await context.close()
-    print(f"first load of / (fresh profile, {runs} runs): load event median {statistics.median(loads):.0f} ms "
-          f"(max {max(loads):.0f}); first results painted median {statistics.median(painted):.0f} ms (max {max(painted):.0f})")
+    print(
+        f"first load of / (fresh profile, {runs} runs): load event median {statistics.median(loads):.0f} ms "
+        f"(max {max(loads):.0f}); first results painted median {statistics.median(painted):.0f} ms (max {max(painted):.0f})"
+    )
     a = assets[-1]
-    print(f"JS + CSS transferred on first load: {a['encoded'] / 1024:.1f} KB compressed "
-          f"({a['decoded'] / 1024:.1f} KB uncompressed, {a['count']} files)")
+    print(
+        f"JS + CSS transferred on first load: {a['encoded'] / 1024:.1f} KB compressed "
+        f"({a['decoded'] / 1024:.1f} KB uncompressed, {a['count']} files)"
+    )
 
 
 async def keystrokes(page: Page, mix: list[dict[str, str]]) -> None:
@@ -150,15 +154,18 @@ async def keystrokes(page: Page, mix: list[dict[str, str]]) -> None:
 
 
 async def screenshots(browser: Any, base: str, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
     async with httpx.AsyncClient(base_url=f"{base}/api/v1") as api:
-        r = await api.post("/auth/register", json={"username": "demo", "email": "demo@example.com", "password": PASSWORD})
+        r = await api.post(
+            "/auth/register", json={"username": "demo", "email": "demo@example.com", "password": PASSWORD}
+        )
         session = r.json()
         headers = {"Authorization": f"Bearer {session['access_token']}"}
         hits = (await api.get("/search/workflows", params={"q": "slack", "has_branches": "true"})).json()["hits"]
         target = hits[0]["workflow"]
         await api.put(f"/workflows/{target['id']}/favorite", headers=headers)
-        await api.post(f"/workflows/{target['id']}/comments", headers=headers, json={"body": "Works well for our team."})
+        await api.post(
+            f"/workflows/{target['id']}/comments", headers=headers, json={"body": "Works well for our team."}
+        )
     context = await browser.new_context(base_url=base, viewport={"width": 1200, "height": 800})
     page = await context.new_page()
     await page.goto("/login")
@@ -178,7 +185,9 @@ async def screenshots(browser: Any, base: str, folder: Path) -> None:
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=str(folder / f"{name}.png"))
     await page.goto("/generate")
-    await page.get_by_label("Describe the workflow you need").fill("Every morning, post yesterday's Stripe payments to Slack")
+    await page.get_by_label("Describe the workflow you need").fill(
+        "Every morning, post yesterday's Stripe payments to Slack"
+    )
     await page.get_by_role("button", name="Send").click()
     await page.wait_for_selector(".draft-col svg.flow", timeout=60_000)
     await page.screenshot(path=str(folder / "generate.png"))
@@ -187,8 +196,6 @@ async def screenshots(browser: Any, base: str, folder: Path) -> None:
     await small.goto("/?q=github")
     await small.wait_for_selector("#results .card")
     await small.screenshot(path=str(folder / "phone.png"))
-    for png in sorted(folder.glob("*.png")):
-        print(f"screenshot {png} ({png.stat().st_size / 1024:.0f} KB)")
 
 
 async def measure(port: int, mix: list[dict[str, str]], shots: Path | None) -> None:
@@ -223,10 +230,14 @@ def main() -> None:
             asyncio.run(prepare(settings, args.workflows))
         port = free_port()
         proc = serve(data_dir, port)
+        if args.screenshots:
+            args.screenshots.mkdir(parents=True, exist_ok=True)
         try:
             asyncio.run(measure(port, mix, args.screenshots))
         finally:
             stop(proc)
+        for png in sorted(args.screenshots.glob("*.png")) if args.screenshots else []:
+            print(f"screenshot {png} ({png.stat().st_size / 1024:.0f} KB)")
 
 
 if __name__ == "__main__":

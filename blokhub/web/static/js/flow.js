@@ -44,37 +44,38 @@ function branchesOf(step, doc) {
   return out;
 }
 
-// Lay out a list of steps from (x, y); returns { height, width, parts } in column units.
-function layout(steps, doc, col, y, parts, depth) {
+// Lay out a list of steps in column `col` from `y`. `from` are the boxes that lead into the first step (the trigger,
+// or the ends of the branches before it). Returns the bottom, the width in columns and the boxes the list ends on.
+function layout(steps, doc, col, y, parts, depth, from) {
   let bottom = y;
   let width = 1;
-  let prev = null;
+  let tails = from;
   for (const step of steps || []) {
     const box = { col, y: bottom, title: stepName(step), sub: stepNode(step), kind: 'step' };
     parts.boxes.push(box);
-    if (prev) parts.edges.push([prev, box]);
-    prev = box;
+    for (const tail of tails) parts.edges.push([tail, box]);
+    tails = [box];
     bottom += BH + GAP;
     const branches = depth < 4 ? branchesOf(step, doc) : [];
     if (branches.length) {
       let c = col;
       let lowest = bottom;
+      const ends = [];
       for (const branch of branches) {
         const head = { col: c, y: bottom, title: branch.label, kind: 'cond' };
         parts.boxes.push(head);
         parts.edges.push([box, head]);
-        const inner = layout(branch.steps, doc, c, bottom + BH + GAP, parts, depth + 1);
-        if (inner.first) parts.edges.push([head, inner.first]);
+        const inner = layout(branch.steps, doc, c, bottom + BH + GAP, parts, depth + 1, [head]);
+        ends.push(...inner.tails);
         lowest = Math.max(lowest, inner.bottom);
         c += inner.width;
       }
       width = Math.max(width, c - col);
       bottom = lowest;
-      prev = null; // branches end the straight line
+      tails = ends; // the step after an if/else follows whichever branch ran
     }
   }
-  const first = parts.boxes.find((b) => b.col === col && b.y === y && b.kind === 'step');
-  return { bottom, width, first };
+  return { bottom: Math.max(bottom, y), width, tails };
 }
 
 function clip(text, n) {
@@ -87,8 +88,7 @@ export function drawFlow(doc) {
   const [kind, detail] = triggerLabel(doc);
   const trigger = { col: 0, y: 0, title: `${kind} trigger`, sub: detail, kind: 'trigger' };
   parts.boxes.push(trigger);
-  const body = layout(doc.steps || [], doc, 0, BH + GAP, parts, 0);
-  if (body.first) parts.edges.push([trigger, body.first]);
+  layout(doc.steps || [], doc, 0, BH + GAP, parts, 0, [trigger]);
   const width = Math.max(...parts.boxes.map((b) => b.col)) + 1;
   const height = Math.max(...parts.boxes.map((b) => b.y)) + BH + 4;
   const x = (b) => b.col * COL + 2;
@@ -101,15 +101,17 @@ export function drawFlow(doc) {
     const y1 = a.y + BH;
     const x2 = x(b) + W / 2;
     const y2 = b.y;
-    const mid = (y1 + y2) / 2;
-    svg.append(s('path', { d: `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2 - 2}`, class: 'edge', 'marker-end': 'url(#arrow)' }));
+    // Orthogonal edges: down, across just above the target, down into it.
+    const turn = y2 - GAP / 2;
+    const d = x1 === x2 ? `M${x1},${y1} V${y2 - 2}` : `M${x1},${y1} V${turn} H${x2} V${y2 - 2}`;
+    svg.append(s('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' }));
   }
   for (const b of parts.boxes) {
     const g = s('g', { class: `box ${b.kind}`, transform: `translate(${x(b)},${b.y})` });
     g.append(s('title', {}, [b.title, b.sub].filter(Boolean).join(' — ')));
     g.append(s('rect', { width: W, height: BH, rx: b.kind === 'cond' ? 18 : 6 }));
-    g.append(s('text', { x: 10, y: b.sub ? 17 : 25, class: 't1' }, clip(b.title, 24)));
-    if (b.sub) g.append(s('text', { x: 10, y: 32, class: 't2' }, clip(b.sub, 28)));
+    g.append(s('text', { x: 10, y: b.sub ? 17 : 25, class: 't1' }, clip(b.title, 22)));
+    if (b.sub) g.append(s('text', { x: 10, y: 32, class: 't2' }, clip(b.sub, 26)));
     svg.append(g);
   }
   return h('div', { class: 'flow-wrap' }, svg);

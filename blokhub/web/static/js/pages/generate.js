@@ -94,13 +94,19 @@ export async function generate(view, [conversationId], params, { navigate }) {
     try {
       const res = await request('/ai/chat', { method: 'POST', body: { message, conversation_id: conversation ?? undefined }, raw: true, accept: 'text/event-stream', signal: controller.signal });
       for await (const { event, data } of events(res)) {
-        if (event === 'delta') answer.append(`${answer.textContent ? ' ' : ''}${data.text}`);
+        if (event === 'delta') {
+          const before = answer.textContent;
+          answer.append(`${!before ? '' : /[.!?:…]$/.test(before) ? ' ' : '… '}${data.text}`);
+        }
         else if (event === 'workflow') {
           conversation = data.conversation_id;
           showDraft(data.workflow, data.valid ? null : { valid: false, errors: data.errors || [], warnings: [] });
           if (location.pathname !== `/generate/${conversation}`) window.history.replaceState(null, '', `/generate/${conversation}`);
         } else if (event === 'error') item.append(errorBox(data));
-        else if (event === 'done' && data.conversation_id) conversation = data.conversation_id;
+        else if (event === 'done') {
+          if (data.conversation_id) conversation = data.conversation_id;
+          listConversations();
+        }
       }
     } catch (error) {
       if (error.name !== 'AbortError') item.append(errorBox(error));
@@ -126,9 +132,12 @@ export async function generate(view, [conversationId], params, { navigate }) {
         h('h2', {}, 'Your conversations'), history),
       h('section', { class: 'draft-col', 'aria-label': 'Draft' }, h('h2', {}, 'Draft'), state, drawing, publishBox)));
 
-  api.get('/ai/conversations').then((page) => clear(history, page.items.slice(0, 10).map((c) => h('li', {},
-    h('a', { href: `/generate/${c.id}` }, c.title || `Conversation ${c.id}`), ' · ', time(c.updated_at),
-    c.published_workflow_id ? [' · ', h('a', { href: `/w/${c.published_workflow_id}` }, 'published')] : null)))).catch(() => {});
+  function listConversations() {
+    api.get('/ai/conversations').then((page) => clear(history, page.items.slice(0, 10).map((c) => h('li', {},
+      h('a', { href: `/generate/${c.id}` }, c.title || `Conversation ${c.id}`), ' · ', time(c.updated_at),
+      c.published_workflow_id ? [' · ', h('a', { href: `/w/${c.published_workflow_id}` }, 'published')] : null)))).catch(() => {});
+  }
+  listConversations();
 
   if (conversation) {
     try {

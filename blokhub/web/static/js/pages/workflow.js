@@ -229,7 +229,7 @@ export async function workflow(view, [id], _params, { navigate }) {
           wf.dialect ? h('span', { class: 'badge' }, `Blok ${wf.dialect}`) : null,
           wf.moderation && wf.moderation.state && wf.moderation.state !== 'visible' ? h('span', { class: 'badge bad' }, `moderation: ${wf.moderation.state}`) : null),
         wf.description ? h('p', { class: 'lede' }, wf.description) : null,
-        h('p', { class: 'meta' }, facts(wf), ' · ', stars(wf.stats.rating.average || 0, wf.stats.rating.count), ` · ${wf.stats.views} views · ${wf.stats.forks} forks`),
+        h('p', { class: 'meta' }, facts(wf), ' · ', stars(wf.stats.rating.average || 0, wf.stats.rating.count), ` · ${wf.stats.views} view${wf.stats.views === 1 ? '' : 's'} · ${wf.stats.forks} fork${wf.stats.forks === 1 ? '' : 's'}`),
         tagList(wf.tags),
         actions(wf, user, navigate, favorited)),
       !wf.health.valid || wf.health.warnings.length ? section('Validation', 'val-h', issues(wf.health)) : null,
