@@ -74,7 +74,7 @@ export function startSession(body) {
 export function updateUser(user) {
   if (!session) return;
   store({ ...session, user: { ...session.user, ...user } });
-  emit('auth', session.user);
+  emit('user', session.user);
 }
 
 export function endSession() {

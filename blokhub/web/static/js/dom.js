@@ -74,8 +74,11 @@ export function ago(iso) {
   return 'just now';
 }
 
+// One formatter for every timestamp: Date#toLocaleString builds a new one per call, which shows when 20 cards paint.
+const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function time(iso) {
-  return h('time', { datetime: iso, title: new Date(iso).toLocaleString() }, ago(iso));
+  return h('time', { datetime: iso, title: full.format(new Date(iso)) }, ago(iso));
 }
 
 export function toast(message, kind = 'info') {

@@ -1,5 +1,5 @@
 // Boot, navigation and the client-side router (history API). Keep ROUTES in step with PAGES in blokhub/web/routes.py.
-import { bus, currentUser, logout } from './api.js';
+import { api, bus, currentUser, logout, updateUser } from './api.js';
 import { clear, h, setTitle, toast } from './dom.js';
 import { connect, disconnect, unread } from './live.js';
 
@@ -151,7 +151,13 @@ document.querySelector('.menu-toggle').addEventListener('click', (event) => {
   event.currentTarget.setAttribute('aria-expanded', String(open));
 });
 
+bus.addEventListener('user', renderNav);
+
 window.addEventListener('popstate', render);
 renderNav();
-if (currentUser()) connect();
+if (currentUser()) {
+  connect();
+  // The stored profile may be stale (a new role, a new display name): refresh it once per load.
+  api.get('/me').then((me) => updateUser({ role: me.role, display_name: me.display_name })).catch(() => {});
+}
 render();
