@@ -139,7 +139,12 @@ export async function search(view, _match, params) {
     paintPager(body.total);
   }
 
+  let paintedFacets = '';
   function paintFacets(counts) {
+    // Typing often leaves the counts as they were: skip rebuilding ~100 controls then.
+    const key = JSON.stringify([counts, FILTERS.map((k) => state[k] || '')]);
+    if (key === paintedFacets) return;
+    paintedFacets = key;
     const groups = [];
     const active = FILTERS.filter((k) => state[k]);
     if (active.length) {

@@ -211,7 +211,18 @@ function actions(wf, user, navigate, favorited) {
   } }, h('h2', { id: 'report-h' }, 'Report this workflow'), field('What is wrong?', reason),
   h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Send report'), h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'))));
   const report = h('button', { type: 'button', class: 'link', onclick: () => dialog.showModal() }, 'Report');
-  return h('div', { class: 'actions' }, fav, wf.owner.username === user.username ? null : fork, report, dialog);
+  const own = wf.owner.username === user.username;
+  const remove = own ? h('button', { type: 'button', class: 'link danger', onclick: async () => {
+    if (!window.confirm(`Delete “${wf.title}”? Its page, comments and ratings go with it.`)) return;
+    try {
+      await api.del(`/workflows/${wf.id}`);
+      toast('Deleted.');
+      navigate(`/u/${encodeURIComponent(user.username)}`);
+    } catch (error) {
+      toast(error.message, 'bad');
+    }
+  } }, 'Delete') : null;
+  return h('div', { class: 'actions' }, fav, own ? null : fork, own ? remove : report, dialog);
 }
 
 export async function workflow(view, [id], _params, { navigate }) {
