@@ -75,7 +75,7 @@ export async function feed(view, _m, params) {
   const render = (items) => items.map((it) => h('li', {},
     h('p', { class: 'meta' }, userLink(it.actor), ` ${VERBS[it.verb] || it.verb} `, h('a', { href: workflowHref(it.workflow) }, it.workflow.title), ' · ', time(it.created_at)),
     it.data && it.data.reason ? h('p', { class: 'reason' }, it.data.reason) : null,
-    rank === 'personal' && it.score !== null && it.score !== undefined && !(it.data && it.data.reason) ? h('p', { class: 'reason' }, reasonOf(it)) : null,
+    rank === 'personal' && !(it.data && it.data.reason) ? h('p', { class: 'reason' }, reasonOf(it)) : null,
     workflowCard(it.workflow)));
   const load = async (cursor) => {
     const page = await api.get('/feed', { rank: rank === 'personal' ? 'personal' : undefined, cursor, limit: 20 });
@@ -89,7 +89,9 @@ export async function feed(view, _m, params) {
 
 function reasonOf(item) {
   // The personal order is follows × recency × closeness to your taste; say so in words.
-  return `Why: you follow ${item.actor.display_name || item.actor.username} · match ${Math.round(Math.min(1, item.score) * 100)}%`;
+  const who = item.actor.display_name || item.actor.username;
+  const score = typeof item.score === 'number' ? ` · ranked ${item.score.toFixed(2)} for recency and your taste` : '';
+  return `Why: you follow ${who}${score}`;
 }
 
 export async function trending(view, _m, params) {
