@@ -8,7 +8,7 @@ SWAGGER_UI := blokhub/web/static/vendor/swagger-ui
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench worker migrate seed clean
+.PHONY: help install hooks run test lint format bench worker migrate seed clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -37,13 +37,16 @@ install: $(STAMP) $(SWAGGER_UI)/.installed $(CHROMIUM) ## Create .venv and insta
 run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
 	$(BIN)/blokhub serve
 
-test: install ## Run the whole test suite (real PostgreSQL and Redis, embedded)
-	$(BIN)/python -m pytest
+test: install ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+hooks: install ## Install the git pre-commit hooks (ruff, ruff format, mypy from .venv)
+	$(BIN)/pre-commit install
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
@@ -62,4 +65,4 @@ seed: install ## Load the demo corpus (see `blokhub seed --help`)
 	$(BIN)/blokhub seed
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) node_modules $(SWAGGER_UI) .blokhub .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) node_modules $(SWAGGER_UI) .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage

@@ -22,7 +22,10 @@ from playwright import async_api as playwright_api
 
 from blokhub.api.app import create_app
 from blokhub.api.notifications.hub import NotificationHub
+from blokhub.outbox.registry import install
 from blokhub.runtime.resources import Resources
+from blokhub.wiring.consumers import CONSUMERS
+from blokhub.workers.settings import InProcessWorker
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -54,7 +57,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 async def live(clean: Resources) -> AsyncIterator[str]:
     """The app served over real HTTP and WebSocket; yields its base URL."""
     port = _free_port()
-    app = create_app(clean.settings, resources=clean, run_worker=True)
+    registry = install(CONSUMERS)
+    app = create_app(
+        clean.settings, CONSUMERS, resources=clean, worker=lambda res: InProcessWorker(res, registry)
+    )  # as `blokhub serve` wires it (blokhub.wiring.app), on the session's shared resources
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve())

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import tantivy
 
-from blokhub.runtime.generations import publish_pointer, sweep
+from blokhub.indexers.generations import publish_pointer, sweep
 
 SCHEMA_VERSION = 3  # 3: short-prefix terms and sample buckets
 _POINTER = "CURRENT"
