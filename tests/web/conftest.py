@@ -37,7 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".pytest-artifacts" / "web"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / ".pytest-artifacts" / "web"
+# axe-core, pinned in package-lock.json and installed by `make install` (npm ci), checks pages against WCAG 2 A/AA.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _free_port() -> int:
@@ -93,6 +96,14 @@ class Watched:
         problems, self.problems = self.problems, []
         assert not problems, f"{self.name} on {where}: {problems}"
 
+    async def assert_accessible(self, where: str) -> None:
+        """No axe-core violation of WCAG 2 A/AA or its best practices (the page's context must bypass the CSP,
+        which would refuse the injected script)."""
+        await self.page.add_script_tag(content=AXE.read_text())
+        result = await self.page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})")
+        found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
+        assert not found, f"{self.name} on {where}: {found}"
+
 
 class Browser:
     def __init__(self, browser: Any, base: str) -> None:
@@ -100,8 +111,10 @@ class Browser:
         self.base = base
         self.pages: list[Watched] = []
 
-    async def page(self, name: str, *, width: int = 1280, height: int = 900) -> Watched:
-        context = await self.browser.new_context(base_url=self.base, viewport={"width": width, "height": height})
+    async def page(self, name: str, *, width: int = 1280, height: int = 900, bypass_csp: bool = False) -> Watched:
+        context = await self.browser.new_context(
+            base_url=self.base, viewport={"width": width, "height": height}, bypass_csp=bypass_csp
+        )
         context.set_default_timeout(10_000)
         watched = Watched(await context.new_page(), name, self.base)
         self.pages.append(watched)

@@ -1,5 +1,5 @@
 """Every page of the app at phone width, as a moderator: it loads with no console error and no request leaving the
-origin, fits the screen, and can be used from the keyboard; the moderator hides a reported workflow from the queue;
+origin, fits the screen, passes axe-core's WCAG 2 A/AA checks, and can be used from the keyboard; the moderator hides a reported workflow from the queue;
 the API docs render from local assets."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ async def _settled(page: Watched, where: str) -> None:
     overflow = await page.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{where} is {overflow}px wider than a phone screen"
     page.assert_clean(where)
+    await page.assert_accessible(where)
 
 
 async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browser, clean: Resources) -> None:
@@ -39,7 +40,7 @@ async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browse
     async with clean.sessionmaker() as db, db.begin():
         await db.execute(update(User).where(User.username == "mia").values(role="moderator"))
 
-    mod = await browser.page("moderator", **PHONE)
+    mod = await browser.page("moderator", **PHONE, bypass_csp=True)  # to inject axe-core
     await mod.page.goto("/trending")
     # Keyboard: the first Tab reaches the skip link, and focus is always visible.
     await mod.page.keyboard.press("Tab")

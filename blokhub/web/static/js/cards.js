@@ -41,11 +41,11 @@ export function workflowHref(wf) {
   return `/w/${wf.id}${wf.slug ? `/${encodeURIComponent(wf.slug)}` : ''}`;
 }
 
-export function workflowCard(wf, { highlights, reason, extra } = {}) {
+export function workflowCard(wf, { highlights, reason, extra, level = 2 } = {}) {
   const title = highlights && highlights.title ? marked(highlights.title) : wf.title;
   const description = highlights && highlights.description ? marked(highlights.description) : wf.description;
   return h('article', { class: 'card' },
-    h('h3', {}, h('a', { href: workflowHref(wf) }, title)),
+    h(`h${level}`, { class: 'card-title' }, h('a', { href: workflowHref(wf) }, title)),
     h('p', { class: 'meta' }, 'by ', userLink(wf.owner), ' · ', time(wf.updated_at), ' · ', healthBadge(wf.health)),
     description ? h('p', { class: 'desc' }, description) : null,
     reason ? h('p', { class: 'reason' }, h('span', { class: 'sr-only' }, 'Why: '), reason) : null,
@@ -55,9 +55,9 @@ export function workflowCard(wf, { highlights, reason, extra } = {}) {
     extra || null);
 }
 
-export function reasonList(items, empty) {
+export function reasonList(items, empty, level = 2) {
   if (!items.length) return h('p', { class: 'empty' }, empty);
-  return h('div', { class: 'cards' }, items.map((it) => workflowCard(it.workflow, { reason: it.reason })));
+  return h('div', { class: 'cards' }, items.map((it) => workflowCard(it.workflow, { reason: it.reason, level })));
 }
 
 export function more(nextCursor, load) {

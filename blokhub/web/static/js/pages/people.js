@@ -42,10 +42,10 @@ export async function profile(view, [raw]) {
       }
     } }, following ? 'Following' : 'Follow');
   }
-  const list = h('div', { class: 'cards' }, works.items.map((w) => workflowCard(w)));
+  const list = h('div', { class: 'cards' }, works.items.map((w) => workflowCard(w, { level: 3 })));
   const load = async (cursor) => {
     const page = await api.get(`/users/${encodeURIComponent(username)}/workflows`, { limit: 20, cursor });
-    list.append(...page.items.map((w) => workflowCard(w)));
+    list.append(...page.items.map((w) => workflowCard(w, { level: 3 })));
     return more(page.next_cursor, load) || h('span');
   };
   clear(view,

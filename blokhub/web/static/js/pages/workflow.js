@@ -126,13 +126,13 @@ async function lineage(wf) {
     }
   }
   const forks = await api.get(`/workflows/${wf.id}/forks`, { limit: 20 });
-  parts.push(forks.items.length ? h('div', { class: 'cards compact' }, forks.items.map((f) => workflowCard(f))) : h('p', { class: 'muted' }, 'No forks yet.'));
+  parts.push(forks.items.length ? h('div', { class: 'cards compact' }, forks.items.map((f) => workflowCard(f, { level: 3 }))) : h('p', { class: 'muted' }, 'No forks yet.'));
   return h('div', {}, parts);
 }
 
 async function similar(wf) {
   const body = await api.get(`/workflows/${wf.id}/similar`);
-  return reasonList(body.items.slice(0, 6), 'Nothing similar yet.');
+  return reasonList(body.items.slice(0, 6), 'Nothing similar yet.', 3);
 }
 
 async function ratings(wf, user) {
