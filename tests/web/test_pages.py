@@ -4,6 +4,8 @@ the API docs render from local assets."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from playwright.async_api import expect
 from sqlalchemy import update
@@ -69,7 +71,19 @@ async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browse
         await mod.page.goto(path)
         await _settled(mod, path)
 
+    # A search with a filter is saved with typed filters, listed, and opens again as it was.
+    await mod.page.goto("/?q=slack&tags=slack")
+    await expect(mod.page.locator("#results .card").first).to_be_visible()
+    await mod.page.get_by_role("button", name="Save this search").click()
+    await expect(mod.page.locator(".toast", has_text="Saved")).to_be_visible()
+    await mod.page.goto("/saved")
+    await _settled(mod, "/saved with one search")
+    await mod.page.get_by_role("link", name="slack").click()
+    await expect(mod.page).to_have_url(re.compile(r"/\?q=slack&tags=slack$"))
+    await expect(mod.page.get_by_role("button", name="Remove filter Tags slack")).to_be_visible()
+
     # The moderator hides the reported workflow from the queue; it is gone for everyone else.
+    await mod.page.goto("/moderation")
     report = mod.page.locator(".report", has_text="Posts customer data to Slack")
     await report.get_by_role("button", name="Hide content").click()
     await expect(report).to_have_count(0)

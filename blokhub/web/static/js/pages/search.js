@@ -8,9 +8,10 @@ import { clear, debounce, errorBox, field, h, setTitle, toast } from '../dom.js'
 const named = (document.querySelector('meta[name="blokhub:facets"]') || {}).content || '';
 const FACETS = /^[\w,]+$/.test(named) ? named.split(',') : ['tags', 'trigger', 'method', 'runtime', 'nodes', 'author', 'has_branches'];
 const MULTI = new Set(['tags', 'nodes', 'requirements']); // comma lists: every value must match
-const FILTERS = [...FACETS, 'min_rating'];
+const FILTERS = [...FACETS, 'min_rating', 'since'];
+const SINCE = { week: 7, month: 30, year: 365 }; // `since` in the URL becomes created_after at request time
 const SORTS = [['relevance', 'Best match'], ['newest', 'Newest'], ['updated', 'Recently updated'], ['favorites', 'Most favorited'], ['top_rated', 'Top rated'], ['trending', 'Trending']];
-const LABELS = { tags: 'Tags', trigger: 'Trigger', method: 'Method', runtime: 'Runtime', nodes: 'Nodes', author: 'Author', has_branches: 'Branches', dialect: 'Dialect', requirements: 'Requirements' };
+const LABELS = { since: 'Published', min_rating: 'Rating', tags: 'Tags', trigger: 'Trigger', method: 'Method', runtime: 'Runtime', nodes: 'Nodes', author: 'Author', has_branches: 'Branches', dialect: 'Dialect', requirements: 'Requirements' };
 const PER_PAGE = 20;
 
 function stateFrom(params) {
@@ -106,7 +107,8 @@ export async function search(view, _match, params) {
   async function load(mine, signal) {
     results.setAttribute('aria-busy', 'true');
     const query = { q: state.q, sort: state.sort, page: state.page, per_page: PER_PAGE, facets: FACETS.join(','), semantic_ratio: state.semantic || undefined };
-    for (const key of FILTERS) if (state[key]) query[key] = state[key];
+    for (const key of FILTERS) if (state[key] && key !== 'since') query[key] = state[key];
+    if (SINCE[state.since]) query.created_after = new Date(Date.now() - SINCE[state.since] * 86_400_000).toISOString();
     let body;
     try {
       body = await api.get('/search/workflows', query, { signal });
@@ -168,6 +170,9 @@ export async function search(view, _match, params) {
     const rating = h('select', { id: 'min-rating', onchange: (e) => go({ min_rating: e.target.value || undefined, page: 1 }) },
       [['', 'Any rating'], ['4', '★ 4 and up'], ['3', '★ 3 and up'], ['2', '★ 2 and up']].map(([v, label]) => h('option', { value: v, selected: String(state.min_rating || '') === v }, label)));
     groups.push(h('div', { class: 'field' }, h('label', { for: 'min-rating' }, 'Rating'), rating));
+    const since = h('select', { id: 'since', onchange: (e) => go({ since: e.target.value || undefined, page: 1 }) },
+      [['', 'Any time'], ['week', 'Past week'], ['month', 'Past month'], ['year', 'Past year']].map(([v, label]) => h('option', { value: v, selected: (state.since || '') === v }, label)));
+    groups.push(h('div', { class: 'field' }, h('label', { for: 'since' }, 'Published'), since));
     clear(facets, groups);
   }
 
@@ -195,7 +200,9 @@ export async function search(view, _match, params) {
 
   async function saveSearch() {
     const name = state.q || 'My search';
-    const filters = Object.fromEntries(FILTERS.filter((k) => state[k]).map((k) => [k, state[k]]));
+    // Saved searches take typed filters (lists, a boolean, a number); a relative date is not saved.
+    const typed = { tags: (v) => v.split(','), nodes: (v) => v.split(','), has_branches: (v) => v === 'true', min_rating: Number, trigger: String, method: String, runtime: String, author: String };
+    const filters = Object.fromEntries(Object.keys(typed).filter((k) => state[k]).map((k) => [k, typed[k](state[k])]));
     try {
       await api.post('/me/saved-searches', { name, q: state.q, filters });
       toast(`Saved “${name}”: you will be notified of new matches.`);
