@@ -127,7 +127,7 @@ export async function search(view, _match, params) {
     results.dataset.q = state.q;
     const took = `${Math.round(body.took_ms)} ms`;
     summary.textContent = body.total
-      ? `${body.total.toLocaleString()}${body.facets_exact === false ? '+' : ''} workflow${body.total === 1 ? '' : 's'} · ${took}`
+      ? `${body.total.toLocaleString()} workflow${body.total === 1 ? '' : 's'} · ${took}`
       : '';
     if (!body.hits.length) {
       const prompt = (body.suggestion && body.suggestion.prompt) || state.q;
