@@ -30,7 +30,7 @@ $(SWAGGER_UI)/.installed: package.json package-lock.json
 	@touch $@
 
 $(CHROMIUM):
-	command -v chromium || (apt-get update && apt-get install -y chromium)
+	command -v chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 install: $(STAMP) $(SWAGGER_UI)/.installed $(CHROMIUM) ## Create .venv and install Blok Hub with its dev tools
 
