@@ -18,14 +18,18 @@ from blokhub import __version__
 from blokhub.api import deps
 from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
+from blokhub.api.client_address import client_address_middleware
 from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
+from blokhub.api.edge import edge_guard_middleware
 from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.feed.controllers import FeedController
 from blokhub.api.moderation.controllers import AdminController, ReportController
 from blokhub.api.notifications.controllers import MuteController, NotificationController, notifications_ws
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.observability import request_id_middleware
+from blokhub.api.openapi.document import FinishedJsonRenderPlugin, FinishedSwaggerRenderPlugin
 from blokhub.api.ops.controllers import MetricsController, OpsController
+from blokhub.api.routing import fix_options_allow
 from blokhub.api.search.controllers import SavedSearchController, SearchAnalyticsController, SearchController
 from blokhub.api.social.controllers import (
     CommentController,
@@ -38,7 +42,7 @@ from blokhub.api.workflows.controllers import WorkflowController
 from blokhub.config import Settings
 from blokhub.outbox.registry import Consumer, install
 from blokhub.runtime.resources import Resources
-from blokhub.web.routes import api_docs_plugin, web_router
+from blokhub.web.routes import SwaggerUiAssets, web_router
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +126,9 @@ def create_app(
             if owned:
                 await res.close()
 
+    ui = SwaggerUiAssets()
     prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
-    return Litestar(
+    app = Litestar(
         # /ws is also served at the root, where browsers and the API guide expect it.
         route_handlers=[OpsController, MetricsController, api_router(), notifications_ws, web_router()],
         dependencies={
@@ -134,7 +139,12 @@ def create_app(
             "moderator": Provide(deps.provide_moderator),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware, prometheus.middleware],
+        middleware=[
+            client_address_middleware(settings.trusted_proxies),
+            request_id_middleware,
+            edge_guard_middleware(settings.max_body_bytes),
+            prometheus.middleware,
+        ],
         lifespan=[lifespan],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         request_max_body_size=settings.max_body_bytes,
@@ -143,8 +153,21 @@ def create_app(
             version=__version__,
             description="Find, share and generate Blok workflows.",
             path="/schema",
-            render_plugins=[api_docs_plugin()],  # local, pinned assets: /schema renders offline
+            # The JSON and Swagger UI serve the finished document (true errors, Bearer scheme, raw bodies); Swagger UI
+            # loads its files from this server (the pinned npm package, see blokhub.web), so /schema renders offline.
+            render_plugins=[
+                FinishedSwaggerRenderPlugin(
+                    path=["/", "/swagger"],
+                    js_url=ui.js_url,
+                    css_url=ui.css_url,
+                    standalone_preset_js_url=ui.standalone_preset_js_url,
+                    favicon=ui.favicon,
+                ),
+                FinishedJsonRenderPlugin(),
+            ],
         ),
         debug=False,
         logging_config=None,  # blokhub.api.observability configures logging once per process
     )
+    fix_options_allow(app)
+    return app

@@ -5,10 +5,10 @@ any other unknown path keeps the API's JSON 404."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import MediaType, Request, Response, Router, get
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.params import FromPath
 
 from blokhub.api.errors import NotFound
@@ -88,13 +88,12 @@ def web_router(store: AssetStore | None = None) -> Router:
     return Router(path="/", route_handlers=[page, static])
 
 
-def api_docs_plugin() -> SwaggerRenderPlugin:
-    """Swagger UI at /schema (and /schema/swagger) from the pinned npm package copied in by `make install`."""
-    base = f"/static/{SWAGGER_UI}"
-    return SwaggerRenderPlugin(
-        js_url=f"{base}/swagger-ui-bundle.js",
-        css_url=f"{base}/swagger-ui.css",
-        standalone_preset_js_url=f"{base}/swagger-ui-standalone-preset.js",
-        path=["/", "/swagger"],
-        favicon="<link rel='icon' type='image/svg+xml' href='/static/favicon.svg'>",
-    )
+@dataclass(frozen=True)
+class SwaggerUiAssets:
+    """Where Swagger UI's files are: the pinned npm package copied in by `make install`, never a CDN (Litestar's
+    render plugins default to CDN URLs). Handed to the Swagger render plugin that serves /schema."""
+
+    js_url: str = f"/static/{SWAGGER_UI}/swagger-ui-bundle.js"
+    css_url: str = f"/static/{SWAGGER_UI}/swagger-ui.css"
+    standalone_preset_js_url: str = f"/static/{SWAGGER_UI}/swagger-ui-standalone-preset.js"
+    favicon: str = "<link rel='icon' type='image/svg+xml' href='/static/favicon.svg'>"
