@@ -120,6 +120,7 @@ async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browse
     mod.assert_clean("logout")
 
     # The API docs render offline: every asset is served from this origin.
-    await mod.page.goto("/schema")
-    await expect(mod.page.locator(".swagger-ui .info .title")).to_contain_text("Blok Hub API")
+    # (Generous timeouts: the document is finished on first request and Swagger UI is 1.5 MB of script to parse.)
+    await mod.page.goto("/schema", timeout=60_000)
+    await expect(mod.page.locator(".swagger-ui .info .title")).to_contain_text("Blok Hub API", timeout=30_000)
     mod.assert_clean("/schema")
