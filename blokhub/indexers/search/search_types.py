@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 Sort = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
-Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches"]
+Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect"]
 SuggestionKind = Literal["title", "tag", "node", "user"]
 
 SORTS: tuple[Sort, ...] = get_args(Sort)
@@ -46,6 +46,7 @@ class SearchDocument:
     rating_count: int
     trending: float
     popularity: float  # precomputed by the caller; the relevance tie-break
+    dialect: str = "v1"  # the Blok dialect: "v1" (name/node steps plus nodes) or "v2" (id/use steps)
 
 
 @dataclass(slots=True)
@@ -57,6 +58,7 @@ class SearchFilters:
     nodes: list[str] = field(default_factory=list)  # all must match
     author: str | None = None  # username
     has_branches: bool | None = None
+    dialect: str | None = None  # "v1" | "v2"
     min_rating: float | None = None
     created_after: float | None = None  # epoch seconds, inclusive
     created_before: float | None = None  # epoch seconds, inclusive

@@ -108,6 +108,7 @@ def make_doc(row: tuple[Any, ...]) -> SearchDocument:
         rating_count=0 if rating == 0 else 3 + i % 5,
         trending=trending,
         popularity=float(favs * 2 + i / 100),
+        dialect="v2" if i % 3 == 0 else "v1",
     )
 
 
@@ -197,6 +198,7 @@ class Corpus:
                 "method": [d.method] if d.method else [],
                 "author": [d.author],
                 "has_branches": ["true" if d.has_branches else "false"],
+                "dialect": [d.dialect],
             }[facet]
             counts.update(set(values))
         return dict(counts)
