@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SWAGGER_UI := blokhub/web/static/vendor/swagger-ui
+# The browser suite drives Debian's Chromium (browsers cannot be downloaded here; `playwright install` is never run).
+CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help install hooks run test lint format bench worker migrate seed clean
@@ -26,7 +29,18 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 	@echo "==> installed; \`make run\` serves on http://127.0.0.1:8000 (another port: BLOKHUB_PORT=8001 make run)"
 
-install: $(STAMP) ## Create .venv and install Blok Hub with its dev tools
+# The API docs at /schema load Swagger UI from the pinned npm package (package-lock.json), never from a CDN.
+$(SWAGGER_UI)/.installed: package.json package-lock.json
+	SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(SWAGGER_UI)
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+		node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE $(SWAGGER_UI)/
+	@touch $@
+
+$(CHROMIUM):
+	command -v chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+install: $(STAMP) $(SWAGGER_UI)/.installed $(CHROMIUM) ## Create .venv and install Blok Hub with its dev tools
 
 run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
 	$(BIN)/blokhub serve
@@ -59,4 +73,4 @@ seed: install ## Load the demo corpus (see `blokhub seed --help`)
 	$(BIN)/blokhub seed
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage
+	rm -rf $(VENV) node_modules $(SWAGGER_UI) .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage

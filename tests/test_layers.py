@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "blokhub.api": 2,
     "blokhub.recommend": 2,
     "blokhub.seed": 2,
+    "blokhub.web": 2,  # the browser app's files and routes (mounted by api.app)
     "blokhub.cli": 3,
     "blokhub.__main__": 3,
     "blokhub.api.app": 3,

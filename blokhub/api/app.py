@@ -12,7 +12,6 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 
 from blokhub import __version__
@@ -45,6 +44,7 @@ from blokhub.config import Settings
 from blokhub.indexers.vectors.factory import IndexRole
 from blokhub.outbox.registry import Consumer, install
 from blokhub.runtime.resources import Resources
+from blokhub.web.routes import SwaggerUiAssets, web_router
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +132,11 @@ def create_app(
             if owned:
                 await res.close()
 
+    ui = SwaggerUiAssets()
     prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
     app = Litestar(
         # /ws is also served at the root, where browsers and the API guide expect it.
-        route_handlers=[OpsController, MetricsController, api_router(), notifications_ws],
+        route_handlers=[OpsController, MetricsController, api_router(), notifications_ws, web_router()],
         dependencies={
             "resources": Provide(deps.provide_resources, sync_to_thread=False),
             "db": Provide(deps.provide_db),
@@ -158,10 +159,17 @@ def create_app(
             version=__version__,
             description="Find, share and generate Blok workflows.",
             path="/schema",
-            # The JSON and Swagger UI serve the finished document (true errors, Bearer scheme, raw bodies).
+            # The JSON and Swagger UI serve the finished document (true errors, Bearer scheme, raw bodies); Swagger UI
+            # loads its files from this server (the pinned npm package, see blokhub.web), so /schema renders offline.
             render_plugins=[
-                ScalarRenderPlugin(),
-                FinishedSwaggerRenderPlugin(path="/swagger", text_rules=TEXT_RULES),
+                FinishedSwaggerRenderPlugin(
+                    path=["/", "/swagger"],
+                    js_url=ui.js_url,
+                    css_url=ui.css_url,
+                    standalone_preset_js_url=ui.standalone_preset_js_url,
+                    favicon=ui.favicon,
+                    text_rules=TEXT_RULES,
+                ),
                 FinishedJsonRenderPlugin(text_rules=TEXT_RULES),
             ],
         ),

@@ -1,0 +1,227 @@
+// The home page: search as you type, facets, filters, sorts, keyword ↔ meaning, paging; all state in the URL.
+import { api, currentUser } from '../api.js';
+import { workflowCard } from '../cards.js';
+import { clear, debounce, errorBox, field, h, setTitle, toast } from '../dom.js';
+
+// The server names the facets it can count in the page (new ones, like `dialect`, appear without a change here);
+// each facet is also a filter of the same name.
+const named = (document.querySelector('meta[name="blokhub:facets"]') || {}).content || '';
+const FACETS = /^[\w,]+$/.test(named) ? named.split(',') : ['tags', 'trigger', 'method', 'runtime', 'nodes', 'author', 'has_branches'];
+const MULTI = new Set(['tags', 'nodes', 'requirements']); // comma lists: every value must match
+const FILTERS = [...FACETS, 'min_rating', 'since'];
+const SINCE = { week: 7, month: 30, year: 365 }; // `since` in the URL becomes created_after at request time
+const SORTS = [['relevance', 'Best match'], ['newest', 'Newest'], ['updated', 'Recently updated'], ['favorites', 'Most favorited'], ['top_rated', 'Top rated'], ['trending', 'Trending']];
+const LABELS = { since: 'Published', min_rating: 'Rating', tags: 'Tags', trigger: 'Trigger', method: 'Method', runtime: 'Runtime', nodes: 'Nodes', author: 'Author', has_branches: 'Branches', dialect: 'Dialect', requirements: 'Requirements' };
+const PER_PAGE = 20;
+
+function stateFrom(params) {
+  const state = { q: params.get('q') || '', sort: params.get('sort') || 'relevance', page: Number(params.get('page')) || 1, semantic: Number(params.get('semantic') || 0) };
+  for (const key of FILTERS) if (params.get(key)) state[key] = params.get(key);
+  return state;
+}
+
+function toParams(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  for (const key of FILTERS) if (state[key]) params.set(key, state[key]);
+  if (state.sort !== 'relevance') params.set('sort', state.sort);
+  if (state.semantic) params.set('semantic', String(state.semantic));
+  if (state.page > 1) params.set('page', String(state.page));
+  return params;
+}
+
+function values(state, key) {
+  return state[key] ? state[key].split(',').filter(Boolean) : [];
+}
+
+export async function search(view, _match, params) {
+  const state = stateFrom(params);
+  setTitle(state.q ? `“${state.q}”` : 'Search');
+  let controller = null;
+  let sequence = 0;
+
+  const input = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Slack alerts, Stripe webhooks, cron…', autocomplete: 'off', spellcheck: 'false', 'aria-controls': 'results' });
+  const slider = h('input', { type: 'range', min: 0, max: 1, step: 0.1, value: state.semantic, 'aria-valuetext': '' });
+  const sort = h('select', {}, SORTS.map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)));
+  const summary = h('p', { class: 'summary', id: 'summary', 'aria-live': 'polite' });
+  const results = h('div', { id: 'results', class: 'cards', 'aria-describedby': 'summary' });
+  const facets = h('aside', { class: 'facets', 'aria-label': 'Filters' });
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Result pages' });
+  const saveButton = currentUser() ? h('button', { type: 'button', class: 'secondary', onclick: saveSearch }, 'Save this search') : null;
+
+  const describeSlider = () => {
+    const v = Number(slider.value);
+    slider.setAttribute('aria-valuetext', v === 0 ? 'keywords only' : v === 1 ? 'meaning only' : `${Math.round(v * 100)}% meaning`);
+  };
+  describeSlider();
+
+  clear(view,
+    h('h1', { class: 'sr-only' }, 'Search workflows'),
+    h('form', { class: 'searchbar', role: 'search', onsubmit: (e) => { e.preventDefault(); run.cancel(); go({ q: input.value, page: 1 }); } },
+      field('Search workflows', input),
+      h('div', { class: 'controls' },
+        field('Sort by', sort),
+        h('div', { class: 'field slider' }, h('label', { for: 'ratio' }, 'Keyword ↔ Meaning'), Object.assign(slider, { id: 'ratio' }),
+          h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, 'keyword'), h('span', {}, 'meaning'))),
+        saveButton)),
+    h('div', { class: 'layout' }, facets, h('section', { class: 'hits', 'aria-label': 'Results' }, summary, results, pager)));
+
+  function go(change, { push = false } = {}) {
+    Object.assign(state, change);
+    const query = toParams(state).toString();
+    const to = `/${query ? `?${query}` : ''}`;
+    if (push) history.pushState(null, '', to);
+    else history.replaceState(null, '', to);
+    setTitle(state.q ? `“${state.q}”` : 'Search');
+    fetchResults();
+  }
+
+  // Typing sends at most one request at a time: a keystroke while one is in flight is sent the moment it returns,
+  // with whatever the box holds then. The server is never asked for more than one answer per client at once, and the
+  // last keystroke waits for at most one answer before its own. Other changes (filters, sort, page) cancel and go.
+  let inflight = false;
+  let pending = false;
+  function typed() {
+    if (inflight) pending = true;
+    else go({ q: input.value, page: 1 });
+  }
+
+  async function fetchResults() {
+    const mine = ++sequence;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    inflight = true;
+    try {
+      await load(mine, controller.signal);
+    } finally {
+      if (mine === sequence) {
+        inflight = false;
+        if (pending) {
+          pending = false;
+          if (input.value !== state.q) go({ q: input.value, page: 1 });
+        }
+      }
+    }
+  }
+
+  async function load(mine, signal) {
+    results.setAttribute('aria-busy', 'true');
+    const query = { q: state.q, sort: state.sort, page: state.page, per_page: PER_PAGE, facets: FACETS.join(','), semantic_ratio: state.semantic || undefined };
+    for (const key of FILTERS) if (state[key] && key !== 'since') query[key] = state[key];
+    if (SINCE[state.since]) query.created_after = new Date(Date.now() - SINCE[state.since] * 86_400_000).toISOString();
+    let body;
+    try {
+      body = await api.get('/search/workflows', query, { signal });
+    } catch (error) {
+      if (error.name === 'AbortError' || mine !== sequence) return;
+      results.removeAttribute('aria-busy');
+      clear(results, errorBox(error));
+      return;
+    }
+    if (mine !== sequence) return; // a newer keystroke already asked: drop this stale answer
+    paint(body);
+  }
+
+  function paint(body) {
+    results.removeAttribute('aria-busy');
+    results.dataset.q = state.q;
+    const took = `${Math.round(body.took_ms)} ms`;
+    summary.textContent = body.total
+      ? `${body.total.toLocaleString()} workflow${body.total === 1 ? '' : 's'} · ${took}`
+      : '';
+    if (!body.hits.length) {
+      const prompt = (body.suggestion && body.suggestion.prompt) || state.q;
+      clear(results, h('div', { class: 'empty' },
+        h('p', {}, state.q ? `No workflow matches “${state.q}” yet.` : 'No workflows yet.'),
+        state.q ? h('p', {}, h('a', { class: 'button', href: `/generate?prompt=${encodeURIComponent(prompt)}` }, 'Generate this workflow')) : null));
+    } else {
+      clear(results, body.hits.map((hit) => workflowCard(hit.workflow, { highlights: hit.highlights })));
+    }
+    paintFacets(body.facets || {});
+    paintPager(body.total);
+  }
+
+  let paintedFacets = '';
+  function paintFacets(counts) {
+    // Typing often leaves the counts as they were: skip rebuilding ~100 controls then.
+    const key = JSON.stringify([counts, FILTERS.map((k) => state[k] || '')]);
+    if (key === paintedFacets) return;
+    paintedFacets = key;
+    const groups = [];
+    const active = FILTERS.filter((k) => state[k]);
+    if (active.length) {
+      groups.push(h('div', { class: 'active-filters' }, h('h2', {}, 'Active filters'),
+        h('ul', {}, active.flatMap((key) => values(state, key).map((v) => h('li', {},
+          h('button', { type: 'button', class: 'chip', 'aria-label': `Remove filter ${LABELS[key] || key} ${v}`, onclick: () => toggle(key, v) }, `${LABELS[key] || key}: ${v} ✕`))))),
+        h('button', { type: 'button', class: 'link', onclick: () => go(Object.fromEntries(FILTERS.map((k) => [k, undefined]).concat([['page', 1]]))) }, 'Clear all')));
+    }
+    for (const [key, table] of Object.entries(counts)) {
+      const entries = Object.entries(table);
+      if (!entries.length) continue;
+      const chosen = values(state, key);
+      groups.push(h('fieldset', { class: 'facet' }, h('legend', {}, LABELS[key] || key),
+        entries.slice(0, 12).map(([value, count]) => {
+          const id = `facet-${key}-${value}`.replace(/[^\w-]/g, '_');
+          return h('div', { class: 'check' },
+            h('input', { type: 'checkbox', id, checked: chosen.includes(value), onchange: () => toggle(key, value) }),
+            h('label', { for: id }, key === 'has_branches' ? (value === 'true' ? 'with branches' : 'straight line') : value, ' ', h('span', { class: 'count' }, count.toLocaleString())));
+        })));
+    }
+    const rating = h('select', { id: 'min-rating', onchange: (e) => go({ min_rating: e.target.value || undefined, page: 1 }) },
+      [['', 'Any rating'], ['4', '★ 4 and up'], ['3', '★ 3 and up'], ['2', '★ 2 and up']].map(([v, label]) => h('option', { value: v, selected: String(state.min_rating || '') === v }, label)));
+    groups.push(h('div', { class: 'field' }, h('label', { for: 'min-rating' }, 'Rating'), rating));
+    const since = h('select', { id: 'since', onchange: (e) => go({ since: e.target.value || undefined, page: 1 }) },
+      [['', 'Any time'], ['week', 'Past week'], ['month', 'Past month'], ['year', 'Past year']].map(([v, label]) => h('option', { value: v, selected: (state.since || '') === v }, label)));
+    groups.push(h('div', { class: 'field' }, h('label', { for: 'since' }, 'Published'), since));
+    clear(facets, groups);
+  }
+
+  function toggle(key, value) {
+    const chosen = values(state, key);
+    let next;
+    if (chosen.includes(value)) next = chosen.filter((v) => v !== value);
+    else next = MULTI.has(key) ? [...chosen, value] : [value];
+    go({ [key]: next.join(',') || undefined, page: 1 }, { push: true });
+  }
+
+  function paintPager(total) {
+    const pages = Math.min(Math.ceil(total / PER_PAGE), 1000);
+    if (pages <= 1) return clear(pager);
+    const button = (n, label, current = false) => h('button', { type: 'button', class: current ? 'current' : 'secondary', 'aria-current': current ? 'page' : null,
+      'aria-label': `Page ${n}`, onclick: () => { go({ page: n }, { push: true }); window.scrollTo(0, 0); } }, label);
+    const items = [];
+    if (state.page > 1) items.push(button(state.page - 1, '‹ Previous'));
+    const lo = Math.max(1, state.page - 2);
+    const hi = Math.min(pages, state.page + 2);
+    for (let n = lo; n <= hi; n++) items.push(button(n, String(n), n === state.page));
+    if (state.page < pages) items.push(button(state.page + 1, 'Next ›'));
+    clear(pager, items);
+  }
+
+  async function saveSearch() {
+    const name = state.q || 'My search';
+    // Saved searches take typed filters (lists, a boolean, a number); a relative date is not saved.
+    const typed = { tags: (v) => v.split(','), nodes: (v) => v.split(','), has_branches: (v) => v === 'true', min_rating: Number, trigger: String, method: String, runtime: String, author: String };
+    const filters = Object.fromEntries(Object.keys(typed).filter((k) => state[k]).map((k) => [k, typed[k](state[k])]));
+    try {
+      await api.post('/me/saved-searches', { name, q: state.q, filters });
+      toast(`Saved “${name}”: you will be notified of new matches.`);
+    } catch (error) {
+      toast(error.message, 'bad');
+    }
+  }
+
+  // A short debounce folds what arrives together (auto-repeat, paste, input methods) into one request; the
+  // one-in-flight rule above paces a fast typist to the server's speed.
+  const run = debounce(typed, 15);
+  input.addEventListener('input', run);
+  slider.addEventListener('input', describeSlider);
+  slider.addEventListener('change', () => go({ semantic: Number(slider.value), page: 1 }));
+  sort.addEventListener('change', () => go({ sort: sort.value, page: 1 }));
+  fetchResults();
+  if (!state.q) input.focus();
+  return () => {
+    run.cancel();
+    if (controller) controller.abort();
+  };
+}
