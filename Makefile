@@ -40,12 +40,12 @@ $(SWAGGER_UI)/.installed: package.json package-lock.json
 $(CHROMIUM):
 	command -v chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
-install: $(STAMP) $(SWAGGER_UI)/.installed $(CHROMIUM) ## Create .venv and install Blok Hub with its dev tools
+install: $(STAMP) $(SWAGGER_UI)/.installed ## Create .venv and install Blok Hub with its dev tools
 
 run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
 	$(BIN)/blokhub serve
 
-test: install ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
+test: install $(CHROMIUM) ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install ## ruff and mypy
