@@ -10,13 +10,14 @@ their node in ``node``, v2 steps in ``use`` (at any depth: tryCatch, forEach, pa
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from blokhub.blok.walk import iter_steps
+from blokhub.blok.walk import iter_steps, iter_strings
 
 Origin = Literal["builtin", "template", "npm", "local", "python", "unresolved"]
 ORIGINS: tuple[Origin, ...] = ("builtin", "template", "npm", "local", "python", "unresolved")
@@ -34,6 +35,8 @@ PUBLISHED_RUNNER = "published_runner"
 REQUIREMENT_VALUES: tuple[str, ...] = (BUILTINS_ONLY, PUBLISHED_RUNNER, *NEEDS.values())
 # Triggers the published runner's HTTP trigger (and project.zip's entry point) can serve.
 _SERVED_TRIGGERS = frozenset({"http"})
+# The published runner (0.1.14) predates `set_var`: it never fills ctx.vars, so a workflow that reads them fails.
+_VARS = re.compile(r"\bctx\.vars\b|\bvars\s*\[|\bvars\.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +140,20 @@ def requirements(doc: dict[str, Any]) -> Requirements:
         and (trigger is None or line in trigger_lines)
         and all(n.origin in {"npm", "local", "python"} or line in n.lines for n in needs)
     )
-    return Requirements(dialect, trigger, trigger_lines, needs, lines, _values(dialect, trigger, needs, origins))
+    values = _values(dialect, trigger, needs, origins, _uses_vars(doc))
+    return Requirements(dialect, trigger, trigger_lines, needs, lines, values)
 
 
-def _values(dialect: str, trigger: str | None, needs: tuple[NodeNeed, ...], origins: NodeOrigins) -> tuple[str, ...]:
+def _uses_vars(doc: dict[str, Any]) -> bool:
+    steps = [ref.step for ref in iter_steps(doc)]
+    if any(step.get("set_var") for step in steps):
+        return True
+    return any(_VARS.search(text) for _parent, _token, _key, text in iter_strings(doc.get("nodes"), ""))
+
+
+def _values(
+    dialect: str, trigger: str | None, needs: tuple[NodeNeed, ...], origins: NodeOrigins, uses_vars: bool
+) -> tuple[str, ...]:
     kinds = {n.origin for n in needs}
     values = [NEEDS[o] for o in ORIGINS if o in kinds and o in NEEDS]
     if kinds <= {"builtin"}:
@@ -149,6 +162,7 @@ def _values(dialect: str, trigger: str | None, needs: tuple[NodeNeed, ...], orig
         if (
             dialect == "v1"
             and trigger in _SERVED_TRIGGERS
+            and not uses_vars
             and needs
             and all(n.type == "module" and published in n.lines for n in needs)
         ):

@@ -15,6 +15,8 @@ from tests.runner.oracle import serving
 from tests.runner.stub import Stub, point_at
 
 _OPTIONAL = re.compile(r"/:\w+\?")
+# ctx.request.body.a.b / ctx.request.query.x as the workflow reads them: the probe request supplies each one.
+_READS = re.compile(r"ctx\.request\.(body|query)((?:\.[A-Za-z_]\w*)+)(?![\w(])")
 _PARAM = re.compile(r":\w+")
 
 
@@ -26,6 +28,27 @@ def request_for(doc: dict[str, Any]) -> tuple[str, str]:
         method = "GET"
     path = _PARAM.sub("sample", _OPTIONAL.sub("", str(http.get("path") or "/"))).replace("*", "")
     return method, path if path.startswith("/") else f"/{path}"
+
+
+def probe(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A request body and query holding a sample string at every path the workflow reads, so that a condition such
+    as ``ctx.request.body.message.text.startsWith('/help')`` evaluates instead of throwing on a missing field."""
+    body: dict[str, Any] = {}
+    query: dict[str, str] = {}
+    for where, dotted in _READS.findall(json.dumps(doc)):
+        keys = dotted.strip(".").split(".")
+        if where == "query":
+            query[keys[0]] = "sample"
+            continue
+        node = body
+        for key in keys[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = node[key] = {}
+            node = child
+        if not isinstance(node.get(keys[-1]), dict):
+            node[keys[-1]] = "sample"
+    return body, query
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +77,9 @@ def run_all(docs: dict[str, dict[str, Any]], stub: Stub) -> dict[str, Run]:
         with serving(Path(tmp)) as base, httpx.Client(base_url=base, timeout=30) as client:
             for key, doc in docs.items():
                 method, path = request_for(doc)
-                body = {"probe": key} if method in ("POST", "PUT", "PATCH") else None
-                response = client.request(method, f"/{key}{path}", json=body)
+                body, query = probe(doc)
+                sent = body if method in ("POST", "PUT", "PATCH", "DELETE") else None
+                response = client.request(method, f"/{key}{path}", json=sent, params=query)
                 try:
                     reply: Any = response.json()
                 except ValueError:

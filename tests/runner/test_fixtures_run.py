@@ -26,7 +26,7 @@ def test_built_in_fixtures_run_and_answer_with_the_api_reply() -> None:
         assert run.status == 200, (key, run.reply)
         assert run.answers, f"{key} made no API call"
         assert run.reply == run.answers[-1], key
-    # The if-else fixture took its else branch (no ?countries=true): the cat-facts call, not the countries one.
+    # The if-else fixture took its else branch (the probe sends ?countries=sample, not "true"): cat facts.
     assert runs["countries-vs-facts-6b1d1a0"].answers[-1]["path"].endswith("/catfact.ninja/fact")
-    # The URL's ${...} expression was evaluated by the runner before the call.
-    assert runs["launches-by-year-04cb06e"].answers[0]["query"] == {"format": "json", "year": "100"}
+    # The URL's ${...} expression was evaluated by the runner before the call: the probe's ?dob=sample is no date.
+    assert runs["launches-by-year-04cb06e"].answers[0]["query"] == {"format": "json", "year": "NaN"}
