@@ -130,7 +130,9 @@ def requirements(doc: dict[str, Any]) -> Requirements:
     used: dict[tuple[str, str], list[str]] = {}
     for node, node_type, step in _uses(doc, dialect):
         used.setdefault((node, node_type), []).append(step)
-    needs = tuple(_classify(node, node_type, tuple(dict.fromkeys(steps)), origins) for (node, node_type), steps in used.items())
+    needs = tuple(
+        _classify(node, node_type, tuple(dict.fromkeys(steps)), origins) for (node, node_type), steps in used.items()
+    )
     trigger = _trigger_kind(doc.get("trigger"))
     trigger_lines = tuple(line for line, spec in origins.lines.items() if trigger in spec["triggers"])
     lines = tuple(

@@ -27,7 +27,11 @@ REGISTRY = PROJECT_TEMPLATE / "nodes.js"
 SERVER = PROJECT_TEMPLATE / "server.js"
 # shared/ sits beside the checkout (CI, the main checkout) or one level higher (a worktree under wt/).
 SHARED_FIXTURES = next(
-    (p / "shared" / "fixtures" / "blok-workflows" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    (
+        p / "shared" / "fixtures" / "blok-workflows"
+        for p in (REPO.parent, REPO.parent.parent)
+        if (p / "shared").is_dir()
+    ),
     REPO.parent / "shared" / "fixtures" / "blok-workflows",
 )
 

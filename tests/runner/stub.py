@@ -56,7 +56,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return Handler

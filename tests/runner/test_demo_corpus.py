@@ -56,4 +56,4 @@ def test_demo_workflows_the_published_runner_serves_answer_with_the_api_reply(sa
 
 
 def _has_else(doc: dict[str, object]) -> bool:
-    return "\"type\": \"else\"" in json.dumps(doc)
+    return '"type": "else"' in json.dumps(doc)

@@ -44,7 +44,9 @@ def test_every_v1_fixture_gets_the_verdict_requirements_predict() -> None:
             assert verdict.steps == len(doc["steps"])
         else:
             # The runner names what it could not resolve, and requirements lists it as not built in.
-            missing = {n.node for n in requirements(doc).nodes if n.origin != "builtin" or n.lines != ("nanoservice-ts",)}
+            missing = {
+                n.node for n in requirements(doc).nodes if n.origin != "builtin" or n.lines != ("nanoservice-ts",)
+            }
             assert verdict.error is not None
             assert any(name in verdict.error for name in missing) or "runtime.python3" in verdict.error, verdict.error
     loaded = sorted(k for k, v in verdicts.items() if v.ok)
