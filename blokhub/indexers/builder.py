@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from blokhub.blok.requirements import requirements
 from blokhub.db.models import Visibility, Workflow
 from blokhub.indexers.search import SearchDocument
 
@@ -52,6 +53,7 @@ def document(w: Workflow) -> SearchDocument:
         rating_count=w.rating_count,
         trending=w.trending_week,  # the `discovery.trending` cron keeps it current
         popularity=popularity(w),
+        requirements=list(requirements(w.definition).values),
     )
 
 

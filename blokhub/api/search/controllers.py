@@ -15,6 +15,16 @@ from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchO
 from blokhub.db.models import SearchQueryStat
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
+# blok.requirements.REQUIREMENT_VALUES (a test keeps the two in step)
+RequirementName = Literal[
+    "builtins_only",
+    "published_runner",
+    "needs_template_nodes",
+    "needs_npm_packages",
+    "needs_local_code",
+    "needs_python_runtime",
+    "has_unresolved_nodes",
+]
 
 
 class SearchController(Controller):
@@ -34,13 +44,19 @@ class SearchController(Controller):
         nodes: Annotated[str | None, QueryParameter(description="Comma list of node packages; all must match.")] = None,
         author: FromQuery[str | None] = None,
         has_branches: FromQuery[bool | None] = None,
+        requirements: Annotated[
+            RequirementName | None,
+            QueryParameter(description="What it needs to run: builtins_only, published_runner, needs_local_code, ..."),
+        ] = None,
         min_rating: Annotated[float | None, QueryParameter(ge=0, le=5)] = None,
         created_after: FromQuery[datetime | None] = None,
         created_before: FromQuery[datetime | None] = None,
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches."),
+            QueryParameter(
+                description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches, requirements."
+            ),
         ] = None,
         semantic_ratio: Annotated[
             float,
@@ -63,6 +79,7 @@ class SearchController(Controller):
             nodes=nodes,
             author=author,
             has_branches=has_branches,
+            requirements=requirements,
             min_rating=min_rating,
             created_after=created_after,
             created_before=created_before,

@@ -19,7 +19,7 @@ from blokhub.indexers.search import SearchDocument, SearchFilters, SearchQuery
 log = logging.getLogger(__name__)
 
 MAX_PER_USER = 50
-FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "min_rating"}
+FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "requirements", "min_rating"}
 
 
 def _filters(raw: dict[str, Any]) -> SearchFilters:
@@ -35,6 +35,7 @@ def _filters(raw: dict[str, Any]) -> SearchFilters:
             nodes=[str(n) for n in raw.get("nodes", [])],
             author=raw.get("author"),
             has_branches=raw.get("has_branches"),
+            requirements=raw.get("requirements"),
             min_rating=raw.get("min_rating"),
         )
     except (TypeError, ValueError):

@@ -11,7 +11,7 @@ from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.schemas import Page
 from blokhub.api.workflows import documents, importing, queries, services, views
 from blokhub.api.workflows.access import get_visible
-from blokhub.api.workflows.presenters import facts_of, summary_of, workflow_of
+from blokhub.api.workflows.presenters import facts_of, requirements_of, summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
     ChangeOut,
     DiffOut,
@@ -78,6 +78,7 @@ class WorkflowController(Controller):
             errors=_issues([*checked.result.errors, *secrets]),
             warnings=_issues(warnings),
             facts=facts_of(checked.facts) if checked.result.facts else None,
+            requirements=requirements_of(checked.document) if checked.result.facts else None,
         )
 
     @get("/", operation_id="listWorkflows")

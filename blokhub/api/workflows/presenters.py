@@ -12,11 +12,14 @@ from blokhub.api.workflows.schemas import (
     ForkedFrom,
     Health,
     IssueOut,
+    NodeRequirement,
     Rating,
+    Requirements,
     Stats,
     WorkflowOut,
     WorkflowSummary,
 )
+from blokhub.blok import requirements as blok_requirements
 from blokhub.db.models import Workflow
 
 # Lists show summaries: never load the (possibly 512 KiB) definitions they do not show.
@@ -67,6 +70,18 @@ def facts_of(raw: dict[str, Any]) -> Facts:
     )
 
 
+def requirements_of(definition: dict[str, Any]) -> Requirements:
+    found = blok_requirements.requirements(definition)
+    return Requirements(
+        dialect=found.dialect,
+        trigger=found.trigger,
+        trigger_lines=list(found.trigger_lines),
+        nodes=[NodeRequirement(**n.to_dict()) for n in found.nodes],
+        lines=list(found.lines),
+        values=list(found.values),
+    )
+
+
 def health_of(raw: dict[str, Any]) -> Health:
     return Health(
         valid=bool(raw.get("valid", False)),
@@ -106,4 +121,4 @@ def summary_of(w: Workflow) -> WorkflowSummary:
 
 
 def workflow_of(w: Workflow) -> WorkflowOut:
-    return WorkflowOut(**_common(w), definition=w.definition)
+    return WorkflowOut(**_common(w), definition=w.definition, requirements=requirements_of(w.definition))

@@ -46,6 +46,7 @@ FACET_ATTRIBUTES = {
     "runtime": "runtimes",
     "author": "author",
     "has_branches": "has_branches",
+    "requirements": "requirements",
 }
 SUGGEST_ATTRIBUTES: dict[SuggestionKind, str] = {"tag": "sug_tag", "node": "sug_node", "user": "sug_user"}
 SORT_RULES = {
@@ -97,6 +98,7 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
         "method": doc.method,
         "runtimes": list(dict.fromkeys(doc.runtimes)),
         "has_branches": doc.has_branches,
+        "requirements": list(dict.fromkeys(doc.requirements)),
         "created_at": doc.created_at,
         "updated_at": doc.updated_at,
         "favorites": doc.favorites,
@@ -121,7 +123,14 @@ def filter_expression(f: SearchFilters, ids: Sequence[int] | None) -> list[str]:
     """Filter clauses, ANDed by Meilisearch when sent as a list."""
     out = [f"tags = {_quote(t)}" for t in dict.fromkeys(f.tags)]
     out += [f"nodes = {_quote(n)}" for n in dict.fromkeys(f.nodes)]
-    for attr, value in (("trigger", f.trigger), ("method", f.method), ("runtimes", f.runtime), ("author", f.author)):
+    singles = (
+        ("trigger", f.trigger),
+        ("method", f.method),
+        ("runtimes", f.runtime),
+        ("author", f.author),
+        ("requirements", f.requirements),
+    )
+    for attr, value in singles:
         if value is not None:
             out.append(f"{attr} = {_quote(value)}")
     if f.has_branches is not None:

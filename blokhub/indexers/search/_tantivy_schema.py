@@ -49,6 +49,7 @@ KEYWORD_FIELDS: dict[str, str] = {
     "method": "kw_method",
     "runtime": "kw_runtime",
     "author": "kw_author",
+    "requirements": "kw_requirement",
 }
 SUGGEST_FIELDS: dict[SuggestionKind, str] = {"tag": "sug_tag", "node": "sug_node", "user": "sug_user"}
 SORT_FIELDS = {
@@ -130,6 +131,7 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "kw_node": nodes,
         "kw_runtime": runtimes,
         "kw_author": doc.author,
+        "kw_requirement": _unique(doc.requirements),
         "sug_tag": [k for t in tags for k in suggest_keys(t)],
         "sug_node": [k for n in nodes for k in suggest_keys(n)],
         "sug_user": list(dict.fromkeys((*suggest_keys(doc.author), *suggest_keys(doc.author_name, doc.author)))),

@@ -24,7 +24,7 @@ import tantivy
 
 from blokhub.runtime.generations import publish_pointer, sweep
 
-SCHEMA_VERSION = 3  # 3: short-prefix terms and sample buckets
+SCHEMA_VERSION = 4  # 3: short-prefix terms and sample buckets; 4: the requirements facet
 _POINTER = "CURRENT"
 _PREFIX = f"gen-v{SCHEMA_VERSION}-"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 Sort = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
-Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches"]
+Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "requirements"]
 SuggestionKind = Literal["title", "tag", "node", "user"]
 
 SORTS: tuple[Sort, ...] = get_args(Sort)
@@ -46,6 +46,8 @@ class SearchDocument:
     rating_count: int
     trending: float
     popularity: float  # precomputed by the caller; the relevance tie-break
+    # What it needs to run (blok.requirements values: "builtins_only", "needs_local_code", ...)
+    requirements: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class SearchFilters:
     nodes: list[str] = field(default_factory=list)  # all must match
     author: str | None = None  # username
     has_branches: bool | None = None
+    requirements: str | None = None  # one of blok.requirements.REQUIREMENT_VALUES
     min_rating: float | None = None
     created_after: float | None = None  # epoch seconds, inclusive
     created_before: float | None = None  # epoch seconds, inclusive

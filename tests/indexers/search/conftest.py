@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from blokhub.blok.requirements import requirements
 from blokhub.indexers.search import SearchDocument, SearchEngine, TantivySearchEngine
 
 DAY = 86_400.0
@@ -108,6 +109,14 @@ def make_doc(row: tuple[Any, ...]) -> SearchDocument:
         rating_count=0 if rating == 0 else 3 + i % 5,
         trending=trending,
         popularity=float(favs * 2 + i / 100),
+        requirements=requirement_values(nodes),
+    )
+
+
+def requirement_values(nodes: list[str]) -> list[str]:
+    """What blok.requirements would say of these nodes, for the requirements facet and filter."""
+    return list(
+        requirements({"steps": [{"name": f"s{i}", "node": n, "type": "module"} for i, n in enumerate(nodes)]}).values
     )
 
 
@@ -197,6 +206,7 @@ class Corpus:
                 "method": [d.method] if d.method else [],
                 "author": [d.author],
                 "has_branches": ["true" if d.has_branches else "false"],
+                "requirements": d.requirements,
             }[facet]
             counts.update(set(values))
         return dict(counts)
