@@ -142,11 +142,12 @@ def requirements(doc: dict[str, Any]) -> Requirements:
         and (trigger is None or line in trigger_lines)
         and all(n.origin in {"npm", "local", "python"} or line in n.lines for n in needs)
     )
-    values = _values(dialect, trigger, needs, origins, _uses_vars(doc))
+    values = _values(dialect, trigger, needs, origins, uses_vars(doc))
     return Requirements(dialect, trigger, trigger_lines, needs, lines, values)
 
 
-def _uses_vars(doc: dict[str, Any]) -> bool:
+def uses_vars(doc: dict[str, Any]) -> bool:
+    """Whether the workflow stores or reads ctx.vars (set_var), which the published runner does not implement."""
     steps = [ref.step for ref in iter_steps(doc)]
     if any(step.get("set_var") for step in steps):
         return True
@@ -222,4 +223,5 @@ def _uses(doc: dict[str, Any], dialect: str) -> Iterator[tuple[str, str, str]]:
                 node_type = current.get("type")
                 step = current.get("id")
                 yield use, node_type if isinstance(node_type, str) else "module", step if isinstance(step, str) else ""
-            stack.extend(value for key, value in current.items() if key != "inputs" and isinstance(value, dict | list))
+            children = [value for key, value in current.items() if key != "inputs" and isinstance(value, dict | list)]
+            stack.extend(reversed(children))
