@@ -113,6 +113,8 @@ def _request_line(definition: dict[str, Any], name: str) -> str | None:
 
 def _node_row(need: NodeNeed) -> str:
     how = _HOW[need.origin].format(node=need.node)
+    if need.origin == "local" and need.type == "runtime.python3":
+        how = "your own node for Blok's Python runtime (runtimes/python3/nodes), which the published runner does not start"
     if need.origin == "builtin" and node_origins().published_line not in need.lines:
         published = node_origins().published_builtins()
         twin = next((name for name in published if name.rsplit("/", 1)[-1] == need.node.rsplit("/", 1)[-1]), None)

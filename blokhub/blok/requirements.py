@@ -2,9 +2,10 @@
 
 A node is one of: a runner built-in (ships with a Blok line's HTTP trigger), an example node of Blok's project
 template (copied into a project created with examples, never published), an npm package, a local node (code the
-user supplies under NODES_PATH), a Python runtime node, or unresolved (a name no line registers). The table of
-names is data (``data/node_origins.json``); this module only reads it. Built for both dialects: v1 steps name
-their node in ``node``, v2 steps in ``use`` (at any depth: tryCatch, forEach, parallel and branch bodies).
+user supplies: a module under NODES_PATH, or a node of its own for the Python runtime), one of Blok's Python
+runtime nodes, or unresolved (a name no line registers). The table of names is data (``data/node_origins.json``);
+this module only reads it. Built for both dialects: v1 steps name their node in ``node``, v2 steps in ``use`` (at
+any depth: tryCatch, forEach, parallel and branch bodies).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ BUILTINS_ONLY = "builtins_only"
 # Loads and runs on the published npm runner with only its built-in nodes (what project.zip serves as is).
 PUBLISHED_RUNNER = "published_runner"
 REQUIREMENT_VALUES: tuple[str, ...] = (BUILTINS_ONLY, PUBLISHED_RUNNER, *NEEDS.values())
+_PYTHON = "runtime.python3"
 # Triggers the published runner's HTTP trigger (and project.zip's entry point) can serve.
 _SERVED_TRIGGERS = frozenset({"http"})
 # The published runner (0.1.14) predates `set_var`: it never fills ctx.vars, so a workflow that reads them fails.
@@ -158,6 +160,8 @@ def _values(
     dialect: str, trigger: str | None, needs: tuple[NodeNeed, ...], origins: NodeOrigins, uses_vars: bool
 ) -> tuple[str, ...]:
     kinds = {n.origin for n in needs}
+    if any(n.type == _PYTHON for n in needs):
+        kinds.add("python")  # a Python node of the user's own still needs the runtime
     values = [NEEDS[o] for o in ORIGINS if o in kinds and o in NEEDS]
     if kinds <= {"builtin"}:
         values.insert(0, BUILTINS_ONLY)
@@ -176,8 +180,9 @@ def _values(
 def _classify(node: str, node_type: str, steps: tuple[str, ...], origins: NodeOrigins) -> NodeNeed:
     if node_type == "local":
         return NodeNeed(node, node_type, "local", None, None, (), steps)
-    if node_type == "runtime.python3":
-        origin: Origin = "python" if node in origins.python else "unresolved"
+    if node_type == _PYTHON:
+        # One of Blok's Python example nodes, or the user's own node for the Python runtime.
+        origin: Origin = "python" if node in origins.python else "local"
         return NodeNeed(node, node_type, origin, None, None, (), steps)
     if node_type != "module":
         return NodeNeed(node, node_type, "unresolved", None, None, (), steps)
