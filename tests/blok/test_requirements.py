@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from blokhub.blok import BlokExportError
+from blokhub.blok.lines import for_line
 from blokhub.blok.project import build_project
 from blokhub.blok.requirements import requirements
 from tests.runner.oracle import SHARED_FIXTURES
@@ -104,3 +105,17 @@ def test_a_project_is_refused_for_v2_and_deterministic_for_v1() -> None:
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         readme = archive.read("demo/README.md").decode()
     assert "rename it to `@nanoservice-ts/api-call`" in readme
+
+
+def test_for_line_renames_built_ins_and_marks_unknown_names_local() -> None:
+    doc = _v1(("@nanoservice-ts/api-call", "module"), ("mapper", "module"), ("@community/slack", "module"))
+    doc["nodes"] = {"s0": {"inputs": {"url": "https://example.com", "method": "GET"}}}
+    blokjs = for_line(doc, "blokjs")
+    assert [(s["node"], s["type"]) for s in blokjs["steps"]] == [  # type: ignore[index]
+        ("@blokjs/api-call", "module"),
+        ("mapper", "module"),
+        ("@community/slack", "local"),
+    ]
+    assert blokjs["nodes"] == doc["nodes"] and doc["steps"][0]["node"] == "@nanoservice-ts/api-call"  # type: ignore[index]
+    found = requirements(for_line(doc, "nanoservice-ts"))
+    assert found.values == ("needs_template_nodes", "needs_local_code") and found.lines == ("nanoservice-ts",)

@@ -1,0 +1,48 @@
+"""Making a v1 workflow speak one Blok line: built-in node names for that line, unknown names as local nodes.
+
+Each Blok line registers its built-ins under its own npm scope (`@nanoservice-ts/api-call`, `@blok-ts/api-call`,
+`@blokjs/api-call`), so a workflow written for one line needs its node strings rewritten for another. Module names
+that no line registers are code the user must supply: Blok loads those with `type: "local"` from NODES_PATH, and
+marking them so is what makes the workflow honest about it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from blokhub.blok.requirements import node_origins, requirements
+from blokhub.blok.walk import iter_steps
+
+
+def _short(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
+
+
+def builtin_for(node: str, line: str) -> str | None:
+    """The name of ``node``'s counterpart among ``line``'s built-ins (same short name), or None."""
+    builtins = node_origins().builtins
+    if node not in builtins:
+        return None
+    for name, entry in builtins.items():
+        if entry["line"] == line and _short(name) == _short(node):
+            return name
+    return None
+
+
+def for_line(doc: dict[str, Any], line: str) -> dict[str, Any]:
+    """A copy of a v1 workflow whose built-in nodes are ``line``'s, and whose module names that no Blok line
+    registers are marked ``type: "local"``. Template nodes are left as they are (the caller chooses them)."""
+    out = copy.deepcopy(doc)
+    unresolved = {n.node for n in requirements(out).nodes if n.origin == "unresolved" and n.type == "module"}
+    for ref in iter_steps(out):
+        node = ref.step.get("node")
+        if not isinstance(node, str) or ref.step.get("type") != "module":
+            continue
+        if node in unresolved:
+            ref.step["type"] = "local"
+            continue
+        renamed = builtin_for(node, line)
+        if renamed is not None:
+            ref.step["node"] = renamed
+    return out
