@@ -35,6 +35,7 @@ BUILTINS_ONLY = "builtins_only"
 PUBLISHED_RUNNER = "published_runner"
 REQUIREMENT_VALUES: tuple[str, ...] = (BUILTINS_ONLY, PUBLISHED_RUNNER, *NEEDS.values())
 _PYTHON = "runtime.python3"
+_V2_LINE = "blokjs"
 # Triggers the published runner's HTTP trigger (and project.zip's entry point) can serve.
 _SERVED_TRIGGERS = frozenset({"http"})
 # The published runner (0.1.14) predates `set_var`: it never fills ctx.vars, so a workflow that reads them fails.
@@ -137,10 +138,13 @@ def requirements(doc: dict[str, Any]) -> Requirements:
     )
     trigger = _trigger_kind(doc.get("trigger"))
     trigger_lines = tuple(line for line, spec in origins.lines.items() if trigger in spec["triggers"])
+    # The @blokjs loader reads v1 but refuses `set_var` (its steps' outputs land in ctx.state instead).
+    set_var = dialect == "v1" and any(ref.step.get("set_var") for ref in iter_steps(doc))
     lines = tuple(
         line
         for line, spec in origins.lines.items()
         if dialect in spec["dialects"]
+        and not (set_var and line == _V2_LINE)
         and (trigger is None or line in trigger_lines)
         and all(n.origin in {"npm", "local", "python"} or line in n.lines for n in needs)
     )

@@ -67,6 +67,10 @@ def test_set_var_keeps_a_workflow_off_the_published_runner() -> None:
     assert "published_runner" in requirements(doc).values
     doc["steps"][0]["set_var"] = True  # type: ignore[index]
     assert requirements(doc).values == ("builtins_only",)
+    blokjs = _v1(("@blokjs/api-call", "module"))
+    assert requirements(blokjs).lines == ("blokjs",)
+    blokjs["steps"][0]["set_var"] = True  # type: ignore[index]
+    assert requirements(blokjs).lines == ()  # the @blokjs loader refuses set_var
 
 
 def test_v2_steps_are_read_at_any_depth() -> None:
