@@ -115,3 +115,17 @@ async def test_search_filters_and_counts_by_requirements(
         "needs_template_nodes": 1,
     }
     assert_error(await client.get(S, params={"requirements": "magic"}), 422, "validation_error")
+
+
+async def test_a_saved_search_on_requirements_notifies_only_matching_workflows(
+    alice: Account, bob: Account, clean: Resources
+) -> None:
+    saved = await bob.post(
+        "/api/v1/me/saved-searches", json={"name": "runs as is", "filters": {"requirements": "published_runner"}}
+    )
+    assert saved.status_code == 201, saved.text
+    runs = await _create(alice, "countries-vs-facts-6b1d1a0.json")
+    await _create(alice, "films-e318b92.json")
+    await process_pending({"resources": clean})
+    notes = (await bob.get("/api/v1/notifications")).json()["items"]
+    assert [(n["kind"], n["workflow"]["id"]) for n in notes] == [("saved_search_match", runs["id"])]
