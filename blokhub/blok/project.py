@@ -17,7 +17,9 @@ from importlib import resources
 from typing import Any
 
 from blokhub.blok.errors import BlokExportError, Issue
+from blokhub.blok.lines import for_line
 from blokhub.blok.requirements import NodeNeed, Requirements, node_origins, requirements, uses_vars
+from blokhub.blok.walk import iter_steps
 
 # Zip entries carry this date so the same workflow always gives the same bytes.
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -55,8 +57,7 @@ def _template(name: str) -> str:
 
 def build_project(definition: dict[str, Any], *, name: str, title: str, description: str = "") -> Project:
     """The project files; raises BlokExportError for a workflow the published runner cannot read (v2)."""
-    found = requirements(definition)
-    if found.dialect != "v1":
+    if requirements(definition).dialect != "v1":
         raise BlokExportError(
             [
                 Issue(
@@ -67,6 +68,10 @@ def build_project(definition: dict[str, Any], *, name: str, title: str, descript
                 )
             ]
         )
+    # Written for the published runner: other lines' built-in names become its own, unknown modules local nodes.
+    original = definition
+    definition = for_line(definition, node_origins().published_line)
+    found = requirements(definition)
     runner = node_origins().published_runner()
     builtins = node_origins().published_builtins()
     lock = json.loads(_template("package-lock.json"))
@@ -91,7 +96,9 @@ def build_project(definition: dict[str, Any], *, name: str, title: str, descript
             "server.js": _template("server.js").encode(),
             "nodes.js": _template("nodes.js").encode(),
             f"workflows/json/{name}.json": _json(definition),
-            "README.md": _readme(definition, name, title, description, found, dependencies).encode(),
+            "README.md": _readme(
+                definition, name, title, description, found, dependencies, _changes(original, definition)
+            ).encode(),
         },
     )
 
@@ -123,6 +130,20 @@ def _node_row(need: NodeNeed) -> str:
     return f"| `{need.node}` | {need.type} | {need.origin} | {how} |"
 
 
+def _changes(original: dict[str, Any], adapted: dict[str, Any]) -> list[str]:
+    """What `for_line` changed, in words, one line per node name."""
+    before = {ref.pointer: ref.step for ref in iter_steps(original)}
+    out: dict[str, str] = {}
+    for ref in iter_steps(adapted):
+        old = before.get(ref.pointer, {})
+        node, old_node = ref.step.get("node"), old.get("node")
+        if node != old_node:
+            out[f"{old_node}"] = f"`{old_node}` is written `{node}`, its name in the published runner"
+        elif ref.step.get("type") != old.get("type"):
+            out[f"{node}"] = f"`{node}` is marked `type: local`: no Blok line registers it, so it is your code"
+    return list(out.values())
+
+
 def _readme(
     definition: dict[str, Any],
     name: str,
@@ -130,6 +151,7 @@ def _readme(
     description: str,
     found: Requirements,
     dependencies: dict[str, str],
+    changes: list[str],
 ) -> str:
     lines = [f"# {title}", ""]
     if description:
@@ -165,6 +187,9 @@ def _readme(
             f"(Blok lines with a `{found.trigger}` trigger: {', '.join(found.trigger_lines) or 'none'}).",
             "",
         ]
+    if changes:
+        lines += ["## Changes from the workflow on Blok Hub", ""]
+        lines += [f"- {change}" for change in changes] + [""]
     env = sorted(set(_ENV.findall(json.dumps(definition))))
     if env:
         lines += ["## Environment", "", "The workflow reads these environment variables:", ""]

@@ -108,7 +108,10 @@ def test_a_project_is_refused_for_v2_and_deterministic_for_v1() -> None:
     assert first == build_project(doc, name="demo", title="Demo").zip()
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         readme = archive.read("demo/README.md").decode()
-    assert "rename it to `@nanoservice-ts/api-call`" in readme
+    assert "`@blok-ts/api-call` is written `@nanoservice-ts/api-call`" in readme
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        written = json.loads(archive.read("demo/workflows/json/demo.json"))
+    assert written["steps"][0]["node"] == "@nanoservice-ts/api-call"
 
 
 def test_for_line_renames_built_ins_and_marks_unknown_names_local() -> None:

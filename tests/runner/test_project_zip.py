@@ -13,9 +13,12 @@ from typing import Any
 
 import httpx
 
+from blokhub.blok import parse
+from blokhub.blok.project import build_project
 from tests.conftest import Account, assert_error
-from tests.runner.oracle import NODE_DIR, free_port, wait_for_port
+from tests.runner.oracle import NODE_DIR, SHARED_FIXTURES, free_port, load_all, wait_for_port
 from tests.runner.stub import stub_api
+from tests.runner.test_fixtures_load import _files, loads_on_published_runner
 
 W = "/api/v1/workflows"
 
@@ -146,3 +149,25 @@ async def test_the_readme_lists_what_the_project_still_needs(alice: Account, bob
     assert "| `mastra-agent` | module | template |" in readme
     assert "| `react-js` | module | unresolved |" in readme
     assert_error(await bob.get(f"{W}/{r.json()['id']}/project.zip"), 404)  # private: only its owner
+
+
+def test_every_fixture_project_workflow_gets_the_verdict_requirements_predict() -> None:
+    """The project's workflow file is the hub's, rewritten for the published runner: other lines' built-in names
+    become its own, so more fixtures run from a project than as uploaded; the runner agrees with requirements."""
+    folder = SHARED_FIXTURES / "valid"
+    files = [p for p in _files(folder, ".json")] + sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.toml"))
+    written: dict[str, dict[str, Any]] = {}
+    for path in files:
+        doc = parse(path.read_text("utf-8"), path.suffix.lstrip(".")).document
+        project = build_project(doc, name="w", title=path.stem)
+        written[path.name] = json.loads(project.files["workflows/json/w.json"])
+    verdicts = load_all((key, json.dumps(doc)) for key, doc in written.items())
+    for key, doc in written.items():
+        assert verdicts[key].ok == loads_on_published_runner(doc), (key, verdicts[key])
+    assert sorted(k for k, v in verdicts.items() if v.ok) == [
+        "countries-12c01e4.toml",
+        "countries-bb82820.yaml",
+        "countries-vs-facts-6b1d1a0.json",
+        "launches-by-year-04cb06e.json",
+        "mcp-test-3be7903.json",  # @blok-ts/api-call, written @nanoservice-ts/api-call in the project
+    ]
