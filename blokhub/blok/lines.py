@@ -1,9 +1,10 @@
-"""Making a v1 workflow speak one Blok line: built-in node names for that line, unknown names as local nodes.
+"""Making a v1 workflow speak one Blok line: built-in node names for that line, everything else it lacks local.
 
 Each Blok line registers its built-ins under its own npm scope (`@nanoservice-ts/api-call`, `@blok-ts/api-call`,
-`@blokjs/api-call`), so a workflow written for one line needs its node strings rewritten for another. Module names
-that no line registers are code the user must supply: Blok loads those with `type: "local"` from NODES_PATH, and
-marking them so is what makes the workflow honest about it.
+`@blokjs/api-call`), so a workflow written for one line needs its node strings rewritten for another. A module the
+line does not provide (a name no line registers, another line's template example or a built-in without a twin)
+is code the user must supply: Blok loads those with `type: "local"` from NODES_PATH, and marking them so is what
+makes the workflow honest about it.
 """
 
 from __future__ import annotations
@@ -31,18 +32,18 @@ def builtin_for(node: str, line: str) -> str | None:
 
 
 def for_line(doc: dict[str, Any], line: str) -> dict[str, Any]:
-    """A copy of a v1 workflow whose built-in nodes are ``line``'s, and whose module names that no Blok line
-    registers are marked ``type: "local"``. Template nodes are left as they are (the caller chooses them)."""
+    """A copy of a v1 workflow whose built-in nodes are ``line``'s; modules the line does not provide (npm packages
+    aside) are marked ``type: "local"``."""
     out = copy.deepcopy(doc)
-    unresolved = {n.node for n in requirements(out).nodes if n.origin == "unresolved" and n.type == "module"}
+    origins = {n.node: n for n in requirements(out).nodes if n.type == "module"}
     for ref in iter_steps(out):
         node = ref.step.get("node")
-        if not isinstance(node, str) or ref.step.get("type") != "module":
+        need = origins.get(node) if isinstance(node, str) and ref.step.get("type") == "module" else None
+        if need is None or need.origin == "npm" or line in need.lines:
             continue
-        if node in unresolved:
-            ref.step["type"] = "local"
-            continue
-        renamed = builtin_for(node, line)
+        renamed = builtin_for(need.node, line)
         if renamed is not None:
             ref.step["node"] = renamed
+        else:
+            ref.step["type"] = "local"
     return out

@@ -114,15 +114,16 @@ def test_a_project_is_refused_for_v2_and_deterministic_for_v1() -> None:
     assert written["steps"][0]["node"] == "@nanoservice-ts/api-call"
 
 
-def test_for_line_renames_built_ins_and_marks_unknown_names_local() -> None:
+def test_for_line_renames_built_ins_and_marks_what_the_line_lacks_local() -> None:
     doc = _v1(("@nanoservice-ts/api-call", "module"), ("mapper", "module"), ("@community/slack", "module"))
     doc["nodes"] = {"s0": {"inputs": {"url": "https://example.com", "method": "GET"}}}
     blokjs = for_line(doc, "blokjs")
     assert [(s["node"], s["type"]) for s in blokjs["steps"]] == [  # type: ignore[index]
         ("@blokjs/api-call", "module"),
-        ("mapper", "module"),
+        ("mapper", "local"),  # deskree's template example: a blokjs project supplies it as its own code
         ("@community/slack", "local"),
     ]
+    assert requirements(blokjs).lines == ("blokjs",)
     assert blokjs["nodes"] == doc["nodes"] and doc["steps"][0]["node"] == "@nanoservice-ts/api-call"  # type: ignore[index]
     found = requirements(for_line(doc, "nanoservice-ts"))
     assert found.values == ("needs_template_nodes", "needs_local_code") and found.lines == ("nanoservice-ts",)

@@ -147,7 +147,9 @@ async def test_the_readme_lists_what_the_project_still_needs(alice: Account, bob
     with zipfile.ZipFile(io.BytesIO(await _download(alice, r.json()["id"]))) as archive:
         readme = archive.read(f"{r.json()['slug']}/README.md").decode()
     assert "| `mastra-agent` | module | template |" in readme
-    assert "| `react-js` | module | unresolved |" in readme
+    # No Blok line registers react-js: the project marks it local, says so, and says where the code goes.
+    assert "`react-js` is marked `type: local`" in readme
+    assert "| `react-js` | local | local | your own code: put it at `nodes/react-js`" in readme
     assert_error(await bob.get(f"{W}/{r.json()['id']}/project.zip"), 404)  # private: only its owner
 
 
