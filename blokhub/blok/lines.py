@@ -44,6 +44,34 @@ def for_line(doc: dict[str, Any], line: str) -> dict[str, Any]:
         renamed = builtin_for(need.node, line)
         if renamed is not None:
             ref.step["node"] = renamed
-        else:
-            ref.step["type"] = "local"
+            continue
+        ref.step["type"] = "local"
+        if need.origin == "unresolved":
+            ref.step["node"] = local_name(need.node)
     return out
+
+
+def local_name(node: str) -> str:
+    """The folder a user's own node lives in: an invented npm-style name loses its scope ("@community/twilio-sms"
+    -> "twilio-sms"), so the workflow does not pass it off as a published package; kept when that would clash
+    with a name some Blok line registers."""
+    short = _short(node)
+    origins = node_origins()
+    known = set(origins.builtins) | set(origins.python) | {n for names in origins.template.values() for n in names}
+    return node if short in known or not short else short
+
+
+def realign(doc: dict[str, Any]) -> dict[str, Any]:
+    """A v1 workflow rewritten (with `for_line`) for a Blok line that runs it: preferably the line its built-ins
+    name, else the published line, else any; unchanged when no line can (v2 documents, or a cron trigger with
+    `set_var`, which only a v2 document can express)."""
+    found = requirements(doc)
+    if found.dialect != "v1":
+        return doc
+    origins = node_origins()
+    preferred = [line for n in found.nodes if n.origin == "builtin" for line in n.lines]
+    for line in dict.fromkeys([*preferred, origins.published_line, *origins.lines]):
+        candidate = for_line(doc, line)
+        if line in requirements(candidate).lines:
+            return candidate
+    return doc

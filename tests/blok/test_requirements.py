@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from blokhub.blok import BlokExportError
-from blokhub.blok.lines import for_line
+from blokhub.blok.lines import for_line, realign
 from blokhub.blok.project import build_project
 from blokhub.blok.requirements import requirements
 from tests.runner.oracle import SHARED_FIXTURES
@@ -121,9 +121,25 @@ def test_for_line_renames_built_ins_and_marks_what_the_line_lacks_local() -> Non
     assert [(s["node"], s["type"]) for s in blokjs["steps"]] == [  # type: ignore[index]
         ("@blokjs/api-call", "module"),
         ("mapper", "local"),  # deskree's template example: a blokjs project supplies it as its own code
-        ("@community/slack", "local"),
+        ("slack", "local"),  # an invented package name loses its scope: it is the user's own node
     ]
     assert requirements(blokjs).lines == ("blokjs",)
     assert blokjs["nodes"] == doc["nodes"] and doc["steps"][0]["node"] == "@nanoservice-ts/api-call"  # type: ignore[index]
     found = requirements(for_line(doc, "nanoservice-ts"))
     assert found.values == ("needs_template_nodes", "needs_local_code") and found.lines == ("nanoservice-ts",)
+
+
+def test_realign_picks_a_line_that_runs_the_workflow() -> None:
+    http = _v1(("@blokjs/api-call", "module"), ("mapper", "module"))
+    http["steps"][0]["set_var"] = True  # type: ignore[index]
+    # The @blokjs line refuses set_var: the workflow is written for the published line instead.
+    assert [s["node"] for s in realign(http)["steps"]] == ["@nanoservice-ts/api-call", "mapper"]  # type: ignore[index]
+    cron = _v1(("@nanoservice-ts/api-call", "module"), ("mapper", "module"), trigger="cron")
+    assert [(s["node"], s["type"]) for s in realign(cron)["steps"]] == [  # type: ignore[index]
+        ("@blokjs/api-call", "module"),
+        ("mapper", "local"),
+    ]
+    assert requirements(realign(cron)).lines == ("blokjs",)
+    cron["steps"][0]["set_var"] = True  # type: ignore[index]
+    assert realign(cron) == cron  # only v2 can say this: left for the caller
+    assert requirements(realign(_v1(("@blok-ts/if-else", "module")))).lines == ("blok-ts",)
