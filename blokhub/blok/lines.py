@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from blokhub.blok.requirements import node_origins, requirements
+from blokhub.blok.requirements import dialect_of, node_needs, node_origins, serving_lines
 from blokhub.blok.walk import iter_steps
 
 
@@ -31,11 +31,13 @@ def builtin_for(node: str, line: str) -> str | None:
     return None
 
 
-def for_line(doc: dict[str, Any], line: str) -> dict[str, Any]:
-    """A copy of a v1 workflow whose built-in nodes are ``line``'s; modules the line does not provide (npm packages
-    aside) are marked ``type: "local"``."""
-    out = copy.deepcopy(doc)
-    origins = {n.node: n for n in requirements(out).nodes if n.type == "module"}
+def for_line(doc: dict[str, Any], line: str, *, in_place: bool = False) -> dict[str, Any]:
+    """A copy of a v1 workflow (or ``doc`` itself, changed, with ``in_place``) whose built-in nodes are ``line``'s;
+    modules the line does not provide (npm packages aside) are marked ``type: "local"``."""
+    origins = {n.node: n for n in node_needs(doc) if n.type == "module"}
+    if all(n.origin == "npm" or line in n.lines for n in origins.values()):
+        return doc  # nothing to rewrite: no copy
+    out = doc if in_place else copy.deepcopy(doc)
     for ref in iter_steps(out):
         node = ref.step.get("node")
         need = origins.get(node) if isinstance(node, str) and ref.step.get("type") == "module" else None
@@ -61,17 +63,16 @@ def local_name(node: str) -> str:
     return node if short in known or not short else short
 
 
-def realign(doc: dict[str, Any]) -> dict[str, Any]:
+def realign(doc: dict[str, Any], *, in_place: bool = False) -> dict[str, Any]:
     """A v1 workflow rewritten (with `for_line`) for a Blok line that runs it: preferably the line its built-ins
     name, else the published line, else any; unchanged when no line can (v2 documents, or a cron trigger with
     `set_var`, which only a v2 document can express)."""
-    found = requirements(doc)
-    if found.dialect != "v1":
+    if dialect_of(doc) != "v1":
         return doc
+    serving = serving_lines(doc)
     origins = node_origins()
-    preferred = [line for n in found.nodes if n.origin == "builtin" for line in n.lines]
+    preferred = [line for n in node_needs(doc) if n.origin == "builtin" for line in n.lines]
     for line in dict.fromkeys([*preferred, origins.published_line, *origins.lines]):
-        candidate = for_line(doc, line)
-        if line in requirements(candidate).lines:
-            return candidate
+        if line in serving:
+            return for_line(doc, line, in_place=in_place)
     return doc

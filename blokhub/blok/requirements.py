@@ -126,27 +126,45 @@ def dialect_of(doc: dict[str, Any]) -> Literal["v1", "v2"]:
     return "v1"
 
 
-def requirements(doc: dict[str, Any]) -> Requirements:
-    """Requirements of any object-shaped document; shapes that cannot be read contribute nothing."""
+def node_needs(doc: dict[str, Any]) -> tuple[NodeNeed, ...]:
+    """Every node the workflow names, once per (name, type), with where it comes from."""
     origins = node_origins()
-    dialect = dialect_of(doc)
     used: dict[tuple[str, str], list[str]] = {}
-    for node, node_type, step in _uses(doc, dialect):
+    for node, node_type, step in _uses(doc, dialect_of(doc)):
         used.setdefault((node, node_type), []).append(step)
-    needs = tuple(
+    return tuple(
         _classify(node, node_type, tuple(dict.fromkeys(steps)), origins) for (node, node_type), steps in used.items()
     )
+
+
+def serving_lines(doc: dict[str, Any]) -> tuple[str, ...]:
+    """Blok lines whose loader reads the workflow's dialect and that have a runtime for its trigger, whatever
+    its nodes (the lines that can run it once the nodes they lack are supplied)."""
+    origins = node_origins()
+    dialect = dialect_of(doc)
     trigger = _trigger_kind(doc.get("trigger"))
-    trigger_lines = tuple(line for line, spec in origins.lines.items() if trigger in spec["triggers"])
     # The @blokjs loader reads v1 but refuses `set_var` (its steps' outputs land in ctx.state instead).
     set_var = dialect == "v1" and any(ref.step.get("set_var") for ref in iter_steps(doc))
-    lines = tuple(
+    return tuple(
         line
         for line, spec in origins.lines.items()
         if dialect in spec["dialects"]
         and not (set_var and line == _V2_LINE)
-        and (trigger is None or line in trigger_lines)
-        and all(n.origin in {"npm", "local", "python"} or line in n.lines for n in needs)
+        and (trigger is None or trigger in spec["triggers"])
+    )
+
+
+def requirements(doc: dict[str, Any]) -> Requirements:
+    """Requirements of any object-shaped document; shapes that cannot be read contribute nothing."""
+    origins = node_origins()
+    dialect = dialect_of(doc)
+    needs = node_needs(doc)
+    trigger = _trigger_kind(doc.get("trigger"))
+    trigger_lines = tuple(line for line, spec in origins.lines.items() if trigger in spec["triggers"])
+    lines = tuple(
+        line
+        for line in serving_lines(doc)
+        if all(n.origin in {"npm", "local", "python"} or line in n.lines for n in needs)
     )
     values = _values(dialect, trigger, needs, origins, uses_vars(doc))
     return Requirements(dialect, trigger, trigger_lines, needs, lines, values)
