@@ -8,7 +8,7 @@ RUNNER_DIR := tests/runner/node
 RUNNER_STAMP := $(RUNNER_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install runner run test lint format bench worker migrate seed clean
+.PHONY: help install hooks runner run test lint format bench worker migrate seed clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -33,13 +33,16 @@ runner: $(RUNNER_STAMP) ## Install Blok's runner from npm for the test suite (np
 run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
 	$(BIN)/blokhub serve
 
-test: install runner ## Run the whole test suite (real PostgreSQL and Redis, embedded)
-	$(BIN)/python -m pytest
+test: install runner ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+hooks: install ## Install the git pre-commit hooks (ruff, ruff format, mypy from .venv)
+	$(BIN)/pre-commit install
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
@@ -58,4 +61,4 @@ seed: install ## Load the demo corpus (see `blokhub seed --help`)
 	$(BIN)/blokhub seed
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) $(RUNNER_DIR)/node_modules .blokhub .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(RUNNER_DIR)/node_modules .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage

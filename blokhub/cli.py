@@ -33,8 +33,13 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def _with_runtime(settings: Settings, fn: Callable[[Settings], Coroutine[Any, Any, T]], *, lock: bool = True) -> T:
-    """Start embedded engines as needed, run ``fn`` with the resolved settings, stop them again."""
+    """Start embedded engines as needed, install the outbox consumer table, run ``fn`` with the resolved settings,
+    stop the engines again. (Imports here are deferred so ``blokhub --help`` stays fast.)"""
+    from blokhub.outbox.registry import install
     from blokhub.runtime import DataDirLocked, Runtime
+    from blokhub.wiring.consumers import CONSUMERS
+
+    install(CONSUMERS)
 
     runtime = Runtime(settings, lock=lock and (settings.embedded_database or settings.embedded_redis))
     try:
@@ -65,9 +70,15 @@ async def _reindex(settings: Settings, *, progress: bool, vectors: bool = True) 
     resources = Resources.open(settings)
     try:
         await resources.start()
-        written, seconds = await reindex(resources, progress=progress)
+        written, seconds = await reindex(resources.read_sessionmaker, resources.search, progress=progress)
         if vectors:
-            embedded, embed_seconds = await reindex_vectors(resources, progress=progress)
+            embedded, embed_seconds = await reindex_vectors(
+                resources.read_sessionmaker,
+                resources.sessionmaker,
+                resources.vectors,
+                resources.embedder,
+                progress=progress,
+            )
             click.echo(f"embedded {embedded:,} workflows in {embed_seconds:.1f}s", err=True)
         return written, seconds
     finally:
@@ -169,7 +180,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
     async def run(resolved: Settings) -> None:
         import uvicorn
 
-        from blokhub.api.app import create_app
+        from blokhub.wiring.app import build_app
 
         await _migrate(resolved)
         if resolved.seed_on_empty and not no_seed:
@@ -179,7 +190,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
                 await _reindex(resolved, progress=True)
         await _rebuild_if_empty(resolved)
         config = uvicorn.Config(
-            create_app(resolved),
+            build_app(resolved),
             host=resolved.host,
             port=resolved.port,
             log_config=None,
@@ -205,7 +216,7 @@ def worker(data_dir: Path | None) -> None:
             "already runs the worker in-process."
         )
     from blokhub.runtime.datadir import ensure_secret_key
-    from blokhub.workers.settings import run_standalone
+    from blokhub.wiring.worker import run_standalone
 
     run_standalone(settings.with_overrides(secret_key=settings.secret_key or ensure_secret_key(settings.data_dir)))
 

@@ -49,7 +49,10 @@ def settings(data_dir: Path) -> Iterator[Settings]:
 @pytest.fixture(scope="session")
 async def resources(settings: Settings) -> AsyncIterator[Resources]:
     from blokhub.db.migrate import upgrade
+    from blokhub.outbox import install
+    from blokhub.wiring.consumers import CONSUMERS
 
+    install(CONSUMERS)  # as every entry point does at start
     res = Resources.open(settings)
     await upgrade(res.engine)
     await res.start()
@@ -83,8 +86,9 @@ async def client(clean: Resources) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the test's own event loop (Litestar's AsyncTestClient runs the app on another loop,
     which the session-wide asyncpg and Redis pools cannot cross)."""
     from blokhub.api.app import create_app
+    from blokhub.wiring.consumers import CONSUMERS
 
-    app = create_app(clean.settings, resources=clean, run_worker=False)
+    app = create_app(clean.settings, CONSUMERS, resources=clean)
     # The lifespan only adopts the shared resources here; pytest-asyncio runs fixture setup and teardown in
     # different tasks, which anyio's task group inside app.lifespan() refuses, so adopt them directly.
     app.state.resources = clean

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from blokhub.ai.builtin_stores import database, drive, mongodb, mysql, postgres, redis, s3, sheets
+from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env
 
 SinkBuilder = Callable[[StepContext], StepDraft]
@@ -16,7 +17,7 @@ SinkBuilder = Callable[[StepContext], StepDraft]
 
 def slack(ctx: StepContext) -> StepDraft:
     body = {"channel": ctx.channel, "text": ctx.message}
-    url = "https://slack.com/api/chat.postMessage"
+    url = api("slack") + "/chat.postMessage"
     return api_call(
         ctx,
         "notify-slack",
@@ -30,7 +31,7 @@ def slack(ctx: StepContext) -> StepDraft:
 
 
 def discord(ctx: StepContext) -> StepDraft:
-    url = f"https://discord.com/api/webhooks/{env(ctx, 'DISCORD_WEBHOOK_ID')}/{env(ctx, 'DISCORD_WEBHOOK_TOKEN')}"
+    url = f"{api('discord')}/webhooks/{env(ctx, 'DISCORD_WEBHOOK_ID')}/{env(ctx, 'DISCORD_WEBHOOK_TOKEN')}"
     body = {"content": ctx.message, "username": "Blok"}
     return api_call(
         ctx,
@@ -66,7 +67,7 @@ def teams(ctx: StepContext) -> StepDraft:
 
 
 def telegram(ctx: StepContext) -> StepDraft:
-    url = f"https://api.telegram.org/bot{env(ctx, 'TELEGRAM_BOT_TOKEN')}/sendMessage"
+    url = f"{api('telegram')}/bot{env(ctx, 'TELEGRAM_BOT_TOKEN')}/sendMessage"
     body = {"chat_id": env(ctx, "TELEGRAM_CHAT_ID"), "text": ctx.message}
     return api_call(
         ctx,
@@ -87,7 +88,7 @@ def sendgrid(ctx: StepContext, service: str = "sendgrid") -> StepDraft:
         "subject": ctx.subject,
         "content": [{"type": "text/plain", "value": ctx.message}],
     }
-    url = "https://api.sendgrid.com/v3/mail/send"
+    url = api("sendgrid") + "/v3/mail/send"
     return api_call(
         ctx,
         "send-email",
@@ -115,7 +116,7 @@ def mailgun(ctx: StepContext) -> StepDraft:
         "subject": ctx.subject,
         "text": ctx.message,
     }
-    url = f"https://api.mailgun.net/v3/{env(ctx, 'MAILGUN_DOMAIN')}/messages"
+    url = f"{api('mailgun')}/v3/{env(ctx, 'MAILGUN_DOMAIN')}/messages"
     return api_call(
         ctx, "send-email", "POST", url, headers, body, note="sends an e-mail through Mailgun", service="mailgun"
     )
@@ -127,7 +128,7 @@ def twilio(ctx: StepContext) -> StepDraft:
         "Content-Type": "application/x-www-form-urlencoded",
     }
     body = {"From": env(ctx, "TWILIO_FROM_NUMBER"), "To": env(ctx, "ALERT_PHONE_NUMBER"), "Body": ctx.message}
-    url = f"https://api.twilio.com/2010-04-01/Accounts/{env(ctx, 'TWILIO_ACCOUNT_SID')}/Messages.json"
+    url = f"{api('twilio')}/2010-04-01/Accounts/{env(ctx, 'TWILIO_ACCOUNT_SID')}/Messages.json"
     return api_call(
         ctx, "send-sms", "POST", url, headers, body, note="sends a text message with Twilio", service="twilio"
     )
@@ -139,7 +140,7 @@ def hubspot(ctx: StepContext) -> StepDraft:
         "firstname": f"${{{ctx.record}.name}}",
         "company": f"${{{ctx.record}.company}}",
     }
-    url = "https://api.hubapi.com/crm/v3/objects/contacts"
+    url = api("hubspot") + "/crm/v3/objects/contacts"
     return api_call(
         ctx,
         "create-hubspot-contact",
@@ -172,7 +173,7 @@ def salesforce(ctx: StepContext) -> StepDraft:
 
 
 def github(ctx: StepContext) -> StepDraft:
-    url = f"https://api.github.com/repos/{env(ctx, 'GITHUB_REPOSITORY')}/issues"
+    url = f"{api('github')}/repos/{env(ctx, 'GITHUB_REPOSITORY')}/issues"
     body = {"title": ctx.subject, "body": ctx.message}
     return api_call(
         ctx,
@@ -187,7 +188,7 @@ def github(ctx: StepContext) -> StepDraft:
 
 
 def gitlab(ctx: StepContext) -> StepDraft:
-    url = f"https://gitlab.com/api/v4/projects/{env(ctx, 'GITLAB_PROJECT_ID')}/issues"
+    url = f"{api('gitlab')}/v4/projects/{env(ctx, 'GITLAB_PROJECT_ID')}/issues"
     headers = {"PRIVATE-TOKEN": env(ctx, "GITLAB_TOKEN"), "Content-Type": "application/json"}
     body = {"title": ctx.subject, "description": ctx.message}
     return api_call(
@@ -210,7 +211,7 @@ def jira(ctx: StepContext) -> StepDraft:
 
 
 def stripe(ctx: StepContext) -> StepDraft:
-    url = "https://api.stripe.com/v1/customers"
+    url = api("stripe") + "/v1/customers"
     headers = {
         "Authorization": f"Bearer {env(ctx, 'STRIPE_SECRET_KEY')}",
         "Content-Type": "application/x-www-form-urlencoded",

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env, text_of
 
 DATA = "ctx.response.data"
@@ -31,7 +32,7 @@ def _get(ctx: StepContext, base: str, url: str, headers: dict[str, str], note: s
 def weather(ctx: StepContext, _: str) -> Fetched:
     city, lat, lon = ctx.city
     url = (
-        f"https://api.open-meteo.com/v1/forecast?latitude={lat}&longitude={lon}"
+        f"{api('weather')}/v1/forecast?latitude={lat}&longitude={lon}"
         "&current=temperature_2m,wind_speed_10m&daily=temperature_2m_max,precipitation_probability_max&timezone=UTC"
     )
     message = (
@@ -43,19 +44,19 @@ def weather(ctx: StepContext, _: str) -> Fetched:
 
 
 def rates(ctx: StepContext, _: str) -> Fetched:
-    url = "https://api.frankfurter.app/latest?from=EUR&to=USD,GBP,JPY,CHF"
+    url = api("rates") + "/latest?from=EUR&to=USD,GBP,JPY,CHF"
     step = _get(ctx, "get-exchange-rates", url, dict(JSON_HEADERS), "fetches EUR exchange rates", "rates")
     return Fetched(step, None, f"EUR rates on ${{{DATA}.date}}: ${{JSON.stringify({DATA}.rates)}}")
 
 
 def crypto(ctx: StepContext, _: str) -> Fetched:
-    url = "https://api.coingecko.com/api/v3/simple/price?ids=bitcoin,ethereum,solana&vs_currencies=usd"
+    url = api("crypto") + "/api/v3/simple/price?ids=bitcoin,ethereum,solana&vs_currencies=usd"
     step = _get(ctx, "get-crypto-prices", url, dict(JSON_HEADERS), "fetches crypto prices from CoinGecko", "crypto")
     return Fetched(step, None, f"BTC ${{{DATA}.bitcoin.usd}} USD, ETH ${{{DATA}.ethereum.usd}} USD")
 
 
 def hackernews(ctx: StepContext, _: str) -> Fetched:
-    url = "https://hn.algolia.com/api/v1/search?tags=front_page&hitsPerPage=10"
+    url = api("hackernews") + "/api/v1/search?tags=front_page&hitsPerPage=10"
     step = _get(ctx, "get-top-stories", url, dict(JSON_HEADERS), "reads the Hacker News front page", "hackernews")
     return Fetched(step, f"{DATA}.hits", f"Top stories: ${{{DATA}.hits.slice(0, 5).map(h => h.title).join(' | ')}}")
 
@@ -73,7 +74,7 @@ def _listing(
 
 
 def stripe(ctx: StepContext, _: str) -> Fetched:
-    url = "https://api.stripe.com/v1/charges?limit=100&created[gte]=${Math.floor(Date.now() / 1000) - 86400}"
+    url = api("stripe") + "/v1/charges?limit=100&created[gte]=${Math.floor(Date.now() / 1000) - 86400}"
     return _listing(
         ctx,
         "list-stripe-charges",
@@ -87,7 +88,7 @@ def stripe(ctx: StepContext, _: str) -> Fetched:
 
 def paypal(ctx: StepContext, _: str) -> Fetched:
     url = (
-        "https://api-m.paypal.com/v1/reporting/transactions"
+        api("paypal") + "/v1/reporting/transactions"
         "?start_date=${new Date(Date.now() - 86400000).toISOString()}&end_date=${new Date().toISOString()}"
     )
     return _listing(
@@ -108,7 +109,7 @@ def shopify(ctx: StepContext, _: str) -> Fetched:
 
 
 def hubspot(ctx: StepContext, _: str) -> Fetched:
-    url = "https://api.hubapi.com/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,company"
+    url = api("hubspot") + "/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,company"
     return _listing(
         ctx,
         "list-hubspot-contacts",
@@ -139,12 +140,12 @@ def salesforce(ctx: StepContext, _: str) -> Fetched:
 def github(ctx: StepContext, _: str) -> Fetched:
     kind = "pulls" if re.search(r"\bpull requests?\b|\bprs?\b", ctx.hint) else "issues"
     label = "open pull requests" if kind == "pulls" else "open GitHub issues"
-    url = f"https://api.github.com/repos/{env(ctx, 'GITHUB_REPOSITORY')}/{kind}?state=open&per_page=50"
+    url = f"{api('github')}/repos/{env(ctx, 'GITHUB_REPOSITORY')}/{kind}?state=open&per_page=50"
     return _listing(ctx, f"list-github-{kind}", url, bearer(ctx, "GITHUB_TOKEN"), DATA, label, "github")
 
 
 def gitlab(ctx: StepContext, _: str) -> Fetched:
-    url = f"https://gitlab.com/api/v4/projects/{env(ctx, 'GITLAB_PROJECT_ID')}/merge_requests?state=opened"
+    url = f"{api('gitlab')}/v4/projects/{env(ctx, 'GITLAB_PROJECT_ID')}/merge_requests?state=opened"
     headers = {"PRIVATE-TOKEN": env(ctx, "GITLAB_TOKEN"), "Content-Type": "application/json"}
     return _listing(ctx, "list-merge-requests", url, headers, DATA, "open GitLab merge requests", "gitlab")
 
@@ -156,7 +157,7 @@ def jira(ctx: StepContext, _: str) -> Fetched:
 
 
 def sheets(ctx: StepContext, _: str) -> Fetched:
-    url = f"https://sheets.googleapis.com/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A2:Z"
+    url = f"{api('sheets')}/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A2:Z"
     return _listing(
         ctx,
         "read-sheet",

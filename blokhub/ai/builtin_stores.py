@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import StepContext, StepDraft, api_call, bearer, env, payload
 
 
@@ -82,7 +83,7 @@ def sheets(ctx: StepContext) -> StepDraft:
         if ctx.many
         else f"js/[[new Date().toISOString(), JSON.stringify({ctx.record})]]"
     )
-    url = f"https://sheets.googleapis.com/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A1:append?valueInputOption=USER_ENTERED"
+    url = f"{api('sheets')}/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A1:append?valueInputOption=USER_ENTERED"
     return api_call(
         ctx,
         "append-to-sheet",
@@ -96,7 +97,7 @@ def sheets(ctx: StepContext) -> StepDraft:
 
 
 def drive(ctx: StepContext) -> StepDraft:
-    url = "https://www.googleapis.com/upload/drive/v3/files?uploadType=media"
+    url = api("drive") + "/upload/drive/v3/files?uploadType=media"
     return api_call(
         ctx,
         "upload-to-drive",

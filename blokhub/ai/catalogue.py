@@ -13,7 +13,7 @@ from typing import Any
 
 from blokhub.ai.ranker import KeywordNodeRanker, NodeQuery, NodeRanker
 from blokhub.ai.schemas import NodeInfo
-from blokhub.ai.services import BY_KEY
+from blokhub.ai.service_catalogue import BY_KEY
 from blokhub.ai.step_draft import API_CALL, IF_ELSE, StepContext, StepDraft, env
 
 _GENERIC = frozenset({"mapper", "array-map", "error", "memory-storage"})

@@ -22,7 +22,7 @@ from blokhub.ai.guard import CheckedPrompt
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.redaction import redact_workflow
 from blokhub.ai.schemas import GenerationError
-from blokhub.ai.services import Service, find_mentions
+from blokhub.ai.service_catalogue import Service, find_mentions
 from blokhub.ai.starting_point import safe_text, starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
 from blokhub.ai.url_guard import replace_internal_addresses

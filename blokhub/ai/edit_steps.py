@@ -6,7 +6,7 @@ from typing import Any
 
 from blokhub.ai.compose import StepList, condition_js, mapper
 from blokhub.ai.intent import Intent
-from blokhub.ai.services import find_mentions
+from blokhub.ai.service_catalogue import find_mentions
 from blokhub.ai.step_draft import StepContext, StepDraft
 from blokhub.blok.walk import iter_steps
 

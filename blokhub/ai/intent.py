@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from blokhub.ai.conditions import ConditionIntent, parse_condition
 from blokhub.ai.schedule import Schedule, parse_schedule
-from blokhub.ai.services import EVENT_WORDS, Mention, Role, Service, find_mentions
+from blokhub.ai.service_catalogue import EVENT_WORDS, Mention, Role, Service, find_mentions
 
 _SINK_CUE = "|".join(
     (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Protocol
 
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 
-from blokhub import __version__, handlers  # noqa: F401  (outbox handlers registered in every process)
+from blokhub import __version__
 from blokhub.api import deps
 from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
@@ -37,6 +37,7 @@ from blokhub.api.social.controllers import (
 from blokhub.api.users.controllers import MeController, UsersController
 from blokhub.api.workflows.controllers import WorkflowController
 from blokhub.config import Settings
+from blokhub.outbox.registry import Consumer, install
 from blokhub.runtime.resources import Resources
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,25 @@ def api_router() -> Router:
     )
 
 
-def create_app(settings: Settings, *, resources: Resources | None = None, run_worker: bool | None = None) -> Litestar:
-    """Build the app. ``resources`` may be handed in (tests share one set); otherwise the lifespan owns them."""
-    run_worker = settings.in_process_worker if run_worker is None else run_worker
+class BackgroundWorker(Protocol):
+    """A job runner living on the app's event loop (``blokhub.workers.settings.InProcessWorker``)."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def create_app(
+    settings: Settings,
+    consumers: Sequence[Consumer],
+    *,
+    resources: Resources | None = None,
+    worker: Callable[[Resources], BackgroundWorker] | None = None,
+) -> Litestar:
+    """Build the app. ``consumers`` is the outbox consumer table, installed now; ``resources`` may be handed in
+    (tests share one set), otherwise the lifespan owns them; ``worker`` (injected by the wiring layer) builds the
+    in-process job runner, none when jobs run in their own process."""
+    install(consumers)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -88,17 +105,14 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         assert res.settings.redis_url
         app.state.hub = hub = NotificationHub.for_url(res.settings.redis_url)
         hub.start()
-        worker = None
-        if run_worker:
-            from blokhub.workers.settings import InProcessWorker
-
-            worker = InProcessWorker(res)
-            worker.start()
+        running = worker(res) if worker else None
+        if running:
+            running.start()
         try:
             yield
         finally:
             # Bounded: a component that will not stop must not keep the process (and its engines) alive.
-            for name, stop in (("worker", worker.stop if worker else None), ("notification hub", hub.stop)):
+            for name, stop in (("worker", running.stop if running else None), ("notification hub", hub.stop)):
                 if stop is None:
                     continue
                 try:
@@ -134,11 +148,3 @@ def create_app(settings: Settings, *, resources: Resources | None = None, run_wo
         debug=False,
         logging_config=None,  # blokhub.api.observability configures logging once per process
     )
-
-
-def app_from_env() -> Litestar:
-    """Entry point for an ASGI server started on its own (settings must carry the server URLs)."""
-    from blokhub.config import get_settings
-
-    settings: Any = get_settings()
-    return create_app(settings)

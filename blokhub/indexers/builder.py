@@ -5,18 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from blokhub.blok.requirements import requirements
-from blokhub.db.models import Visibility, Workflow
+from blokhub.db.models import Workflow
 from blokhub.indexers.search import SearchDocument
 
 
 def searchable() -> ColumnElement[bool]:
     """Only live, public, unhidden workflows are in the index (the same rule as public lists)."""
-    return and_(Workflow.visibility == Visibility.PUBLIC, Workflow.deleted_at.is_(None), Workflow.hidden_at.is_(None))
+    return Workflow.listed.expression
 
 
 def popularity(w: Workflow) -> float:

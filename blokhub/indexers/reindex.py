@@ -8,17 +8,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
 from blokhub.db.models import Workflow
 from blokhub.indexers import builder
-from blokhub.runtime.resources import Resources
+from blokhub.indexers.search import SearchEngine
+from blokhub.indexers.vector_sync import points_for
+from blokhub.indexers.vectors import Embedder, VectorEngine
 
 T = TypeVar("T")
 
 
 async def _rebuild(
-    resources: Resources,
+    reader: async_sessionmaker[AsyncSession],
     *,
     desc: str,
     batch: int,
@@ -29,14 +32,14 @@ async def _rebuild(
     from tqdm import tqdm
 
     started = time.perf_counter()
-    async with resources.read_sessionmaker() as db:
+    async with reader() as db:
         total = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
     bar = tqdm(total=total, unit="doc", desc=desc, disable=not progress, smoothing=0.1)
 
     async def batches() -> AsyncIterator[Sequence[T]]:
         last_id = 0
         while True:
-            async with resources.read_sessionmaker() as db:
+            async with reader() as db:
                 rows = (
                     await db.scalars(
                         select(Workflow)
@@ -60,24 +63,33 @@ async def _rebuild(
     return written, time.perf_counter() - started
 
 
-async def reindex(resources: Resources, *, progress: bool = False) -> tuple[int, float]:
+async def reindex(
+    reader: async_sessionmaker[AsyncSession], search: SearchEngine, *, progress: bool = False
+) -> tuple[int, float]:
     """The keyword index. Returns (documents, seconds)."""
 
     async def convert(rows: Sequence[Workflow]) -> Sequence[Any]:
         return [builder.document(w) for w in rows]
 
     return await _rebuild(
-        resources, desc="reindexing", batch=2_000, convert=convert, rebuild=resources.search.rebuild, progress=progress
+        reader, desc="reindexing", batch=2_000, convert=convert, rebuild=search.rebuild, progress=progress
     )
 
 
-async def reindex_vectors(resources: Resources, *, progress: bool = False) -> tuple[int, float]:
-    """The vector index: embeddings come from the cache when the text did not change. Returns (points, seconds)."""
-    from blokhub.indexers.vector_sync import points_for
+async def reindex_vectors(
+    reader: async_sessionmaker[AsyncSession],
+    writer: async_sessionmaker[AsyncSession],
+    vectors: VectorEngine,
+    embedder: Embedder,
+    *,
+    progress: bool = False,
+) -> tuple[int, float]:
+    """The vector index: embeddings come from the cache (kept through ``writer``) when the text did not change.
+    Returns (points, seconds)."""
 
     async def convert(rows: Sequence[Workflow]) -> Sequence[Any]:
-        return await points_for(resources, rows)
+        return await points_for(embedder, writer, rows)
 
     return await _rebuild(
-        resources, desc="embedding", batch=256, convert=convert, rebuild=resources.vectors.rebuild, progress=progress
+        reader, desc="embedding", batch=256, convert=convert, rebuild=vectors.rebuild, progress=progress
     )

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import OutboxEvent
 from blokhub.indexers import builder
-from blokhub.outbox import handles
+from blokhub.indexers.search import SearchEngine
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +29,8 @@ WORKFLOW_TOPICS = (
 )
 # Engagement changes the sort keys (favorites, rating, popularity), so the document is refreshed too.
 STATS_TOPICS = ("favorite.created", "review.saved", "comment.created")
+# The topics after which a workflow may be newly public (saved searches are matched against these).
+NEW_PUBLIC_TOPICS = ("workflow.created", "workflow.visibility_changed", "workflow.unhidden")
 
 
 def _workflow_id(event: OutboxEvent) -> int | None:
@@ -39,24 +40,12 @@ def _workflow_id(event: OutboxEvent) -> int | None:
     return int(value) if value is not None else None
 
 
-@handles(*WORKFLOW_TOPICS, *STATS_TOPICS)
-async def index_workflows(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+async def index_workflows(engine: SearchEngine, session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
     ids = sorted({wid for e in events if (wid := _workflow_id(e)) is not None})
     if not ids:
         return
-    engine = ctx["resources"].search
     docs, gone = await builder.load(session, ids)
     if docs:
         await engine.upsert(docs)
     if gone:
         await engine.delete(gone)
-    new_public = {
-        e.aggregate_id
-        for e in events
-        if e.topic in ("workflow.created", "workflow.visibility_changed", "workflow.unhidden")
-    }
-    fresh = [d for d in docs if d.id in new_public]
-    if fresh:
-        from blokhub.api.search.saved import notify_matches
-
-        await notify_matches(ctx, session, fresh)

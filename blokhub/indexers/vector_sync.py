@@ -8,15 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
 from blokhub.db.models import OutboxEvent, Workflow
 from blokhub.indexers.builder import searchable, step_names
-from blokhub.indexers.sync import WORKFLOW_TOPICS
 from blokhub.indexers.vector_cache import PgEmbeddingCache
-from blokhub.indexers.vectors import VectorPoint, workflow_text
-from blokhub.outbox import handles
+from blokhub.indexers.vectors import Embedder, VectorEngine, VectorPoint, workflow_text
 
 LANE = "vectors"
 
@@ -39,16 +37,21 @@ def payload_of(w: Workflow) -> dict[str, Any]:
     }
 
 
-async def points_for(resources: Any, rows: Sequence[Workflow]) -> list[VectorPoint]:
-    vectors = await resources.embedder.embed_cached(
-        [(w.id, text_of(w)) for w in rows], PgEmbeddingCache(resources.sessionmaker)
-    )
+async def points_for(
+    embedder: Embedder, sessionmaker: async_sessionmaker[AsyncSession], rows: Sequence[Workflow]
+) -> list[VectorPoint]:
+    """Vectors for ``rows``; unchanged texts come from the PostgreSQL cache (written through ``sessionmaker``)."""
+    vectors = await embedder.embed_cached([(w.id, text_of(w)) for w in rows], PgEmbeddingCache(sessionmaker))
     return [VectorPoint(id=w.id, vector=vectors[w.id], payload=payload_of(w)) for w in rows]
 
 
-@handles(*WORKFLOW_TOPICS, lane=LANE)
-async def embed_workflows(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
-    resources = ctx["resources"]
+async def embed_workflows(
+    vectors: VectorEngine,
+    embedder: Embedder,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    session: AsyncSession,
+    events: Sequence[OutboxEvent],
+) -> None:
     ids = sorted({e.aggregate_id for e in events if e.aggregate_type == "workflow"})
     if not ids:
         return
@@ -58,7 +61,7 @@ async def embed_workflows(ctx: dict[str, Any], session: AsyncSession, events: Se
         )
     ).all()
     if rows:
-        await resources.vectors.upsert(await points_for(resources, rows))
+        await vectors.upsert(await points_for(embedder, sessionmaker, rows))
     gone = sorted(set(ids) - {w.id for w in rows})
     if gone:
-        await resources.vectors.delete(gone)
+        await vectors.delete(gone)

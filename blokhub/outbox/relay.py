@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from blokhub.db.base import utcnow
 from blokhub.db.models import OutboxEvent
 from blokhub.db.session import session_scope
-from blokhub.outbox.registry import MAIN, Handler, handlers_for
+from blokhub.outbox.registry import MAIN, Handler, installed
+from blokhub.runtime.context import JobContext
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2**attempts), MAX_BACKOFF)
 
 
-async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int = BATCH_SIZE, lane: str = MAIN) -> int:
+async def process_batch(ctx: JobContext, session: AsyncSession, limit: int = BATCH_SIZE, lane: str = MAIN) -> int:
     """Relay one batch of ``lane`` inside the caller's transaction. Returns how many events were taken."""
     now = utcnow()
     events = list(
@@ -42,9 +42,10 @@ async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int =
     )
     if not events:
         return 0
+    registry = installed()
     by_handler: dict[Handler, list[OutboxEvent]] = defaultdict(list)
     for event in events:
-        for handler in handlers_for(event.topic, lane):
+        for handler in registry.handlers_for(event.topic, lane):
             by_handler[handler].append(event)
     failed: dict[int, str] = {}
     for handler, handled in by_handler.items():
@@ -66,9 +67,9 @@ async def process_batch(ctx: dict[str, Any], session: AsyncSession, limit: int =
     return len(events)
 
 
-async def process_pending(ctx: dict[str, Any], max_batches: int = 1000, lane: str = MAIN) -> int:
+async def process_pending(ctx: JobContext, max_batches: int = 1000, lane: str = MAIN) -> int:
     """Relay ``lane`` until nothing is pending (or ``max_batches``). One transaction per batch."""
-    sessionmaker: async_sessionmaker[AsyncSession] = ctx["resources"].sessionmaker
+    sessionmaker: async_sessionmaker[AsyncSession] = ctx["resources"].sessionmaker  # the writer's pool
     total = 0
     for _ in range(max_batches):
         async with session_scope(sessionmaker) as session:

@@ -4,14 +4,13 @@ rated badly; never their own or already-favorited workflows. Each item says whic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import User, Visibility
-from blokhub.indexers.vectors import VectorFilter
+from blokhub.indexers.vectors import VectorEngine, VectorFilter
 from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
 
 # Examples per kind (favorites, reviews, own workflows), most recent first: the user's current taste, and a bound
@@ -66,13 +65,15 @@ async def signals(db: AsyncSession, user: User) -> Signals:
     return out
 
 
-async def for_you(resources: Any, db: AsyncSession, user: User, limit: int) -> list[tuple[int, float, str]] | None:
+async def for_you(
+    vectors: VectorEngine, db: AsyncSession, user: User, limit: int
+) -> list[tuple[int, float, str]] | None:
     """(id, score, reason) ranked for ``user``; None on a cold start (nothing to learn from yet)."""
     taste = await signals(db, user)
     positives = taste.positives
     if not positives:
         return None
-    hits = await resources.vectors.recommend(
+    hits = await vectors.recommend(
         list(positives),
         taste.negatives,
         candidates(limit),
@@ -84,7 +85,7 @@ async def for_you(resources: Any, db: AsyncSession, user: User, limit: int) -> l
     # A hit's score is its cosine to the closest example: at NEAR_DUPLICATE it is a copy of something the user
     # already has (a fork of their favorite, a re-post of their own workflow), not a discovery.
     hits = [h for h in hits if h.score < NEAR_DUPLICATE]
-    stored = await resources.vectors.vectors(list(positives))
+    stored = await vectors.vectors(list(positives))
     example_ids = list(stored)
     found = [
         Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))

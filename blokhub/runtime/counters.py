@@ -36,6 +36,6 @@ async def drain(redis: Redis, key: str) -> dict[str, int]:
     return {k.decode() if isinstance(k, bytes) else str(k): int(v) for k, v in raw.items()}
 
 
-async def done(redis: Redis, key: str) -> None:
+async def done(redis: Redis, *keys: str) -> None:
     """Call after the drained counts are committed."""
-    await redis.delete(f"{key}:draining")
+    await redis.delete(*(f"{key}:draining" for key in keys))

@@ -17,33 +17,25 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from blokhub.seed.ai_patterns import p_ai
+from blokhub.seed.api_patterns import API_SOURCES
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
 from blokhub.seed.corpus_jobs import p_api, p_manual, p_report
 from blokhub.seed.corpus_patterns import (
-    API_SOURCES,
-    MAX_STEPS,
     Out,
     cap,
-    p_ai,
     p_notify,
     p_pipeline,
     p_sync,
     weighted,
 )
+from blokhub.seed.corpus_records import SeedUser, SeedWorkflow
 from blokhub.seed.corpus_sources import HOOKS, POLLS
 from blokhub.seed.corpus_text import EXTRAS, LEADS, REPORTS, SETUP, SHORT_DESCRIPTIONS
-from blokhub.seed.vocabulary import (
-    HANDLE_ADJECTIVES,
-    HANDLE_NOUNS,
-    HANDLE_SUFFIXES,
-    INTERESTS,
-    NAME_TABLE,
-    PLACES,
-    ROLES,
-)
+from blokhub.seed.corpus_users import STREAM_WORKFLOWS, generate_users, mix, soft_floor, user_created_days_ago
+from blokhub.seed.corpus_variants import SCHEDULES, TIMEZONES, make_fork, make_near_duplicate
 
 __all__ = [
     "WORKFLOWS_PER_USER",
@@ -56,192 +48,27 @@ __all__ = [
 
 WORKFLOWS_PER_USER = 20
 MAX_AGE_DAYS = 720.0
-USER_MAX_AGE_DAYS = 760.0
 FORK_RATE = 0.03
 NEAR_DUPLICATE_RATE = 0.02
 
 
-@dataclass(frozen=True, slots=True)
-class SeedUser:
-    index: int
-    username: str
-    email: str
-    display_name: str
-    bio: str
-    created_days_ago: float
+# --- time axis ---------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class SeedWorkflow:
-    index: int
-    owner_index: int
-    title: str
-    description: str
-    tags: list[str]
-    visibility: str  # "public" (~88%), "unlisted" (~4%), "private" (~5%), "draft" (~3%)
-    definition: dict[str, Any]  # a Blok workflow document (JSON-serialisable)
-    created_days_ago: float  # 0..720, older for lower indexes
-    forked_from: int | None  # index of an earlier workflow this one forks (~3%)
-    near_duplicate_of: int | None  # ~2%: an earlier workflow re-published with trivial edits
-
-
-_MASK64 = (1 << 64) - 1
-_STREAM_USERS = 1
-_STREAM_WORKFLOWS = 2
-
-
-def _mix(seed: int, stream: int, index: int) -> int:
-    """Distinct non-negative integer seed per (seed, stream, index); Random() seeds from its absolute value."""
-    if not 0 <= index < 1 << 40:
-        raise ValueError("index out of range")
-    return (((seed & _MASK64) << 2 | stream) << 40) | index
-
-
-# --- time axis --------------------------------------------------------------------------------------------
-
-_USER_REF = 100_000  # users beyond this index all joined in the last days
-_USER_A = 25.0
-_USER_LOG = math.log1p(_USER_REF / _USER_A)
 _GROWTH = 200.0  # early-to-late growth factor of the daily publishing rate
 _GROWTH_LOG = math.log1p(_GROWTH)
-
-
-def _soft_floor(days: float) -> float:
-    """Positive, decreasing tail once the curve reaches the present (corpus larger than expected)."""
-    return days if days >= 1.0 else math.exp(days - 1.0)
-
-
-def user_created_days_ago(seed: int, index: int) -> float:
-    """Account age of user `index`; a pure function so workflow generation can keep owners older than their work."""
-    raw = USER_MAX_AGE_DAYS * (1.0 - math.log1p(index / _USER_A) / _USER_LOG)
-    jitter = ((index * 0x9E3779B1 + (seed & _MASK64) * 0x85EBCA6B) & 0xFFFF) / 65536.0
-    return round(_soft_floor(raw) * (0.97 + 0.03 * jitter), 4)
 
 
 def _workflow_base_age(index: int, users: int, r: Callable[[], float]) -> float:
     expected = max(users, 1) * WORKFLOWS_PER_USER
     a = expected / _GROWTH
     raw = MAX_AGE_DAYS * (1.0 - math.log1p(index / a) / _GROWTH_LOG)
-    return min(MAX_AGE_DAYS, _soft_floor(raw) * (0.985 + 0.03 * r()))
-
-
-# --- users ------------------------------------------------------------------------------------------------
-
-_EMAIL_DOMAINS = weighted(
-    (("example.com", 10), ("example.org", 5), ("example.net", 3), ("mail.example.com", 1), ("users.example.org", 1))
-)
-
-
-def _handle(r: Callable[[], float], first: str, last: str) -> str:
-    v = r()
-    if v < 0.22:
-        return first + last
-    if v < 0.36:
-        return f"{first}_{last}"
-    if v < 0.46:
-        return f"{first}-{last}"
-    if v < 0.58:
-        return first[0] + last
-    if v < 0.66:
-        return first + last[0]
-    if v < 0.74:
-        return first
-    if v < 0.80:
-        return last + first
-    if v < 0.88:
-        sep = ("", "_", "-")[int(r() * 3)]
-        return HANDLE_ADJECTIVES[int(r() * len(HANDLE_ADJECTIVES))] + sep + HANDLE_NOUNS[int(r() * len(HANDLE_NOUNS))]
-    if v < 0.94:
-        sep = ("", "-", "_")[int(r() * 3)]
-        return first + sep + HANDLE_SUFFIXES[int(r() * len(HANDLE_SUFFIXES))]
-    return f"{first}{70 + int(r() * 35) % 100:02d}"
-
-
-def _unique_username(r: Callable[[], float], base: str, taken: set[str]) -> str:
-    base = base[:26]
-    if len(base) < 3:
-        base = f"{base}{int(r() * 900) + 100}"
-    name = base
-    tries = 0
-    while name in taken:
-        tries += 1
-        sep = ("", "", "", "_", "-")[int(r() * 5)]
-        digits = int(r() * 90) + 10 if tries <= 3 else int(r() * 99000) + 1000
-        name = f"{base}{sep}{digits}"
-    return name
-
-
-def _bio(r: Callable[[], float]) -> str:
-    v = r()
-    role = ROLES[int(r() * len(ROLES))]
-    place = PLACES[int(r() * len(PLACES))]
-    interest = INTERESTS[int(r() * len(INTERESTS))]
-    if v < 0.18:
-        return ""
-    if v < 0.45:
-        return f"{role} {place}."
-    if v < 0.65:
-        return f"{role}. {interest}"
-    if v < 0.8:
-        return interest
-    return f"{role} {place}. {interest}"
-
-
-def generate_users(seed: int, count: int) -> Iterator[SeedUser]:
-    """Yield `count` users with unique usernames and e-mails (user i does not depend on `count`)."""
-    r = random.Random(_mix(seed, _STREAM_USERS, 0)).random
-    taken: set[str] = set()
-    n_cultures = len(NAME_TABLE)
-    for i in range(count):
-        firsts, lasts = NAME_TABLE[int(r() * n_cultures)]
-        first, fslug = firsts[int(r() * len(firsts))]
-        last, lslug = lasts[int(r() * len(lasts))]
-        v = r()
-        display = f"{first} {last}" if v < 0.9 else (f"{first} {last[0]}." if v < 0.96 else first)
-        username = _unique_username(r, _handle(r, fslug, lslug), taken)
-        taken.add(username)
-        local = username.replace("_", ".") if r() < 0.4 else username
-        yield SeedUser(
-            index=i,
-            username=username,
-            email=f"{local}@{_EMAIL_DOMAINS[int(r() * len(_EMAIL_DOMAINS))]}",
-            display_name=display,
-            bio=_bio(r),
-            created_days_ago=user_created_days_ago(seed, i),
-        )
+    return min(MAX_AGE_DAYS, soft_floor(raw) * (0.985 + 0.03 * r()))
 
 
 # --- original workflows -----------------------------------------------------------------------------------
 
-_SCHEDULES: tuple[tuple[str, str, str], ...] = (
-    ("0 2 * * *", "nightly", "Nightly"),
-    ("0 3 * * *", "every night", "Nightly"),
-    ("0 9 * * 1-5", "every weekday morning", "Weekday"),
-    ("0 8 * * 1-5", "on weekday mornings", "Weekday"),
-    ("*/15 * * * *", "every 15 minutes", "15-minute"),
-    ("*/5 * * * *", "every 5 minutes", "5-minute"),
-    ("0 * * * *", "hourly", "Hourly"),
-    ("0 */6 * * *", "every 6 hours", "6-hourly"),
-    ("0 7 * * *", "every morning", "Daily"),
-    ("0 12 * * *", "daily at noon", "Daily"),
-    ("0 8 * * 1", "every Monday", "Weekly"),
-    ("30 16 * * 5", "every Friday afternoon", "Weekly"),
-    ("0 6 1 * *", "on the 1st of every month", "Monthly"),
-    ("0 9 * * *", "every day at 9", "Daily"),
-)
-_REPORT_SCHEDULES = tuple(s for s in _SCHEDULES if s[2] in ("Nightly", "Weekday", "Daily", "Weekly", "Monthly"))
-_TIMEZONES = ("UTC",) * 8 + (
-    "Europe/Berlin",
-    "America/New_York",
-    "Europe/London",
-    "Asia/Tokyo",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Africa/Lagos",
-    "Australia/Sydney",
-    "America/Los_Angeles",
-    "Europe/Paris",
-)
+
+_REPORT_SCHEDULES = tuple(s for s in SCHEDULES if s[2] in ("Nightly", "Weekday", "Daily", "Weekly", "Monthly"))
 
 
 class _Trig:
@@ -262,9 +89,9 @@ class _Trig:
             spec["accept"] = "application/json"
         self.spec = {"http": spec}
 
-    def set_cron(self, c: Ctx, schedules: tuple[tuple[str, str, str], ...] = _SCHEDULES) -> None:
+    def set_cron(self, c: Ctx, schedules: tuple[tuple[str, str, str], ...] = SCHEDULES) -> None:
         cron, self.cad, self.adj = c.pick(schedules)
-        spec: dict[str, Any] = {"schedule": cron, "timezone": c.pick(_TIMEZONES)}
+        spec: dict[str, Any] = {"schedule": cron, "timezone": c.pick(TIMEZONES)}
         if c.r() < 0.1:
             spec["overlap"] = False
         self.kind = "cron"
@@ -384,215 +211,6 @@ def _original(r: Callable[[], float]) -> tuple[str, str, list[str], dict[str, An
     return title, description, _tags(c, out), definition
 
 
-# --- forks and near-duplicates ----------------------------------------------------------------------------
-
-_ALTERNATIVES: dict[str, tuple[Any, ...]] = {
-    "channel": ("#alerts", "#general", "#ops-alerts", "#team", "#notifications", "#dev", "#random", "#bots"),
-    "model": ("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "claude-3-5-haiku-latest", "claude-3-5-sonnet-latest"),
-    "temperature": (0, 0.1, 0.5, 0.9),
-    "limit": (5, 10, 25, 50, 100),
-    "max_tokens": (300, 800, 2000),
-    "database": ("app", "prod", "main", "analytics"),
-    "ttl": (600, 3600, 43200),
-    "username": ("Blok", "Notifier", "Bot", "Automation"),
-    "message": ("Method not allowed", "Not allowed", "Unsupported method"),
-    "parse_mode": ("HTML", "MarkdownV2"),
-    "priority": ("P1", "P2", "P4"),
-    "severity": ("critical", "error", "info"),
-    "window": ("30s", "5m", "1h"),
-}
-
-
-def _tweak_input(r: Callable[[], float], d: dict[str, Any]) -> bool:
-    """Change one literal input (a channel, a model, a limit ...) in place. Returns False if none was found."""
-    for entry in d["nodes"].values():
-        inputs = entry.get("inputs")
-        if not inputs:
-            continue
-        for holder in (inputs, inputs.get("body")):
-            if not isinstance(holder, dict):
-                continue
-            for key, value in holder.items():
-                alts = _ALTERNATIVES.get(key)
-                if alts is None or isinstance(value, (dict, list)):
-                    continue
-                choices = [a for a in alts if a != value]
-                holder[key] = choices[int(r() * len(choices))]
-                return True
-    return False
-
-
-def _change_trigger(r: Callable[[], float], d: dict[str, Any]) -> None:
-    trig = d["trigger"]
-    if "cron" in trig:
-        cron = dict(trig["cron"])
-        cron["schedule"] = _SCHEDULES[int(r() * len(_SCHEDULES))][0]
-        if r() < 0.5:
-            cron["timezone"] = _TIMEZONES[int(r() * len(_TIMEZONES))]
-        d["trigger"] = {"cron": cron}
-    elif "http" in trig:
-        http = dict(trig["http"])
-        http["path"] = ("/", "/webhook", "/v2", "/:id?", "/hooks/:source?", "/run")[int(r() * 6)]
-        d["trigger"] = {"http": http}
-    else:
-        d["trigger"] = {"cron": {"schedule": "0 6 * * 1", "timezone": "UTC"}}
-
-
-def _count_steps(d: dict[str, Any]) -> int:
-    nested = sum(len(c["steps"]) for v in d["nodes"].values() for c in v.get("conditions", ()))
-    return len(d["steps"]) + nested
-
-
-def _api_node(d: dict[str, Any]) -> str:
-    for s in d["steps"]:
-        if s["node"].endswith("/api-call"):
-            return str(s["node"])
-    return "@blokjs/api-call"
-
-
-def _fresh_name(d: dict[str, Any], base: str) -> str:
-    name, k = base, 2
-    while name in d["nodes"]:
-        name, k = f"{base}-{k}", k + 1
-    return name
-
-
-def _add_step(r: Callable[[], float], d: dict[str, Any]) -> str:
-    """Append a notification (or prepend a rate limit) -- the typical first change people make in a fork."""
-    v = r()
-    if v < 0.35:
-        name = _fresh_name(d, "notify-discord")
-        d["steps"].append({"name": name, "node": _api_node(d), "type": "module"})
-        d["nodes"][name] = {
-            "inputs": {
-                "url": "https://discord.com/api/webhooks/${ctx.env.DISCORD_WEBHOOK_ID}/${ctx.env.DISCORD_WEBHOOK_TOKEN}",
-                "method": "POST",
-                "headers": {"Content-Type": "application/json"},
-                "body": {"content": "${ctx.workflow_name} finished (request ${ctx.id})"},
-            }
-        }
-        return "discord"
-    if v < 0.65:
-        name = _fresh_name(d, "notify-slack")
-        d["steps"].append({"name": name, "node": "@blokjs/slack", "type": "module"})
-        d["nodes"][name] = {
-            "inputs": {
-                "token": "${ctx.env.SLACK_BOT_TOKEN}",
-                "channel": "#automation",
-                "text": "${ctx.workflow_name} ran successfully",
-            }
-        }
-        return "slack"
-    if v < 0.85 and "http" in d["trigger"]:
-        name = _fresh_name(d, "rate-limit")
-        d["steps"].insert(0, {"name": name, "node": "@blokjs/rate-limit", "type": "module"})
-        d["nodes"][name] = {"inputs": {"key": "${ctx.request.ip}", "limit": 60, "window": "1m"}}
-        return "rate-limiting"
-    name = _fresh_name(d, "log-run")
-    d["steps"].append({"name": name, "node": "memory-storage", "type": "module", "set_var": True})
-    d["nodes"][name] = {"inputs": {"action": "set", "key": "last-run", "value": "js/new Date().toISOString()"}}
-    return "logging"
-
-
-def _bump(version: str, r: Callable[[], float]) -> str:
-    major, minor, _patch = (int(x) for x in version.split("."))
-    return f"{major}.{minor + 1}.0" if r() < 0.7 else f"{major + 1}.0.0"
-
-
-_FORK_SUFFIXES = (" (fork)", " v2", " (my version)", " - improved", " for our team", " (EU)", " with retries")
-_FORK_PREFIXES = ("Better: ", "Fork: ", "[v2] ")
-_FORK_NOTES = (
-    "Forked and adapted for our setup.",
-    "Fork with a few tweaks.",
-    "Based on someone else's workflow.",
-    "Forked from the original, with small changes.",
-)
-
-
-def _fork_title(r: Callable[[], float], title: str) -> str:
-    v = r()
-    if v < 0.45:
-        return title
-    if v < 0.8:
-        return title + _FORK_SUFFIXES[int(r() * len(_FORK_SUFFIXES))]
-    return _FORK_PREFIXES[int(r() * len(_FORK_PREFIXES))] + title
-
-
-def _fork(r: Callable[[], float], parent: SeedWorkflow) -> tuple[str, str, list[str], dict[str, Any]]:
-    d = parent.definition
-    tags = list(parent.tags)
-    v = r()
-    if v < 0.4 and _count_steps(d) < MAX_STEPS:
-        added = _add_step(r, d)
-        if added in ("discord", "slack") and added not in tags and len(tags) < 6:
-            tags.append(added)
-    elif v < 0.7 or not _tweak_input(r, d):
-        _change_trigger(r, d)
-    if r() < 0.3:
-        _tweak_input(r, d)
-    d["version"] = _bump(d["version"], r)
-    title = _fork_title(r, parent.title)
-    description = parent.description
-    if r() < 0.6 and description.count(". ") < 2:
-        description = (description + " " if description else "") + _FORK_NOTES[int(r() * len(_FORK_NOTES))]
-    d["name"], d["description"] = title, description
-    return title, description, tags, _reordered_definition(d)
-
-
-def _reordered_definition(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: d[k] for k in ("name", "description", "version", "trigger", "steps", "nodes")}
-
-
-def _trivial_title(r: Callable[[], float], title: str) -> str:
-    v = r()
-    if v < 0.25:
-        return title.lower().capitalize()
-    if v < 0.4:
-        return " ".join(word[:1].upper() + word[1:] for word in title.split(" "))  # str.title() gives "1St"
-    if v < 0.55 and " and " in title:
-        return title.replace(" and ", " & ")
-    if v < 0.7:
-        return title + ("." if not title.endswith(".") else "")
-    if v < 0.85:
-        return "Copy of " + title
-    return title.replace(" to ", " → ", 1) if " to " in title else title + "!"
-
-
-def _shuffle_keys(r: Callable[[], float], d: dict[str, Any]) -> dict[str, Any]:
-    """Same document, different key order (what a re-export from another editor looks like)."""
-    nodes = d["nodes"]
-    if r() < 0.5:
-        d["nodes"] = {k: nodes[k] for k in reversed(list(nodes))}
-    else:
-        d["nodes"] = {
-            k: {"inputs": dict(reversed(list(v["inputs"].items())))} if "inputs" in v else v for k, v in nodes.items()
-        }
-    order = (
-        ("name", "version", "description", "trigger", "nodes", "steps")
-        if r() < 0.5
-        else ("name", "description", "version", "trigger", "steps", "nodes")
-    )
-    return {k: d[k] for k in order}
-
-
-def _near_duplicate(r: Callable[[], float], parent: SeedWorkflow) -> tuple[str, str, list[str], dict[str, Any]]:
-    d = parent.definition
-    title = parent.title
-    changed = False
-    if r() < 0.6:
-        title = _trivial_title(r, title).strip()
-        changed = title != parent.title
-    if r() < 0.5:
-        changed = _tweak_input(r, d) or changed
-    if r() < 0.5 or not changed:
-        d = _shuffle_keys(r, d)
-    d["name"] = title
-    tags = list(parent.tags)
-    if r() < 0.3:
-        tags.reverse()
-    return title, parent.description, tags, d
-
-
 # --- workflows --------------------------------------------------------------------------------------------
 
 _VISIBILITY = weighted((("public", 88), ("unlisted", 4), ("private", 5), ("draft", 3)))
@@ -613,7 +231,7 @@ class _Generator:
         self.users = users
 
     def build(self, i: int) -> SeedWorkflow:
-        r = random.Random(_mix(self.seed, _STREAM_WORKFLOWS, i)).random
+        r = random.Random(mix(self.seed, STREAM_WORKFLOWS, i)).random
         roll = r()
         parent: SeedWorkflow | None = None
         fork = False
@@ -624,13 +242,13 @@ class _Generator:
         if parent is None:
             title, description, tags, definition = _original(r)
         elif fork:
-            title, description, tags, definition = _fork(r, parent)
+            title, description, tags, definition = make_fork(r, parent)
             if parent.visibility in ("private", "draft"):
                 owner = parent.owner_index  # only the author can see it, so only the author can fork it
             elif owner == parent.owner_index and self.users > 1:
                 owner = (owner + 1 + int(r() * (self.users - 1))) % self.users
         else:
-            title, description, tags, definition = _near_duplicate(r, parent)
+            title, description, tags, definition = make_near_duplicate(r, parent)
             if r() < 0.5 or parent.visibility in ("private", "draft"):
                 owner = parent.owner_index
         age = _workflow_base_age(i, self.users, r)

@@ -1,30 +1,35 @@
-"""Workflow shapes that are not event alerts: HTTP APIs, scheduled reports and manual maintenance jobs."""
+"""Workflow shapes that are not event alerts: HTTP APIs, scheduled reports and manual maintenance jobs.
+
+The HTTP API builders themselves are in :mod:`blokhub.seed.api_patterns`; titles are in ``data/texts.json``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from blokhub.seed.corpus_build import Ctx, Step, env_ref, pg_conn
-from blokhub.seed.corpus_patterns import (
-    ALERT_CATS,
+from blokhub.seed.api_patterns import (
     PROXIES,
     RES_BY_TABLE,
-    STORE_CATS,
-    Out,
     api_cached,
     api_crud,
     api_intake,
     api_pdf,
     api_proxy,
     api_rag,
+)
+from blokhub.seed.corpus_build import Ctx, Step, env_ref, pg_conn
+from blokhub.seed.corpus_patterns import (
+    ALERT_CATS,
+    STORE_CATS,
+    Out,
     cap,
     fields,
     notes_sentence,
     pick_sink,
     weighted,
 )
-from blokhub.seed.corpus_steps import AI_BY_KEY, ai_step, embed_step, py_misc, py_pdf, shape_rows, vector_store_step
+from blokhub.seed.corpus_steps import AI_BY_KEY, ai_step, embed_step, shape_rows, vector_store_step
 from blokhub.seed.corpus_text import (
     EMAIL_REPORT_TITLES,
     MANUAL_TITLES,
@@ -32,39 +37,12 @@ from blokhub.seed.corpus_text import (
     REPORT_TITLES,
     REPORTS,
 )
+from blokhub.seed.python_steps import py_misc, py_pdf
+from blokhub.seed.tables import load
 
-_API_TITLES: dict[str, tuple[str, ...]] = {
-    "crud": (
-        "{Res} CRUD API on {Backend}",
-        "REST API for {res}",
-        "Simple {res} service with {Backend}",
-        "Manage {res} over HTTP",
-        "{Res} API",
-        "{Res} backend on {Backend}",
-        "CRUD endpoints for {res}",
-    ),
-    "cache": (
-        "Cached {res} lookup by ID",
-        "{Res} API with a read-through cache",
-        "Fast {one} lookup with caching",
-        "Get {one} by ID (cached)",
-    ),
-    "intake": (
-        "Collect {res} via POST and store in {Backend}",
-        "{One} intake endpoint",
-        "Save new {res} to {Backend}",
-        "{One} form backend",
-        "Create {res} from a web form",
-    ),
-    "rag": (
-        "Ask your docs: RAG endpoint with OpenAI",
-        "Semantic search API over the {coll}",
-        "Chat with your knowledge base",
-        "Q&A endpoint with Qdrant and OpenAI",
-        "Answer questions from the {coll}",
-    ),
-    "pdf": ("{Res} PDF export", "Download {res} as PDF", "Monthly {res} PDF endpoint", "PDF report of {res}"),
-}
+_TEXTS = load("texts")
+
+_API_TITLES: dict[str, tuple[str, ...]] = _TEXTS["api_titles"]
 _API_VARIANTS = weighted((("proxy", 28), ("crud", 30), ("cache", 13), ("intake", 15), ("rag", 7), ("pdf", 7)))
 
 

@@ -1,11 +1,15 @@
-"""Processing steps for generated workflows: signature checks, shaping, AI calls, Python runtime nodes, responses."""
+"""Processing steps for generated workflows: signature checks, shaping, AI calls (tasks in ``data/ai_tasks.json``),
+embeddings and vector stores, caches, responses. Python runtime nodes are in :mod:`blokhub.seed.python_steps`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from blokhub.seed.corpus_build import PY, Ctx, Step, bearer, call, env_ref, json_headers
+from blokhub.ai.service_catalogue import api
+from blokhub.seed.corpus_build import Ctx, Step, bearer, call, env_ref, json_headers
+from blokhub.seed.tables import load
 
 # --- plumbing ---------------------------------------------------------------------------------------------
 
@@ -89,52 +93,7 @@ class AiTask:
     labels: tuple[str, ...] = ()  # for classification tasks that feed an if-else
 
 
-AI_TASKS: tuple[AiTask, ...] = (
-    AiTask(
-        "summarise",
-        ("summarise", "summarize", "ai-summary", "summarise-with-ai"),
-        "You summarise incoming events for a busy team. Reply with at most three short bullet points.",
-        "Summarise",
-        "write a short summary",
-    ),
-    AiTask(
-        "classify",
-        ("classify", "triage", "classify-message", "ai-triage"),
-        "Classify the message as exactly one of: urgent, bug, question, feature-request, spam. "
-        "Reply with the label only.",
-        "Triage",
-        "label it as urgent, bug, question, feature request or spam",
-        labels=("urgent", "bug", "question", "spam"),
-    ),
-    AiTask(
-        "extract",
-        ("extract-fields", "extract-details", "parse-with-ai"),
-        "Extract company, budget, timeline and intent from the text. Reply with compact JSON only.",
-        "Extract",
-        "extract the key fields as JSON",
-    ),
-    AiTask(
-        "translate",
-        ("translate", "translate-to-english"),
-        "Translate the text to English. Keep names, numbers and formatting unchanged.",
-        "Translate",
-        "translate it to English",
-    ),
-    AiTask(
-        "reply",
-        ("draft-reply", "write-reply", "suggest-response"),
-        "You are a friendly support agent. Draft a short, helpful reply. Do not promise refunds.",
-        "Reply",
-        "draft a reply",
-    ),
-    AiTask(
-        "digest",
-        ("write-digest", "daily-digest", "summarise-list"),
-        "Write a concise digest for a team channel: group related items, highlight anything unusual, max 120 words.",
-        "Digest",
-        "turn the list into a short digest",
-    ),
-)
+AI_TASKS: tuple[AiTask, ...] = tuple(AiTask(**t) for t in load("ai_tasks")["tasks"])
 AI_BY_KEY = {t.key: t for t in AI_TASKS}
 
 _OPENAI_MODELS = ("gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4o-mini")
@@ -153,9 +112,7 @@ def _ai_openai_api(c: Ctx, base: str, task: AiTask, text: str) -> tuple[Step, st
         "temperature": c.pick((0, 0.2, 0.3, 0.7)),
         "messages": [{"role": "system", "content": task.system}, {"role": "user", "content": "js/" + text}],
     }
-    s = call(
-        c, base, "POST", "https://api.openai.com/v1/chat/completions", bearer(c, "OPENAI_API_KEY"), body, set_var=True
-    )
+    s = call(c, base, "POST", api("openai") + "/v1/chat/completions", bearer(c, "OPENAI_API_KEY"), body, set_var=True)
     return s, f"ctx.vars['{s['name']}'].choices[0].message.content"
 
 
@@ -296,7 +253,7 @@ def embed_step(c: Ctx) -> Step:
             c,
             c.pick(("embed-text", "create-embedding", "embeddings")),
             "POST",
-            "https://api.openai.com/v1/embeddings",
+            api("openai") + "/v1/embeddings",
             bearer(c, "OPENAI_API_KEY"),
             {"model": c.pick(("text-embedding-3-small", "text-embedding-3-large")), "input": "js/" + c.src.text},
             set_var=True,
@@ -349,123 +306,3 @@ def vector_store_step(c: Ctx, collection: str) -> tuple[Step, str]:
         },
     )
     return s, "Pinecone"
-
-
-# --- Python runtime nodes -------------------------------------------------------------------------------------
-
-
-def py_sentiment(c: Ctx) -> Step:
-    c.notes.append("scores the sentiment in a Python step")
-    return c.step(
-        c.pick(("generate-sentiment", "score-sentiment", "sentiment")),
-        "generate-sentiment",
-        {
-            "id": "${ctx.id}",
-            "title": c.subject,
-            "comment": "js/" + c.src.text,
-            "sentiment": "auto",
-            "createdAt": "js/new Date().toISOString()",
-        },
-        kind=PY,
-        set_var=True,
-    )
-
-
-def py_pdf(c: Ctx, title: str) -> Step:
-    c.notes.append("renders a PDF with the Python runtime")
-    return c.step(
-        c.pick(("generate-pdf", "render-pdf", "build-report")),
-        "generate-pdf",
-        {"title": title, "sales_data": "js/ctx.response.data"},
-        kind=PY,
-    )
-
-
-def py_misc(c: Ctx, rows: bool | None = None) -> Step:
-    """One of the plausible community Python nodes: text helpers for a record, table helpers for a list."""
-    if rows is None:
-        rows = c.rows is not None or c.src.many
-    return c.pick(_PY_ROWS)(c) if rows else c.pick(_PY_TEXT)(c)
-
-
-def _py_language(c: Ctx) -> Step:
-    c.notes.append("detects the language in a Python step")
-    return c.step("detect-language", "detect-language", {"text": "js/" + c.src.text}, kind=PY, set_var=True)
-
-
-def _py_markdown(c: Ctx) -> Step:
-    c.notes.append("cleans the text up in Python")
-    return c.step(
-        c.pick(("clean-text", "html-to-markdown")),
-        "html-to-markdown",
-        {"html": "js/" + c.src.text},
-        kind=PY,
-        set_var=True,
-    )
-
-
-def _py_pii(c: Ctx) -> Step:
-    c.notes.append("redacts personal data with a Python node")
-    return c.step(
-        c.pick(("redact-pii", "scrub-pii")),
-        "redact-pii",
-        {"text": "js/" + c.src.text, "entities": ["EMAIL", "PHONE", "CREDIT_CARD"]},
-        kind=PY,
-        set_var=True,
-    )
-
-
-def _py_chunk(c: Ctx) -> Step:
-    c.notes.append("chunks the text with a Python node")
-    return c.step(
-        "chunk-text",
-        "text-chunker",
-        {"text": "js/" + c.src.text, "chunk_size": 800, "overlap": 100},
-        kind=PY,
-        set_var=True,
-    )
-
-
-def _py_aggregate(c: Ctx) -> Step:
-    c.notes.append("aggregates the rows with pandas")
-    return c.step(
-        c.pick(("aggregate", "pandas-summary", "summarise-rows")),
-        "pandas-aggregate",
-        {
-            "rows": c.rows or "js/ctx.response.data",
-            "group_by": c.pick(("currency", "status", "plan", "day")),
-            "metrics": {"total": "sum", "id": "count"},
-        },
-        kind=PY,
-    )
-
-
-def _py_xlsx(c: Ctx) -> Step:
-    c.notes.append("exports an Excel file via Python")
-    return c.step(
-        "export-xlsx", "xlsx-export", {"rows": c.rows or "js/ctx.response.data", "sheet_name": c.src.table}, kind=PY
-    )
-
-
-def _py_forecast(c: Ctx) -> Step:
-    c.notes.append("forecasts the next 30 days in Python")
-    return c.step(
-        c.pick(("forecast", "forecast-trend")),
-        "forecast-prophet",
-        {"series": c.rows or "js/ctx.response.data", "periods": 30, "frequency": "D"},
-        kind=PY,
-    )
-
-
-def _py_csv(c: Ctx) -> Step:
-    c.notes.append("writes a CSV with a Python node")
-    return c.step(
-        c.pick(("to-csv", "export-csv")),
-        "csv-export",
-        {"rows": c.rows or "js/ctx.response.data", "delimiter": c.pick((",", ";"))},
-        kind=PY,
-    )
-
-
-_PY_TEXT: tuple[Callable[[Ctx], Step], ...] = (_py_language, _py_markdown, _py_pii, _py_chunk)
-_PY_ROWS: tuple[Callable[[Ctx], Step], ...] = (_py_aggregate, _py_xlsx, _py_forecast, _py_csv, _py_aggregate)

@@ -9,6 +9,7 @@ cheaper than relaying a million individual events.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,11 +18,14 @@ from typing import Any
 
 import asyncpg
 import msgspec
+from tqdm import tqdm
 
 from blokhub import blok
 from blokhub.api.auth.passwords import hash_password
 from blokhub.api.workflows.slugs import slugify
 from blokhub.config import Settings
+from blokhub.db.models import listed_sql
+from blokhub.db.workflow_rows import facts_of, first_version, health_of
 from blokhub.seed.corpus import SeedWorkflow, generate_users, generate_workflows
 
 log = logging.getLogger(__name__)
@@ -120,58 +124,43 @@ class _Slugs:
         return slug
 
 
+_COUNTERS = dict.fromkeys(
+    ("favorites_count", "comments_count", "forks_count", "views_count", "rating_count", "rating_sum"), 0
+)
+
+
 def _rows(
     item: SeedWorkflow, wid: int, owner_id: int, slug: str, forked: tuple[int, int] | None, now: datetime
 ) -> tuple[tuple[Any, ...], tuple[Any, ...], bool]:
+    """COPY records for one workflow, built by the same `first_version` as the API's publish()."""
     result = blok.validate(item.definition)
-    facts = result.facts.to_dict() if result.facts else {}
-    health = {
-        "valid": result.valid,
-        "errors": [i.to_dict() for i in result.errors],
-        "warnings": [i.to_dict() for i in result.warnings],
-    }
-    digest = blok.canonical_hash(item.definition)
-    definition = _json.encode(item.definition).decode()
-    created = now - timedelta(days=item.created_days_ago)
-    shared = item.visibility in ("public", "unlisted")
-    workflow = (
-        wid,
-        owner_id,
-        slug,
-        item.title[:200],
-        item.description,
-        item.tags,
-        item.visibility,
-        1,
-        definition,
-        "json",
-        digest,
-        _json.encode(facts).decode(),
-        _json.encode(health).decode(),
-        forked[0] if forked else None,
-        forked[1] if forked else None,
-        created if shared else None,
-        created,
-        created,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
+    values, version = first_version(
+        owner_id=owner_id,
+        title=item.title[:200],
+        description=item.description,
+        tags=item.tags,
+        visibility=item.visibility,
+        definition=item.definition,
+        source_format="json",
+        canonical_hash=blok.canonical_hash(item.definition),
+        facts=facts_of(result),
+        health=health_of(result),
+        forked_from=forked,
+        at=now - timedelta(days=item.created_days_ago),
     )
-    version = (wid, 1, definition, digest, "First version", created)
-    return workflow, version, result.valid
+    definition = _json.encode(item.definition).decode()
+    values.update(_COUNTERS, id=wid, slug=slug, definition=definition)
+    for column in ("facts", "health"):  # COPY takes jsonb as text
+        values[column] = _json.encode(values[column]).decode()
+    version.update(workflow_id=wid, definition=definition)
+    workflow = tuple(values[c] for c in WORKFLOW_COLUMNS)
+    return workflow, tuple(version[c] for c in VERSION_COLUMNS), result.valid
 
 
 async def seed_corpus(
     settings: Settings, *, seed: int, users: int, workflows: int, progress: bool = False
 ) -> SeedReport:
     """Insert ``users`` users and ``workflows`` workflows generated deterministically from ``seed``."""
-    import time
-
-    from tqdm import tqdm
-
     started = time.perf_counter()
     report = SeedReport()
     now = datetime.now(UTC)
@@ -220,7 +209,7 @@ async def seed_corpus(
                 )
             await conn.execute(
                 "UPDATE users u SET workflows_count = c.n FROM (SELECT owner_id, count(*) AS n FROM workflows "
-                "WHERE visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL AND owner_id = ANY($1::bigint[]) "
+                f"WHERE {listed_sql()} AND owner_id = ANY($1::bigint[]) "
                 "GROUP BY 1) c WHERE u.id = c.owner_id",
                 user_ids,
             )

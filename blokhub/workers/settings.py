@@ -1,4 +1,5 @@
-"""arq worker wiring: the standalone ``WorkerSettings`` and the in-process runner used by ``serve``."""
+"""arq worker wiring: the worker built from the consumer table, and the in-process runner used by ``serve``
+(the standalone process is started by ``blokhub.wiring.worker``)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
-from blokhub import handlers  # noqa: F401  (registers every outbox handler)
-from blokhub.config import Settings
+from blokhub.outbox.registry import Registry
+from blokhub.runtime.context import JobContext
 from blokhub.runtime.resources import Resources
-from blokhub.workers.tasks import CRON_JOBS, FUNCTIONS
+from blokhub.workers.tasks import cron_jobs, functions
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +22,16 @@ log = logging.getLogger(__name__)
 POLL_DELAY = 0.05
 
 
-def build_worker(resources: Resources, *, handle_signals: bool, burst: bool = False) -> Worker:
+def build_worker(resources: Resources, registry: Registry, *, handle_signals: bool, burst: bool = False) -> Worker:
+    """An arq worker with one relay job per lane of ``registry`` (the installed consumer table)."""
     assert resources.settings.redis_url
+    ctx: JobContext = {"resources": resources}
     return Worker(
-        functions=FUNCTIONS,
-        cron_jobs=CRON_JOBS,
+        functions=functions(registry),
+        cron_jobs=cron_jobs(registry),
         redis_pool=resources.redis,
         redis_settings=RedisSettings.from_dsn(resources.settings.redis_url),
-        ctx={"resources": resources},
+        ctx=dict(ctx),
         poll_delay=POLL_DELAY,
         handle_signals=handle_signals,
         burst=burst,
@@ -42,8 +45,9 @@ class InProcessWorker:
 
     If Redis is down the worker is rebuilt and retried; meanwhile writes keep landing in the outbox."""
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, registry: Registry) -> None:
         self._resources = resources
+        self._registry = registry
         self._task: asyncio.Task[Any] | None = None
 
     def start(self) -> None:
@@ -52,7 +56,7 @@ class InProcessWorker:
     async def _run(self) -> None:
         while True:
             try:
-                await build_worker(self._resources, handle_signals=False).main()
+                await build_worker(self._resources, self._registry, handle_signals=False).main()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -67,18 +71,3 @@ class InProcessWorker:
             await self._task
         # close() would also close the shared Redis pool, which the API still owns; drop only the worker's state.
         self._task = None
-
-
-def run_standalone(settings: Settings) -> None:
-    """``blokhub worker``: a separate worker process against configured servers."""
-
-    async def main() -> None:
-        resources = Resources.open(settings)
-        await resources.start()
-        worker = build_worker(resources, handle_signals=True)
-        try:
-            await worker.main()
-        finally:
-            await resources.close()
-
-    asyncio.run(main())

@@ -9,6 +9,7 @@ import pytest
 
 from blokhub.api.app import create_app
 from blokhub.runtime.resources import Resources
+from blokhub.wiring.consumers import CONSUMERS
 from tests.conftest import Account, assert_error
 
 
@@ -17,7 +18,7 @@ async def no_database_client(clean: Resources) -> AsyncIterator[httpx.AsyncClien
     # Port 1 on loopback: connections are refused at once, as when PostgreSQL is stopped.
     broken = Resources.open(clean.settings.with_overrides(database_url="postgresql+asyncpg://u:p@127.0.0.1:1/db"))
     broken.search = clean.search
-    app = create_app(broken.settings, resources=broken, run_worker=False)
+    app = create_app(broken.settings, CONSUMERS, resources=broken)
     app.state.resources = broken
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         yield client

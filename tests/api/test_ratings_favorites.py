@@ -57,7 +57,7 @@ async def test_bayesian_score_orders_confidence(client: httpx.AsyncClient, alice
     for i, v in enumerate(voters):  # 160 fives and 40 fours: average 4.8
         assert (await v.put(f"{W}/{many}/rating", json={"stars": 5 if i % 5 else 4})).status_code == 200
     async with clean.sessionmaker() as db, db.begin():
-        mean = await refresh_scores(db, clean)
+        mean = await refresh_scores(db, clean.redis)
     few_r = (await client.get(f"{W}/{few}")).json()["stats"]["rating"]
     many_r = (await client.get(f"{W}/{many}")).json()["stats"]["rating"]
     assert few_r["average"] == 5.0 and many_r["average"] == 4.8

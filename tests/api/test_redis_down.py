@@ -12,6 +12,7 @@ from blokhub.api.app import create_app
 from blokhub.db.models import Notification, OutboxEvent, Workflow
 from blokhub.outbox.relay import process_pending
 from blokhub.runtime.resources import Resources
+from blokhub.wiring.consumers import CONSUMERS
 from tests.api.workflow_helpers import simple
 from tests.conftest import register
 
@@ -20,7 +21,7 @@ from tests.conftest import register
 async def no_redis_client(clean: Resources, data_dir: object) -> AsyncIterator[httpx.AsyncClient]:
     broken = Resources.open(clean.settings.with_overrides(redis_url="unix:///nonexistent/redis.sock"))
     broken.search = clean.search  # same index; only Redis is unreachable
-    app = create_app(broken.settings, resources=broken, run_worker=False)
+    app = create_app(broken.settings, CONSUMERS, resources=broken)
     app.state.resources = broken
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         yield client
@@ -47,6 +48,7 @@ async def test_writes_succeed_without_redis_and_converge_after(
     # Redis is back (the shared resources): the re-drive relays everything and the index matches PostgreSQL.
     await process_pending({"resources": clean})
     await process_pending({"resources": clean}, lane="vectors")
+    await process_pending({"resources": clean}, lane="saved_searches")
     async with clean.sessionmaker() as db:
         assert await db.scalar(select(func.count()).where(OutboxEvent.processed_at.is_(None))) == 0
         public = set((await db.scalars(select(Workflow.id).where(Workflow.visibility == "public"))).all())

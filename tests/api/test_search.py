@@ -66,6 +66,7 @@ async def _publish(account: Account, resources: Resources, corpus: list[Any] = C
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
     await process_pending({"resources": resources})
+    await process_pending({"resources": resources}, lane="saved_searches")  # after the index lane, as it waits for it
     return ids
 
 
@@ -195,8 +196,9 @@ async def test_query_analytics_for_moderators(
     async with clean.sessionmaker() as db, db.begin():
         await db.execute(update(User).where(User.username == "bob").values(role="moderator"))
     from blokhub.api.search.services import flush_query_stats
+    from blokhub.db.session import session_scope
 
-    async with clean.sessionmaker() as db:
+    async with session_scope(clean.sessionmaker) as db:
         assert await flush_query_stats(clean.redis, db) == 6
     top = (await bob.get("/api/v1/admin/search/queries")).json()["items"]
     assert [(i["query"], i["count"]) for i in top[:2]] == [("stripe", 3), ("kubernetes", 2)]

@@ -20,6 +20,7 @@ from blokhub.api.app import create_app
 from blokhub.api.notifications.hub import NotificationHub, Subscriber
 from blokhub.config import Settings
 from blokhub.runtime.resources import Resources
+from blokhub.wiring.consumers import CONSUMERS
 
 
 def _free_port() -> int:
@@ -33,7 +34,7 @@ class Server:
         self.port = _free_port()
         self.server = uvicorn.Server(
             uvicorn.Config(
-                create_app(settings, run_worker=False), host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
+                create_app(settings, CONSUMERS), host="127.0.0.1", port=self.port, log_config=None, lifespan="on"
             )
         )
         self.server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]

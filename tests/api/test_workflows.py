@@ -147,14 +147,23 @@ async def test_import_raw_bodies_and_multipart(alice: Account) -> None:
 
 
 async def test_get_counts_views_after_flush(alice: Account, client: httpx.AsyncClient, clean: Any) -> None:
-    from blokhub.api.workflows.views import flush_views
+    from blokhub.api.workflows.page_views import flush_views
+    from blokhub.db.session import session_scope
 
     w = await _create(alice)
     for _ in range(3):
         assert (await client.get(f"{W}/{w['id']}")).status_code == 200
-    async with clean.sessionmaker() as db:
+    # The job's unit of work commits, not the service: a flush that rolls back keeps its counts for the next run.
+    with pytest.raises(RuntimeError):
+        async with session_scope(clean.sessionmaker) as db:
+            assert await flush_views(clean.redis, db) == 3
+            raise RuntimeError("the job failed before its commit")
+    assert (await client.get(f"{W}/{w['id']}")).json()["stats"]["views"] == 0
+    async with session_scope(clean.sessionmaker) as db:
         assert await flush_views(clean.redis, db) == 3
     assert (await client.get(f"{W}/{w['id']}")).json()["stats"]["views"] == 3
+    async with session_scope(clean.sessionmaker) as db:
+        assert await flush_views(clean.redis, db) == 2  # the two reads above; the first three are not counted twice
 
 
 async def test_list_filters_and_keyset_pagination(alice: Account, bob: Account, client: httpx.AsyncClient) -> None:

@@ -17,25 +17,25 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import OutboxEvent
-from blokhub.outbox import emit, handles
-from blokhub.outbox.registry import unregister
+from blokhub.outbox import Consumer, emit, installed
 from blokhub.outbox.relay import process_pending
+from blokhub.runtime.context import JobContext
 from blokhub.runtime.resources import Resources
 from tests.conftest import register
 
 seen: list[tuple[str, int]] = []
 
 
-async def _record(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+async def _record(ctx: JobContext, session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
     seen.extend((e.topic, e.aggregate_id) for e in events)
 
 
 @pytest.fixture
 def recorder() -> Any:
     seen.clear()
-    handles("user.registered", "test.event")(_record)
+    installed().add(Consumer(("user.registered", "test.event"), _record))
     yield seen
-    unregister(_record)
+    installed().remove(_record)
 
 
 async def _pending(resources: Resources) -> int:
@@ -68,12 +68,12 @@ async def test_rolled_back_write_yields_no_event(clean: Resources, recorder: lis
 async def test_failing_handler_is_retried_with_backoff(clean: Resources) -> None:
     calls: list[int] = []
 
-    async def flaky(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+    async def flaky(ctx: JobContext, session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
         calls.append(len(events))
         if len(calls) == 1:
             raise RuntimeError("index down")
 
-    handles("test.flaky")(flaky)
+    installed().add(Consumer(("test.flaky",), flaky))
     try:
         async with clean.sessionmaker() as db, db.begin():
             emit(db, "test.flaky", "test", 7)
@@ -91,7 +91,7 @@ async def test_failing_handler_is_retried_with_backoff(clean: Resources) -> None
             assert event.processed_at is not None and event.attempts == 2
         assert calls == [1, 1]
     finally:
-        unregister(flaky)
+        installed().remove(flaky)
 
 
 async def test_worker_killed_mid_batch_leaves_events_to_redrive(clean: Resources, recorder: list[Any]) -> None:
@@ -103,14 +103,15 @@ async def test_worker_killed_mid_batch_leaves_events_to_redrive(clean: Resources
         f"""
         import asyncio, sys
         from blokhub.config import Settings
-        from blokhub.outbox import handles
+        from blokhub.outbox import Consumer, install
         from blokhub.outbox.relay import process_pending
         from blokhub.runtime.resources import Resources
 
-        @handles("test.event")
         async def slow(ctx, session, events):
             print("taken", len(events), flush=True)
             await asyncio.sleep(60)
+
+        install([Consumer(("test.event",), slow)])
 
         async def main():
             settings = Settings(database_url={clean.settings.database_url!r}, redis_url={clean.settings.redis_url!r},
@@ -140,11 +141,12 @@ async def test_worker_killed_mid_batch_leaves_events_to_redrive(clean: Resources
 async def test_in_process_worker_relays_after_commit(clean: Resources, recorder: list[Any]) -> None:
     """End to end: a request commits, the kick reaches the in-process arq worker, the handler runs."""
     from blokhub.api.app import create_app
+    from blokhub.wiring.consumers import CONSUMERS
     from blokhub.workers.settings import InProcessWorker
 
-    app = create_app(clean.settings, resources=clean, run_worker=False)
+    app = create_app(clean.settings, CONSUMERS, resources=clean)
     app.state.resources = clean
-    worker = InProcessWorker(clean)
+    worker = InProcessWorker(clean, installed())
     worker.start()
     try:
         transport = httpx.ASGITransport(app=app)
@@ -163,11 +165,11 @@ async def test_lanes_are_independent_consumers(clean: Resources, recorder: list[
     """A slow or failing lane (vectors) never holds back the main lane, and each lane sees every event once."""
     slow_calls: list[int] = []
 
-    async def failing_vectors(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+    async def failing_vectors(ctx: JobContext, session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
         slow_calls.extend(e.aggregate_id for e in events)
         raise RuntimeError("embedder down")
 
-    handles("test.event", lane="testvectors")(failing_vectors)
+    installed().add(Consumer(("test.event",), failing_vectors, lane="testvectors"))
     try:
         async with clean.sessionmaker() as db, db.begin():
             emit(db, "test.event", "test", 42)
@@ -182,4 +184,4 @@ async def test_lanes_are_independent_consumers(clean: Resources, recorder: list[
         assert rows["testvectors"].processed_at is None and rows["testvectors"].attempts == 1
         assert await process_pending(ctx) == 0  # nothing re-delivered to main
     finally:
-        unregister(failing_vectors)
+        installed().remove(failing_vectors)

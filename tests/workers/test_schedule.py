@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from blokhub.outbox import install
 from blokhub.runtime.resources import Resources
-from blokhub.workers.tasks import CRON_JOBS, FUNCTIONS
+from blokhub.wiring.consumers import CONSUMERS
+from blokhub.workers.tasks import cron_jobs, functions
+
+CRON_JOBS = cron_jobs(install(CONSUMERS))
+FUNCTIONS = functions(install(CONSUMERS))
 
 
 def test_every_periodic_job_is_scheduled() -> None:
@@ -16,6 +21,7 @@ def test_every_periodic_job_is_scheduled() -> None:
         "vectors.optimize",
     }
     assert {f.name for f in FUNCTIONS} >= {"outbox.process", "vectors.process"}
+    assert "saved_searches.process" in {f.name for f in FUNCTIONS}  # one relay job per lane of the table
 
 
 async def test_each_periodic_job_runs(clean: Resources) -> None:

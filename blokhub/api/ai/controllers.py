@@ -23,8 +23,8 @@ from blokhub.api.ai.schemas import (
 from blokhub.api.deps import DB, CurrentUser, Res
 from blokhub.api.errors import AppError, Unprocessable
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import documents
 from blokhub.api.workflows import services as workflow_services
+from blokhub.api.workflows import submissions
 from blokhub.api.workflows.presenters import workflow_of
 from blokhub.api.workflows.schemas import WorkflowOut
 from blokhub.db.session import session_scope
@@ -121,7 +121,7 @@ class AiController(Controller):
                 details=[{"pointer": "/visibility", "message": options.visibility}],
             )
         conversation = await services.draft_of(db, user, conversation_id)
-        checked = documents.check(definition=conversation.draft, source=None, fmt=None)
+        checked = submissions.check(definition=conversation.draft, source=None, fmt=None)
         workflow = await workflow_services.publish(
             db, user, checked, title=options.title, description=None, tags=options.tags, visibility=options.visibility
         )

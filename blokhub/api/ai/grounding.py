@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.ai import GroundingExample, NodeInfo
 from blokhub.api.workflows.access import listed_for
-from blokhub.db.models import Workflow
+from blokhub.db.models import Workflow, listed_sql
+from blokhub.indexers.vectors import Embedder, VectorEngine
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,9 @@ CATALOGUE_SIZE = 120
 CATALOGUE_TTL = 600.0
 _catalogue: tuple[float, list[NodeInfo]] | None = None
 
-_NODES = text("""
+_NODES = text(f"""
 SELECT node, count(*) AS n FROM workflows, jsonb_array_elements_text(facts->'nodes') AS node
-WHERE visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL
+WHERE {listed_sql()}
 GROUP BY node ORDER BY n DESC LIMIT :limit
 """)
 
@@ -38,11 +38,11 @@ async def catalogue(db: AsyncSession) -> list[NodeInfo]:
     return nodes
 
 
-async def examples(db: AsyncSession, resources: Any, prompt: str) -> list[GroundingExample]:
+async def examples(db: AsyncSession, vectors: VectorEngine, embedder: Embedder, prompt: str) -> list[GroundingExample]:
     """The public workflows closest in meaning to the prompt. Without vectors, generation still works ungrounded."""
     try:
-        vector = await resources.embedder.embed_one(prompt)
-        hits = await resources.vectors.search(vector, EXAMPLES * 2)
+        vector = await embedder.embed_one(prompt)
+        hits = await vectors.search(vector, EXAMPLES * 2)
     except Exception as exc:
         log.warning("grounding unavailable: %s", exc)
         return []

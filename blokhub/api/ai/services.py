@@ -42,7 +42,7 @@ async def run(
     request = GenerationRequest(
         prompt=prompt,
         current=conversation.draft,
-        grounding=await grounding.examples(db, resources, prompt),
+        grounding=await grounding.examples(db, resources.vectors, resources.embedder, prompt),
         catalogue=await grounding.catalogue(db),
     )
     try:

@@ -6,7 +6,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
-from blokhub.api.discovery import similar, trending
+from blokhub.api.discovery import services, trending
 from blokhub.api.discovery.schemas import RecommendationList
 
 
@@ -39,7 +39,7 @@ class SimilarController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10,
     ) -> RecommendationList:
         """Public workflows that do the same job: nearest by meaning, near-duplicates folded, diversified."""
-        return RecommendationList(items=await similar.similar_to(db, resources, viewer, workflow_id, limit))
+        return RecommendationList(items=await services.similar_to(db, resources, viewer, workflow_id, limit))
 
 
 class RecommendationController(Controller):
@@ -51,4 +51,4 @@ class RecommendationController(Controller):
         self, user: CurrentUser, db: DB, resources: Res, limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10
     ) -> RecommendationList:
         """For you, from your favorites, good reviews, own and forked workflows (trending on a cold start)."""
-        return RecommendationList(items=await similar.recommendations(db, resources, user, limit))
+        return RecommendationList(items=await services.recommendations(db, resources, user, limit))

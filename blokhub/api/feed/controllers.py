@@ -28,7 +28,7 @@ class FeedController(Controller):
     ) -> FeedPage:
         """What the people you follow did (published, updated, forked, reviewed, commented, favorited)."""
         if rank == "personal":
-            rows, actors, workflows, next_cursor = await services.personal(db, user, cursor, limit, resources)
+            rows, actors, workflows, next_cursor = await services.personal(db, user, cursor, limit, resources.vectors)
         else:
             rows, actors, workflows, next_cursor = await services.chronological(db, user, cursor, limit)
         items = [

@@ -10,7 +10,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import Activity, OutboxEvent, Workflow
-from blokhub.outbox import handles
 
 
 def _activity(event: OutboxEvent, owners: dict[int, int]) -> dict[str, Any] | None:
@@ -44,10 +43,7 @@ def _activity(event: OutboxEvent, owners: dict[int, int]) -> dict[str, Any] | No
     }
 
 
-@handles(
-    "workflow.created", "workflow.updated", "workflow.forked", "review.saved", "comment.created", "favorite.created"
-)
-async def record_activities(ctx: dict[str, Any], session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
+async def record_activities(session: AsyncSession, events: Sequence[OutboxEvent]) -> None:
     workflow_ids = {e.aggregate_id for e in events if e.aggregate_type == "workflow"}
     owners = (
         dict((await session.execute(select(Workflow.id, Workflow.owner_id).where(Workflow.id.in_(workflow_ids)))).all())

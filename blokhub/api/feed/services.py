@@ -18,7 +18,9 @@ from blokhub.api.errors import BadRequest
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.api.workflows.presenters import SUMMARY_LOAD
 from blokhub.db.base import utcnow
-from blokhub.db.models import User, Workflow
+from blokhub.db.models import User, Workflow, listed_sql
+from blokhub.indexers.vectors import VectorEngine
+from blokhub.recommend.for_you import signals
 
 # Candidate ids only: one index-only probe per followed author on activities(actor_id, id DESC).
 _CANDIDATES = text("""
@@ -37,11 +39,11 @@ LIMIT :n
 """)
 
 # The candidates' rows, keeping only activity on workflows everyone may see right now.
-_VISIBLE = text("""
+_VISIBLE = text(f"""
 SELECT a.id, a.actor_id, a.verb, a.workflow_id, a.data, a.created_at
 FROM activities a
 JOIN workflows w ON w.id = a.workflow_id
- AND w.visibility = 'public' AND w.deleted_at IS NULL AND w.hidden_at IS NULL
+ AND {listed_sql("w")}
 WHERE a.id = ANY(:ids)
 ORDER BY a.id DESC
 """)
@@ -103,15 +105,15 @@ def _decay(created_at: datetime) -> float:
     return math.exp(-math.log(2) * hours / HALF_LIFE_HOURS)
 
 
-async def _taste_similarity(resources: Any, db: AsyncSession, user: User, workflow_ids: list[int]) -> dict[int, float]:
+async def _taste_similarity(
+    vectors: VectorEngine, db: AsyncSession, user: User, workflow_ids: list[int]
+) -> dict[int, float]:
     """Cosine between each workflow and the user's taste (the mean of what they favorited, rated well, published)."""
-    from blokhub.recommend.for_you import signals
-
     positives = (await signals(db, user)).positives
     if not positives or not workflow_ids:
         return {}
     try:
-        stored = await resources.vectors.vectors([*positives, *workflow_ids])
+        stored = await vectors.vectors([*positives, *workflow_ids])
     except Exception:  # the vector index is optional here: follows and recency still rank
         return {}
     examples = [v for wid, v in stored.items() if wid in positives]
@@ -123,7 +125,7 @@ async def _taste_similarity(resources: Any, db: AsyncSession, user: User, workfl
 
 
 async def personal(
-    db: AsyncSession, user: User, cursor: str | None, limit: int | None, resources: Any = None
+    db: AsyncSession, user: User, cursor: str | None, limit: int | None, vectors: VectorEngine | None = None
 ) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None]:
     """Recent activity of followed authors, scored by recency (48 h half-life) times follow strength (favorites and
     good reviews you gave the author's work) times closeness to your taste (embedding similarity)."""
@@ -138,7 +140,7 @@ async def personal(
     if authors:
         for owner_id, n in (await db.execute(_AFFINITY, {"me": user.id, "authors": authors})).all():
             affinity[owner_id] = affinity.get(owner_id, 0) + int(n)
-    similarity = await _taste_similarity(resources, db, user, list({r.workflow_id for r in rows})) if resources else {}
+    similarity = await _taste_similarity(vectors, db, user, list({r.workflow_id for r in rows})) if vectors else {}
 
     def score(r: Any) -> float:
         follow = 1 + math.log1p(affinity.get(r.actor_id, 0))

@@ -25,7 +25,7 @@ class ReportController(Controller):
     @post("/", status_code=HTTP_201_CREATED, operation_id="report")
     async def report(self, data: JSONBody[ReportIn], user: CurrentUser, db: DB, resources: Res) -> ReportOut:
         """Report a workflow, comment or user (`target_username` may name a user)."""
-        return await services.report(db, resources, user, data)
+        return await services.report(db, resources.redis, user, data)
 
 
 class AdminController(Controller):

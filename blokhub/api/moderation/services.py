@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from arq.connections import ArqRedis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -20,7 +21,6 @@ from blokhub.api.workflows.services import adjust_profile_count, counts_on_profi
 from blokhub.db.base import utcnow
 from blokhub.db.models import Comment, Report, Role, User
 from blokhub.outbox import emit
-from blokhub.runtime.resources import Resources
 
 
 def _out(report: Report, reporter: User | None) -> ReportOut:
@@ -57,8 +57,8 @@ async def _target_id(db: AsyncSession, user: User, data: ReportIn) -> int:
     return comment.id
 
 
-async def report(db: AsyncSession, resources: Resources, user: User, data: ReportIn) -> ReportOut:
-    await limits.check(resources.redis, "report", user.id)
+async def report(db: AsyncSession, redis: ArqRedis, user: User, data: ReportIn) -> ReportOut:
+    await limits.check(redis, "report", user.id)
     target_id = await _target_id(db, user, data)
     row = Report(
         reporter_id=user.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from arq.connections import ArqRedis
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -16,12 +17,11 @@ from blokhub.api.users.schemas import UserRef
 from blokhub.db import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import Notification, NotificationMute, User, Workflow
-from blokhub.runtime.resources import Resources
 
 
 async def notify(
     db: AsyncSession,
-    resources: Resources,
+    redis: ArqRedis,
     *,
     user_id: int,
     kind: str,
@@ -60,7 +60,7 @@ async def notify(
     message = {"type": "notification", "notification": msgspec.to_builtins(out)}
 
     async def push() -> None:
-        await publish(resources.redis, user_id, message)
+        await publish(redis, user_id, message)
 
     after_commit.after_commit(db, push)
 

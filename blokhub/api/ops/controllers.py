@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Controller, MediaType, Response, get
@@ -16,7 +17,7 @@ from blokhub.runtime.resources import Resources
 log = logging.getLogger(__name__)
 
 
-async def _check(name: str, probe: Any) -> tuple[str, str]:
+async def _check(name: str, probe: Awaitable[object]) -> tuple[str, str]:
     try:
         await asyncio.wait_for(probe, timeout=2.0)
         return name, "ok"

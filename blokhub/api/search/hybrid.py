@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
 from blokhub.indexers.search import SearchEngine, SearchHit, SearchQuery, SearchResult
-from blokhub.indexers.vectors import VectorFilter
+from blokhub.indexers.vectors import Embedder, VectorEngine, VectorFilter
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +19,14 @@ WINDOW = 100  # candidates taken from each list
 RRF_K = 60  # the usual constant: ranks matter, small differences at the top less so
 
 
-async def hybrid_search(resources: Any, query: SearchQuery, ratio: float) -> SearchResult:
-    engine: SearchEngine = resources.search
+async def hybrid_search(
+    engine: SearchEngine, vectors: VectorEngine, embedder: Embedder, query: SearchQuery, ratio: float
+) -> SearchResult:
     keyword = await engine.search(replace(query, page=1, per_page=WINDOW, facets=[]))
     try:
-        vector = await resources.embedder.embed_one(query.q)
+        vector = await embedder.embed_one(query.q)
         f = query.filters
-        near = await resources.vectors.search(
-            vector, WINDOW, VectorFilter(tags=f.tags, nodes=f.nodes, trigger=f.trigger)
-        )
+        near = await vectors.search(vector, WINDOW, VectorFilter(tags=f.tags, nodes=f.nodes, trigger=f.trigger))
     except Exception as exc:  # semantic side down: keyword results still answer
         log.warning("semantic search unavailable, keyword only: %s", exc)
         return await engine.search(query)

@@ -1,20 +1,18 @@
-"""Saved searches: kept per user, and matched against each newly indexed public workflow."""
+"""Saved searches kept per user (matching new workflows against them: ``saved_matching.py``)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from blokhub.api.errors import NotFound, Unprocessable
 from blokhub.api.search.schemas import SavedSearchIn, SavedSearchOut
 from blokhub.db.base import utcnow
-from blokhub.db.models import SavedSearch, User, Workflow
-from blokhub.indexers.search import SearchDocument, SearchFilters, SearchQuery
+from blokhub.db.models import SavedSearch, User
+from blokhub.indexers.search import SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +20,7 @@ MAX_PER_USER = 50
 FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "requirements", "min_rating"}
 
 
-def _filters(raw: dict[str, Any]) -> SearchFilters:
+def parse_filters(raw: dict[str, Any]) -> SearchFilters:
     unknown = set(raw) - FILTER_KEYS
     if unknown:
         raise Unprocessable(f"Unknown filters {sorted(unknown)}.", details=[{"pointer": "/filters", "message": ""}])
@@ -51,7 +49,7 @@ def _out(s: SavedSearch) -> SavedSearchOut:
 
 
 async def create(db: AsyncSession, user: User, data: SavedSearchIn) -> SavedSearchOut:
-    _filters(data.filters)
+    parse_filters(data.filters)
     count = await db.scalar(select(func.count()).where(SavedSearch.user_id == user.id))
     if (count or 0) >= MAX_PER_USER:
         raise Unprocessable(f"At most {MAX_PER_USER} saved searches; delete one first.", code="too_many")
@@ -77,41 +75,3 @@ async def remove(db: AsyncSession, user: User, saved_id: int) -> None:
     )
     if gone is None:
         raise NotFound(f"No saved search {saved_id}.")
-
-
-async def notify_matches(ctx: dict[str, Any], session: AsyncSession, docs: Sequence[SearchDocument]) -> int:
-    """Run every saved search restricted to the new workflows; tell each owner once per match."""
-    from blokhub.api.notifications.services import notify
-
-    resources = ctx["resources"]
-    ids = [d.id for d in docs]
-    # The new workflows and their authors, loaded once for every saved search that may match them.
-    workflows = {
-        w.id: w
-        for w in (
-            await session.scalars(select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id.in_(ids)))
-        )
-    }
-    sent = 0
-    for saved in (await session.scalars(select(SavedSearch).order_by(SavedSearch.id))).all():
-        try:
-            query = SearchQuery(
-                q=saved.query.get("q", ""), filters=_filters(saved.query.get("filters", {})), ids=ids, per_page=100
-            )
-        except Unprocessable:
-            continue
-        for hit in (await resources.search.search(query)).hits:
-            workflow = workflows.get(hit.id)
-            if workflow is None:
-                continue
-            await notify(
-                session,
-                resources,
-                user_id=saved.user_id,
-                kind="saved_search_match",
-                actor=workflow.owner,
-                workflow=workflow,
-                data={"saved_search_id": saved.id, "name": saved.name},
-            )
-            sent += 1
-    return sent

@@ -16,6 +16,7 @@ from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
+from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import SearchQueryStat, Workflow
 from blokhub.indexers.search import FACETS, SORTS, SearchEngine, SearchFilters, SearchQuery
@@ -87,7 +88,7 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
     engine, redis = resources.search, resources.redis
     try:
         if semantic_ratio > 0 and query.q:
-            result = await hybrid_search(resources, query, semantic_ratio)
+            result = await hybrid_search(resources.search, resources.vectors, resources.embedder, query, semantic_ratio)
         else:
             result = await engine.search(query)
     except Exception as exc:
@@ -142,7 +143,8 @@ async def record(redis: Redis, q: str, total: int) -> None:
 
 
 async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
-    """Apply buffered query counts to search_query_stats (cron ``search.flush_query_stats``)."""
+    """Apply buffered query counts to search_query_stats (cron ``search.flush_query_stats``); the caller commits,
+    and the drained counts are released only after that commit."""
     asked = await counters.drain(redis, QUERIES_KEY)
     zero = await counters.drain(redis, ZERO_KEY)
     if asked:
@@ -159,9 +161,7 @@ async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
                 },
             )
         )
-        await db.commit()
-    await counters.done(redis, QUERIES_KEY)
-    await counters.done(redis, ZERO_KEY)
+    after_commit(db, lambda: counters.done(redis, QUERIES_KEY, ZERO_KEY))
     return sum(asked.values())
 
 

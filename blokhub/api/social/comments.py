@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from arq.connections import ArqRedis
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -18,7 +19,6 @@ from blokhub.api.workflows.access import get_visible
 from blokhub.db.base import utcnow
 from blokhub.db.models import DELETED_BODY, Comment, User, Workflow
 from blokhub.outbox import emit
-from blokhub.runtime.resources import Resources
 
 HIDDEN_BODY = "[removed by a moderator]"
 
@@ -38,9 +38,9 @@ def _out(c: Comment, viewer: User | None) -> CommentOut:
     )
 
 
-async def create(db: AsyncSession, resources: Resources, user: User, workflow_id: int, data: CommentIn) -> CommentOut:
+async def create(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, data: CommentIn) -> CommentOut:
     workflow = await get_visible(db, user, workflow_id)
-    await limits.check(resources.redis, "comment", user.id)
+    await limits.check(redis, "comment", user.id)
     parent = None
     if data.parent_id is not None:
         parent = await db.scalar(
@@ -69,7 +69,7 @@ async def create(db: AsyncSession, resources: Resources, user: User, workflow_id
     if parent is not None and parent.deleted_at is None:
         await notify(
             db,
-            resources,
+            redis,
             user_id=parent.author_id,
             kind="comment_reply",
             actor=user,
@@ -81,7 +81,7 @@ async def create(db: AsyncSession, resources: Resources, user: User, workflow_id
     if workflow.owner_id not in notified:
         await notify(
             db,
-            resources,
+            redis,
             user_id=workflow.owner_id,
             kind="workflow_comment",
             actor=user,

@@ -43,17 +43,17 @@ class WorkflowSocialController(Controller):
     async def create_comment(
         self, workflow_id: FromPath[int], data: JSONBody[CommentIn], user: CurrentUser, db: DB, resources: Res
     ) -> CommentOut:
-        return await comments.create(db, resources, user, workflow_id, data)
+        return await comments.create(db, resources.redis, user, workflow_id, data)
 
     @put("/rating", operation_id="rateWorkflow")
     async def rate(
         self, workflow_id: FromPath[int], data: JSONBody[RatingIn], user: CurrentUser, db: DB, resources: Res
     ) -> ReviewOut:
-        return await ratings.rate(db, resources, user, workflow_id, data)
+        return await ratings.rate(db, resources.redis, user, workflow_id, data)
 
     @delete("/rating", status_code=HTTP_204_NO_CONTENT, operation_id="unrateWorkflow")
     async def unrate(self, workflow_id: FromPath[int], user: CurrentUser, db: DB, resources: Res) -> None:
-        await ratings.unrate(db, resources, user, workflow_id)
+        await ratings.unrate(db, resources.redis, user, workflow_id)
 
     @get("/ratings", operation_id="listRatings")
     async def list_ratings(
@@ -64,7 +64,7 @@ class WorkflowSocialController(Controller):
 
     @put("/favorite", operation_id="favoriteWorkflow")
     async def favorite(self, workflow_id: FromPath[int], user: CurrentUser, db: DB, resources: Res) -> FavoriteState:
-        return await favorites.favorite(db, resources, user, workflow_id)
+        return await favorites.favorite(db, resources.redis, user, workflow_id)
 
     @delete("/favorite", status_code=200, operation_id="unfavoriteWorkflow")
     async def unfavorite(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> FavoriteState:
@@ -92,7 +92,7 @@ class FollowController(Controller):
 
     @put("/follow", operation_id="followUser")
     async def follow(self, username: FromPath[str], user: CurrentUser, db: DB, resources: Res) -> FollowState:
-        return await follows.follow(db, resources, user, username)
+        return await follows.follow(db, resources.redis, user, username)
 
     @delete("/follow", status_code=200, operation_id="unfollowUser")
     async def unfollow(self, username: FromPath[str], user: CurrentUser, db: DB) -> FollowState:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from arq.connections import ArqRedis
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,6 @@ from blokhub.api.workflows.presenters import SUMMARY_LOAD
 from blokhub.db.base import utcnow
 from blokhub.db.models import Favorite, User, Workflow
 from blokhub.outbox import emit
-from blokhub.runtime.resources import Resources
 
 
 async def _counts(db: AsyncSession, workflow: Workflow, delta: int) -> int:
@@ -32,7 +32,7 @@ async def _counts(db: AsyncSession, workflow: Workflow, delta: int) -> int:
     return int(count or 0)
 
 
-async def favorite(db: AsyncSession, resources: Resources, user: User, workflow_id: int) -> FavoriteState:
+async def favorite(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int) -> FavoriteState:
     workflow = await get_visible(db, user, workflow_id)
     inserted = await db.scalar(
         insert(Favorite)
@@ -43,7 +43,7 @@ async def favorite(db: AsyncSession, resources: Resources, user: User, workflow_
     if inserted is None:  # already a favorite: PUT is idempotent
         return FavoriteState(favorited=True, favorites=workflow.favorites_count)
     count = await _counts(db, workflow, +1)
-    await notify(db, resources, user_id=workflow.owner_id, kind="workflow_favorite", actor=user, workflow=workflow)
+    await notify(db, redis, user_id=workflow.owner_id, kind="workflow_favorite", actor=user, workflow=workflow)
     emit(db, "favorite.created", "workflow", workflow.id, {"actor_id": user.id})
     return FavoriteState(favorited=True, favorites=count)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from arq.connections import ArqRedis
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,6 @@ from blokhub.api.social.schemas import FollowState, UserCard
 from blokhub.api.users.services import get_by_username
 from blokhub.db.base import utcnow
 from blokhub.db.models import Follow, User
-from blokhub.runtime.resources import Resources
 
 
 async def _shift(db: AsyncSession, follower_id: int, followee_id: int, delta: int) -> int:
@@ -29,7 +29,7 @@ async def _shift(db: AsyncSession, follower_id: int, followee_id: int, delta: in
     return int(count or 0)
 
 
-async def follow(db: AsyncSession, resources: Resources, user: User, username: str) -> FollowState:
+async def follow(db: AsyncSession, redis: ArqRedis, user: User, username: str) -> FollowState:
     target = await get_by_username(db, username)
     if target.id == user.id:
         raise Unprocessable(
@@ -44,7 +44,7 @@ async def follow(db: AsyncSession, resources: Resources, user: User, username: s
     if inserted is None:
         return FollowState(following=True, followers=target.followers_count)
     count = await _shift(db, user.id, target.id, +1)
-    await notify(db, resources, user_id=target.id, kind="new_follower", actor=user)
+    await notify(db, redis, user_id=target.id, kind="new_follower", actor=user)
     return FollowState(following=True, followers=count)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from arq.connections import ArqRedis
 from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,15 +21,14 @@ from blokhub.api.workflows.presenters import DEFAULT_PRIOR_MEAN, PRIOR_WEIGHT, r
 from blokhub.db.base import utcnow
 from blokhub.db.models import Review, User, Workflow
 from blokhub.outbox import emit
-from blokhub.runtime.resources import Resources
 
 PRIOR_MEAN_KEY = "ratings:site-mean"
 
 
-async def site_mean(resources: Resources) -> float:
+async def site_mean(redis: ArqRedis) -> float:
     """The site-wide mean rating, refreshed by the ``ratings.refresh_scores`` cron; a neutral prior until then."""
     try:
-        raw = await resources.redis.get(PRIOR_MEAN_KEY)
+        raw = await redis.get(PRIOR_MEAN_KEY)
         return float(raw) if raw is not None else DEFAULT_PRIOR_MEAN
     except Exception:
         return DEFAULT_PRIOR_MEAN
@@ -51,7 +51,7 @@ async def _apply(db: AsyncSession, workflow_id: int, d_sum: int, d_count: int, p
     )
 
 
-async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: int, data: RatingIn) -> ReviewOut:
+async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, data: RatingIn) -> ReviewOut:
     workflow = await get_visible(db, user, workflow_id)
     if workflow.owner_id == user.id:
         raise Unprocessable(
@@ -59,7 +59,7 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
             code="own_workflow",
             details=[{"pointer": "/stars", "message": "own workflow"}],
         )
-    await limits.check(resources.redis, "review", user.id)
+    await limits.check(redis, "review", user.id)
     now = utcnow()
     old = await db.scalar(
         select(Review.stars).where(Review.workflow_id == workflow.id, Review.user_id == user.id).with_for_update()
@@ -82,11 +82,11 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
             )
         )
     ).one()
-    await _apply(db, workflow.id, data.stars - (old or 0), 0 if old is not None else 1, await site_mean(resources))
+    await _apply(db, workflow.id, data.stars - (old or 0), 0 if old is not None else 1, await site_mean(redis))
     if old is None:
         await notify(
             db,
-            resources,
+            redis,
             user_id=workflow.owner_id,
             kind="workflow_review",
             actor=user,
@@ -103,14 +103,14 @@ async def rate(db: AsyncSession, resources: Resources, user: User, workflow_id: 
     )
 
 
-async def unrate(db: AsyncSession, resources: Resources, user: User, workflow_id: int) -> None:
+async def unrate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int) -> None:
     workflow = await get_visible(db, user, workflow_id)
     stars = await db.scalar(
         delete(Review).where(Review.workflow_id == workflow.id, Review.user_id == user.id).returning(Review.stars)
     )
     if stars is None:
         raise NotFound("You have not rated this workflow.")
-    await _apply(db, workflow.id, -stars, -1, await site_mean(resources))
+    await _apply(db, workflow.id, -stars, -1, await site_mean(redis))
 
 
 async def reviews(
@@ -154,7 +154,7 @@ async def reviews(
     return items, encode_cursor(rows[-1].updated_at, rows[-1].user_id) if more and rows else None, summary
 
 
-async def refresh_scores(db: AsyncSession, resources: Resources) -> float:
+async def refresh_scores(db: AsyncSession, redis: ArqRedis) -> float:
     """Recompute the site-wide mean and every rated workflow's score against it (cron ``ratings.refresh_scores``)."""
     total_sum, total_count = (
         await db.execute(
@@ -167,5 +167,5 @@ async def refresh_scores(db: AsyncSession, resources: Resources) -> float:
         .where(Workflow.rating_count > 0)
         .values(rating_score=(PRIOR_WEIGHT * mean + Workflow.rating_sum) * 1.0 / (PRIOR_WEIGHT + Workflow.rating_count))
     )
-    await resources.redis.set(PRIOR_MEAN_KEY, str(mean))
+    await redis.set(PRIOR_MEAN_KEY, str(mean))
     return mean

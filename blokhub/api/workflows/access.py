@@ -23,11 +23,9 @@ def visible_to(viewer: User | None) -> ColumnElement[bool]:
 
 def listed_for(viewer: User | None, owner: User | None = None) -> ColumnElement[bool]:
     """SQL predicate: the workflows that appear in lists. Only public ones, except in an owner's own list."""
-    alive = Workflow.deleted_at.is_(None)
     if owner is not None and viewer is not None and (viewer.id == owner.id or viewer.is_moderator):
-        return and_(alive, Workflow.owner_id == owner.id)
-    base = and_(alive, Workflow.visibility == Visibility.PUBLIC, Workflow.hidden_at.is_(None))
-    return and_(base, Workflow.owner_id == owner.id) if owner is not None else and_(base, true())
+        return and_(Workflow.deleted_at.is_(None), Workflow.owner_id == owner.id)
+    return and_(Workflow.listed, Workflow.owner_id == owner.id) if owner is not None else and_(Workflow.listed, true())
 
 
 async def get_visible(db: AsyncSession, viewer: User | None, workflow_id: int, *, lock: bool = False) -> Workflow:

@@ -10,7 +10,7 @@ from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.errors import Unprocessable
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import documents, importing, queries, services, views
+from blokhub.api.workflows import importing, page_views, queries, services, submissions
 from blokhub.api.workflows.access import get_visible
 from blokhub.api.workflows.presenters import facts_of, requirements_of, summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
@@ -63,7 +63,7 @@ class WorkflowController(Controller):
         tags: Annotated[str | None, QueryParameter(description="Comma-separated tags.")] = None,
     ) -> WorkflowOut:
         raw, fmt = await importing.read_upload(request)
-        checked = documents.check(definition=None, source=raw, fmt=fmt)
+        checked = submissions.check(definition=None, source=raw, fmt=fmt)
         tag_list = [t for t in (tags or "").split(",") if t.strip()]
         workflow = await services.publish(
             db, user, checked, title=title, description=None, tags=tag_list, visibility=visibility
@@ -72,7 +72,7 @@ class WorkflowController(Controller):
 
     @post("/validate", status_code=HTTP_200_OK, operation_id="validateWorkflow")
     async def validate(self, data: JSONBody[WorkflowCreate]) -> ValidationOut:
-        checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
+        checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
         secrets = checked.secrets if data.visibility in ("public", "unlisted") else []
         warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
         return ValidationOut(
@@ -102,7 +102,7 @@ class WorkflowController(Controller):
     @get("/{workflow_id:int}", operation_id="getWorkflow")
     async def show(self, workflow_id: FromPath[int], db: DB, viewer: Viewer, resources: Res) -> WorkflowOut:
         workflow = await get_visible(db, viewer, workflow_id)
-        await views.record_view(resources.redis, workflow.id)
+        await page_views.record_view(resources.redis, workflow.id)
         return workflow_of(workflow)
 
     @patch("/{workflow_id:int}", operation_id="updateWorkflow")

@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import Conflict
-from blokhub.api.workflows import documents
+from blokhub.api.workflows import submissions
 from blokhub.api.workflows.access import get_deletable, get_editable
-from blokhub.api.workflows.documents import CheckedDocument
 from blokhub.api.workflows.schemas import WorkflowCreate, WorkflowUpdate
 from blokhub.api.workflows.slugs import unique_slug
+from blokhub.api.workflows.submissions import CheckedDocument
 from blokhub.db.base import utcnow
 from blokhub.db.models import User, Visibility, Workflow, WorkflowVersion
+from blokhub.db.workflow_rows import first_version
 from blokhub.outbox import emit
 from blokhub.runtime.resources import Resources
 
@@ -32,28 +33,24 @@ async def publish(
     forked_from: Workflow | None = None,
 ) -> Workflow:
     """Store a new workflow (version 1) from a checked document."""
-    documents.require_publishable(checked, visibility)
-    title = (title or "").strip() or documents.default_title(checked.document)
+    submissions.require_publishable(checked, visibility)
+    title = (title or "").strip() or submissions.default_title(checked.document)
     now = utcnow()
-    workflow = Workflow(
+    values, version = first_version(
         owner_id=owner.id,
-        owner=owner,
         title=title,
-        description=documents.default_description(checked.document) if description is None else description.strip(),
-        tags=documents.normalise_tags(tags or []),
+        description=submissions.default_description(checked.document) if description is None else description.strip(),
+        tags=submissions.normalise_tags(tags or []),
         visibility=visibility,
-        version=1,
         definition=checked.document,
         source_format=checked.format,
         canonical_hash=checked.canonical_hash,
         facts=checked.facts,
         health=checked.health(),
-        published_at=now if visibility in Visibility.SHARED else None,
-        forked_from_id=forked_from.id if forked_from else None,
-        forked_from_version=forked_from.version if forked_from else None,
-        created_at=now,
-        updated_at=now,
+        forked_from=(forked_from.id, forked_from.version) if forked_from else None,
+        at=now,
     )
+    workflow = Workflow(owner=owner, **values)
     for attempt in range(3):
         workflow.slug = await unique_slug(db, owner.id, title)
         try:
@@ -64,23 +61,14 @@ async def publish(
         except IntegrityError:  # a concurrent publish took the slug; look again
             if attempt == 2:
                 raise Conflict("Could not find a free slug for this title; try again.") from None
-    db.add(
-        WorkflowVersion(
-            workflow_id=workflow.id,
-            version=1,
-            definition=checked.document,
-            canonical_hash=checked.canonical_hash,
-            changelog="First version",
-            created_at=now,
-        )
-    )
+    db.add(WorkflowVersion(workflow_id=workflow.id, **version))
     await adjust_profile_count(db, owner.id, False, counts_on_profile(workflow))
     emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility, "fork": forked_from is not None})
     return workflow
 
 
 async def create(db: AsyncSession, owner: User, data: WorkflowCreate) -> Workflow:
-    checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
+    checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
     return await publish(
         db, owner, checked, title=data.title, description=data.description, tags=data.tags, visibility=data.visibility
     )
@@ -99,8 +87,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
     visibility = data.visibility or workflow.visibility
     changed: list[str] = []
     if data.definition is not None or data.source is not None:
-        checked = documents.check(definition=data.definition, source=data.source, fmt=data.format)
-        documents.require_publishable(checked, visibility)
+        checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
+        submissions.require_publishable(checked, visibility)
         if checked.canonical_hash != workflow.canonical_hash:
             workflow.version += 1
             db.add(
@@ -117,8 +105,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.facts, workflow.health, workflow.source_format = checked.facts, checked.health(), checked.format
     elif visibility != old_visibility and visibility in Visibility.SHARED:
         # Going public re-applies the publishing rules to the stored definition.
-        documents.require_publishable(
-            documents.check(definition=workflow.definition, source=None, fmt=None), visibility
+        submissions.require_publishable(
+            submissions.check(definition=workflow.definition, source=None, fmt=None), visibility
         )
     if data.title is not None and data.title.strip() != workflow.title:
         workflow.title = data.title.strip()
@@ -128,7 +116,7 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.description = data.description.strip()
         changed.append("description")
     if data.tags is not None:
-        workflow.tags = documents.normalise_tags(data.tags)
+        workflow.tags = submissions.normalise_tags(data.tags)
         changed.append("tags")
     if visibility != old_visibility:
         counted = counts_on_profile(workflow)
@@ -168,7 +156,7 @@ async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> Non
 async def fork(
     db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str
 ) -> Workflow:
-    checked = documents.check(definition=original.definition, source=None, fmt=None)
+    checked = submissions.check(definition=original.definition, source=None, fmt=None)
     copy = await publish(
         db,
         user,
@@ -186,7 +174,7 @@ async def fork(
 
         await notify(
             db,
-            resources,
+            resources.redis,
             user_id=original.owner_id,
             kind="workflow_fork",
             actor=user,
@@ -201,7 +189,7 @@ async def fork(
 
 def counts_on_profile(workflow: Workflow) -> bool:
     """Only live, public, unhidden workflows count on their owner's profile."""
-    return workflow.visibility == Visibility.PUBLIC and workflow.deleted_at is None and workflow.hidden_at is None
+    return workflow.listed
 
 
 async def adjust_profile_count(db: AsyncSession, owner_id: int, before: bool, after: bool) -> None:

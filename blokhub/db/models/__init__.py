@@ -12,9 +12,9 @@ from blokhub.db.models.outbox import OutboxEvent
 from blokhub.db.models.refresh_token import RefreshToken
 from blokhub.db.models.report import Report
 from blokhub.db.models.review import Review
-from blokhub.db.models.search import SavedSearch, SearchQueryStat
+from blokhub.db.models.search import SavedSearch, SavedSearchMatch, SearchQueryStat
 from blokhub.db.models.user import Role, User
-from blokhub.db.models.workflow import Visibility, Workflow
+from blokhub.db.models.workflow import Visibility, Workflow, listed_sql
 from blokhub.db.models.workflow_version import WorkflowDailyViews, WorkflowVersion
 
 __all__ = [
@@ -35,10 +35,12 @@ __all__ = [
     "Review",
     "Role",
     "SavedSearch",
+    "SavedSearchMatch",
     "SearchQueryStat",
     "User",
     "Visibility",
     "Workflow",
     "WorkflowDailyViews",
     "WorkflowVersion",
+    "listed_sql",
 ]

@@ -32,3 +32,18 @@ class SavedSearch(Base):
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[dict[str, Any]] = mapped_column(JSONB)  # {"q": ..., "filters": {...}}
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedSearchMatch(Base):
+    """A workflow a saved search already told its owner about: the saved-search consumer's dedupe key, so a
+    redelivered event (at-least-once) or a workflow made public again never notifies twice."""
+
+    __tablename__ = "saved_search_matches"
+
+    saved_search_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True
+    )
+    workflow_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

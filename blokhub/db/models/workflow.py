@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, Text, text
+from sqlalchemy import BigInteger, ColumnElement, ForeignKey, Identity, Index, String, Text, and_, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blokhub.db.base import Base, TimestampMixin
@@ -18,6 +19,16 @@ class Visibility:
     SHARED = (PUBLIC, UNLISTED)
 
 
+# The one rule for "a listed workflow" (in public lists, search, recommendations, feeds, profile counts, AI
+# grounding): public, not deleted, not hidden by a moderator. It exists in three spellings, proven to agree by
+# tests/db/test_listed_rule.py: `Workflow.listed` (SQLAlchemy expression on the class, Python predicate on a row)
+# and `listed_sql()` for hand-written SQL and the partial index that serves public lists.
+def listed_sql(alias: str | None = None) -> str:
+    """The listed rule as an SQL fragment, columns qualified by ``alias`` when given (``listed_sql("w")``)."""
+    p = f"{alias}." if alias else ""
+    return f"{p}visibility = '{Visibility.PUBLIC}' AND {p}deleted_at IS NULL AND {p}hidden_at IS NULL"
+
+
 class Workflow(TimestampMixin, Base):
     """A published Blok workflow; ``definition`` is its current version (every version is in workflow_versions)."""
 
@@ -29,7 +40,7 @@ class Workflow(TimestampMixin, Base):
             "ix_workflows_public_created",
             text("created_at DESC"),
             text("id DESC"),
-            postgresql_where=text("visibility = 'public' AND deleted_at IS NULL AND hidden_at IS NULL"),
+            postgresql_where=text(listed_sql()),
         ),
         Index("ix_workflows_tags", "tags", postgresql_using="gin"),
         Index("ix_workflows_forked_from", "forked_from_id", text("created_at DESC"), text("id DESC")),
@@ -72,3 +83,13 @@ class Workflow(TimestampMixin, Base):
     deleted_at: Mapped[datetime | None] = mapped_column()
 
     owner: Mapped[User] = relationship(lazy="raise")
+
+    @hybrid_property
+    def listed(self) -> bool:
+        """Whether this row is listed (on an instance); the same rule as an SQL expression (on the class)."""
+        return self.visibility == Visibility.PUBLIC and self.deleted_at is None and self.hidden_at is None
+
+    @listed.inplace.expression
+    @classmethod
+    def _listed_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.visibility == Visibility.PUBLIC, cls.deleted_at.is_(None), cls.hidden_at.is_(None))

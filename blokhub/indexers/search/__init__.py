@@ -1,6 +1,8 @@
 """Full-text search: the `SearchEngine` protocol, its value types and the two engines (tantivy, Meilisearch)."""
 
-from blokhub.indexers.search.documents import (
+from blokhub.indexers.search.factory import create_search_engine
+from blokhub.indexers.search.protocol import SearchEngine
+from blokhub.indexers.search.search_types import (
     FACETS,
     MAX_PER_PAGE,
     SORTS,
@@ -14,8 +16,6 @@ from blokhub.indexers.search.documents import (
     Suggestion,
     SuggestionKind,
 )
-from blokhub.indexers.search.factory import create_search_engine
-from blokhub.indexers.search.protocol import SearchEngine
 from blokhub.indexers.search.tantivy_engine import TantivySearchEngine
 
 __all__ = [

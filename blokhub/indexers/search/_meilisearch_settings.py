@@ -33,7 +33,7 @@ from meilisearch_python_sdk.models.settings import (
 )
 
 from blokhub.indexers.search._words import ONE_TYPO_MIN_LEN, TWO_TYPOS_MIN_LEN, suggest_keys
-from blokhub.indexers.search.documents import MAX_FACET_VALUES, SearchDocument, SearchFilters, SuggestionKind
+from blokhub.indexers.search.search_types import MAX_FACET_VALUES, SearchDocument, SearchFilters, SuggestionKind
 
 PRE, POST = "\ue000", "\ue001"
 CROP_WORDS = 26  # about 160 characters of description around the first match

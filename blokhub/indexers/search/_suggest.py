@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from blokhub.indexers.search.documents import Suggestion
+from blokhub.indexers.search.search_types import Suggestion
 
 
 def interleave(lists: Iterable[list[Suggestion]], limit: int) -> list[Suggestion]:

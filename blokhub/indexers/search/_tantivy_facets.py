@@ -23,7 +23,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from blokhub.indexers.search._tantivy_schema import KEYWORD_FIELDS, SAMPLE_BUCKETS, SAMPLE_FIELD
-from blokhub.indexers.search.documents import MAX_FACET_VALUES
+from blokhub.indexers.search.search_types import MAX_FACET_VALUES
 
 _SEGMENT_SIZE = 1 << 20
 EXACT_UP_TO = 30_000  # estimated matches above which counts are estimated (~1,900 sampled documents at least)

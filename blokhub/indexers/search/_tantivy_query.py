@@ -31,7 +31,7 @@ from blokhub.indexers.search._tantivy_schema import (
     filter_field,
 )
 from blokhub.indexers.search._words import MAX_INDEXED_PREFIX, QueryWord
-from blokhub.indexers.search.documents import SearchFilters
+from blokhub.indexers.search.search_types import SearchFilters
 
 MATCH_SCORE = 1.0
 AS_TYPED_SCORE = 50.0  # well above typical weighted BM25 sums

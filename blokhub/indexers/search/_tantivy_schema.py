@@ -22,7 +22,7 @@ import msgspec
 import tantivy
 
 from blokhub.indexers.search._words import index_prefixes, index_text, index_values, suggest_keys
-from blokhub.indexers.search.documents import SearchDocument, SuggestionKind
+from blokhub.indexers.search.search_types import SearchDocument, SuggestionKind
 
 # Attribute weights (boosts): title > tags > nodes > author > description > step names.
 SEARCH_FIELDS: dict[str, float] = {

@@ -22,7 +22,7 @@ from blokhub.indexers.search._words import (
     token_matches,
     typo_budget,
 )
-from blokhub.indexers.search.documents import SearchHit, SearchQuery, SearchResult, Suggestion
+from blokhub.indexers.search.search_types import SearchHit, SearchQuery, SearchResult, Suggestion
 
 _RANK_WEIGHT = "rank_weight"
 _FUZZY_SUGGEST_CANDIDATES = 2_000

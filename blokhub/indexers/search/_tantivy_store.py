@@ -22,7 +22,7 @@ from pathlib import Path
 
 import tantivy
 
-from blokhub.runtime.generations import publish_pointer, sweep
+from blokhub.indexers.generations import publish_pointer, sweep
 
 SCHEMA_VERSION = 4  # 3: short-prefix terms and sample buckets; 4: the requirements facet
 _POINTER = "CURRENT"

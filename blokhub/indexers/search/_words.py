@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from blokhub.indexers.search.documents import MAX_QUERY_WORDS
+from blokhub.indexers.search.search_types import MAX_QUERY_WORDS
 
 WORD_RE = re.compile(r"[^\W_]+")
 MAX_TOKEN_CHARS = 40  # longer runs are ids or hashes, not words (tantivy's default tokenizer drops them too)

@@ -40,7 +40,7 @@ from blokhub.indexers.search._meilisearch_settings import (
 )
 from blokhub.indexers.search._suggest import interleave
 from blokhub.indexers.search._words import KEY_SEP, fold, parse_query
-from blokhub.indexers.search.documents import SearchDocument, SearchHit, SearchQuery, SearchResult, Suggestion
+from blokhub.indexers.search.search_types import SearchDocument, SearchHit, SearchQuery, SearchResult, Suggestion
 
 _TASK_TIMEOUT_MS = 600_000  # a large rebuild batch on a small server can take minutes
 _ID_PAGE = 1_000

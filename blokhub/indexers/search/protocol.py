@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from blokhub.indexers.search.documents import SearchDocument, SearchQuery, SearchResult, Suggestion
+from blokhub.indexers.search.search_types import SearchDocument, SearchQuery, SearchResult, Suggestion
 
 
 @runtime_checkable

@@ -30,7 +30,7 @@ from blokhub.indexers.search import _tantivy_search
 from blokhub.indexers.search._tantivy_facets import EXACT_UP_TO, FacetCache
 from blokhub.indexers.search._tantivy_schema import build_schema, to_document
 from blokhub.indexers.search._tantivy_store import Generation, GenerationStore
-from blokhub.indexers.search.documents import SearchDocument, SearchQuery, SearchResult, Suggestion
+from blokhub.indexers.search.search_types import SearchDocument, SearchQuery, SearchResult, Suggestion
 
 # Up to this many documents a search runs on the event loop. Measured on the 2-core target: a worker-thread round
 # trip costs 80-105 us; at 40 documents a search is ~0.5 ms inline vs ~0.6 ms threaded, and most of it is Python

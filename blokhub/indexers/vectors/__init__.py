@@ -6,7 +6,12 @@ engine.
 """
 
 from blokhub.indexers.vectors.cache import EmbeddingCache, LRUEmbeddingCache
-from blokhub.indexers.vectors.documents import (
+from blokhub.indexers.vectors.edge_engine import EdgeVectorEngine
+from blokhub.indexers.vectors.embedder import Embedder, text_hash
+from blokhub.indexers.vectors.factory import create_vector_engine
+from blokhub.indexers.vectors.protocol import VectorEngine
+from blokhub.indexers.vectors.text import workflow_text
+from blokhub.indexers.vectors.vector_types import (
     COLLECTION,
     DIMENSIONS,
     Vector,
@@ -15,11 +20,6 @@ from blokhub.indexers.vectors.documents import (
     VectorLike,
     VectorPoint,
 )
-from blokhub.indexers.vectors.edge_engine import EdgeVectorEngine
-from blokhub.indexers.vectors.embedder import Embedder, text_hash
-from blokhub.indexers.vectors.factory import create_vector_engine
-from blokhub.indexers.vectors.protocol import VectorEngine
-from blokhub.indexers.vectors.text import workflow_text
 
 __all__ = [
     "COLLECTION",

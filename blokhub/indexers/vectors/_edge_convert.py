@@ -27,7 +27,7 @@ from qdrant_edge import (
 )
 
 from blokhub.indexers.vectors._query import FilterPlan
-from blokhub.indexers.vectors.documents import (
+from blokhub.indexers.vectors.vector_types import (
     DIMENSIONS,
     FLOAT_FIELDS,
     INTEGER_FIELDS,

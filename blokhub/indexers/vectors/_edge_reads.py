@@ -6,7 +6,7 @@ from qdrant_edge import EdgeShard, Query, QueryRequest, RecommendQuery, ScrollRe
 
 from blokhub.indexers.vectors._edge_convert import to_filter
 from blokhub.indexers.vectors._query import FilterPlan, cosine_from_best_score
-from blokhub.indexers.vectors.documents import Vector, VectorHit, VectorPoint, point_id, to_hits, to_vector
+from blokhub.indexers.vectors.vector_types import Vector, VectorHit, VectorPoint, point_id, to_hits, to_vector
 
 _ID_PAGE = 10_000
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from qdrant_edge import EdgeShard
 
-from blokhub.runtime.generations import publish_pointer, sweep
+from blokhub.indexers.generations import publish_pointer, sweep
 
 SCHEMA_VERSION = 1
 _POINTER = "CURRENT"

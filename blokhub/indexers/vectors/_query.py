@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from blokhub.indexers.vectors.documents import VectorFilter
+from blokhub.indexers.vectors.vector_types import VectorFilter
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 from qdrant_client import models
 
 from blokhub.indexers.vectors._query import FilterPlan
-from blokhub.indexers.vectors.documents import (
+from blokhub.indexers.vectors.vector_types import (
     DIMENSIONS,
     FLOAT_FIELDS,
     INTEGER_FIELDS,

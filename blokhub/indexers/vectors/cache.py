@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from blokhub.indexers.vectors.documents import Vector
+from blokhub.indexers.vectors.vector_types import Vector
 
 
 @runtime_checkable

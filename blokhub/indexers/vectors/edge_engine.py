@@ -32,7 +32,7 @@ from blokhub.indexers.vectors import _edge_reads as reads
 from blokhub.indexers.vectors._edge_convert import create_shard, shard_config, to_points
 from blokhub.indexers.vectors._edge_store import Generation, GenerationStore
 from blokhub.indexers.vectors._query import plan_filter
-from blokhub.indexers.vectors.documents import Vector, VectorFilter, VectorHit, VectorLike, VectorPoint, as_vector
+from blokhub.indexers.vectors.vector_types import Vector, VectorFilter, VectorHit, VectorLike, VectorPoint, as_vector
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from blokhub.indexers.vectors.cache import EmbeddingCache
-from blokhub.indexers.vectors.documents import DIMENSIONS, Vector
 from blokhub.indexers.vectors.text import workflow_text
+from blokhub.indexers.vectors.vector_types import DIMENSIONS, Vector
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

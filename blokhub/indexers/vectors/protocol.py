@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from blokhub.indexers.vectors.documents import Vector, VectorFilter, VectorHit, VectorLike, VectorPoint
+from blokhub.indexers.vectors.vector_types import Vector, VectorFilter, VectorHit, VectorLike, VectorPoint
 
 
 @runtime_checkable

@@ -27,7 +27,7 @@ from qdrant_client import AsyncQdrantClient, models
 
 from blokhub.indexers.vectors import _server_convert as convert
 from blokhub.indexers.vectors._query import cosine_from_best_score, plan_filter
-from blokhub.indexers.vectors.documents import (
+from blokhub.indexers.vectors.vector_types import (
     COLLECTION,
     Vector,
     VectorFilter,

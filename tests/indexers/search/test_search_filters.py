@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from blokhub.indexers.search import FACETS, SearchDocument, SearchEngine, SearchFilters, SearchQuery
-from blokhub.indexers.search.documents import MAX_PER_PAGE
+from blokhub.indexers.search.search_types import MAX_PER_PAGE
 
 NOW, DAY = 1_760_000_000.0, 86_400.0  # the corpus clock (conftest.NOW)
 FILTER_CASES: list[tuple[str, SearchFilters, Callable[[SearchDocument], bool]]] = [

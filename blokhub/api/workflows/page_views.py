@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from blokhub.db.after_commit import after_commit
 from blokhub.runtime import counters
 
 VIEWS_KEY = "workflows:views"
@@ -16,7 +17,10 @@ async def record_view(redis: Redis, workflow_id: int) -> None:
 
 
 async def flush_views(redis: Redis, db: AsyncSession) -> int:
-    """Apply pending view counts to workflows.views_count in one statement (cron ``workflows.flush_views``)."""
+    """Apply pending view counts to workflows.views_count in one statement (cron ``workflows.flush_views``).
+
+    The caller's unit of work commits; the drained counts are released only after that commit, so a rollback
+    leaves them for the next run."""
     counts = await counters.drain(redis, VIEWS_KEY)
     if counts:
         await db.execute(
@@ -35,6 +39,5 @@ async def flush_views(redis: Redis, db: AsyncSession) -> int:
             ),
             {"ids": [int(k) for k in counts], "ns": list(counts.values())},
         )
-        await db.commit()
-    await counters.done(redis, VIEWS_KEY)
+    after_commit(db, lambda: counters.done(redis, VIEWS_KEY))
     return sum(counts.values())

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from blokhub.db.models import Workflow
 from blokhub.indexers.vector_sync import points_for
+from blokhub.indexers.vectors import Embedder, VectorEngine
 from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
 
 
@@ -30,13 +33,19 @@ def _later_copy(payload: dict[str, Any], score: float, canonical_hash: str | Non
     return same and float(payload.get("created_at", 0)) >= published
 
 
-async def similar(resources: Any, workflow: Workflow, limit: int) -> list[tuple[int, float, str]]:
+async def similar(
+    vectors: VectorEngine,
+    embedder: Embedder,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workflow: Workflow,
+    limit: int,
+) -> list[tuple[int, float, str]]:
     """(id, score, reason) of up to ``limit`` public workflows like ``workflow``; none of them its own copies."""
-    vector = (await resources.vectors.vectors([workflow.id])).get(workflow.id)
-    if vector is None:  # not indexed yet (or private): embed it on the spot
-        vector = (await points_for(resources, [workflow]))[0].vector
+    stored = (await vectors.vectors([workflow.id])).get(workflow.id)
+    # Not indexed yet (or private): embed it on the spot.
+    vector = stored if stored is not None else (await points_for(embedder, sessionmaker, [workflow]))[0].vector
     # The workflow itself is dropped here rather than by an id filter, which made the index search ~1 ms slower.
-    hits = await resources.vectors.search(vector, candidates(limit) + 1, with_vectors=True)
+    hits = await vectors.search(vector, candidates(limit) + 1, with_vectors=True)
     published = workflow.created_at.timestamp()
     hits = [
         h

@@ -12,7 +12,7 @@ from blokhub.api.workflows.access import get_visible, listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
 from blokhub.db.models import Favorite, User, Workflow
 from blokhub.recommend.for_you import for_you
-from blokhub.recommend.similar import similar
+from blokhub.recommend.neighbours import similar
 from blokhub.runtime.resources import Resources
 
 
@@ -37,7 +37,7 @@ async def similar_to(
 ) -> list[Recommendation]:
     workflow = await get_visible(db, viewer, workflow_id)
     try:
-        ranked = await similar(resources, workflow, limit)
+        ranked = await similar(resources.vectors, resources.embedder, resources.sessionmaker, workflow, limit)
     except Exception as exc:
         raise ServiceUnavailable(f"Similar workflows are unavailable right now ({type(exc).__name__}).") from None
     return await _hydrate(db, ranked, None)
@@ -45,7 +45,7 @@ async def similar_to(
 
 async def recommendations(db: AsyncSession, resources: Resources, user: User, limit: int) -> list[Recommendation]:
     try:
-        ranked = await for_you(resources, db, user, limit)
+        ranked = await for_you(resources.vectors, db, user, limit)
     except Exception as exc:
         raise ServiceUnavailable(f"Recommendations are unavailable right now ({type(exc).__name__}).") from None
     if ranked is None:  # cold start: what everyone engages with now

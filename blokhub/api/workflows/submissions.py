@@ -8,6 +8,7 @@ from typing import Any
 from blokhub import blok
 from blokhub.api.errors import Unprocessable
 from blokhub.db.models import Visibility
+from blokhub.db.workflow_rows import facts_of, health_of
 
 MAX_TAGS, MAX_TAG_LENGTH = 10, 32
 
@@ -22,27 +23,11 @@ class CheckedDocument:
 
     @property
     def facts(self) -> dict[str, Any]:
-        if self.result.facts is None:
-            return {
-                "trigger": None,
-                "method": None,
-                "path": None,
-                "runtimes": [],
-                "nodes": [],
-                "step_count": 0,
-                "has_branches": False,
-                "domains": [],
-            }
-        return self.result.facts.to_dict()
+        return facts_of(self.result)
 
     def health(self) -> dict[str, Any]:
         # Secrets a private draft may keep are shown to its owner as warnings.
-        warnings = [*self.result.warnings, *(_as_warning(s) for s in self.secrets)]
-        return {
-            "valid": self.result.valid,
-            "errors": [i.to_dict() for i in self.result.errors],
-            "warnings": [i.to_dict() for i in warnings],
-        }
+        return health_of(self.result, (_as_warning(s) for s in self.secrets))
 
 
 def _as_warning(issue: blok.Issue) -> blok.Issue:
