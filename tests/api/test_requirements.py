@@ -127,5 +127,6 @@ async def test_a_saved_search_on_requirements_notifies_only_matching_workflows(
     runs = await _create(alice, "countries-vs-facts-6b1d1a0.json")
     await _create(alice, "films-e318b92.json")
     await process_pending({"resources": clean})
+    await process_pending({"resources": clean}, lane="saved_searches")  # after the index lane, as it waits for it
     notes = (await bob.get("/api/v1/notifications")).json()["items"]
     assert [(n["kind"], n["workflow"]["id"]) for n in notes] == [("saved_search_match", runs["id"])]
