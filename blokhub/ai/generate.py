@@ -24,6 +24,7 @@ from blokhub.ai.ranker import NodeRanker
 from blokhub.ai.redaction import redact_text, redact_workflow
 from blokhub.ai.schemas import GenerationRequest, GenerationResult, GroundingExample, NodeInfo, Usage
 from blokhub.ai.url_guard import replace_internal_addresses
+from blokhub.blok.lines import realign
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,20 @@ async def generate(
     llm: LLMClient | None,
     ranker: NodeRanker | None = None,
     max_repairs: int = MAX_REPAIRS,
+) -> GenerationResult:
+    """A draft written for a Blok line that runs it: that line's built-in node names, and code the line does not
+    provide marked local (``blok.lines.realign``), whichever generator drafted it."""
+    result = await _generate(request, llm=llm, ranker=ranker, max_repairs=max_repairs)
+    result.workflow = realign(result.workflow)
+    return result
+
+
+async def _generate(
+    request: GenerationRequest,
+    *,
+    llm: LLMClient | None,
+    ranker: NodeRanker | None,
+    max_repairs: int,
 ) -> GenerationResult:
     checked = check_prompt(request.prompt)
     if request.current is None and checked.injection and not actionable(parse_intent(checked.text)):

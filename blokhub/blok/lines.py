@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from blokhub.blok.requirements import dialect_of, node_needs, node_origins, serving_lines
+from blokhub.blok.requirements import dialect_of, node_needs, node_origins, serving_lines, trigger_kind
 from blokhub.blok.walk import iter_steps
 
 
@@ -65,14 +65,15 @@ def local_name(node: str) -> str:
 
 def realign(doc: dict[str, Any], *, in_place: bool = False) -> dict[str, Any]:
     """A v1 workflow rewritten (with `for_line`) for a Blok line that runs it: preferably the line its built-ins
-    name, else the published line, else any; unchanged when no line can (v2 documents, or a cron trigger with
-    `set_var`, which only a v2 document can express)."""
+    name, else the published line, else any. When none can (a cron trigger with `set_var`, which only a v2
+    document can express), for the line that has its trigger. v2 documents are returned as they are."""
     if dialect_of(doc) != "v1":
         return doc
-    serving = serving_lines(doc)
     origins = node_origins()
     preferred = [line for n in node_needs(doc) if n.origin == "builtin" for line in n.lines]
-    for line in dict.fromkeys([*preferred, origins.published_line, *origins.lines]):
-        if line in serving:
-            return for_line(doc, line, in_place=in_place)
-    return doc
+    order = list(dict.fromkeys([*preferred, origins.published_line, *origins.lines]))
+    serving = serving_lines(doc)
+    trigger = trigger_kind(doc.get("trigger"))
+    with_trigger = [line for line in order if trigger in origins.lines[line]["triggers"]]
+    line = next((line for line in order if line in serving), with_trigger[0] if with_trigger else order[0])
+    return for_line(doc, line, in_place=in_place)

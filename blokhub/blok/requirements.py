@@ -142,7 +142,7 @@ def serving_lines(doc: dict[str, Any]) -> tuple[str, ...]:
     its nodes (the lines that can run it once the nodes they lack are supplied)."""
     origins = node_origins()
     dialect = dialect_of(doc)
-    trigger = _trigger_kind(doc.get("trigger"))
+    trigger = trigger_kind(doc.get("trigger"))
     # The @blokjs loader reads v1 but refuses `set_var` (its steps' outputs land in ctx.state instead).
     set_var = dialect == "v1" and any(ref.step.get("set_var") for ref in iter_steps(doc))
     return tuple(
@@ -159,7 +159,7 @@ def requirements(doc: dict[str, Any]) -> Requirements:
     origins = node_origins()
     dialect = dialect_of(doc)
     needs = node_needs(doc)
-    trigger = _trigger_kind(doc.get("trigger"))
+    trigger = trigger_kind(doc.get("trigger"))
     trigger_lines = tuple(line for line, spec in origins.lines.items() if trigger in spec["triggers"])
     lines = tuple(
         line
@@ -222,7 +222,7 @@ def _classify(node: str, node_type: str, steps: tuple[str, ...], origins: NodeOr
     return NodeNeed(node, node_type, "unresolved", None, None, (), steps)
 
 
-def _trigger_kind(trigger: Any) -> str | None:
+def trigger_kind(trigger: Any) -> str | None:
     if not isinstance(trigger, dict):
         return None
     kinds = [kind for kind in trigger if isinstance(kind, str)]
