@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from blokhub.blok.requirements import dialect_of, node_needs, node_origins, serving_lines, trigger_kind
+from blokhub.blok.requirements import NodeNeed, dialect_of, node_needs, node_origins, serving_lines, trigger_kind
 from blokhub.blok.walk import iter_steps
 
 
@@ -31,10 +31,12 @@ def builtin_for(node: str, line: str) -> str | None:
     return None
 
 
-def for_line(doc: dict[str, Any], line: str, *, in_place: bool = False) -> dict[str, Any]:
+def for_line(
+    doc: dict[str, Any], line: str, *, in_place: bool = False, needs: tuple[NodeNeed, ...] | None = None
+) -> dict[str, Any]:
     """A copy of a v1 workflow (or ``doc`` itself, changed, with ``in_place``) whose built-in nodes are ``line``'s;
     modules the line does not provide (npm packages aside) are marked ``type: "local"``."""
-    origins = {n.node: n for n in node_needs(doc) if n.type == "module"}
+    origins = {n.node: n for n in (node_needs(doc) if needs is None else needs) if n.type == "module"}
     if all(n.origin == "npm" or line in n.lines for n in origins.values()):
         return doc  # nothing to rewrite: no copy
     out = doc if in_place else copy.deepcopy(doc)
@@ -70,10 +72,11 @@ def realign(doc: dict[str, Any], *, in_place: bool = False) -> dict[str, Any]:
     if dialect_of(doc) != "v1":
         return doc
     origins = node_origins()
-    preferred = [line for n in node_needs(doc) if n.origin == "builtin" for line in n.lines]
+    needs = node_needs(doc)
+    preferred = [line for n in needs if n.origin == "builtin" for line in n.lines]
     order = list(dict.fromkeys([*preferred, origins.published_line, *origins.lines]))
     serving = serving_lines(doc)
     trigger = trigger_kind(doc.get("trigger"))
     with_trigger = [line for line in order if trigger in origins.lines[line]["triggers"]]
     line = next((line for line in order if line in serving), with_trigger[0] if with_trigger else order[0])
-    return for_line(doc, line, in_place=in_place)
+    return for_line(doc, line, in_place=in_place, needs=needs)

@@ -10,11 +10,12 @@ any depth: tryCatch, forEach, parallel and branch bodies).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -42,7 +43,7 @@ _SERVED_TRIGGERS = frozenset({"http"})
 _VARS = re.compile(r"\bctx\.vars\b|\bvars\s*\[|\bvars\.")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one instance, a cache key
 class NodeOrigins:
     published_line: str
     lines: dict[str, dict[str, Any]]
@@ -133,7 +134,8 @@ def node_needs(doc: dict[str, Any]) -> tuple[NodeNeed, ...]:
     for node, node_type, step in _uses(doc, dialect_of(doc)):
         used.setdefault((node, node_type), []).append(step)
     return tuple(
-        _classify(node, node_type, tuple(dict.fromkeys(steps)), origins) for (node, node_type), steps in used.items()
+        dataclasses.replace(_classify(node, node_type, origins), steps=tuple(dict.fromkeys(steps)))
+        for (node, node_type), steps in used.items()
     )
 
 
@@ -199,7 +201,10 @@ def _values(
     return tuple(values)
 
 
-def _classify(node: str, node_type: str, steps: tuple[str, ...], origins: NodeOrigins) -> NodeNeed:
+@lru_cache(maxsize=4096)
+def _classify(node: str, node_type: str, origins: NodeOrigins) -> NodeNeed:
+    """Where a node comes from (``steps`` left empty: the caller fills them in); cached, names repeat a lot."""
+    steps: tuple[str, ...] = ()
     if node_type == "local":
         return NodeNeed(node, node_type, "local", None, None, (), steps)
     if node_type == _PYTHON:
