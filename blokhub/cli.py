@@ -197,6 +197,9 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=5,
+            # The app resolves forwarded addresses itself, from BLOKHUB_TRUSTED_PROXIES only (uvicorn would
+            # otherwise believe X-Forwarded-For from any local peer).
+            proxy_headers=False,
         )
         click.echo(f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema)", err=True)
         await _graceful_server_class()(config).serve()

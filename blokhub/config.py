@@ -48,6 +48,7 @@ ENV_VARS: dict[str, str] = {
     "access_token_ttl": "BLOKHUB_ACCESS_TOKEN_TTL",
     "refresh_token_ttl": "BLOKHUB_REFRESH_TOKEN_TTL",
     "cors_origins": "BLOKHUB_CORS_ORIGINS",
+    "trusted_proxies": "BLOKHUB_TRUSTED_PROXIES",
     "max_body_bytes": "BLOKHUB_MAX_BODY_BYTES",
     "log_level": "BLOKHUB_LOG_LEVEL",
     "log_json": "BLOKHUB_LOG_JSON",
@@ -88,6 +89,10 @@ class Settings:
     access_token_ttl: int = field(default=15 * 60, metadata={"doc": "Access token lifetime, seconds."})
     refresh_token_ttl: int = field(default=30 * 24 * 3600, metadata={"doc": "Refresh token lifetime, seconds."})
     cors_origins: list[str] = field(default_factory=list, metadata={"doc": "Allowed CORS origins (comma list)."})
+    trusted_proxies: list[str] = field(
+        default_factory=list,
+        metadata={"doc": "Proxies (IPs or CIDRs, comma list) whose X-Forwarded-For is believed; none by default."},
+    )
     max_body_bytes: int = field(default=1024 * 1024, metadata={"doc": "Request body limit in bytes (413 above)."})
     log_level: str = field(default="INFO", metadata={"doc": "Log level."})
     log_json: bool = field(default=False, metadata={"doc": "Log as JSON lines instead of console text."})

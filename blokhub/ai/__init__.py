@@ -7,7 +7,7 @@ comes back. ``create_llm_client(settings)`` builds the one client per process (N
 
 from blokhub.ai.breaker import CircuitBreaker
 from blokhub.ai.client import Completion, LLMClient, LLMConfig, create_llm_client
-from blokhub.ai.generate import generate
+from blokhub.ai.generate import Search, TextSink, generate
 from blokhub.ai.llm_errors import LLMError, LLMUnavailable
 from blokhub.ai.offline import generate_offline
 from blokhub.ai.ranker import KeywordNodeRanker, NodeQuery, NodeRanker
@@ -35,6 +35,8 @@ __all__ = [
     "NodeInfo",
     "NodeQuery",
     "NodeRanker",
+    "Search",
+    "TextSink",
     "Usage",
     "create_llm_client",
     "generate",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from blokhub.ai.builtin_ops import OPS_SINKS
 from blokhub.ai.builtin_stores import database, drive, mongodb, mysql, postgres, redis, s3, sheets
 from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env
@@ -81,9 +82,14 @@ def telegram(ctx: StepContext) -> StepDraft:
     )
 
 
+def recipients(ctx: StepContext) -> list[str]:
+    """The addresses the user gave, or one from the environment ("email me" names nobody)."""
+    return list(ctx.recipients) or [env(ctx, "ALERT_EMAIL_TO")]
+
+
 def sendgrid(ctx: StepContext, service: str = "sendgrid") -> StepDraft:
     body = {
-        "personalizations": [{"to": [{"email": env(ctx, "ALERT_EMAIL_TO")}]}],
+        "personalizations": [{"to": [{"email": address} for address in recipients(ctx)]}],
         "from": {"email": env(ctx, "EMAIL_FROM")},
         "subject": ctx.subject,
         "content": [{"type": "text/plain", "value": ctx.message}],
@@ -112,7 +118,7 @@ def mailgun(ctx: StepContext) -> StepDraft:
     }
     body = {
         "from": env(ctx, "EMAIL_FROM"),
-        "to": env(ctx, "ALERT_EMAIL_TO"),
+        "to": ", ".join(recipients(ctx)),
         "subject": ctx.subject,
         "text": ctx.message,
     }
@@ -127,7 +133,11 @@ def twilio(ctx: StepContext) -> StepDraft:
         "Authorization": f"Basic {env(ctx, 'TWILIO_BASIC_AUTH')}",
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    body = {"From": env(ctx, "TWILIO_FROM_NUMBER"), "To": env(ctx, "ALERT_PHONE_NUMBER"), "Body": ctx.message}
+    body = {
+        "From": env(ctx, "TWILIO_FROM_NUMBER"),
+        "To": ctx.phone or env(ctx, "ALERT_PHONE_NUMBER"),
+        "Body": ctx.message,
+    }
     url = f"{api('twilio')}/2010-04-01/Accounts/{env(ctx, 'TWILIO_ACCOUNT_SID')}/Messages.json"
     return api_call(
         ctx, "send-sms", "POST", url, headers, body, note="sends a text message with Twilio", service="twilio"
@@ -201,7 +211,7 @@ def jira(ctx: StepContext) -> StepDraft:
     headers = {"Authorization": f"Basic {env(ctx, 'JIRA_BASIC_AUTH')}", "Content-Type": "application/json"}
     body = {
         "fields": {
-            "project": {"key": env(ctx, "JIRA_PROJECT_KEY")},
+            "project": {"key": ctx.project or env(ctx, "JIRA_PROJECT_KEY")},
             "issuetype": {"name": "Task"},
             "summary": ctx.subject,
             "description": ctx.message,
@@ -245,4 +255,5 @@ SINKS: dict[str, SinkBuilder] = {
     "gitlab": gitlab,
     "jira": jira,
     "stripe": stripe,
+    **OPS_SINKS,
 }

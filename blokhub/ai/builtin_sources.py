@@ -5,6 +5,7 @@ A source step does not use ``set_var``: its output becomes ``ctx.response.data``
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class Fetched:
     step: StepDraft
     items: str | None  # JS expression of the fetched list, when the source returns many records
     message: str  # a one-line summary with ${} placeholders
+    then: StepDraft | None = None  # a step that must follow it (e.g. parsing the CSV it read)
 
 
 SourceBuilder = Callable[[StepContext, str], Fetched]  # (context, explicit URL or "") -> step
@@ -30,6 +32,8 @@ def _get(ctx: StepContext, base: str, url: str, headers: dict[str, str], note: s
 
 
 def weather(ctx: StepContext, _: str) -> Fetched:
+    if len(ctx.cities) > 1:
+        return _weather_many(ctx)
     city, lat, lon = ctx.city
     url = (
         f"{api('weather')}/v1/forecast?latitude={lat}&longitude={lon}"
@@ -41,6 +45,20 @@ def weather(ctx: StepContext, _: str) -> Fetched:
     )
     step = _get(ctx, "get-weather", url, dict(JSON_HEADERS), f"fetches the {city} forecast from Open-Meteo", "weather")
     return Fetched(step, None, message)
+
+
+def _weather_many(ctx: StepContext) -> Fetched:
+    """Open-Meteo takes comma-separated coordinates and answers a list, one forecast per place."""
+    names = [c[0] for c in ctx.cities]
+    lats, lons = ",".join(str(c[1]) for c in ctx.cities), ",".join(str(c[2]) for c in ctx.cities)
+    url = (
+        f"{api('weather')}/v1/forecast?latitude={lats}&longitude={lons}"
+        "&current=temperature_2m,wind_speed_10m&daily=temperature_2m_max,precipitation_probability_max&timezone=UTC"
+    )
+    labels = json.dumps(names)
+    message = f"${{{DATA}.map((w, i) => {labels}[i] + ': ' + w.current.temperature_2m + '°C').join(', ')}}"
+    step = _get(ctx, "get-weather", url, dict(JSON_HEADERS), "", "weather")
+    return Fetched(step, None, "Weather: " + message)
 
 
 def rates(ctx: StepContext, _: str) -> Fetched:
@@ -230,7 +248,7 @@ def redis(ctx: StepContext, _: str) -> Fetched:
     return Fetched(step, None, f"${{{text_of(DATA)}}}")
 
 
-SOURCES: dict[str, SourceBuilder] = {
+CORE_SOURCES: dict[str, SourceBuilder] = {
     "weather": weather,
     "rates": rates,
     "crypto": crypto,
@@ -262,6 +280,7 @@ SIGNATURES: dict[str, tuple[str, str]] = {
     "paypal": ("paypal-transmission-sig", "PAYPAL_WEBHOOK_ID"),
     "gitlab": ("x-gitlab-token", "GITLAB_WEBHOOK_TOKEN"),
     "hubspot": ("x-hubspot-signature-v3", "HUBSPOT_CLIENT_SECRET"),
+    "zendesk": ("x-zendesk-webhook-signature", "ZENDESK_WEBHOOK_SECRET"),
 }
 
 

@@ -12,7 +12,10 @@ def _sql_json(ctx: StepContext) -> str:
 
 
 def postgres(ctx: StepContext, service: str = "postgres") -> StepDraft:
-    if ctx.many:
+    if ctx.delete:  # a DELETE endpoint: the record named by the path goes
+        key = "${String(ctx.request.params.id).replace(/'/g, \"''\")}"
+        query = f"DELETE FROM {ctx.table} WHERE id = '{key}'"
+    elif ctx.many:
         query = f"INSERT INTO {ctx.table} (payload) SELECT * FROM jsonb_array_elements('{_sql_json(ctx)}'::jsonb)"
     else:
         query = f"INSERT INTO {ctx.table} (payload, received_at) VALUES ('{_sql_json(ctx)}'::jsonb, now())"
@@ -25,7 +28,8 @@ def postgres(ctx: StepContext, service: str = "postgres") -> StepDraft:
         "query": query,
     }
     note = f"saves it to the `{ctx.table}` table in PostgreSQL"
-    return StepDraft("save-to-postgres", "postgres-query", inputs, set_var=True, note=note, service=service)
+    base = "delete-from-postgres" if ctx.delete else "save-to-postgres"
+    return StepDraft(base, "postgres-query", inputs, set_var=True, note=note, service=service)
 
 
 def database(ctx: StepContext) -> StepDraft:

@@ -20,12 +20,13 @@ from openai.types.chat import ChatCompletionChunk
 
 from blokhub.ai.breaker import CircuitBreaker
 from blokhub.ai.llm_errors import LLMError, LLMUnavailable, classify
+from blokhub.ai.llm_stream import StreamAssembly, ToolCall
 from blokhub.ai.schemas import Usage
 from blokhub.config import Settings
 
 JsonMode = Literal["json_schema", "json_object", "none"]
 T = TypeVar("T")
-Message = dict[str, str]
+Message = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class LLMConfig:
     max_tokens: int = 2_000  # sent on every call: output is never unbounded (denial of wallet)
     temperature: float = 0.2
     # OpenAI-compatible servers differ: json_schema (OpenAI, vLLM), json_object (most), none (plain chat).
-    json_mode: JsonMode = "json_object"
+    json_mode: JsonMode = "json_schema"
     max_attempts: int = 3  # per call, the first included
     backoff_base: float = 0.5
     backoff_max: float = 8.0
@@ -61,6 +62,7 @@ class Completion:
     text: str
     finish_reason: str  # "stop", "length" (truncated), "content_filter", ...
     usage: Usage = field(default_factory=Usage)
+    tool_calls: list[ToolCall] = field(default_factory=list)
 
 
 def create_llm_client(settings: Settings, **overrides: Any) -> LLMClient | None:
@@ -85,6 +87,7 @@ class LLMClient:
             api_key=config.api_key, base_url=config.base_url, timeout=config.timeout, max_retries=0
         )
         self.usage = Usage()  # everything this process spent, for metrics
+        self.schema_refused = False  # the server answered 400 to json_schema once: ask for json_object from then on
         self.attempts = 0  # HTTP requests sent, retries included
 
     @property
@@ -95,7 +98,7 @@ class LLMClient:
         await self._client.close()
 
     def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any] | None:
-        if self.config.json_mode == "json_schema" and schema is not None:
+        if self.config.json_mode == "json_schema" and schema is not None and not self.schema_refused:
             return {
                 "type": "json_schema",
                 "json_schema": {"name": "blok_workflow_draft", "schema": schema, "strict": False},
@@ -105,13 +108,44 @@ class LLMClient:
         return None
 
     async def complete_json(
-        self, messages: list[Message], *, max_tokens: int | None = None, schema: dict[str, Any] | None = None
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int | None = None,
+        schema: dict[str, Any] | None = None,
+        tools: list[dict[str, Any]] | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion:
-        """One chat completion that asks for JSON; the text is returned as is (the caller parses and checks it)."""
+        """One chat completion that asks for JSON; the text is returned as is (the caller parses and checks it).
+
+        ``tools`` are offered to the model (its tool calls come back in ``Completion.tool_calls``); with ``on_text``
+        the answer is streamed and every content delta is passed on as it arrives. A server that refuses
+        ``json_schema`` with a 400 is asked again with ``json_object``, and from then on."""
+        try:
+            return await self._complete(messages, max_tokens, schema, tools, on_text)
+        except LLMError as exc:
+            asked = self._response_format(schema)
+            if exc.kind != "bad_request" or asked is None or asked.get("type") != "json_schema":
+                raise
+            self.schema_refused = True
+            return await self._complete(messages, max_tokens, schema, tools, on_text)
+
+    async def _complete(
+        self,
+        messages: list[Message],
+        max_tokens: int | None,
+        schema: dict[str, Any] | None,
+        tools: list[dict[str, Any]] | None,
+        on_text: Callable[[str], None] | None,
+    ) -> Completion:
         extra: dict[str, Any] = {}
         response_format = self._response_format(schema)
         if response_format is not None:
             extra["response_format"] = response_format
+        if tools:
+            extra["tools"] = tools
+        if on_text is not None:
+            return await self._complete_streamed(messages, max_tokens, extra, on_text)
 
         async def call() -> Completion:
             self.attempts += 1
@@ -128,14 +162,38 @@ class LLMClient:
             self.usage.merge(usage)
             choice = response.choices[0] if response.choices else None
             text = (choice.message.content or "") if choice is not None else ""
-            return Completion(text, (choice.finish_reason if choice is not None else None) or "stop", usage)
+            calls = [
+                ToolCall(c.id, c.function.name, c.function.arguments)
+                for c in ((choice.message.tool_calls or []) if choice is not None else [])
+                if c.type == "function"
+            ]
+            return Completion(text, (choice.finish_reason if choice is not None else None) or "stop", usage, calls)
 
         return await self._with_retries(call)
+
+    async def _complete_streamed(
+        self, messages: list[Message], max_tokens: int | None, extra: dict[str, Any], on_text: Callable[[str], None]
+    ) -> Completion:
+        usage = Usage()
+        assembly = StreamAssembly()
+        async for chunk in self._chunks(messages, max_tokens, extra, usage):
+            delta = assembly.add(chunk)
+            if delta:
+                on_text(delta)
+        return Completion("".join(assembly.text), assembly.finish_reason, usage, assembly.tool_calls)
 
     async def stream_text(
         self, messages: list[Message], *, max_tokens: int | None = None, usage: Usage | None = None
     ) -> AsyncIterator[str]:
         """Chat deltas as they arrive. Retries happen only before the first delta (after it, text was shown)."""
+        async for chunk in self._chunks(messages, max_tokens, {}, usage):
+            for choice in chunk.choices:
+                if choice.delta is not None and choice.delta.content:
+                    yield choice.delta.content
+
+    async def _chunks(
+        self, messages: list[Message], max_tokens: int | None, extra: dict[str, Any], usage: Usage | None
+    ) -> AsyncIterator[ChatCompletionChunk]:
         include_usage = self.config.stream_usage
 
         async def open_stream() -> tuple[AsyncStream[ChatCompletionChunk], ChatCompletionChunk | None]:
@@ -147,6 +205,7 @@ class LLMClient:
                 temperature=self.config.temperature,
                 stream=True,
                 stream_options={"include_usage": True} if include_usage else openai.omit,
+                **extra,
             )
             stream = cast("AsyncStream[ChatCompletionChunk]", opened)
             first: ChatCompletionChunk | None
@@ -169,9 +228,7 @@ class LLMClient:
                     self.usage.merge(spent)
                     if usage is not None:
                         usage.merge(spent)
-                for choice in chunk.choices:
-                    if choice.delta is not None and choice.delta.content:
-                        yield choice.delta.content
+                yield chunk
                 try:
                     chunk = await stream.__anext__()
                 except StopAsyncIteration:

@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
-from blokhub.ai.builtin_sources import DATA, SOURCES, verify_signature
+from blokhub.ai.builtin_sources import DATA, Fetched, verify_signature
 from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
-from blokhub.ai.intent import CITIES, Intent, Use
+from blokhub.ai.conditions import ConditionIntent
+from blokhub.ai.intent import Intent, Use
+from blokhub.ai.places import CITIES
 from blokhub.ai.starting_point import starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
 
@@ -25,6 +28,7 @@ class Composition:
     workflow: dict[str, Any]
     notes: list[str] = field(default_factory=list)  # explanation clauses, in step order
     env: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # sentences saying what was asked but not drafted
 
 
 class StepList:
@@ -74,6 +78,7 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     city = intent.city
     ctx = starting_context(intent, picker.api_node)
     ctx.city = (city.title(), *CITIES[city])
+    ctx.cities = [(c.title(), *CITIES[c]) for c in intent.cities]
     ctx.hint = intent.text.lower()
     out = StepList(picker)
     if intent.event is not None:
@@ -83,10 +88,10 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     sources = intent.of_role("source")
     for use in sources:
         fetched = SOURCES[use.service.key](ctx, "")
-        _take(out, fetched.step, fetched.items, fetched.message, ctx)
+        _take(out, fetched, ctx)
     for url in intent.urls[:3]:
         fetched = SOURCES["http"](ctx, url)
-        _take(out, fetched.step, fetched.items, fetched.message, ctx)
+        _take(out, fetched, ctx)
     ai_output = _transforms(intent, out, ctx)
     responded = _sinks(intent, out, ctx, ai_output)
     if intent.trigger.kind == "http" and not responded:
@@ -94,12 +99,20 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     if not out.steps:
         out.add(mapper("log-run", {"ranAt": "js/new Date().toISOString()"}, note="records the run"), "sink", ctx)
     workflow = {"steps": out.steps, "nodes": out.nodes}
-    return Composition(workflow, out.notes, list(ctx.env_used))
+    said = []
+    for cond in (intent.condition, *intent.condition.also) if intent.condition else ():
+        if "edit the value" in cond.words:  # "check the country": the prompt named the field, not the value
+            said.append(
+                f"The {cond.field} check uses a placeholder value; change it in the condition to the one you need."
+            )
+    return Composition(workflow, out.notes, list(ctx.env_used), said)
 
 
-def _take(out: StepList, step: StepDraft, items: str | None, message: str, ctx: StepContext) -> None:
-    out.add(step, "source", ctx)
-    ctx.record, ctx.many, ctx.message = (items or DATA), items is not None, message
+def _take(out: StepList, fetched: Fetched, ctx: StepContext) -> None:
+    out.add(fetched.step, "source", ctx)
+    if fetched.then is not None:
+        out.add(fetched.then, "source", ctx)
+    ctx.record, ctx.many, ctx.message = (fetched.items or DATA), fetched.items is not None, fetched.message
 
 
 def _transforms(intent: Intent, out: StepList, ctx: StepContext) -> str | None:
@@ -126,7 +139,11 @@ def _field_path(intent: Intent, field_word: str, record: str) -> str:
 
 def condition_js(intent: Intent, ctx: StepContext, ai_output: str | None) -> str:
     assert intent.condition is not None
-    cond = intent.condition
+    parts = [_one_condition(intent, cond, ctx, ai_output) for cond in (intent.condition, *intent.condition.also)]
+    return parts[0] if len(parts) == 1 else " && ".join(f"({part})" for part in parts)
+
+
+def _one_condition(intent: Intent, cond: ConditionIntent, ctx: StepContext, ai_output: str | None) -> str:
     if cond.ai_label and ai_output:
         return cond.template.replace("{f}", ai_output)
     if ctx.many:

@@ -11,10 +11,12 @@ import json
 import re
 from dataclasses import dataclass
 
+from blokhub.ai.condition_phrases import other_phrases
+
 _NUMBER = r"[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?[km]?"
 _COMPARISONS: tuple[tuple[str, str], ...] = (
     (
-        r"is (?:over|above|more than|greater than|higher than|bigger than)|exceeds|over|above|more than|greater than|>",
+        r"is (?:worth )?(?:over|above|more than|greater than|higher than|bigger than)|exceeds|over|above|more than|greater than|>",
         ">",
     ),
     (r"is (?:at least|no less than)|at least|>=", ">="),
@@ -23,16 +25,17 @@ _COMPARISONS: tuple[tuple[str, str], ...] = (
     (r"is not|isn't|is no longer|!=|doesn't equal|does not equal", "!=="),
     (r"contains|includes|mentions|has", "includes"),
     (r"starts with|begins with", "startsWith"),
+    (r"ends with|ends in", "endsWith"),
     (r"is|equals|is equal to|==|=", "==="),
 )
 _OP_WORDS = "|".join(f"(?:{words})" for words, _ in _COMPARISONS)
-_LEAD = r"\b(?:only if|only when|if|when|where|whenever|in case|unless)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
-_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|equals|doesn't|does|!=|==|=|>|<)\b"
+_LEAD = r"\b(?:only if|only when|if|when|where|whenever|in case|unless|and)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
+_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|ends|equals|doesn't|does|!=|==|=|>|<)\b"
 _EXPLICIT = re.compile(
     _LEAD
     + r"(?P<field>[a-z][a-z_]*(?:\s(?!"
     + _OP_AHEAD
-    + r")[a-z_]+)?)\s+(?P<op>"
+    + r")[a-z_]+){0,2})\s+(?P<op>"
     + _OP_WORDS
     + r")\s+(?P<value>\"[^\"]{1,60}\"|'[^']{1,60}'|"
     + _NUMBER
@@ -49,12 +52,18 @@ _SIZE = re.compile(
     r"(leads?|deals?|orders?|payments?|customers?|invoices?|charges?)\b"
 )
 _URGENT = re.compile(
-    r"\b(?:if|when|only)\s+(?:it'?s\s+|it is\s+|the\s+\w+\s+is\s+)?(urgent|critical|important|high[- ]priority)\b"
+    r"\b(?:(?:if|when|only)\s+(?:it'?s\s+|it is\s+|the\s+\w+\s+is\s+)?|(?:marked|flagged|tagged|labell?ed)\s+(?:as\s+)?)"
+    r"(urgent|critical|important|high[- ]priority)\b"
 )
 _BRANCH_ON = re.compile(
     r"\b(?:check|depending on|based on|route by|branch on|look at)\s+(?:the\s+)?(country|language|plan|status|type|priority|region)\b"
 )
-_FAILURE = re.compile(r"\b(?:if|when)\s+(?:it|the \w+)\s+(?:fails|failed|errors?|is down|goes down)\b")
+_FAILURE = re.compile(
+    r"\b(?:if|when)\s+(?:it|(?:an?|the)(?:\s+\w+){1,2})\s+(?:fails|failed|errors?|is down|goes down|bounces)\b"
+    r"|\bfailed\s+(?:[\w-]+\s+){0,3}(?:runs?|builds?|jobs?|pipelines?|deploy\w*|payments?|charges?|checks?|tests?)\b"
+    r"|\b(?:payouts?|payments?|charges?|builds?|jobs?|pipelines?|deploy\w*|runs?|checks?|tests?)\s+(?:has\s+|have\s+)?failed\b"
+    r"|\b(?:that|which)\s+(?:fails|failed|bounces|errors)\b"
+)
 _RAIN = re.compile(r"\bif (?:it(?:'s| is| will be)? (?:going to )?rain(?:s|ing|y)?)\b")
 ELSE_WORDS = re.compile(r"\b(?:otherwise|else|if not|or else)\b")
 # "a payment over 1000" compares the payment's amount
@@ -93,6 +102,7 @@ class ConditionIntent:
     start: int
     else_start: int | None  # where an "otherwise" clause starts, if any
     ai_label: str | None = None  # "urgent": compare against the AI classification instead of a field
+    also: tuple[ConditionIntent, ...] = ()  # more checks on other fields, all of which must hold
 
 
 def _number(raw: str) -> float | None:
@@ -128,6 +138,8 @@ def _compare(op: str, raw_value: str) -> tuple[str, str]:
         return f"String({{f}}).toLowerCase().includes({literal.lower()})", literal
     if op == "startsWith":
         return f"String({{f}}).startsWith({literal})", literal
+    if op == "endsWith":
+        return f"String({{f}}).toLowerCase().endsWith({literal.lower()})", literal
     if op in (">", ">=", "<", "<="):
         return f"{{f}} {op} {literal}", literal
     return f"String({{f}}) {op} {literal}", literal
@@ -143,22 +155,34 @@ def _event_phrase(match: re.Match[str]) -> bool:
 
 
 def parse_condition(text: str) -> ConditionIntent | None:
-    """The first condition phrase in ``text`` (as written: values keep their case), or None."""
-    found = _find(text)
-    if found is None:
+    """The condition phrases in ``text`` (as written: values keep their case): the first one found, with the others
+    on different fields joined to it ("check the country and post big leads": country and amount), or None."""
+    found = _candidates(text)
+    if not found:
         return None
-    else_match = ELSE_WORDS.search(text.lower(), found.start + 1)
+    first, *rest = found
+    fields = {first.field}
+    also = []
+    for other in rest:
+        if other.field not in fields and other.field and not other.ai_label:
+            fields.add(other.field)
+            also.append(other)
+    else_match = ELSE_WORDS.search(text.lower(), first.start + 1)
+    words = " and ".join([first.words, *(o.words for o in also)])
     return ConditionIntent(
-        found.field,
-        found.template,
-        found.words,
-        found.start,
+        first.field,
+        first.template,
+        words,
+        min([first.start, *(o.start for o in also)]),
         else_match.start() if else_match else None,
-        found.ai_label,
+        first.ai_label,
+        tuple(also),
     )
 
 
-def _find(text: str) -> ConditionIntent | None:
+def _candidates(text: str) -> list[ConditionIntent]:
+    """Every condition phrase, most specific kind first."""
+    out: list[ConditionIntent] = []
     explicit = next(
         (
             m
@@ -174,32 +198,31 @@ def _find(text: str) -> ConditionIntent | None:
         negate = explicit.group(0).lower().startswith("unless")
         template = f"!({template})" if negate else template
         words = f"the {field} {explicit.group('op')} {shown}"
-        return ConditionIntent(field, template, words, explicit.start(), None)
-    text = text.lower()
-    if (urgent := _URGENT.search(text)) is not None:
+        out.append(ConditionIntent(field, template, words, explicit.start(), None))
+    out += [ConditionIntent(p.field, p.template, p.words, p.start, None) for p in other_phrases(text)]
+    lowered = text.lower()
+    if (urgent := _URGENT.search(lowered)) is not None:
         label = "urgent" if urgent.group(1) in ("urgent", "critical") else "high"
         template = f"String({{f}}).toLowerCase().includes({json.dumps(label)})"
-        return ConditionIntent("priority", template, f"it is {urgent.group(1)}", urgent.start(), None, ai_label=label)
-    if (rain := _RAIN.search(text)) is not None:
-        return ConditionIntent("rain", "Number({f}) >= 50", "rain is likely (50% or more)", rain.start(), None)
-    if (threshold := _THRESHOLD.search(text)) is not None:
+        out.append(ConditionIntent("priority", template, f"it is {urgent.group(1)}", urgent.start(), None, label))
+    if (rain := _RAIN.search(lowered)) is not None:
+        out.append(ConditionIntent("rain", "Number({f}) >= 50", "rain is likely (50% or more)", rain.start(), None))
+    if (threshold := _THRESHOLD.search(lowered)) is not None:
         template, shown = _compare(_comparison(threshold.group("op")), threshold.group("value"))
-        return ConditionIntent(
-            "amount", template, f"the amount is {threshold.group('op')} {shown}", threshold.start(), None
-        )
-    if (size := _SIZE.search(text)) is not None:
+        words = f"the amount is {threshold.group('op')} {shown}"
+        out.append(ConditionIntent("amount", template, words, threshold.start(), None))
+    if (size := _SIZE.search(lowered)) is not None:
         small = size.group(1) == "small"
         template = "Number({f}) < 1000" if small else "Number({f}) >= 1000"
         words = f"the amount is {'under' if small else 'at least'} 1000 ({size.group(1)} {size.group(2)})"
-        return ConditionIntent("amount", template, words, size.start(), None)
-    if (failure := _FAILURE.search(text)) is not None:
-        template = "{f} === 'failed' || {f} === 'error'"
-        return ConditionIntent("status", template, "it failed", failure.start(), None)
-    if (branch := _BRANCH_ON.search(text)) is not None:
+        out.append(ConditionIntent("amount", template, words, size.start(), None))
+    if (failure := _FAILURE.search(lowered)) is not None:
+        template = 'String({f}).toLowerCase().includes("failed") || String({f}) === "error"'
+        out.append(ConditionIntent("status", template, "it failed", failure.start(), None))
+    if (branch := _BRANCH_ON.search(lowered)) is not None:
         field = branch.group(1)
         value = _BRANCH_DEFAULTS[field]
         template = f"String({{f}}).toLowerCase() === {json.dumps(value.lower())}"
-        return ConditionIntent(
-            field, template, f"the {field} is {value!r} (edit the value to yours)", branch.start(), None
-        )
-    return None
+        words = f"the {field} is {value!r} (edit the value to yours)"
+        out.append(ConditionIntent(field, template, words, branch.start(), None))
+    return out

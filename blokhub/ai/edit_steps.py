@@ -21,13 +21,13 @@ def service_of(step: dict[str, Any], config: Any) -> str | None:
     return found[0].service.key if found else None
 
 
-def steps_of_service(out: StepList, key: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """(step, the list holding it) for every step of ``key``, top level and inside branches."""
+def steps_of_service(out: StepList, key: str | None) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(step, the list holding it) for every step of ``key`` (every step when None), branches included."""
     doc = {"steps": out.steps, "nodes": out.nodes}
     found = []
     for ref in iter_steps(doc):
         name = ref.name
-        if name is not None and service_of(ref.step, out.nodes.get(name)) == key:
+        if name is not None and (key is None or service_of(ref.step, out.nodes.get(name)) == key):
             found.append((ref.step, _container(doc, ref.list_pointer)))
     return found
 

@@ -72,9 +72,14 @@ def refuse_injection() -> GenerationError:
     )
 
 
-def draft_problems(doc: object) -> list[Issue]:
-    """Everything that stops a draft from being returned: schema and lint errors, secrets, internal addresses."""
+DATA_FLOW_CODES = frozenset({"request_not_provided", "var_not_set"})
+
+
+def draft_problems(doc: object, *, data_flow: bool = False) -> list[Issue]:
+    """Everything that stops a draft from being returned: schema and lint errors, secrets, internal addresses;
+    with ``data_flow``, also steps that read data nothing provides (a model is asked to fix those)."""
     result = validate(doc)
     if not result.valid or not isinstance(doc, dict):
         return list(result.errors)
-    return [*scan_secrets(doc), *internal_address_issues(doc)]
+    flow = [issue for issue in result.warnings if issue.code in DATA_FLOW_CODES] if data_flow else []
+    return [*scan_secrets(doc), *internal_address_issues(doc), *flow]

@@ -39,5 +39,5 @@ def read_answer(text: str, finish_reason: str) -> Reading:
         return Reading(None, "", ["the answer repeats your instructions; answer with the workflow only"])
     # Literal secrets are fixed, not argued about: the same environment reference the publish check suggests.
     workflow, _names = redact_workflow(workflow)
-    problems = [f"{issue.pointer or '/'}: {issue.message}" for issue in draft_problems(workflow)]
+    problems = [f"{issue.pointer or '/'}: {issue.message}" for issue in draft_problems(workflow, data_flow=True)]
     return Reading(workflow, str(explanation)[:1000], problems[:12])

@@ -12,10 +12,11 @@ from urllib.parse import urlsplit
 
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import compose
-from blokhub.ai.describe import description, explanation, trigger_block, workflow_name
+from blokhub.ai.describe import description, trigger_block, workflow_name
 from blokhub.ai.edit import edit_workflow
 from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
 from blokhub.ai.intent import Intent, parse_intent
+from blokhub.ai.narrate import env_names, narrate
 from blokhub.ai.ranker import NodeRanker
 from blokhub.ai.schemas import (
     ErrorCode,
@@ -26,6 +27,7 @@ from blokhub.ai.schemas import (
     NodeInfo,
     Usage,
 )
+from blokhub.ai.unsupported import unsupported
 from blokhub.blok.walk import iter_steps, iter_strings
 
 _COMMON = frozenset({"mapper", "error", "array-map", "memory-storage"})
@@ -43,7 +45,7 @@ def generate_offline(
     picker = NodePicker([*request.catalogue, *grounding_nodes(request.grounding)], ranker)
     if request.current is not None:
         workflow, notes = edit_workflow(request.current, checked, picker)
-        text = " ".join(notes)
+        text = narrate(workflow, lead=" ".join(notes))
     else:
         intent = parse_intent(checked.text)
         if checked.injection and not actionable(intent):
@@ -92,8 +94,11 @@ def _new_workflow(intent: Intent, checked: CheckedPrompt, picker: NodePicker) ->
         )
     if checked.injection:
         extra.append("Instructions addressed to the generator were ignored.")
-    env = [*composition.env, *(name for name in checked.redacted if name not in composition.env)]
-    return workflow, explanation(intent.trigger, composition.notes, env, extra)
+    extra += composition.unsupported + unsupported(checked.text)
+    missing = [name for name in checked.redacted if name not in env_names(workflow)]
+    if missing:
+        extra.append("The credentials you pasted belong in " + ", ".join(missing) + ".")
+    return workflow, narrate(workflow, extra)
 
 
 def grounding_nodes(grounding: Sequence[GroundingExample]) -> list[NodeInfo]:

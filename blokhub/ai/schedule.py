@@ -16,7 +16,8 @@ _DAYS = {
 _DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 _DAY_WORD = r"(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|sday|urday|day)?s?"
 _INTERVAL = re.compile(
-    r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?)\b"
+    r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*"
+    r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|sec(?:ond)?s?)\b"
 )
 _EVERY_UNIT = re.compile(
     r"\b(?:every|each|once an?|once per)\s+(minute|hour|day|week|month|year|morning|evening|night|afternoon|weekday|workday)\b"
@@ -24,7 +25,14 @@ _EVERY_UNIT = re.compile(
 _ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
 _AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
-_DAY_LIST = re.compile(rf"\b(?:every|on)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
+# "move it to 7am", "move it to 6:15"
+_TO_TIME = re.compile(
+    r"\b(?:to|around|by)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b|\b(?:to|around|by)\s+(\d{1,2}):(\d{2})\b"
+)
+_PART_OF_DAY = re.compile(r"\b(morning|afternoon|evening|night)s?\b")
+_DAY_OF_MONTH = re.compile(r"\b(?:on the |the )?(\d{1,2})(?:st|nd|rd|th)\b")
+_DAY_LIST = re.compile(rf"\b(?:every|on|to)\s+({_DAY_WORD}(?:\s*(?:,|and|&)\s*{_DAY_WORD})*)\b")
+_FULL_DAY = re.compile(r"\b(sunday|monday|tuesday|wednesday|thursday|friday|saturday)s?\b")
 _TIMEZONE = re.compile(r"\b((?:Europe|America|Asia|Africa|Australia|Pacific|Atlantic)/[A-Z][A-Za-z_]+)\b")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "fifteen": 15, "thirty": 30}
 
@@ -48,7 +56,12 @@ def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
     named = _NAMED_TIME.search(text)
     if named:
         return (0 if named.group(1) == "midnight" else 12), 0, True
-    for match in _AT_TIME.finditer(text):
+    for match in [*_AT_TIME.finditer(text), *_TO_TIME.finditer(text)]:
+        if match.re is _TO_TIME and match.group(4):
+            hour, minute = int(match.group(4)), int(match.group(5))
+            if hour <= 23 and minute <= 59:
+                return hour, minute, True
+            continue
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         suffix = (match.group(3) or "").lower().replace(".", "")
         if suffix == "pm" and hour < 12:
@@ -63,7 +76,7 @@ def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
 def _days(text: str) -> list[int]:
     match = _DAY_LIST.search(text)
     if not match:
-        return []
+        return sorted({_DAYS[d] for d in _FULL_DAY.findall(text)})
     days = []
     for word in re.findall(_DAY_WORD, match.group(1)):
         key = word.rstrip("s") if word.rstrip("s") in _DAYS else word[:3]
@@ -72,12 +85,29 @@ def _days(text: str) -> list[int]:
     return sorted(days)
 
 
+_SKIP = re.compile(r"\b(?:skip|not on|no|except|without|exclude)\s+(?:the\s+)?weekends?\b")
+_FRACTION = re.compile(r"\bevery\s+(quarter|half)(?:[- ]an)?[- ]hour\b|\bevery\s+half an hour\b")
+
+
+_TIMES_A_DAY = re.compile(r"\b(twice|two times|three times|3 times|2 times)\s+(?:a|per|each)\s+day\b")
+
+
 def _interval(text: str) -> Schedule | None:
+    times = _TIMES_A_DAY.search(text)
+    if times:
+        hours = "9,21" if times.group(1) in ("twice", "two times", "2 times") else "8,14,20"
+        return Schedule(f"0 {hours} * * *", "UTC", f"every day at {hours.replace(',', ':00, ')}:00")
+    fraction = _FRACTION.search(text)
+    if fraction:
+        n = 15 if fraction.group(1) == "quarter" else 30
+        return Schedule(f"*/{n} * * * *", "UTC", f"every {n} minutes")
     match = _INTERVAL.search(text)
     if not match:
         return None
     raw, unit = match.group(1), match.group(2)
     n = _NUMBERS.get(raw) or int(raw)
+    if unit.startswith("s"):  # cron cannot go below a minute (the answer says so)
+        return Schedule("* * * * *", "UTC", "every minute")
     if unit.startswith("m"):
         n = min(max(n, 1), 59)
         return Schedule("* * * * *" if n == 1 else f"*/{n} * * * *", "UTC", f"every {n} minute{'s' * (n > 1)}")
@@ -106,15 +136,23 @@ def _calendar(text: str) -> Schedule | None:
     adverb_match = _ADVERB.search(text)
     unit = (unit_match.group(1) if unit_match else "") or (adverb_match.group(1) if adverb_match else "")
     days = _days(text)
-    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text))
+    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))
     if not unit and not days and not (has_clock and SCHEDULE_CUE.search(text)):
         return None
+    part = _PART_OF_DAY.search(text)
+    if part and unit in ("", "week", "weekly", "weekday", "weekdays", "workday"):
+        unit = unit or part.group(1)  # "every Sunday evening": the day, at the evening hour
+        defaults_part = {"morning": (8, 0), "afternoon": (14, 0), "evening": (18, 0), "night": (2, 0)}[part.group(1)]
+    else:
+        defaults_part = None
     if unit in ("minute",):
         return Schedule("* * * * *", "UTC", "every minute")
     if unit in ("hour", "hourly"):
         return Schedule("0 * * * *", "UTC", "every hour")
     defaults = {"morning": (8, 0), "afternoon": (14, 0), "evening": (18, 0), "night": (2, 0), "nightly": (2, 0)}
-    hour, minute, _ = _clock(text, defaults.get(unit, defaults.get("nightly" if unit == "overnight" else "", (9, 0))))
+    hour, minute, _ = _clock(
+        text, defaults_part or defaults.get(unit, defaults.get("nightly" if unit == "overnight" else "", (9, 0)))
+    )
     at = f"{hour:02d}:{minute:02d}"
     if unit in ("weekday", "weekdays", "workday"):
         return Schedule(f"{minute} {hour} * * 1-5", "UTC", f"every weekday at {at}")
@@ -126,8 +164,55 @@ def _calendar(text: str) -> Schedule | None:
     if unit in ("week", "weekly"):
         return Schedule(f"{minute} {hour} * * 1", "UTC", f"every Monday at {at}")
     if unit in ("month", "monthly"):
-        return Schedule(f"{minute} {hour} 1 * *", "UTC", f"on the 1st of every month at {at}")
+        dom_match = _DAY_OF_MONTH.search(text)
+        dom = int(dom_match.group(1)) if dom_match and 1 <= int(dom_match.group(1)) <= 28 else 1
+        return Schedule(f"{minute} {hour} {dom} * *", "UTC", f"on day {dom} of every month at {at}")
     if unit in ("year", "yearly", "annually"):
         return Schedule(f"{minute} {hour} 1 1 *", "UTC", f"every 1 January at {at}")
     when = unit if unit in ("morning", "afternoon", "evening", "night") else "day"
     return Schedule(f"{minute} {hour} * * *", "UTC", f"every {when} at {at}")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleChange:
+    """What a follow-up says about the schedule, part by part, so the rest of the old schedule is kept."""
+
+    full: Schedule | None  # the message's own schedule, when it states one
+    clock: tuple[int, int] | None  # "at 6:30"
+    days: str | None  # day-of-week field: "1-5", "5", "*" (every day) or None (not mentioned)
+    monthly: bool
+    interval: bool  # "every 10 minutes", "every hour": replaces the whole schedule
+    timezone: str | None
+
+
+def schedule_change(prompt: str) -> ScheduleChange:
+    text = prompt.lower()
+    tz_match = _TIMEZONE.search(prompt)
+    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))
+    hour, minute, _ = _clock(text, (9, 0))
+    unit_match = _EVERY_UNIT.search(text)
+    adverb_match = _ADVERB.search(text)
+    unit = (unit_match.group(1) if unit_match else "") or (adverb_match.group(1) if adverb_match else "")
+    days = _days(text)
+    dow: str | None = None
+    if days:
+        dow = ",".join(map(str, days))
+    elif unit in ("weekday", "weekdays", "workday"):
+        dow = "1-5"
+    elif unit in ("weekend", "weekends"):
+        # "skip weekends": weekdays only; "weekends too": every day
+        dow = "1-5" if _SKIP.search(text) else "*" if re.search(r"\b(?:too|also|as well)\b", text) else "0,6"
+    elif unit in ("day", "daily", "morning", "evening", "night", "nightly", "afternoon"):
+        dow = "*"
+    elif unit in ("week", "weekly"):
+        dow = "1"
+    interval = bool(_INTERVAL.search(text) or _TIMES_A_DAY.search(text) or _FRACTION.search(text))
+    interval = interval or unit in ("minute", "hour", "hourly")
+    return ScheduleChange(
+        parse_schedule(prompt),
+        (hour, minute) if has_clock else None,
+        dow,
+        unit in ("month", "monthly"),
+        interval,
+        tz_match.group(1) if tz_match else None,
+    )

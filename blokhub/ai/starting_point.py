@@ -21,13 +21,42 @@ def safe_text(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+_NAMED = re.compile(r"\b(?:table|collection|sheet) (?:called|named) [\"'`]?([a-z][a-z0-9_]{1,40})")
+# "collection orders_v2", "table Payments": a name right after the word, if it looks like one (not "table in ...")
+_NAMED_AFTER = re.compile(r"\b(?:table|collection)\s+[\"'`]?([A-Za-z][A-Za-z0-9_]{1,40})\b")
+_STORE_TABLE = re.compile(
+    r"\b(?:postgres(?:ql)?|mysql|mongo(?:db)?|database|db|airtable)\s+(?:table|collection)\s+([a-z][a-z0-9_]{1,40})"
+)
+_COMMON = frozenset(
+    {"in", "of", "to", "and", "for", "from", "with", "on", "at", "into", "the", "a", "an", "every", "each"}
+)
+_NAMED_BEFORE = re.compile(r"\b([a-z][a-z0-9_]{2,40}) (?:table|collection)\b")
+_NOT_NAMES = frozenset({"the", "our", "a", "my", "new", "that", "this", "mongo", "mongodb", "postgres", "mysql", "sql"})
+
+
+def named_table(text: str) -> str | None:
+    """A table or collection the user named: "the leads_2025 table", "a collection called raw_events"."""
+    lowered = text.lower()
+    named = _NAMED.search(lowered)
+    if named:
+        return named.group(1)
+    store = _STORE_TABLE.search(lowered)
+    if store and store.group(1) not in _COMMON:
+        return store.group(1)
+    after = next((m for m in _NAMED_AFTER.finditer(text) if m.group(1).lower() not in _COMMON), None)
+    if after and (after.group(1)[0].isupper() or re.search(r"[_\d]", after.group(1))):
+        return after.group(1)
+    before = next((m for m in _NAMED_BEFORE.finditer(lowered) if m.group(1) not in _NOT_NAMES), None)
+    return before.group(1) if before else None
+
+
 def table_name(intent: Intent) -> str:
-    named = re.search(r"\b([a-z_]{3,30}) (?:table|collection)\b", intent.text.lower())
+    named = named_table(intent.text)
     noun = _TABLE_NOUNS.search(intent.text.lower())
+    if named:
+        return named
     if intent.form:
         return f"{intent.form}_submissions"
-    if named and named.group(1) not in ("the", "our", "a", "my", "new"):
-        return named.group(1)
     if noun:
         return noun.group(1) + "s"
     if intent.event:
@@ -36,6 +65,18 @@ def table_name(intent: Intent) -> str:
 
 
 def starting_context(intent: Intent, api_node: str) -> StepContext:
+    ctx = _first_context(intent, api_node)
+    ctx.recipients = list(intent.emails)
+    ctx.project = intent.project
+    ctx.delete = intent.trigger.kind == "http" and intent.trigger.method == "DELETE" and ":" in intent.trigger.path
+    ctx.phone = intent.phones[0] if intent.phones else None
+    if intent.to_sender and ctx.record.startswith("ctx.request"):
+        alias = intent.event.service.fields.get("email", "email") if intent.event else "email"
+        ctx.recipients = [f"${{{ctx.record}.{alias}}}"]
+    return ctx
+
+
+def _first_context(intent: Intent, api_node: str) -> StepContext:
     table = table_name(intent)
     channel_match = _CHANNEL.search(intent.text.lower())
     channel = "#" + channel_match.group(1) if channel_match else "#general"

@@ -36,8 +36,13 @@ class StepContext:
     python: bool = False  # the prompt asked for the Python runtime: HTTP calls use runtime.python3 api_call
     channel: str = "#general"
     city: tuple[str, float, float] = ("Berlin", 52.52, 13.41)
+    cities: list[tuple[str, float, float]] = field(default_factory=list)  # when the prompt names several
+    delete: bool = False  # a DELETE endpoint: database steps remove the record instead of saving it
     env_used: list[str] = field(default_factory=list)
     hint: str = ""  # the prompt, lower-cased, for builders that pick a variant ("pull requests" vs issues)
+    recipients: list[str] = field(default_factory=list)  # e-mail addresses the user gave (else from the environment)
+    phone: str | None = None
+    project: str | None = None  # a Jira project key the user gave  # the phone number the user gave for text messages
 
 
 def env(ctx: StepContext, name: str) -> str:
@@ -79,3 +84,11 @@ def text_of(expression: str) -> str:
 
 def payload(ctx: StepContext) -> str:
     return "js/" + ctx.record
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

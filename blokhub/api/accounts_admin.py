@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from blokhub.api.auth import passwords
+from blokhub.api.textforms import fold
 from blokhub.config import Settings
 from blokhub.db.models import Role, User
 from blokhub.db.session import create_engine, create_sessionmaker, session_scope
@@ -19,7 +20,7 @@ async def create_user(settings: Settings, *, username: str, email: str, password
         async with session_scope(create_sessionmaker(engine)) as db:
             exists = await db.scalar(
                 select(User.id).where(
-                    (func.lower(User.username) == username.lower()) | (func.lower(User.email) == email.lower())
+                    (func.lower(User.username) == fold(username)) | (func.lower(User.email) == fold(email))
                 )
             )
             if exists:
@@ -27,7 +28,7 @@ async def create_user(settings: Settings, *, username: str, email: str, password
             db.add(
                 User(
                     username=username,
-                    email=email,
+                    email=fold(email),
                     display_name=username,
                     role=Role(role).value,
                     password_hash=await passwords.hash_password(password),
@@ -44,7 +45,7 @@ async def set_role(settings: Settings, username: str, role: str) -> str:
     engine = create_engine(settings)
     try:
         async with session_scope(create_sessionmaker(engine)) as db:
-            user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+            user = await db.scalar(select(User).where(func.lower(User.username) == fold(username)))
             if user is None:
                 raise ValueError(f"No user named {username!r}.")
             user.role = Role(role).value

@@ -12,21 +12,25 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 
 from blokhub import __version__
 from blokhub.api import deps
 from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
+from blokhub.api.client_address import client_address_middleware
 from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
+from blokhub.api.edge import edge_guard_middleware
 from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.feed.controllers import FeedController
 from blokhub.api.moderation.controllers import AdminController, ReportController
 from blokhub.api.notifications.controllers import MuteController, NotificationController, notifications_ws
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.observability import request_id_middleware
+from blokhub.api.openapi.document import FinishedJsonRenderPlugin, FinishedSwaggerRenderPlugin
 from blokhub.api.ops.controllers import MetricsController, OpsController
+from blokhub.api.routing import fix_options_allow
 from blokhub.api.search.controllers import SavedSearchController, SearchAnalyticsController, SearchController
 from blokhub.api.social.controllers import (
     CommentController,
@@ -123,7 +127,7 @@ def create_app(
                 await res.close()
 
     prometheus = PrometheusConfig(app_name="blokhub", prefix="blokhub", group_path=True, exclude=["/metrics"])
-    return Litestar(
+    app = Litestar(
         # /ws is also served at the root, where browsers and the API guide expect it.
         route_handlers=[OpsController, MetricsController, api_router(), notifications_ws],
         dependencies={
@@ -134,7 +138,12 @@ def create_app(
             "moderator": Provide(deps.provide_moderator),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_id_middleware, prometheus.middleware],
+        middleware=[
+            client_address_middleware(settings.trusted_proxies),
+            request_id_middleware,
+            edge_guard_middleware(settings.max_body_bytes),
+            prometheus.middleware,
+        ],
         lifespan=[lifespan],
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         request_max_body_size=settings.max_body_bytes,
@@ -143,8 +152,15 @@ def create_app(
             version=__version__,
             description="Find, share and generate Blok workflows.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            # The JSON and Swagger UI serve the finished document (true errors, Bearer scheme, raw bodies).
+            render_plugins=[
+                ScalarRenderPlugin(),
+                FinishedSwaggerRenderPlugin(path="/swagger"),
+                FinishedJsonRenderPlugin(),
+            ],
         ),
         debug=False,
         logging_config=None,  # blokhub.api.observability configures logging once per process
     )
+    fix_options_allow(app)
+    return app

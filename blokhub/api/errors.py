@@ -21,6 +21,8 @@ from litestar.exceptions import (
 )
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from blokhub.api.schemas import Output
+
 log = logging.getLogger(__name__)
 
 
@@ -88,6 +90,22 @@ class RateLimited(AppError):
 
 class ServiceUnavailable(AppError):
     status_code, code = 503, "service_unavailable"
+
+
+class ErrorBody(Output):
+    """What went wrong: a stable machine ``code``, a human ``message`` and, for bad input, one detail per problem
+    (an RFC 6901 ``pointer`` into the input, a ``message``, and a ``line``/``column`` where the source has one)."""
+
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+    request_id: str | None = None
+
+
+class ErrorResponse(Output):
+    """Every error the API returns, whatever its status."""
+
+    error: ErrorBody
 
 
 def error_body(code: str, message: str, details: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from blokhub.blok.data_flow import data_flow_issues
 from blokhub.blok.errors import Issue, join_pointer
 from blokhub.blok.walk import StepRef, conditions_of, iter_strings, node_configs
 
@@ -40,6 +41,7 @@ def lint_issues(doc: dict[str, Any], steps: list[StepRef]) -> list[Issue]:
             issues.extend(_condition_rules(conditions, join_pointer("/nodes", name) + "/conditions"))
         elif isinstance(config, dict) and isinstance(config.get("inputs"), dict):
             issues.extend(_placeholder_rules(config["inputs"], join_pointer("/nodes", name) + "/inputs"))
+    issues.extend(data_flow_issues(doc))
     used = {ref.name for ref in steps}
     for name in configs:
         if name not in used:

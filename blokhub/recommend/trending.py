@@ -25,7 +25,10 @@ class Window:
 
 WINDOWS = {"day": Window("day", 1, 0.5), "week": Window("week", 7, 2.0), "month": Window("month", 30, 7.0)}
 WEIGHTS = {"forked": 4.0, "favorited": 3.0, "reviewed": 2.0, "commented": 1.0}
-VIEW_WEIGHT = 0.05
+# Views (distinct viewers a day) are the weakest signal and the cheapest to fake: they count only from a few
+# viewers up, and logarithmically, so a hundred viewers weigh about one review and no number of them a few favorites.
+VIEW_WEIGHT = 0.5
+MIN_DAILY_VIEWERS = 3
 
 _COMPUTE = """
 WITH engagement AS (
@@ -36,8 +39,8 @@ WITH engagement AS (
     WHERE created_at > now() - make_interval(days => :days) AND verb IN ({verbs})
     GROUP BY 1
     UNION ALL
-    SELECT workflow_id, sum(views * {view_weight} * power(2, -(current_date - day) / :half_life)) AS s
-    FROM workflow_daily_views WHERE day > current_date - :days
+    SELECT workflow_id, sum(ln(1 + views) * {view_weight} * power(2, -(current_date - day) / :half_life)) AS s
+    FROM workflow_daily_views WHERE day > current_date - :days AND views >= {min_viewers}
     GROUP BY 1
 ), scores AS (SELECT workflow_id, sum(s) AS score FROM engagement GROUP BY 1)
 UPDATE workflows w SET {column} = coalesce(scores.score, 0)
@@ -54,7 +57,13 @@ async def recompute(db: AsyncSession) -> set[int]:
     verbs = ", ".join(f"'{verb}'" for verb in WEIGHTS)
     changed: set[int] = set()
     for window in WINDOWS.values():
-        sql = _COMPUTE.format(weights=weights, verbs=verbs, column=f"trending_{window.name}", view_weight=VIEW_WEIGHT)
+        sql = _COMPUTE.format(
+            weights=weights,
+            verbs=verbs,
+            column=f"trending_{window.name}",
+            view_weight=VIEW_WEIGHT,
+            min_viewers=MIN_DAILY_VIEWERS,
+        )
         rows = await db.execute(text(sql), {"days": window.days, "half_life": window.half_life_days})
         changed.update(r[0] for r in rows)
     return changed

@@ -204,7 +204,8 @@ async def seed_corpus(
             if report.index_to_id:
                 await conn.execute(
                     "UPDATE workflows w SET forks_count = f.n FROM (SELECT forked_from_id AS id, count(*) AS n "
-                    "FROM workflows WHERE forked_from_id IS NOT NULL AND deleted_at IS NULL GROUP BY 1) f "
+                    "FROM workflows WHERE forked_from_id IS NOT NULL AND visibility = 'public' "
+                    "AND deleted_at IS NULL AND hidden_at IS NULL GROUP BY 1) f "
                     "WHERE w.id = f.id"
                 )
             await conn.execute(

@@ -1,7 +1,11 @@
 """A local OpenAI-compatible server for tests: /v1/chat/completions, plain and streamed (SSE), scripted.
 
 Raw ASGI on uvicorn in a background thread with its own event loop, so a scripted hang stalls only the server,
-never the test. Each request takes the next scripted behaviour (or the default one) and is recorded.
+never the test. Each request takes the next scripted behaviour (or the default one, or what ``responder`` makes of
+the request) and is recorded. It speaks the protocol a real server does: tool calls (whole, or streamed as
+fragments keyed by ``index``, with ``finish_reason: "tool_calls"``), ``stream_options.include_usage``, and the 400s
+a real server answers to a malformed ``response_format`` or ``tools`` list, or a ``tool`` message that answers no
+call.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +33,7 @@ class Behaviour:
     usage: tuple[int, int] = (120, 80)
     chunks: list[str] = field(default_factory=list)
     chunk_delay: float = 0.0
+    calls: list[tuple[str, str]] = field(default_factory=list)  # (function name, JSON arguments) for "tool_calls"
 
 
 def reply(
@@ -49,15 +55,56 @@ def stream(chunks: list[str], *, chunk_delay: float = 0.0, usage: tuple[int, int
     return Behaviour("stream", chunks=chunks, chunk_delay=chunk_delay, usage=usage)
 
 
-def _completion(model: str, content: str, finish_reason: str, usage: tuple[int, int]) -> dict[str, Any]:
+def tool_calls(*calls: tuple[str, dict[str, Any] | str], usage: tuple[int, int] = (90, 20)) -> Behaviour:
+    """The model asks for tools to be run: ("search_workflows", {"query": "..."}), ..."""
+    encoded = [(name, args if isinstance(args, str) else json.dumps(args)) for name, args in calls]
+    return Behaviour("tool_calls", calls=encoded, finish_reason="tool_calls", usage=usage)
+
+
+def _call_id(index: int) -> str:
+    return f"call_fake{index}"
+
+
+def _completion(model: str, behaviour: Behaviour) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": behaviour.content}
+    if behaviour.kind == "tool_calls":
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": _call_id(i), "type": "function", "function": {"name": name, "arguments": args}}
+                for i, (name, args) in enumerate(behaviour.calls)
+            ],
+        }
+    usage = behaviour.usage
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+        "choices": [{"index": 0, "message": message, "finish_reason": behaviour.finish_reason}],
         "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)},
     }
+
+
+def protocol_error(request: dict[str, Any]) -> str | None:
+    """What a real server would refuse with a 400, or None."""
+    response_format = request.get("response_format")
+    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
+        spec = response_format.get("json_schema")
+        if not isinstance(spec, dict) or not spec.get("name") or not isinstance(spec.get("schema"), dict):
+            return "response_format json_schema needs json_schema.name and json_schema.schema"
+    for tool in request.get("tools") or []:
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(function, dict) or tool.get("type") != "function" or not function.get("name"):
+            return "every tool needs type 'function' and function.name"
+    asked: set[str] = set()
+    for message in request.get("messages") or []:
+        if message.get("role") == "assistant":
+            asked |= {call["id"] for call in message.get("tool_calls") or []}
+        if message.get("role") == "tool" and message.get("tool_call_id") not in asked:
+            return "messages with role 'tool' must be a response to a preceding message with 'tool_calls'"
+    return None
 
 
 def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None) -> dict[str, Any]:
@@ -73,6 +120,7 @@ def _chunk(model: str, delta: dict[str, Any], finish_reason: str | None) -> dict
 class FakeOpenAI:
     def __init__(self, default: Behaviour | None = None) -> None:
         self.default = default or reply({"workflow": {}, "explanation": ""})
+        self.responder: Callable[[dict[str, Any]], Behaviour] | None = None  # builds answers when nothing is scripted
         self.script: deque[Behaviour] = deque()
         self.requests: list[dict[str, Any]] = []
         self._server: uvicorn.Server | None = None
@@ -86,6 +134,7 @@ class FakeOpenAI:
     def reset(self, default: Behaviour | None = None) -> None:
         self.script.clear()
         self.requests.clear()
+        self.responder = None
         if default is not None:
             self.default = default
 
@@ -115,7 +164,11 @@ class FakeOpenAI:
         request = json.loads(body)
         request["_headers"] = {k.decode(): v.decode() for k, v in scope["headers"]}
         self.requests.append(request)
-        behaviour = self.script.popleft() if self.script else self.default
+        problem = protocol_error(request)
+        if problem is not None:
+            await self._json(send, 400, {"error": {"message": problem, "type": "invalid_request_error", "code": None}})
+            return
+        behaviour = self._next(request)
         model = request.get("model", "fake-model")
         if behaviour.kind == "hang":
             await asyncio.sleep(behaviour.seconds)
@@ -126,7 +179,12 @@ class FakeOpenAI:
         elif request.get("stream"):
             await self._stream(send, model, behaviour, bool(request.get("stream_options", {}).get("include_usage")))
         else:
-            await self._json(send, 200, _completion(model, behaviour.content, behaviour.finish_reason, behaviour.usage))
+            await self._json(send, 200, _completion(model, behaviour))
+
+    def _next(self, request: dict[str, Any]) -> Behaviour:
+        if self.script:
+            return self.script.popleft()
+        return self.responder(request) if self.responder is not None else self.default
 
     async def _json(self, send: Any, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
@@ -144,8 +202,22 @@ class FakeOpenAI:
             text = payload if isinstance(payload, str) else json.dumps(payload)
             await send({"type": "http.response.body", "body": f"data: {text}\n\n".encode(), "more_body": True})
 
-        await event(_chunk(model, {"role": "assistant", "content": ""}, None))
-        for index, piece in enumerate(chunks):
+        if behaviour.kind == "tool_calls":
+            await event(_chunk(model, {"role": "assistant", "content": None}, None))
+            for i, (name, args) in enumerate(behaviour.calls):
+                opening = {
+                    "index": i,
+                    "id": _call_id(i),
+                    "type": "function",
+                    "function": {"name": name, "arguments": ""},
+                }
+                await event(_chunk(model, {"tool_calls": [opening]}, None))
+                for start in range(0, len(args), 16):  # arguments arrive in fragments, as real servers send them
+                    fragment = {"index": i, "function": {"arguments": args[start : start + 16]}}
+                    await event(_chunk(model, {"tool_calls": [fragment]}, None))
+        else:
+            await event(_chunk(model, {"role": "assistant", "content": ""}, None))
+        for index, piece in enumerate(chunks if behaviour.kind != "tool_calls" else []):
             if behaviour.chunk_delay and index:
                 await asyncio.sleep(behaviour.chunk_delay)
             await event(_chunk(model, {"content": piece}, None))

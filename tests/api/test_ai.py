@@ -157,3 +157,83 @@ async def test_openai_provider_repairs_then_answers(alice: Account, fake_llm: Fa
     body = r.json()
     assert body["provider"] == "openai" and body["workflow"]["name"] == "Failed payments to Slack"
     assert body["usage"]["total_tokens"] > 0
+
+
+async def _while_the_model_thinks(fake: FakeOpenAI, clean: Resources, call: Any) -> tuple[Any, int]:
+    """Run ``call`` while the model hangs; returns its response and the pool's checked-out count meanwhile."""
+    import asyncio
+
+    seen = len(fake.requests)
+    task = asyncio.create_task(call)
+    for _ in range(500):
+        if len(fake.requests) > seen:
+            break
+        await asyncio.sleep(0.01)
+    assert len(fake.requests) > seen, "the model was never called"
+    await asyncio.sleep(0.1)  # the request is now parked inside the model call
+    checked_out = clean.engine.pool.checkedout()
+    return await task, checked_out
+
+
+async def test_no_connection_or_transaction_is_held_across_the_model_call(
+    alice: Account, fake_llm: FakeOpenAI, clean: Resources
+) -> None:
+    from tests.ai.fake_openai import hang
+
+    good = simple(name="Failed payments to Slack")
+    fake_llm.reset(default=reply(json.dumps({"explanation": "Posts failures to Slack.", "workflow": good})))
+    fake_llm.queue(hang(0.8))
+    r, held = await _while_the_model_thinks(
+        fake_llm, clean, alice.post(f"{AI}/generate", json={"prompt": "post failed payments to slack"})
+    )
+    assert r.status_code == 200 and r.json()["provider"] == "openai"
+    assert held == 0  # read what grounding needs, release, call the model, then write
+    conversation = r.json()["conversation_id"]
+    fake_llm.queue(hang(0.8))
+    follow_up = {"prompt": "also save it to postgres", "conversation_id": conversation}
+    r, held = await _while_the_model_thinks(fake_llm, clean, alice.post(f"{AI}/generate", json=follow_up))
+    assert r.status_code == 200 and held == 0
+    fake_llm.queue(hang(0.8))
+    chat = {"message": "now post them to discord", "conversation_id": conversation}
+    r, held = await _while_the_model_thinks(fake_llm, clean, alice.post(f"{AI}/chat", json=chat))
+    assert held == 0 and [e for e, _ in _events(r.text)][-1] == "done"
+    kept = (await alice.get(f"{AI}/conversations/{conversation}")).json()
+    assert len(kept["messages"]) == 6  # every answer was still written, in its own short transaction
+
+
+async def test_chat_streams_the_models_explanation_token_by_token(alice: Account, fake_llm: FakeOpenAI) -> None:
+    good = simple(name="Failed payments to Slack")
+    explanation = "It answers POST / and posts each failed payment to Slack. Set SLACK_BOT_TOKEN where it runs."
+    fake_llm.reset(default=reply(json.dumps({"explanation": explanation, "workflow": good})))
+    r = await alice.post(f"{AI}/chat", json={"message": "post failed payments to slack"})
+    events = _events(r.text)
+    tokens = [data["text"] for event, data in events if event == "token"]
+    assert len(tokens) > 2 and "".join(tokens) == explanation
+    assert fake_llm.requests[0]["stream"] is True
+    workflow = dict(events)["workflow"]
+    assert workflow["provider"] == "openai" and workflow["explanation"] == explanation
+
+
+async def test_the_model_searches_public_workflows_through_the_tool(
+    alice: Account, bob: Account, fake_llm: FakeOpenAI, clean: Resources
+) -> None:
+    from tests.ai.fake_openai import tool_calls
+
+    r = await bob.post(
+        "/api/v1/workflows",
+        json={"definition": simple(), "title": "Stripe failures to Slack", "description": "Failed payments to Slack."},
+    )
+    example = r.json()["id"]
+    await process_pending({"resources": clean}, lane="vectors")
+    good = simple(name="Failed payments to Slack")
+    fake_llm.queue(
+        tool_calls(("search_workflows", {"query": "failed stripe payments to slack"})),
+        reply(json.dumps({"explanation": "Posts failures to Slack.", "workflow": good})),
+    )
+    r = await alice.post(f"{AI}/chat", json={"message": "post failed payments to slack"})
+    events = _events(r.text)
+    workflow = dict(events)["workflow"]
+    assert workflow["provider"] == "openai" and example in workflow["grounded_on"]
+    tool_message = next(m for m in fake_llm.requests[1]["messages"] if m["role"] == "tool")
+    assert json.loads(tool_message["content"])["results"][0]["id"] == example
+    assert "".join(data["text"] for event, data in events if event == "token") == "Posts failures to Slack."

@@ -31,7 +31,13 @@ async def test_seed_is_deterministic_valid_and_consistent(clean: Resources, tabl
     async with clean.engine.connect() as conn:
         valid = await conn.scalar(text("SELECT count(*) FROM workflows WHERE (health->>'valid')::boolean"))
         versions = await conn.scalar(text("SELECT count(*) FROM workflow_versions"))
-        forks = await conn.scalar(text("SELECT count(*) FROM workflows WHERE forked_from_id IS NOT NULL"))
+        # forks_count counts the forks /forks lists (public, not hidden, not deleted)
+        forks = await conn.scalar(
+            text(
+                "SELECT count(*) FROM workflows WHERE forked_from_id IS NOT NULL AND visibility = 'public' "
+                "AND deleted_at IS NULL AND hidden_at IS NULL"
+            )
+        )
         fork_counts = await conn.scalar(text("SELECT sum(forks_count) FROM workflows"))
         bad_lineage = await conn.scalar(
             text(

@@ -5,25 +5,30 @@ from typing import Annotated, Any
 
 import msgspec
 
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, RowId
+from blokhub.api.workflows.schemas import Tags, Title, VisibilityName
 
 Prompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+# blokhub.ai.guard refuses a prompt without a letter or digit (422 `empty_prompt`, a clearer answer than a pattern
+# mismatch), so the pattern is published here but enforced there. Chat answers the same refusal as an `error` event
+# in its stream, so its message does not carry the pattern.
+WordedPrompt = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, extra_json_schema={"pattern": r"[^\W_]"})]
 
 
 class GenerateIn(Input):
-    prompt: Prompt
-    conversation_id: int | None = None
+    prompt: WordedPrompt
+    conversation_id: RowId | None = None
 
 
 class ChatIn(Input):
     message: Prompt
-    conversation_id: int | None = None
+    conversation_id: RowId | None = None
 
 
 class PublishIn(Input):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
-    visibility: str = "draft"
-    tags: list[str] | None = None
+    title: Title | None = None
+    visibility: VisibilityName = "draft"
+    tags: Tags | None = None
 
 
 class UsageOut(Output):

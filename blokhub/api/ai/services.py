@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blokhub.ai import GenerationError, GenerationRequest, GenerationResult, generate
+from blokhub.ai import GenerationError, GenerationRequest, GenerationResult, GroundingExample, TextSink, generate
 from blokhub.api.ai import budgets, grounding
 from blokhub.api.ai.schemas import ConversationOut, ConversationSummary, MessageOut
 from blokhub.api.errors import AppError, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from blokhub.db.base import utcnow
 from blokhub.db.models import AiConversation, AiMessage, User
+from blokhub.indexers.vectors import Embedder, VectorEngine
 from blokhub.runtime.resources import Resources
 
 
@@ -29,28 +30,55 @@ async def own_conversation(db: AsyncSession, user_id: int, conversation_id: int)
     return conversation
 
 
-async def run(
-    db: AsyncSession, resources: Resources, user_id: int, prompt: str, conversation_id: int | None
-) -> tuple[AiConversation, GenerationResult]:
-    """Generate (or edit the conversation's current draft), store both messages and the new draft."""
+async def prepare(
+    db: AsyncSession,
+    vectors: VectorEngine,
+    embedder: Embedder,
+    user_id: int,
+    prompt: str,
+    conversation_id: int | None,
+) -> GenerationRequest:
+    """Everything generation reads from the database, read up front (nothing is written yet)."""
+    current = None
+    if conversation_id is not None:
+        current = (await own_conversation(db, user_id, conversation_id)).draft
+    return GenerationRequest(
+        prompt=prompt,
+        current=current,
+        grounding=await grounding.examples(db, vectors, embedder, prompt),
+        catalogue=await grounding.catalogue(db),
+    )
+
+
+async def draft(
+    resources: Resources, user_id: int, request: GenerationRequest, on_text: TextSink | None = None
+) -> GenerationResult:
+    """The model call (or the offline generator). Holds no database connection: a model call can take 45 s,
+    and a pooled connection or an open transaction held that long starves every other request."""
+
+    async def search(query: str) -> list[GroundingExample]:
+        async with resources.read_sessionmaker() as db:  # one short read per tool call, released at once
+            return await grounding.examples(db, resources.vectors, resources.embedder, query)
+
+    try:
+        result = await generate(request, llm=resources.llm, search=search, on_text=on_text)
+    except GenerationError as exc:
+        raise _error(exc) from None
+    await budgets.spend_tokens(resources, user_id, result.usage.total_tokens)
+    return result
+
+
+async def store(
+    db: AsyncSession, user_id: int, prompt: str, conversation_id: int | None, result: GenerationResult
+) -> AiConversation:
+    """The short write after the model answered: both messages, the new draft, the conversation."""
+    now = utcnow()
     if conversation_id is not None:
         conversation = await own_conversation(db, user_id, conversation_id)
     else:
         conversation = AiConversation(user_id=user_id, title=" ".join(prompt.split())[:120], grounded_on=[])
         db.add(conversation)
         await db.flush()
-    request = GenerationRequest(
-        prompt=prompt,
-        current=conversation.draft,
-        grounding=await grounding.examples(db, resources.vectors, resources.embedder, prompt),
-        catalogue=await grounding.catalogue(db),
-    )
-    try:
-        result = await generate(request, llm=resources.llm)
-    except GenerationError as exc:
-        raise _error(exc) from None
-    await budgets.spend_tokens(resources, user_id, result.usage.total_tokens)
-    now = utcnow()
     db.add(AiMessage(conversation_id=conversation.id, role="user", content=prompt, created_at=now))
     db.add(
         AiMessage(
@@ -66,7 +94,7 @@ async def run(
     conversation.draft, conversation.updated_at = result.workflow, now
     conversation.grounded_on = sorted({*conversation.grounded_on, *result.grounded_on})
     await db.flush()
-    return conversation, result
+    return conversation
 
 
 def summary(c: AiConversation) -> ConversationSummary:

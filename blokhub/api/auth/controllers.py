@@ -56,6 +56,13 @@ class PasswordController(Controller):
 
     @post("/", status_code=HTTP_204_NO_CONTENT, operation_id="changePassword")
     async def change(
-        self, request: Request[Any, Any, Any], data: JSONBody[PasswordChangeIn], user: CurrentUser, db: DB
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[PasswordChangeIn],
+        user: CurrentUser,
+        db: DB,
+        resources: Res,
     ) -> None:
-        await services.change_password(db, user, claims_of(request), data.current_password, data.new_password)
+        await services.change_password(
+            db, resources.redis, user, claims_of(request), data.current_password, data.new_password
+        )

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from redis.asyncio import Redis
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blokhub.api.auth import passwords, ratelimit, tokens
 from blokhub.api.auth.schemas import LoginIn, RegisterIn
 from blokhub.api.errors import Conflict, RateLimited, Unauthorized, Unprocessable
+from blokhub.api.notifications.hub import publish_session_end
+from blokhub.api.textforms import fold
+from blokhub.db import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import AuthSession, RefreshToken, User
 from blokhub.outbox import emit
@@ -52,7 +56,7 @@ async def _start_session(db: AsyncSession, resources: Resources, user: User, use
 
 
 async def find_by_login(db: AsyncSession, login: str) -> User | None:
-    key = login.strip().lower()
+    key = fold(login)
     return await db.scalar(select(User).where(or_(func.lower(User.username) == key, func.lower(User.email) == key)))
 
 
@@ -63,14 +67,12 @@ async def register(db: AsyncSession, resources: Resources, data: RegisterIn, use
     taken = (
         await db.execute(
             select(User.username)
-            .where(
-                or_(func.lower(User.username) == data.username.lower(), func.lower(User.email) == data.email.lower())
-            )
+            .where(or_(func.lower(User.username) == fold(data.username), func.lower(User.email) == fold(data.email)))
             .limit(1)
         )
     ).first()
     if taken is not None:
-        field = "username" if taken[0].lower() == data.username.lower() else "email"
+        field = "username" if fold(taken[0]) == fold(data.username) else "email"
         raise Conflict(
             f"That {field} is already registered.",
             code=f"{field}_taken",
@@ -78,7 +80,7 @@ async def register(db: AsyncSession, resources: Resources, data: RegisterIn, use
         )
     user = User(
         username=data.username,
-        email=data.email.strip(),
+        email=fold(data.email),  # stored in its one spelling: uniqueness and login compare this form
         display_name=(data.display_name or data.username).strip(),
         password_hash=await passwords.hash_password(data.password),
         bio="",
@@ -93,24 +95,30 @@ async def register(db: AsyncSession, resources: Resources, data: RegisterIn, use
     return await _start_session(db, resources, user, user_agent)
 
 
-def _login_limits(resources: Resources, login: str, ip: str) -> tuple[ratelimit.Limit, ratelimit.Limit]:
+def _login_limits(resources: Resources, account_key: str, ip: str) -> tuple[ratelimit.Limit, ratelimit.Limit]:
     s = resources.settings
     # Counting failures per (account, IP) and per IP — never per account alone — means an attacker hammering an
     # account from elsewhere cannot lock its owner out, while guessing from one place is throttled.
     return (
         ratelimit.Limit(
-            f"rl:login:acct-ip:{login.lower()}:{ip}", s.login_attempts_per_account_ip, s.login_window_seconds
+            f"rl:login:acct-ip:{account_key}:{ip}", s.login_attempts_per_account_ip, s.login_window_seconds
         ),
         ratelimit.Limit(f"rl:login:ip:{ip}", s.login_attempts_per_ip, s.login_window_seconds),
     )
 
 
+def account_key(user: User | None, login: str) -> str:
+    """One throttling key per account however it is spelled (username, email, case, width, padding); unknown logins
+    are keyed on their folded text, so spelling variants of a name that does not exist share a counter too."""
+    return f"user:{user.id}" if user is not None else f"login:{fold(login)}"
+
+
 async def login(db: AsyncSession, resources: Resources, data: LoginIn, ip: str, user_agent: str | None) -> Issued:
-    limits = _login_limits(resources, data.login, ip)
+    user = await find_by_login(db, data.login)
+    limits = _login_limits(resources, account_key(user, data.login), ip)
     for limit in limits:
         if wait := await ratelimit.exceeded(resources.redis, limit):
             raise RateLimited(f"Too many failed logins; try again in {wait} seconds.", retry_after=wait)
-    user = await find_by_login(db, data.login)
     ok = await passwords.verify_password(user.password_hash if user else None, data.password)
     if not ok or user is None:
         for limit in limits:
@@ -122,11 +130,25 @@ async def login(db: AsyncSession, resources: Resources, data: LoginIn, ip: str, 
     return await _start_session(db, resources, user, user_agent)
 
 
-async def revoke_sessions(db: AsyncSession, user_id: int, *, reason: str, keep: uuid.UUID | None = None) -> None:
+def _announce_end(
+    db: AsyncSession, redis: Redis, user_id: int, *, reason: str, session_id: str | None = None, keep: str | None = None
+) -> None:
+    """Once the revocation commits, every replica closes the sockets of the ended sessions."""
+
+    async def push() -> None:
+        await publish_session_end(redis, user_id, reason=reason, session_id=session_id, keep=keep)
+
+    after_commit.after_commit(db, push)
+
+
+async def revoke_sessions(
+    db: AsyncSession, redis: Redis, user_id: int, *, reason: str, keep: uuid.UUID | None = None
+) -> None:
     stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep is not None:
         stmt = stmt.where(AuthSession.id != keep)
     await db.execute(stmt.values(revoked_at=utcnow(), revoked_reason=reason))
+    _announce_end(db, redis, user_id, reason=reason, keep=str(keep) if keep else None)
 
 
 async def refresh(db: AsyncSession, resources: Resources, token: str) -> Issued:
@@ -152,6 +174,8 @@ async def refresh(db: AsyncSession, resources: Resources, token: str) -> Issued:
     if stored.used_at is not None:
         # A spent token came back: either it was stolen or the client is replaying. Kill the whole family.
         session.revoked_at, session.revoked_reason = utcnow(), "refresh_reuse"
+        # This refusal commits without after-commit hooks: announce now (a socket closed early only reconnects).
+        await publish_session_end(resources.redis, user.id, reason="refresh_reuse", session_id=str(session.id))
         raise Unauthorized(
             "This refresh token was already used; the session has been revoked for safety.",
             code="refresh_token_reused",
@@ -167,18 +191,21 @@ async def logout(db: AsyncSession, resources: Resources, user: User, claims: dic
         .where(AuthSession.id == claims["session_id"], AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason="logout")
     )
+    _announce_end(db, resources.redis, user.id, reason="logout", session_id=str(claims["session_id"]))
     remaining = max(1, int(claims["exp"]) - int(utcnow().timestamp()))  # type: ignore[call-overload]
     # The revoked session row already refuses the token; the Redis deny-list is only the fast path.
     with contextlib.suppress(Exception):
         await resources.redis.set(tokens.revoked_jti_key(str(claims["jti"])), "1", ex=remaining)
 
 
-async def change_password(db: AsyncSession, user: User, claims: dict[str, object], current: str, new: str) -> None:
+async def change_password(
+    db: AsyncSession, redis: Redis, user: User, claims: dict[str, object], current: str, new: str
+) -> None:
     if not await passwords.verify_password(user.password_hash, current):
         raise Unauthorized("The current password is wrong.", code="invalid_credentials")
     problem = passwords.password_problem(new, username=user.username, email=user.email)
     if problem:
         raise Unprocessable(problem, code="weak_password", details=[{"pointer": "/new_password", "message": problem}])
     user.password_hash = await passwords.hash_password(new)
-    await revoke_sessions(db, user.id, reason="password_changed", keep=claims["session_id"])  # type: ignore[arg-type]
+    await revoke_sessions(db, redis, user.id, reason="password_changed", keep=claims["session_id"])  # type: ignore[arg-type]
     emit(db, "user.password_changed", "user", user.id)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery, QueryParameter
 
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.discovery import services, trending
 from blokhub.api.discovery.schemas import RecommendationList
+from blokhub.api.params import PathId
 
 
 class TrendingController(Controller):
@@ -32,7 +33,7 @@ class SimilarController(Controller):
     @get("/", operation_id="similarWorkflows")
     async def index(
         self,
-        workflow_id: FromPath[int],
+        workflow_id: PathId,
         db: DB,
         viewer: Viewer,
         resources: Res,

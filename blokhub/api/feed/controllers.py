@@ -23,7 +23,7 @@ class FeedController(Controller):
         db: DB,
         resources: Res,
         rank: FromQuery[Literal["recent", "personal"]] = "recent",
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=1000)] = None,
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> FeedPage:
         """What the people you follow did (published, updated, forked, reviewed, commented, favorited)."""

@@ -4,11 +4,12 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.moderation import services
+from blokhub.api.params import PathId, PathName
 from blokhub.api.schemas import Input, Page
 from blokhub.api.social.schemas import ReportIn, ReportOut
 
@@ -38,7 +39,7 @@ class AdminController(Controller):
         moderator: Moderator,
         db: DB,
         status: FromQuery[Literal["open", "resolved"] | None] = "open",
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=1000)] = None,
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> Page[ReportOut]:
         items, next_cursor = await services.list_reports(db, status, cursor, limit)
@@ -46,22 +47,22 @@ class AdminController(Controller):
 
     @post("/reports/{report_id:int}/resolve", status_code=200, operation_id="resolveReport")
     async def resolve(
-        self, report_id: FromPath[int], data: JSONBody[ResolveIn], moderator: Moderator, db: DB
+        self, report_id: PathId, data: JSONBody[ResolveIn], moderator: Moderator, db: DB, resources: Res
     ) -> ReportOut:
-        return await services.resolve(db, moderator, report_id, data.resolution, data.action)
+        return await services.resolve(db, resources.redis, moderator, report_id, data.resolution, data.action)
 
     @post("/workflows/{workflow_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideWorkflow")
-    async def hide_workflow(self, workflow_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def hide_workflow(self, workflow_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_workflow_hidden(db, moderator, workflow_id, True)
 
     @post("/workflows/{workflow_id:int}/unhide", status_code=HTTP_204_NO_CONTENT, operation_id="unhideWorkflow")
-    async def unhide_workflow(self, workflow_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def unhide_workflow(self, workflow_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_workflow_hidden(db, moderator, workflow_id, False)
 
     @post("/comments/{comment_id:int}/hide", status_code=HTTP_204_NO_CONTENT, operation_id="hideComment")
-    async def hide_comment(self, comment_id: FromPath[int], moderator: Moderator, db: DB) -> None:
+    async def hide_comment(self, comment_id: PathId, moderator: Moderator, db: DB) -> None:
         await services.set_comment_hidden(db, moderator, comment_id, True)
 
     @post("/users/{username:str}/ban", status_code=HTTP_204_NO_CONTENT, operation_id="banUser")
-    async def ban(self, username: FromPath[str], moderator: Moderator, db: DB) -> None:
-        await services.ban(db, moderator, username)
+    async def ban(self, username: PathName, moderator: Moderator, db: DB, resources: Res) -> None:
+        await services.ban(db, resources.redis, moderator, username)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from arq.connections import ArqRedis
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -17,7 +18,6 @@ from blokhub.api.social.schemas import ReportIn, ReportOut
 from blokhub.api.users.schemas import UserRef
 from blokhub.api.users.services import get_by_username
 from blokhub.api.workflows.access import get_visible
-from blokhub.api.workflows.services import adjust_profile_count, counts_on_profile
 from blokhub.db.base import utcnow
 from blokhub.db.models import Comment, Report, Role, User
 from blokhub.outbox import emit
@@ -90,9 +90,7 @@ async def list_reports(
 
 async def set_workflow_hidden(db: AsyncSession, moderator: User, workflow_id: int, hidden: bool) -> None:
     workflow = await get_visible(db, moderator, workflow_id, lock=True)
-    counted = counts_on_profile(workflow)
-    workflow.hidden_at = utcnow() if hidden else None
-    await adjust_profile_count(db, workflow.owner_id, counted, counts_on_profile(workflow))
+    workflow.hidden_at = utcnow() if hidden else None  # profile and fork counters follow (database triggers)
     emit(db, "workflow.hidden" if hidden else "workflow.unhidden", "workflow", workflow.id, {"by": moderator.id})
 
 
@@ -103,7 +101,7 @@ async def set_comment_hidden(db: AsyncSession, moderator: User, comment_id: int,
     comment.hidden_at = utcnow() if hidden else None
 
 
-async def ban(db: AsyncSession, moderator: User, username: str) -> None:
+async def ban(db: AsyncSession, redis: Redis, moderator: User, username: str) -> None:
     target = await get_by_username(db, username)
     if target.id == moderator.id:
         raise Unprocessable("You cannot ban yourself.", code="ban_self")
@@ -111,12 +109,17 @@ async def ban(db: AsyncSession, moderator: User, username: str) -> None:
         raise Forbidden("Only an admin can ban a moderator.")
     target.banned_at = utcnow()
     # Every session ends now: the next request with any of their tokens is refused.
-    await revoke_sessions(db, target.id, reason="banned")
+    await revoke_sessions(db, redis, target.id, reason="banned")
     emit(db, "user.banned", "user", target.id, {"by": moderator.id})
 
 
 async def resolve(
-    db: AsyncSession, moderator: User, report_id: int, resolution: str, action: Literal["none", "hide", "ban"]
+    db: AsyncSession,
+    redis: Redis,
+    moderator: User,
+    report_id: int,
+    resolution: str,
+    action: Literal["none", "hide", "ban"],
 ) -> ReportOut:
     row = await db.get(Report, report_id, with_for_update=True)
     if row is None:
@@ -136,7 +139,7 @@ async def resolve(
         target = await db.get(User, row.target_id)
         if target is None:
             raise NotFound("The reported user no longer exists.")
-        await ban(db, moderator, target.username)
+        await ban(db, redis, moderator, target.username)
     row.status, row.resolution, row.resolved_by, row.resolved_at = "resolved", resolution, moderator.id, utcnow()
     reporter = await db.get(User, row.reporter_id)
     return _out(row, reporter)

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import Annotated, Any
 
 from litestar import Controller, WebSocket, delete, get, post, put, websocket
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from blokhub.api.auth.tokens import authenticate
@@ -14,6 +12,8 @@ from blokhub.api.errors import Unauthorized
 from blokhub.api.notifications import services
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.notifications.schemas import MarkReadIn, MarkReadOut, NotificationPage
+from blokhub.api.notifications.socket import LiveSocket
+from blokhub.api.params import PathId
 from blokhub.api.workflows.access import get_visible
 from blokhub.runtime.resources import Resources
 
@@ -28,7 +28,7 @@ class NotificationController(Controller):
         user: CurrentUser,
         db: DB,
         unread: FromQuery[bool] = False,
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=1000)] = None,
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> NotificationPage:
         items, next_cursor = await services.list_notifications(db, user, unread=unread, cursor=cursor, limit=limit)
@@ -46,13 +46,13 @@ class MuteController(Controller):
     tags = ["notifications"]
 
     @put("/", status_code=HTTP_204_NO_CONTENT, operation_id="muteWorkflow")
-    async def mute(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def mute(self, workflow_id: PathId, user: CurrentUser, db: DB) -> None:
         """Stop notifications about this workflow."""
         await get_visible(db, user, workflow_id)
         await services.set_mute(db, user, workflow_id, True)
 
     @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="unmuteWorkflow")
-    async def unmute(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def unmute(self, workflow_id: PathId, user: CurrentUser, db: DB) -> None:
         await services.set_mute(db, user, workflow_id, False)
 
 
@@ -69,48 +69,20 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
     """Authenticated push channel: `Authorization: Bearer <token>` header, or `?token=` for browsers.
 
     Sends `{"type": "hello", "unread": n}` once, then `{"type": "notification", ...}` the moment one is created on
-    any replica. Send `ping` to get `pong`. A client that falls 100 messages behind is disconnected (code 4008)."""
+    any replica, rendered when it is sent under what the reader may see then. Send `ping` to get `pong`. A client
+    that falls 100 messages behind is disconnected (code 4008). When the socket's session ends (logout, password
+    change elsewhere, refresh-token reuse, ban) it is closed with code 4401 and reason `session ended: <why>`."""
     resources: Resources = socket.app.state.resources
     hub: NotificationHub = socket.app.state.hub
     token = _token(socket)
     try:
         if token is None:
             raise Unauthorized("missing token")
-        user, _ = await authenticate(token, resources)
+        user, claims = await authenticate(token, resources)
         async with resources.read_sessionmaker() as db:
             unread = await services.unread_count(db, user.id)
     except Unauthorized:
         await socket.close(code=4401, reason="unauthorized")
         return
     await socket.accept()
-    sub = hub.subscribe(user.id)
-
-    async def receive() -> None:
-        while True:
-            message = await socket.receive_data(mode="text")
-            if message == "ping":
-                await socket.send_text("pong")
-
-    async def send() -> None:
-        await socket.send_json({"type": "hello", "unread": unread})
-        while True:
-            get_task = asyncio.ensure_future(sub.queue.get())
-            overflow = asyncio.ensure_future(sub.overflowed.wait())
-            done, pending = await asyncio.wait({get_task, overflow}, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
-            if overflow in done:
-                await socket.close(code=4008, reason="too slow")
-                return
-            await asyncio.wait_for(socket.send_json(get_task.result()), timeout=5)
-
-    tasks = [asyncio.create_task(receive()), asyncio.create_task(send())]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):
-                await task
-        hub.unsubscribe(sub)
+    await LiveSocket(socket, resources, hub, user, str(claims["session_id"])).run(unread)

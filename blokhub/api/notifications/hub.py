@@ -94,3 +94,17 @@ class NotificationHub:
 
 async def publish(redis: Redis, user_id: int, message: dict[str, Any]) -> None:
     await redis.publish(CHANNEL, json.dumps({"user_id": user_id, "message": message}, default=str))
+
+
+SESSION_ENDED = "session_ended"
+
+
+async def publish_session_end(
+    redis: Redis, user_id: int, *, reason: str, session_id: str | None = None, keep: str | None = None
+) -> None:
+    """Tell every replica that sessions of ``user_id`` ended (one, or all but ``keep``): their sockets close."""
+    message = {"type": SESSION_ENDED, "session_id": session_id, "keep": keep, "reason": reason}
+    try:
+        await publish(redis, user_id, message)
+    except Exception as exc:  # sockets still re-check their session against PostgreSQL on their own
+        log.warning("session end not published (%s); sockets will notice on their next check", exc)

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, RowId
 from blokhub.api.users.schemas import UserRef
 
 
@@ -32,7 +32,7 @@ class NotificationPage(Output):
 
 
 class MarkReadIn(Input):
-    ids: Annotated[list[int], msgspec.Meta(max_length=500)] | None = None
+    ids: Annotated[list[RowId], msgspec.Meta(max_length=500)] | None = None
 
 
 class MarkReadOut(Output):

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 from arq.connections import ArqRedis
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -14,6 +14,7 @@ from blokhub.api.notifications.hub import publish
 from blokhub.api.notifications.schemas import NotificationOut, WorkflowRef
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
 from blokhub.api.users.schemas import UserRef
+from blokhub.api.workflows.access import visible_to
 from blokhub.db import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import Notification, NotificationMute, User, Workflow
@@ -47,17 +48,8 @@ async def notify(
     )
     db.add(note)
     await db.flush()
-    out = NotificationOut(
-        id=note.id,
-        kind=kind,
-        actor=UserRef(username=actor.username, display_name=actor.display_name),
-        workflow=WorkflowRef(id=workflow.id, title=workflow.title) if workflow else None,
-        comment_id=comment_id,
-        data=note.data,
-        created_at=note.created_at,
-        read_at=None,
-    )
-    message = {"type": "notification", "notification": msgspec.to_builtins(out)}
+    # Only the id travels: each socket renders it when it is delivered, under its reader's visibility then.
+    message = {"type": "notification", "id": note.id}
 
     async def push() -> None:
         await publish(redis, user_id, message)
@@ -72,37 +64,49 @@ async def unread_count(db: AsyncSession, user_id: int) -> int:
     )
 
 
+def _rendered(reader: User) -> Select[Notification, str, str, str]:
+    """Notifications as ``reader`` may see them now: the target workflow's current title only while the reader may
+    open it (a workflow made private, hidden or deleted since shows as no workflow), the actor while not banned."""
+    actor = aliased(User)
+    return (
+        select(Notification, actor.username, actor.display_name, Workflow.title)
+        .outerjoin(actor, and_(actor.id == Notification.actor_id, actor.banned_at.is_(None)))
+        .outerjoin(Workflow, and_(Workflow.id == Notification.workflow_id, visible_to(reader)))
+        .where(Notification.user_id == reader.id)
+    )
+
+
+def _out(row: Any) -> NotificationOut:
+    n, uname, dname, title = row
+    return NotificationOut(
+        id=n.id,
+        kind=n.kind,
+        actor=UserRef(username=uname, display_name=dname) if uname else None,
+        workflow=WorkflowRef(id=n.workflow_id, title=title) if title is not None and n.workflow_id else None,
+        comment_id=n.comment_id,
+        data=n.data,
+        created_at=n.created_at,
+        read_at=n.read_at,
+    )
+
+
+async def render(db: AsyncSession, reader: User, notification_id: int) -> dict[str, Any] | None:
+    """One notification as its reader may see it now (what a socket sends), or None when it is not theirs."""
+    row = (await db.execute(_rendered(reader).where(Notification.id == notification_id))).first()
+    return None if row is None else {"type": "notification", "notification": msgspec.to_builtins(_out(row))}
+
+
 async def list_notifications(
     db: AsyncSession, user: User, *, unread: bool, cursor: str | None, limit: int | None
 ) -> tuple[list[NotificationOut], str | None]:
     size = clamp_limit(limit)
-    actor = aliased(User)
-    stmt = (
-        select(Notification, actor.username, actor.display_name, Workflow.title)
-        .outerjoin(actor, actor.id == Notification.actor_id)
-        .outerjoin(Workflow, and_(Workflow.id == Notification.workflow_id, Workflow.deleted_at.is_(None)))
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.id.desc())
-        .limit(size + 1)
-    )
+    stmt = _rendered(user).order_by(Notification.id.desc()).limit(size + 1)
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))
     if (after := decode_cursor(cursor, int)) is not None:
         stmt = stmt.where(Notification.id < after[0])
     rows = (await db.execute(stmt)).all()
-    items = [
-        NotificationOut(
-            id=n.id,
-            kind=n.kind,
-            actor=UserRef(username=uname, display_name=dname) if uname else None,
-            workflow=WorkflowRef(id=n.workflow_id, title=title) if title is not None and n.workflow_id else None,
-            comment_id=n.comment_id,
-            data=n.data,
-            created_at=n.created_at,
-            read_at=n.read_at,
-        )
-        for n, uname, dname, title in rows[:size]
-    ]
+    items = [_out(row) for row in rows[:size]]
     return items, encode_cursor(items[-1].id) if len(rows) > size and items else None
 
 

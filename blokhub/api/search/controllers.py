@@ -4,15 +4,22 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
 from blokhub.api.deps import DB, CurrentUser, Moderator, Res
-from blokhub.api.schemas import Page
+from blokhub.api.params import PathId
+from blokhub.api.schemas import END, Page
 from blokhub.api.search import saved, services
 from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
 from blokhub.db.models import SearchQueryStat
+from blokhub.indexers.search import FACETS
+
+_FACET = f"(?:{'|'.join(FACETS)})"
+# What services.build_query accepts, said where clients and the OpenAPI document can see it: known names, commas,
+# spaces and empty items.
+FACET_LIST = f"^ *(?:{_FACET} *)?(?:, *(?:{_FACET} *)?)*{END}"
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
 # blok.requirements.REQUIREMENT_VALUES (a test keeps the two in step)
@@ -36,13 +43,15 @@ class SearchController(Controller):
         self,
         db: DB,
         resources: Res,
-        q: FromQuery[str] = "",
-        tags: Annotated[str | None, QueryParameter(description="Comma list; all must match.")] = None,
-        trigger: FromQuery[str | None] = None,
-        method: FromQuery[str | None] = None,
+        q: Annotated[str, QueryParameter(max_length=500)] = "",
+        tags: Annotated[str | None, QueryParameter(max_length=1000, description="Comma list; all must match.")] = None,
+        trigger: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        method: Annotated[str | None, QueryParameter(max_length=200)] = None,
         runtime: FromQuery[Literal["typescript", "python3"] | None] = None,
-        nodes: Annotated[str | None, QueryParameter(description="Comma list of node packages; all must match.")] = None,
-        author: FromQuery[str | None] = None,
+        nodes: Annotated[
+            str | None, QueryParameter(max_length=1000, description="Comma list of node packages; all must match.")
+        ] = None,
+        author: Annotated[str | None, QueryParameter(max_length=254)] = None,
         has_branches: FromQuery[bool | None] = None,
         requirements: Annotated[
             RequirementName | None,
@@ -54,9 +63,7 @@ class SearchController(Controller):
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(
-                description="Comma list: tags, trigger, method, runtime, nodes, author, has_branches, requirements."
-            ),
+            QueryParameter(pattern=FACET_LIST, description=f"Comma list of facets: {', '.join(FACETS)}."),
         ] = None,
         semantic_ratio: Annotated[
             float,
@@ -92,7 +99,11 @@ class SearchController(Controller):
 
     @get("/suggest", operation_id="suggest")
     async def suggest(
-        self, db: DB, resources: Res, q: FromQuery[str] = "", limit: Annotated[int, QueryParameter(ge=1, le=10)] = 10
+        self,
+        db: DB,
+        resources: Res,
+        q: Annotated[str, QueryParameter(max_length=500)] = "",
+        limit: Annotated[int, QueryParameter(ge=1, le=10)] = 10,
     ) -> SuggestOut:
         """Completions for what is being typed: workflow titles, tags, node packages and users."""
         return SuggestOut(items=await services.suggest(db, resources.search, q, limit))
@@ -111,7 +122,7 @@ class SavedSearchController(Controller):
         return await saved.create(db, user, data)
 
     @delete("/{saved_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteSavedSearch")
-    async def remove(self, saved_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def remove(self, saved_id: PathId, user: CurrentUser, db: DB) -> None:
         await saved.remove(db, user, saved_id)
 
 

@@ -12,8 +12,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import ServiceUnavailable, Unprocessable
+from blokhub.api.search import lagging
 from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
+from blokhub.api.textforms import fold
 from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
 from blokhub.db.after_commit import after_commit
@@ -61,7 +63,7 @@ def build_query(
             details=[{"pointer": "/facets", "message": ",".join(unknown)}],
         )
     filters = SearchFilters(
-        tags=[t.lower() for t in split(tags)],
+        tags=["-".join(fold(t).split()) for t in split(tags)],
         trigger=trigger,
         method=method.upper() if method else None,
         runtime=runtime,
@@ -113,12 +115,13 @@ async def search(db: AsyncSession, resources: Resources, query: SearchQuery, sem
         for h in result.hits
         if h.id in rows
     ]
-    total = result.total - (len(result.hits) - len(hits))
+    facets, total = await lagging.corrected(db, engine, query, result)
+    total = min(total, result.total - (len(result.hits) - len(hits)))
     offset, limit = query.window()
     await record(redis, query.q, total)
     return SearchOut(
         hits=hits,
-        facets=result.facets,
+        facets=facets,
         facets_exact=result.facets_exact,
         total=max(total, 0),
         page=offset // limit + 1,
@@ -149,18 +152,22 @@ async def flush_query_stats(redis: Redis, db: AsyncSession) -> int:
     zero = await counters.drain(redis, ZERO_KEY)
     if asked:
         now = utcnow()
-        rows = [{"query": q, "count": n, "zero_results": zero.get(q, 0), "last_at": now} for q, n in asked.items()]
-        stmt = insert(SearchQueryStat).values(rows)
-        await db.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["query"],
-                set_={
-                    "count": SearchQueryStat.count + stmt.excluded.count,
-                    "zero_results": SearchQueryStat.zero_results + stmt.excluded.zero_results,
-                    "last_at": stmt.excluded.last_at,
-                },
+
+        async def apply(items: dict[str, int]) -> None:
+            rows = [{"query": q, "count": n, "zero_results": zero.get(q, 0), "last_at": now} for q, n in items.items()]
+            stmt = insert(SearchQueryStat).values(rows)
+            await db.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["query"],
+                    set_={
+                        "count": SearchQueryStat.count + stmt.excluded.count,
+                        "zero_results": SearchQueryStat.zero_results + stmt.excluded.zero_results,
+                        "last_at": stmt.excluded.last_at,
+                    },
+                )
             )
-        )
+
+        await counters.apply_or_quarantine(db, redis, QUERIES_KEY, asked, apply)
     after_commit(db, lambda: counters.done(redis, QUERIES_KEY, ZERO_KEY))
     return sum(asked.values())
 
@@ -179,4 +186,14 @@ async def suggest(db: AsyncSession, engine: SearchEngine, prefix: str, limit: in
         if title_ids
         else set()
     )
-    return [SuggestionOut(text=s.text, kind=s.kind, id=s.id) for s in items if s.kind != "title" or s.id in listed]
+    # Tags, users and nodes come from the index too: each must still name something PostgreSQL lists.
+    anything_stale = bool(await lagging.stale_ids(db))
+    kept: dict[str, set[str]] = {}
+    for kind in {s.kind for s in items if s.kind != "title"}:
+        values = [s.text for s in items if s.kind == kind]
+        kept[kind] = await lagging.listed_suggestions(db, kind, values, anything_stale=anything_stale)
+    return [
+        SuggestionOut(text=s.text, kind=s.kind, id=s.id)
+        for s in items
+        if (s.id in listed if s.kind == "title" else s.text in kept.get(s.kind, set()))
+    ]

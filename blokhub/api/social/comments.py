@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from arq.connections import ArqRedis
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -17,7 +17,7 @@ from blokhub.api.social.schemas import CommentIn, CommentOut
 from blokhub.api.users.schemas import UserRef
 from blokhub.api.workflows.access import get_visible
 from blokhub.db.base import utcnow
-from blokhub.db.models import DELETED_BODY, Comment, User, Workflow
+from blokhub.db.models import DELETED_BODY, Comment, User
 from blokhub.outbox import emit
 
 HIDDEN_BODY = "[removed by a moderator]"
@@ -62,9 +62,6 @@ async def create(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
     )
     db.add(comment)
     await db.flush()
-    await db.execute(
-        update(Workflow).where(Workflow.id == workflow.id).values(comments_count=Workflow.comments_count + 1)
-    )
     notified: set[int] = set()
     if parent is not None and parent.deleted_at is None:
         await notify(
@@ -121,11 +118,6 @@ async def remove(db: AsyncSession, user: User, comment_id: int) -> None:
         return
     # The node stays so its replies keep their place in the thread; only its content goes.
     comment.deleted_at, comment.body = utcnow(), DELETED_BODY
-    await db.execute(
-        update(Workflow)
-        .where(Workflow.id == comment.workflow_id, Workflow.comments_count > 0)
-        .values(comments_count=Workflow.comments_count - 1)
-    )
     await db.flush()
 
 

@@ -1,11 +1,11 @@
-"""Bookmarks: idempotent PUT/DELETE with exact counters on the workflow and its owner."""
+"""Bookmarks: idempotent PUT/DELETE. The counters on the workflow and its owner are kept by database triggers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from arq.connections import ArqRedis
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,17 +19,8 @@ from blokhub.db.models import Favorite, User, Workflow
 from blokhub.outbox import emit
 
 
-async def _counts(db: AsyncSession, workflow: Workflow, delta: int) -> int:
-    count = await db.scalar(
-        update(Workflow)
-        .where(Workflow.id == workflow.id)
-        .values(favorites_count=Workflow.favorites_count + delta)
-        .returning(Workflow.favorites_count)
-    )
-    await db.execute(
-        update(User).where(User.id == workflow.owner_id).values(favorites_received=User.favorites_received + delta)
-    )
-    return int(count or 0)
+async def _count(db: AsyncSession, workflow: Workflow) -> int:
+    return int(await db.scalar(select(Workflow.favorites_count).where(Workflow.id == workflow.id)) or 0)
 
 
 async def favorite(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int) -> FavoriteState:
@@ -41,8 +32,8 @@ async def favorite(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: i
         .returning(Favorite.workflow_id)
     )
     if inserted is None:  # already a favorite: PUT is idempotent
-        return FavoriteState(favorited=True, favorites=workflow.favorites_count)
-    count = await _counts(db, workflow, +1)
+        return FavoriteState(favorited=True, favorites=await _count(db, workflow))
+    count = await _count(db, workflow)
     await notify(db, redis, user_id=workflow.owner_id, kind="workflow_favorite", actor=user, workflow=workflow)
     emit(db, "favorite.created", "workflow", workflow.id, {"actor_id": user.id})
     return FavoriteState(favorited=True, favorites=count)
@@ -56,8 +47,8 @@ async def unfavorite(db: AsyncSession, user: User, workflow_id: int) -> Favorite
         .returning(Favorite.workflow_id)
     )
     if removed is None:
-        return FavoriteState(favorited=False, favorites=workflow.favorites_count)
-    return FavoriteState(favorited=False, favorites=await _counts(db, workflow, -1))
+        return FavoriteState(favorited=False, favorites=await _count(db, workflow))
+    return FavoriteState(favorited=False, favorites=await _count(db, workflow))
 
 
 async def my_favorites(

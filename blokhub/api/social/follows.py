@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from arq.connections import ArqRedis
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,15 +18,9 @@ from blokhub.db.base import utcnow
 from blokhub.db.models import Follow, User
 
 
-async def _shift(db: AsyncSession, follower_id: int, followee_id: int, delta: int) -> int:
-    await db.execute(update(User).where(User.id == follower_id).values(following_count=User.following_count + delta))
-    count = await db.scalar(
-        update(User)
-        .where(User.id == followee_id)
-        .values(followers_count=User.followers_count + delta)
-        .returning(User.followers_count)
-    )
-    return int(count or 0)
+async def _followers(db: AsyncSession, followee_id: int) -> int:
+    """The followee's counter, kept from the follows rows by a database trigger."""
+    return int(await db.scalar(select(User.followers_count).where(User.id == followee_id)) or 0)
 
 
 async def follow(db: AsyncSession, redis: ArqRedis, user: User, username: str) -> FollowState:
@@ -42,8 +36,8 @@ async def follow(db: AsyncSession, redis: ArqRedis, user: User, username: str) -
         .returning(Follow.followee_id)
     )
     if inserted is None:
-        return FollowState(following=True, followers=target.followers_count)
-    count = await _shift(db, user.id, target.id, +1)
+        return FollowState(following=True, followers=await _followers(db, target.id))
+    count = await _followers(db, target.id)
     await notify(db, redis, user_id=target.id, kind="new_follower", actor=user)
     return FollowState(following=True, followers=count)
 
@@ -56,8 +50,8 @@ async def unfollow(db: AsyncSession, user: User, username: str) -> FollowState:
         .returning(Follow.followee_id)
     )
     if removed is None:
-        return FollowState(following=False, followers=target.followers_count)
-    return FollowState(following=False, followers=await _shift(db, user.id, target.id, -1))
+        return FollowState(following=False, followers=await _followers(db, target.id))
+    return FollowState(following=False, followers=await _followers(db, target.id))
 
 
 async def people(

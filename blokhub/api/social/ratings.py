@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from arq.connections import ArqRedis
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -34,18 +35,16 @@ async def site_mean(redis: ArqRedis) -> float:
         return DEFAULT_PRIOR_MEAN
 
 
-async def _apply(db: AsyncSession, workflow_id: int, d_sum: int, d_count: int, prior: float) -> None:
-    """One atomic UPDATE: counters and score move together, so 200 concurrent ratings lose nothing."""
-    new_count = Workflow.rating_count + d_count
-    new_sum = Workflow.rating_sum + d_sum
+async def _rescore(db: AsyncSession, workflow_id: int, prior: float) -> None:
+    """Re-derive the score from the counters as they are now (a database trigger keeps them equal to the reviews);
+    the UPDATE reads the row's latest version, so concurrent ratings cannot leave a stale score behind."""
     await db.execute(
         update(Workflow)
         .where(Workflow.id == workflow_id)
         .values(
-            rating_sum=new_sum,
-            rating_count=new_count,
             rating_score=case(
-                (new_count == 0, 0.0), else_=(PRIOR_WEIGHT * prior + new_sum) * 1.0 / (PRIOR_WEIGHT + new_count)
+                (Workflow.rating_count == 0, 0.0),
+                else_=(PRIOR_WEIGHT * prior + Workflow.rating_sum) * 1.0 / (PRIOR_WEIGHT + Workflow.rating_count),
             ),
         )
     )
@@ -61,9 +60,6 @@ async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, 
         )
     await limits.check(redis, "review", user.id)
     now = utcnow()
-    old = await db.scalar(
-        select(Review.stars).where(Review.workflow_id == workflow.id, Review.user_id == user.id).with_for_update()
-    )
     stmt = insert(Review).values(
         workflow_id=workflow.id,
         user_id=user.id,
@@ -75,15 +71,17 @@ async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, 
     body_update = {"stars": data.stars, "updated_at": now}
     if data.review is not None:
         body_update["body"] = data.review.strip()
-    saved = (
+    saved: Any = (
         await db.execute(
             stmt.on_conflict_do_update(index_elements=["workflow_id", "user_id"], set_=body_update).returning(
-                Review.stars, Review.body, Review.created_at, Review.updated_at
+                Review.stars, Review.body, Review.created_at, Review.updated_at, literal_column("xmax = 0")
             )
         )
     ).one()
-    await _apply(db, workflow.id, data.stars - (old or 0), 0 if old is not None else 1, await site_mean(redis))
-    if old is None:
+    # xmax is 0 only on a row this statement inserted: exactly one of any number of concurrent first ratings wins.
+    first = bool(saved[4])
+    await _rescore(db, workflow.id, await site_mean(redis))
+    if first:
         await notify(
             db,
             redis,
@@ -93,7 +91,7 @@ async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, 
             workflow=workflow,
             data={"stars": data.stars},
         )
-    emit(db, "review.saved", "workflow", workflow.id, {"actor_id": user.id, "stars": data.stars, "first": old is None})
+    emit(db, "review.saved", "workflow", workflow.id, {"actor_id": user.id, "stars": data.stars, "first": first})
     return ReviewOut(
         user=UserRef(username=user.username, display_name=user.display_name),
         stars=saved.stars,
@@ -110,7 +108,7 @@ async def unrate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
     )
     if stars is None:
         raise NotFound("You have not rated this workflow.")
-    await _apply(db, workflow.id, -stars, -1, await site_mean(redis))
+    await _rescore(db, workflow.id, await site_mean(redis))
 
 
 async def reviews(
@@ -155,17 +153,35 @@ async def reviews(
 
 
 async def refresh_scores(db: AsyncSession, redis: ArqRedis) -> float:
-    """Recompute the site-wide mean and every rated workflow's score against it (cron ``ratings.refresh_scores``)."""
+    """Recompute, from the reviews themselves, the site-wide mean and every workflow's counters and score
+    (cron ``ratings.refresh_scores``). Counters that drifted (a bug, a manual edit) are repaired here too."""
     total_sum, total_count = (
-        await db.execute(
-            select(func.coalesce(func.sum(Workflow.rating_sum), 0), func.coalesce(func.sum(Workflow.rating_count), 0))
-        )
+        await db.execute(select(func.coalesce(func.sum(Review.stars), 0), func.count()).select_from(Review))
     ).one()
     mean = float(total_sum) / float(total_count) if total_count else DEFAULT_PRIOR_MEAN
+    # Lock the rows first, in one order: the recount below then starts after every concurrent rating has committed
+    # (a rating waits for this transaction, and its trigger then moves the repaired counter).
     await db.execute(
-        update(Workflow)
-        .where(Workflow.rating_count > 0)
-        .values(rating_score=(PRIOR_WEIGHT * mean + Workflow.rating_sum) * 1.0 / (PRIOR_WEIGHT + Workflow.rating_count))
+        text(
+            "SELECT id FROM workflows WHERE rating_count <> 0 OR rating_score <> 0 "
+            "OR id IN (SELECT workflow_id FROM reviews) ORDER BY id FOR UPDATE"
+        )
     )
+    await db.execute(_RECOUNT, {"weight": PRIOR_WEIGHT, "mean": mean})
     await redis.set(PRIOR_MEAN_KEY, str(mean))
     return mean
+
+
+_RECOUNT = text(
+    """
+UPDATE workflows w SET rating_count = r.n, rating_sum = r.s,
+       rating_score = CASE WHEN r.n = 0 THEN 0 ELSE (CAST(:weight AS float8) * CAST(:mean AS float8) + r.s) / (CAST(:weight AS float8) + r.n) END
+FROM (
+  SELECT w0.id, count(rv.stars) AS n, COALESCE(sum(rv.stars), 0) AS s
+  FROM workflows w0 LEFT JOIN reviews rv ON rv.workflow_id = w0.id
+  WHERE w0.rating_count <> 0 OR w0.rating_score <> 0 OR rv.workflow_id IS NOT NULL
+  GROUP BY w0.id
+) r
+WHERE w.id = r.id
+"""
+)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, RowId
 from blokhub.api.users.schemas import UserRef
 
 Body = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
@@ -13,7 +13,7 @@ Body = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
 
 class CommentIn(Input):
     body: Body
-    parent_id: int | None = None
+    parent_id: RowId | None = None
 
 
 class CommentUpdate(Input):
@@ -85,7 +85,7 @@ class FavoriteState(Output):
 class ReportIn(Input):
     target_type: Literal["workflow", "comment", "user"]
     reason: Annotated[str, msgspec.Meta(min_length=3, max_length=2000)]
-    target_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    target_id: RowId | None = None
     target_username: Annotated[str, msgspec.Meta(max_length=32)] | None = None
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, patch
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from blokhub.api.deps import DB, CurrentUser, Viewer
+from blokhub.api.params import PathName
 from blokhub.api.schemas import Page
 from blokhub.api.users import services
 from blokhub.api.users.schemas import Me, MeUpdate, Profile, me_of, profile_of
@@ -34,17 +35,17 @@ class UsersController(Controller):
     tags = ["users"]
 
     @get("/{username:str}", operation_id="getProfile")
-    async def profile(self, username: FromPath[str], db: DB) -> Profile:
+    async def profile(self, username: PathName, db: DB) -> Profile:
         user = await services.get_by_username(db, username)
         return profile_of(user, stats_of(user))
 
     @get("/{username:str}/workflows", operation_id="listUserWorkflows")
     async def workflows(
         self,
-        username: FromPath[str],
+        username: PathName,
         db: DB,
         viewer: Viewer,
-        cursor: FromQuery[str | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=1000)] = None,
         limit: Annotated[int | None, QueryParameter(ge=1, le=100)] = None,
     ) -> Page[WorkflowSummary]:
         """Their public workflows; all of them (any visibility) when the caller is the owner."""

@@ -5,10 +5,10 @@ from typing import Annotated
 
 import msgspec
 
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import END, SPACE, Input, Output
 from blokhub.db.models import User
 
-Url = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^https?://[^\s]+$")]
+Url = Annotated[str, msgspec.Meta(max_length=500, pattern=rf"^https?://[^{SPACE}]+{END}")]
 
 
 class Link(Input):

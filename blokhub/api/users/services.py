@@ -5,13 +5,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.errors import NotFound
+from blokhub.api.textforms import fold
 from blokhub.api.users.schemas import MeUpdate
 from blokhub.db.models import User
 from blokhub.outbox import emit
 
 
 async def get_by_username(db: AsyncSession, username: str) -> User:
-    user = await db.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    user = await db.scalar(select(User).where(func.lower(User.username) == fold(username)))
     if user is None or user.banned_at is not None:
         raise NotFound(f"No user named {username!r}.")
     return user

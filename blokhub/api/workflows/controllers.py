@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import Body, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.errors import Unprocessable
+from blokhub.api.params import INTEGER_MAX, PathId, PathVersion
 from blokhub.api.schemas import Page
 from blokhub.api.workflows import importing, page_views, queries, services, submissions
 from blokhub.api.workflows.access import get_visible
@@ -30,7 +31,9 @@ from blokhub.api.workflows.schemas import (
 from blokhub.blok.project import build_project
 
 Limit = Annotated[int | None, QueryParameter(ge=1, le=100, description="Page size (default 20, max 100).")]
-Cursor = Annotated[str | None, QueryParameter(description="Opaque cursor from the previous page's next_cursor.")]
+Cursor = Annotated[
+    str | None, QueryParameter(max_length=1000, description="Opaque cursor from the previous page's next_cursor.")
+]
 EXPORT_TYPES = {"json": "application/json", "yaml": "application/yaml", "toml": "application/toml"}
 
 
@@ -59,8 +62,8 @@ class WorkflowController(Controller):
         user: CurrentUser,
         db: DB,
         visibility: FromQuery[VisibilityName] = "public",
-        title: FromQuery[str | None] = None,
-        tags: Annotated[str | None, QueryParameter(description="Comma-separated tags.")] = None,
+        title: Annotated[str | None, QueryParameter(max_length=200, description="Default: from the file.")] = None,
+        tags: Annotated[str | None, QueryParameter(max_length=1000, description="Comma-separated tags.")] = None,
     ) -> WorkflowOut:
         raw, fmt = await importing.read_upload(request)
         checked = submissions.check(definition=None, source=raw, fmt=fmt)
@@ -88,8 +91,8 @@ class WorkflowController(Controller):
         self,
         db: DB,
         viewer: Viewer,
-        owner: FromQuery[str | None] = None,
-        tag: FromQuery[str | None] = None,
+        owner: Annotated[str | None, QueryParameter(max_length=254)] = None,
+        tag: Annotated[str | None, QueryParameter(max_length=64)] = None,
         visibility: FromQuery[VisibilityName | None] = None,
         cursor: Cursor = None,
         limit: Limit = None,
@@ -100,24 +103,31 @@ class WorkflowController(Controller):
         return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
 
     @get("/{workflow_id:int}", operation_id="getWorkflow")
-    async def show(self, workflow_id: FromPath[int], db: DB, viewer: Viewer, resources: Res) -> WorkflowOut:
+    async def show(
+        self, request: Request[Any, Any, Any], workflow_id: PathId, db: DB, viewer: Viewer, resources: Res
+    ) -> WorkflowOut:
         workflow = await get_visible(db, viewer, workflow_id)
-        await page_views.record_view(resources.redis, workflow.id)
+        who = page_views.viewer_key(
+            resources.settings.secret_key or "",
+            viewer.id if viewer else None,
+            request.client.host if request.client else None,
+        )
+        await page_views.record_view(resources.redis, workflow.id, who)
         return workflow_of(workflow)
 
     @patch("/{workflow_id:int}", operation_id="updateWorkflow")
     async def update(
-        self, workflow_id: FromPath[int], data: JSONBody[WorkflowUpdate], user: CurrentUser, db: DB
+        self, workflow_id: PathId, data: JSONBody[WorkflowUpdate], user: CurrentUser, db: DB
     ) -> WorkflowOut:
         return workflow_of(await services.update_workflow(db, user, workflow_id, data))
 
     @delete("/{workflow_id:int}", status_code=HTTP_204_NO_CONTENT, operation_id="deleteWorkflow")
-    async def remove(self, workflow_id: FromPath[int], user: CurrentUser, db: DB) -> None:
+    async def remove(self, workflow_id: PathId, user: CurrentUser, db: DB) -> None:
         await services.delete_workflow(db, user, workflow_id)
 
     @get("/{workflow_id:int}/versions", operation_id="listVersions")
     async def versions(
-        self, workflow_id: FromPath[int], db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
+        self, workflow_id: PathId, db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
     ) -> Page[VersionSummary]:
         workflow = await get_visible(db, viewer, workflow_id)
         rows, next_cursor = await queries.versions(db, workflow, cursor, limit)
@@ -130,7 +140,7 @@ class WorkflowController(Controller):
         return Page(items=items, next_cursor=next_cursor)
 
     @get("/{workflow_id:int}/versions/{number:int}", operation_id="getVersion")
-    async def version(self, workflow_id: FromPath[int], number: FromPath[int], db: DB, viewer: Viewer) -> VersionOut:
+    async def version(self, workflow_id: PathId, number: PathVersion, db: DB, viewer: Viewer) -> VersionOut:
         v = await queries.version(db, await get_visible(db, viewer, workflow_id), number)
         return VersionOut(
             version=v.version,
@@ -143,11 +153,13 @@ class WorkflowController(Controller):
     @get("/{workflow_id:int}/diff", operation_id="diffVersions")
     async def diff(
         self,
-        workflow_id: FromPath[int],
+        workflow_id: PathId,
         db: DB,
         viewer: Viewer,
-        from_version: Annotated[int, QueryParameter(name="from", ge=1)],
-        to_version: Annotated[int | None, QueryParameter(name="to", ge=1, description="Default: latest.")] = None,
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=INTEGER_MAX)],
+        to_version: Annotated[
+            int | None, QueryParameter(name="to", ge=1, le=INTEGER_MAX, description="Default: latest.")
+        ] = None,
     ) -> DiffOut:
         workflow = await get_visible(db, viewer, workflow_id)
         target = to_version or workflow.version
@@ -164,7 +176,7 @@ class WorkflowController(Controller):
     @post("/{workflow_id:int}/fork", status_code=HTTP_201_CREATED, operation_id="forkWorkflow")
     async def fork(
         self,
-        workflow_id: FromPath[int],
+        workflow_id: PathId,
         user: CurrentUser,
         db: DB,
         resources: Res,
@@ -178,7 +190,7 @@ class WorkflowController(Controller):
 
     @get("/{workflow_id:int}/forks", operation_id="listForks")
     async def forks(
-        self, workflow_id: FromPath[int], db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
+        self, workflow_id: PathId, db: DB, viewer: Viewer, cursor: Cursor = None, limit: Limit = None
     ) -> Page[WorkflowSummary]:
         original = await get_visible(db, viewer, workflow_id)
         rows, next_cursor = await queries.list_forks(db, viewer, original, cursor, limit)
@@ -187,11 +199,11 @@ class WorkflowController(Controller):
     @get("/{workflow_id:int}/export", operation_id="exportWorkflow")
     async def export(
         self,
-        workflow_id: FromPath[int],
+        workflow_id: PathId,
         db: DB,
         viewer: Viewer,
         format: FromQuery[Literal["json", "yaml", "toml"]] = "json",
-        version: Annotated[int | None, QueryParameter(ge=1, description="Default: latest.")] = None,
+        version: Annotated[int | None, QueryParameter(ge=1, le=INTEGER_MAX, description="Default: latest.")] = None,
     ) -> Response[str]:
         workflow = await get_visible(db, viewer, workflow_id)
         definition = (await queries.version(db, workflow, version)).definition if version else workflow.definition
@@ -208,10 +220,10 @@ class WorkflowController(Controller):
     @get("/{workflow_id:int}/project.zip", operation_id="downloadProject", media_type="application/zip")
     async def project(
         self,
-        workflow_id: FromPath[int],
+        workflow_id: PathId,
         db: DB,
         viewer: Viewer,
-        version: Annotated[int | None, QueryParameter(ge=1, description="Default: latest.")] = None,
+        version: Annotated[int | None, QueryParameter(ge=1, le=INTEGER_MAX, description="Default: latest.")] = None,
     ) -> Response[bytes]:
         """A minimal Blok project serving the workflow: `npm install && PORT=3000 npm start`."""
         workflow = await get_visible(db, viewer, workflow_id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blokhub import blok
 from blokhub.api.errors import NotFound, Unprocessable
 from blokhub.api.pagination import clamp_limit, decode_cursor, encode_cursor
+from blokhub.api.textforms import fold
 from blokhub.api.users.services import get_by_username
 from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD
@@ -63,7 +64,7 @@ async def list_workflows(
             )
         where.append(Workflow.visibility == visibility)
     if tag:
-        where.append(Workflow.tags.contains([tag.strip().lower()]))
+        where.append(Workflow.tags.contains(["-".join(fold(tag).split())]))
     return await _page(db, where, cursor, limit)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from blokhub.api.schemas import Input, Output
+from blokhub.api.schemas import Input, Output, VersionNumber
 from blokhub.api.users.schemas import UserRef
 
 VisibilityName = Literal["public", "unlisted", "private", "draft"]
@@ -37,12 +37,13 @@ class WorkflowUpdate(Input):
     source: Source | None = None
     format: FormatName | None = None
     changelog: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
-    expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    expected_version: VersionNumber | None = None
 
 
 class ForkIn(Input):
     title: Title | None = None
-    visibility: VisibilityName = "public"
+    # Default: as visible as the forker may make it (public, or the original's own reach when that is narrower).
+    visibility: VisibilityName | None = None
 
 
 class IssueOut(Output):

@@ -1,14 +1,15 @@
-"""Publishing, editing, versions and deletion of workflows. Services flush; the request commits."""
+"""Publishing, editing, versions and deletion of workflows. Services flush; the request commits.
+
+Counters (the owner's workflows, the original's forks) are kept by database triggers from the rows themselves."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from blokhub.api.errors import Conflict
+from blokhub.api.errors import Conflict, Forbidden, Unprocessable
 from blokhub.api.workflows import submissions
 from blokhub.api.workflows.access import get_deletable, get_editable
 from blokhub.api.workflows.schemas import WorkflowCreate, WorkflowUpdate
@@ -62,7 +63,6 @@ async def publish(
             if attempt == 2:
                 raise Conflict("Could not find a free slug for this title; try again.") from None
     db.add(WorkflowVersion(workflow_id=workflow.id, **version))
-    await adjust_profile_count(db, owner.id, False, counts_on_profile(workflow))
     emit(db, "workflow.created", "workflow", workflow.id, {"visibility": visibility, "fork": forked_from is not None})
     return workflow
 
@@ -85,6 +85,8 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         )
     old_visibility = workflow.visibility
     visibility = data.visibility or workflow.visibility
+    if _REACH[visibility] > _REACH[old_visibility] and workflow.forked_from_id is not None:
+        await _check_fork_reach(db, user, workflow.forked_from_id, visibility)
     changed: list[str] = []
     if data.definition is not None or data.source is not None:
         checked = submissions.check(definition=data.definition, source=data.source, fmt=data.format)
@@ -119,9 +121,7 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
         workflow.tags = submissions.normalise_tags(data.tags)
         changed.append("tags")
     if visibility != old_visibility:
-        counted = counts_on_profile(workflow)
         workflow.visibility = visibility
-        await adjust_profile_count(db, workflow.owner_id, counted, counts_on_profile(workflow))
         if visibility in Visibility.SHARED and workflow.published_at is None:
             workflow.published_at = utcnow()
         emit(db, "workflow.visibility_changed", "workflow", workflow.id, {"from": old_visibility, "to": visibility})
@@ -140,22 +140,60 @@ async def update_workflow(db: AsyncSession, user: User, workflow_id: int, data: 
 
 async def delete_workflow(db: AsyncSession, user: User, workflow_id: int) -> None:
     workflow = await get_deletable(db, user, workflow_id)
-    counted = counts_on_profile(workflow)
     workflow.deleted_at = utcnow()
-    await adjust_profile_count(db, workflow.owner_id, counted, False)
-    if workflow.forked_from_id is not None:
-        await db.execute(
-            update(Workflow)
-            .where(Workflow.id == workflow.forked_from_id, Workflow.forks_count > 0)
-            .values(forks_count=Workflow.forks_count - 1)
-        )
     emit(db, "workflow.deleted", "workflow", workflow.id, {"by": user.id})
     await db.flush()
 
 
+# How far a workflow reaches: a fork may reach no further than its original does for the forker.
+_REACH = {Visibility.PUBLIC: 2, Visibility.UNLISTED: 1, Visibility.PRIVATE: 0, Visibility.DRAFT: 0}
+
+
+def fork_visibility(user: User, original: Workflow, requested: str | None) -> str:
+    """The visibility of ``user``'s copy of ``original``: never more visible than the forker may publish.
+
+    Private, draft and hidden work is forkable by its owner only (a moderator sees it to judge it, not to copy it),
+    and the owner's copy of hidden work stays private. Someone else's unlisted work may be copied, but not listed."""
+    own = original.owner_id == user.id
+    if not own and (original.visibility not in Visibility.SHARED or original.hidden_at is not None):
+        raise Forbidden("Only the owner can fork private, draft or hidden work.")
+    if original.hidden_at is not None:
+        ceiling = Visibility.PRIVATE
+    elif own:
+        ceiling = Visibility.PUBLIC
+    else:
+        ceiling = original.visibility
+    if requested is None:
+        return ceiling
+    if _REACH[requested] > _REACH[ceiling]:
+        raise Unprocessable(
+            f"This fork can be at most {ceiling}: a copy never reaches further than its original.",
+            code="fork_visibility",
+            details=[{"pointer": "/visibility", "message": f"at most {ceiling}"}],
+        )
+    return requested
+
+
+async def _check_fork_reach(db: AsyncSession, user: User, original_id: int, visibility: str) -> None:
+    """Widening a fork later obeys the same ceiling as forking did (an unlisted original's copy is not listed by
+    someone else, a private or hidden original's copy stays private); a deleted original no longer limits it."""
+    original = await db.get(Workflow, original_id)
+    if original is None or original.deleted_at is not None:
+        return
+    try:
+        fork_visibility(user, original, visibility)
+    except Forbidden:
+        raise Unprocessable(
+            "This fork's original is no longer shared: its copy can only stay private.",
+            code="fork_visibility",
+            details=[{"pointer": "/visibility", "message": "at most private"}],
+        ) from None
+
+
 async def fork(
-    db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str
+    db: AsyncSession, resources: Resources, user: User, original: Workflow, *, title: str | None, visibility: str | None
 ) -> Workflow:
+    visibility = fork_visibility(user, original, visibility)
     checked = submissions.check(definition=original.definition, source=None, fmt=None)
     copy = await publish(
         db,
@@ -167,8 +205,6 @@ async def fork(
         visibility=visibility,
         forked_from=original,
     )
-    # One atomic UPDATE: concurrent forks never lose a count.
-    await db.execute(update(Workflow).where(Workflow.id == original.id).values(forks_count=Workflow.forks_count + 1))
     if visibility in Visibility.SHARED:  # a private copy is nobody else's business
         from blokhub.api.notifications.services import notify
 
@@ -185,18 +221,6 @@ async def fork(
         db, "workflow.forked", "workflow", copy.id, {"original_id": original.id, "original_owner_id": original.owner_id}
     )
     return copy
-
-
-def counts_on_profile(workflow: Workflow) -> bool:
-    """Only live, public, unhidden workflows count on their owner's profile."""
-    return workflow.listed
-
-
-async def adjust_profile_count(db: AsyncSession, owner_id: int, before: bool, after: bool) -> None:
-    """Apply a workflow's transition to its owner's counter with one atomic UPDATE (exact under concurrency)."""
-    if before != after:
-        delta = 1 if after else -1
-        await db.execute(update(User).where(User.id == owner_id).values(workflows_count=User.workflows_count + delta))
 
 
 def changes_payload(changes: list[Any]) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import Workflow
@@ -19,7 +19,17 @@ def slugify(text: str) -> str:
     return slug[:MAX_SLUG].rstrip("-") or "workflow"
 
 
+# Advisory-lock namespace for slug allocation (any constant; it only has to differ from other advisory locks).
+_SLUG_LOCK = 0x51A6
+
+
 async def unique_slug(db: AsyncSession, owner_id: int, title: str, *, exclude_id: int | None = None) -> str:
+    """A free slug for ``title`` among the owner's workflows.
+
+    Allocation is serialised per owner with a transaction-scoped advisory lock: the next allocation for the same
+    owner waits until this transaction ends, then (a new statement, a new snapshot) sees the slug taken here. So
+    concurrent publishes, forks and renames by one account never collide and never fail."""
+    await db.execute(select(func.pg_advisory_xact_lock(_SLUG_LOCK, owner_id % 2_147_483_647)))
     base = slugify(title)
     stmt = select(Workflow.slug).where(
         Workflow.owner_id == owner_id, Workflow.deleted_at.is_(None), Workflow.slug.like(f"{base}%")

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from blokhub import blok
+from blokhub.api import edge
 from blokhub.api.errors import Unprocessable
+from blokhub.api.textforms import fold
 from blokhub.db.models import Visibility
 from blokhub.db.workflow_rows import facts_of, health_of
 
@@ -79,6 +81,15 @@ def check(*, definition: dict[str, Any] | None, source: str | bytes | None, fmt:
         except blok.BlokParseError as exc:
             raise Unprocessable(exc.issues[0].message, code=exc.issues[0].code, details=_issues(exc.issues)) from None
         document = definition
+    try:
+        # Imports (YAML "\0", TOML "\u0000", multipart) reach here without passing the JSON edge check.
+        edge.check_value(document)
+    except edge.Refused as refused:
+        raise Unprocessable(
+            f"The workflow carries characters that cannot be stored: {refused.message}.",
+            code="invalid_character",
+            details=[{"pointer": refused.pointer, "message": refused.message}],
+        ) from None
     result = blok.validate(document, parsed=parsed)
     secrets = blok.scan_secrets(document)
     if parsed is not None:
@@ -126,7 +137,7 @@ def normalise_tags(tags: list[str]) -> list[str]:
     """Lowercase, trimmed, spaces as hyphens, de-duplicated in order; at most 10 of at most 32 characters."""
     out: list[str] = []
     for index, raw in enumerate(tags):
-        tag = "-".join(raw.strip().lower().split())
+        tag = "-".join(fold(raw).split())
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:

@@ -1,0 +1,1 @@
+"""The published OpenAPI document, made true to what the API does."""
