@@ -43,6 +43,9 @@ def weather(ctx: StepContext, _: str) -> Fetched:
         f"Weather in {city}: ${{{DATA}.current.temperature_2m}}°C now, high ${{{DATA}.daily.temperature_2m_max[0]}}°C, "
         f"rain chance ${{{DATA}.daily.precipitation_probability_max[0]}}%"
     )
+    if "fahrenheit" in ctx.hint:
+        url += "&temperature_unit=fahrenheit"
+        message = message.replace("°C", "°F")
     step = _get(ctx, "get-weather", url, dict(JSON_HEADERS), f"fetches the {city} forecast from Open-Meteo", "weather")
     return Fetched(step, None, message)
 

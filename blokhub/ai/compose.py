@@ -134,6 +134,8 @@ def _field_path(intent: Intent, field_word: str, record: str) -> str:
     alias = origin.fields.get(field_word) if origin else None
     if alias is None:
         return f"{record}.{re.sub(r'[^a-z0-9_]', '_', field_word) or 'value'}"
+    if alias.startswith("ctx."):
+        return alias  # a path outside the record (a Stripe event's type)
     return alias.replace("{r}", record) if "{r}" in alias else f"{record}.{alias}"
 
 

@@ -32,8 +32,11 @@ _PRESENT = re.compile(
     re.IGNORECASE,
 )
 _HEADER = re.compile(
-    r"\b(?:without|missing|lacking|no|with)\s+(?:an?\s+|the\s+|a valid\s+)?([A-Za-z][\w-]{1,40})\s+header\b",
+    r"\b(?:without|missing|lacking|no|with|require[sd]?|needs?|must have|check(?: for)?)\s+(?:an?\s+|the\s+|a valid\s+)?([A-Za-z][\w-]{1,40})\s+header\b",
     re.IGNORECASE,
+)
+_ONLY_KIND = re.compile(
+    r"\b(refund|dispute|failure|cancellation|renewal|chargeback)s?\s+only\b|\bonly\s+(refund|dispute|failure|cancellation|renewal|chargeback)s?\b"
 )
 _CURRENCY = re.compile(r"\bin (USD|EUR|GBP|JPY|CHF|CAD|AUD)\b")
 
@@ -104,11 +107,17 @@ def other_phrases(text: str) -> list[Phrase]:
                 currency.start(),
             )
         )
+    if (kind := _ONLY_KIND.search(text.lower())) is not None:
+        word = kind.group(1) or kind.group(2)
+        stem = {"failure": "fail", "cancellation": "cancel", "chargeback": "dispute"}.get(word, word)
+        out.append(
+            Phrase("type", f"String({{f}}).toLowerCase().includes({json.dumps(stem)})", f"it is a {word}", kind.start())
+        )
     if (header := _HEADER.search(text)) is not None:
         name = json.dumps(header.group(1).lower())
         template = f'String(ctx.request.headers[{name}] ?? "") !== ""'  # the header, whatever the record is
         out.append(
-            Phrase(header.group(1).lower(), template, f"the request has a {header.group(1)} header", header.start())
+            Phrase(header.group(1).lower(), template, f"the request has the {header.group(1)} header", header.start())
         )
     if (present := _PRESENT.search(text)) is not None:
         name = present.group(1).split()[0].lower()

@@ -65,6 +65,7 @@ _FAILURE = re.compile(
     r"|\b(?:that|which)\s+(?:fails|failed|bounces|errors)\b"
 )
 _RAIN = re.compile(r"\bif (?:it(?:'s| is| will be)? (?:going to )?rain(?:s|ing|y)?)\b")
+_IGNORE = re.compile(r"\b(?:ignore|skip|except|exclude|drop|not for)\b[^.;]{0,30}$")
 ELSE_WORDS = re.compile(r"\b(?:otherwise|else|if not|or else)\b")
 # "a payment over 1000" compares the payment's amount
 _AMOUNT_NOUNS = {
@@ -208,8 +209,12 @@ def _candidates(text: str) -> list[ConditionIntent]:
     if (rain := _RAIN.search(lowered)) is not None:
         out.append(ConditionIntent("rain", "Number({f}) >= 50", "rain is likely (50% or more)", rain.start(), None))
     if (threshold := _THRESHOLD.search(lowered)) is not None:
-        template, shown = _compare(_comparison(threshold.group("op")), threshold.group("value"))
-        words = f"the amount is {threshold.group('op')} {shown}"
+        op = _comparison(threshold.group("op"))
+        if _IGNORE.search(lowered[: threshold.start()]):  # "ignore payments under 20": keep the others
+            op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}.get(op, op)
+        template, shown = _compare(op, threshold.group("value"))
+        said = {">": "over", ">=": "at least", "<": "under", "<=": "at most"}.get(op, threshold.group("op"))
+        words = f"the amount is {said} {shown}"
         out.append(ConditionIntent("amount", template, words, threshold.start(), None))
     if (size := _SIZE.search(lowered)) is not None:
         small = size.group(1) == "small"

@@ -62,14 +62,25 @@ def add_condition(intent: Intent, out: StepList, ctx: StepContext) -> list[str]:
     assert intent.condition is not None
     cond = intent.condition
     wrapped = [s for s in out.steps if s.get("set_var") and s.get("node") not in ("mapper",)]
+    gate = cond.field.startswith(("authorization", "x-")) or "header" in cond.words
+    if gate:  # a request check guards everything the workflow does; without it the request is refused
+        wrapped = [s for s in out.steps if not str(s.get("name", "")).startswith("verify-")]
     if not wrapped:
         return [f"found no step to put behind the condition ({cond.words})"]
     first = out.steps.index(wrapped[0])
     for step in wrapped:
         out.steps.remove(step)
     else_steps: list[dict[str, Any]] = []
-    model = {"matched": False, "condition": cond.words}
-    out.add(mapper("skip", model, set_var=True), "sink", ctx, else_steps)
+    if gate:
+        out.add(
+            StepDraft("reject", "error", {"message": f"Refused: the {cond.field} header is missing"}),
+            "sink",
+            ctx,
+            else_steps,
+        )
+    else:
+        model = {"matched": False, "condition": cond.words}
+        out.add(mapper("skip", model, set_var=True), "sink", ctx, else_steps)
     name = out.reserve(f"check-{cond.field or 'condition'}")
     out.steps.insert(first, {"name": name, "node": out.picker.if_else_node, "type": "module"})
     js = condition_js(intent, ctx, None)

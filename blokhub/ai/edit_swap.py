@@ -150,8 +150,27 @@ def apply_swap(out: StepList, ctx: StepContext, old: Service, new: Service) -> s
     return f"replaced {old.label} with {new.label}"
 
 
+_ALL_BUT = re.compile(
+    r"\b(?:remove|drop|delete)\s+(?:everything|all(?: the)?(?: other)?(?: steps)?)\s+(?:except|but|apart from)\s+(.{2,60})"
+)
+
+
 def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
     notes = []
+    all_but = _ALL_BUT.search(lowered)
+    if all_but:  # "remove everything except Slack": every destination but the ones named goes
+        kept = {s.key for s in _services(all_but.group(1))}
+        gone = []
+        for step, container in steps_of_service(out, None):
+            key = service_of(step, out.nodes.get(str(step.get("name"))))
+            name = str(step.get("name", ""))
+            if step.get("set_var") and key and key not in kept and not name.startswith("verify-") and step in container:
+                container.remove(step)
+                out.nodes.pop(name, None)
+                gone.append(name)
+                handled.add(key)
+        handled.update(kept)
+        return [f"removed {', '.join(gone)} (everything but {', '.join(sorted(kept))})"] if gone else []
     targets: list[Service] = []
     for cue in _REMOVE.finditer(lowered):
         window = _CUT.split(lowered[cue.end() : cue.end() + 60])[0]

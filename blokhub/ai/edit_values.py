@@ -54,6 +54,7 @@ def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[s
     notes += _table(lowered, out, replaced)
     notes += _project(intent, out)
     notes += _sheet_name(text, out)
+    notes += _units(lowered, out)
     notes += _github_variant(lowered, out)
     return notes
 
@@ -78,6 +79,20 @@ def _sheet_name(text: str, out: StepList) -> list[str]:
             inputs["url"] = new
             changed.append(step["name"])
     return [f"{', '.join(changed)} now use{'s' * (len(changed) == 1)} the sheet “{name}”"] if changed else []
+
+
+def _units(lowered: str, out: StepList) -> list[str]:
+    """ "use Fahrenheit" / "in Celsius": the forecast's temperature unit and the messages' degree sign."""
+    unit = "fahrenheit" if "fahrenheit" in lowered else "celsius" if "celsius" in lowered else None
+    weather = [s for s in _steps(out, "weather") if "latitude=" in str(_inputs(out, s).get("url", ""))]
+    if unit is None or not weather:
+        return []
+    for step in weather:
+        inputs = _inputs(out, step)
+        url = re.sub(r"&temperature_unit=\w+", "", str(inputs["url"]))
+        inputs["url"] = url + ("&temperature_unit=fahrenheit" if unit == "fahrenheit" else "")
+    _replace_text(out, "°C" if unit == "fahrenheit" else "°F", "°F" if unit == "fahrenheit" else "°C")
+    return [f"temperatures are now in {unit.title()}"]
 
 
 def _project(intent: Intent, out: StepList) -> list[str]:

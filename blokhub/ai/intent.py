@@ -22,7 +22,7 @@ _CUE = re.compile(rf"\b(?:(?P<sink>{_SINK_CUE})|(?P<source>{_SOURCE_CUE}))\b")
 _DATA_NOUN = re.compile(
     r"\s*(?:rows?|records?|data|tables?|collections?|issues?|charges?|orders?|contacts?|leads?|deals?|tickets?|backlog|"
     r"revenue|sales|payouts?|balance|invoices?|subscriptions?|refunds?|"
-    r"(?:cache )?stats|statistics|metrics|counts?|prices?|rates|reports?|summary|digest|"
+    r"(?:cache )?stats|statistics|metrics|counts?|prices?|rates|reports?|summary|digest|pipeline|database|"
     r"transactions?|merge requests?|pull requests?|prs|documents?|entries|customers?|users?|products?|"
     r"[a-z]+ (?:table|collection))\b"
 )
@@ -97,7 +97,7 @@ _WHEN_NEW = re.compile(
 _TAKEN_BACK = re.compile(r"[^,.;?!]*\?\s*no\b\s*[,;:—–-]*", re.IGNORECASE)
 _TO_SENDER = re.compile(
     r"\bto (?:the (?:person|customer|user|sender|lead|subscriber|buyer)s?\b|them\b|whoever)|\bwelcome (?:e-?mail|message)"
-    r"|\b(?:thank|email|e-mail|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
+    r"|\b(?:thank|email|e-mail|text|reply to|confirm to) (?:them|the (?:customer|buyer|sender|user|person))\b"
 )
 # any mention: "weather in Rome", "the Amsterdam forecast", "for Tokyo please"
 _CITY = re.compile(r"\b(" + "|".join(sorted(CITIES, key=len, reverse=True)) + r")\b")
@@ -133,6 +133,7 @@ class Intent:
     project: str | None = None  # a tracker project key the user gave ("the OPS project")
     cities: tuple[str, ...] = ()  # every city named, in order (a forecast for each)
     emails: tuple[str, ...] = ()  # addresses the user gave
+    unreadable: tuple[str, ...] = ()  # services the prompt reads from that have no step for reading
     phones: tuple[str, ...] = ()  # phone numbers the user gave
     to_sender: bool = False  # "email the person who signed up": the address comes with the request
 
@@ -213,6 +214,7 @@ def parse_intent(prompt: str) -> Intent:
     text = original.lower()
     schedule = parse_schedule(_TAKEN_BACK.sub(" ", original))  # "Twice a day? No - every 12 hours"
     uses: list[Use] = []
+    unreadable: list[str] = []
     event: Use | None = None
     # service names inside a URL ("https://api.github.com/...") are part of that URL, not a second service
     masked = _URL.sub(lambda m: " " * len(m.group(0)), text)
@@ -223,6 +225,9 @@ def parse_intent(prompt: str) -> Intent:
     masked = _TAKEN_BACK.sub(lambda m: " " * len(m.group(0)), masked)
     for mention in find_mentions(masked):
         role = _role(text, mention, schedule is not None)
+        if role == "sink" and "source" not in mention.service.roles and _reads_from(text, mention):
+            unreadable.append(mention.service.label)
+            continue  # "back up the Notion database": there is no step that reads Notion; the answer says so
         arriving = _INCOMING.search(text[: mention.start]) and text[mention.end : mention.end + 1] != "-"
         if role == "sink" and mention.service.roles == ("sink",) and arriving:
             continue  # "classify incoming support emails": what arrives, not where to send it
@@ -270,6 +275,7 @@ def parse_intent(prompt: str) -> Intent:
         phones=phones,
         to_sender=bool(_TO_SENDER.search(text)),
         cities=cities,
+        unreadable=tuple(unreadable),
         project=project_key(original),
     )
 
@@ -282,6 +288,15 @@ _PROJECT = re.compile(
 def project_key(text: str) -> str | None:
     found = _PROJECT.search(text)
     return (found.group(1) or found.group(2)) if found else None
+
+
+def _reads_from(text: str, mention: Mention) -> bool:
+    """A read cue governs the mention: "back up the Notion database" (not "charges from today and email it")."""
+    window = text[max(0, mention.start - 48) : mention.start]
+    cues = list(_CUE.finditer(window))
+    if not cues or cues[-1].group("source") is None:
+        return False
+    return not re.search(r"[,;.]|\b(?:and|then|but)\b", window[cues[-1].end() :])
 
 
 def implied_uses(text: str, uses: list[Use], emails: tuple[str, ...], phones: tuple[str, ...]) -> list[Use]:

@@ -161,6 +161,8 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
         if name.startswith("matched"):
             return "passes the data on"
         return "records the run" if name == "log-run" else "shapes the data"
+    if node == "error" or node.endswith("/error"):
+        return f"refuses the request ({inputs.get('message', 'an error')})"
     if node in ("base64-pdf",):
         return "answers with the PDF"
     if node == "generate-pdf":

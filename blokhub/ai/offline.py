@@ -14,6 +14,7 @@ from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import compose
 from blokhub.ai.describe import description, trigger_block, workflow_name
 from blokhub.ai.edit import edit_workflow
+from blokhub.ai.grounding_dialect import as_draft_dialect, edit_in_its_dialect
 from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.narrate import env_names, narrate
@@ -28,7 +29,8 @@ from blokhub.ai.schemas import (
     Usage,
 )
 from blokhub.ai.unsupported import unsupported
-from blokhub.blok.walk import iter_steps, iter_strings
+from blokhub.blok.model import model_steps
+from blokhub.blok.walk import iter_strings
 
 _COMMON = frozenset({"mapper", "error", "array-map", "memory-storage"})
 
@@ -44,8 +46,8 @@ def generate_offline(
     checked = checked or check_prompt(request.prompt)
     picker = NodePicker([*request.catalogue, *grounding_nodes(request.grounding)], ranker)
     if request.current is not None:
-        workflow, notes = edit_workflow(request.current, checked, picker)
-        text = narrate(workflow, lead=" ".join(notes))
+        workflow, notes = edit_in_its_dialect(request.current, lambda doc: edit_workflow(doc, checked, picker))
+        text = narrate(as_draft_dialect(workflow)[0], lead=" ".join(notes))  # narrate reads v1; the v1 form is exact
     else:
         intent = parse_intent(checked.text)
         if checked.injection and not actionable(intent):
@@ -95,6 +97,10 @@ def _new_workflow(intent: Intent, checked: CheckedPrompt, picker: NodePicker) ->
     if checked.injection:
         extra.append("Instructions addressed to the generator were ignored.")
     extra += composition.unsupported + unsupported(checked.text)
+    extra += [
+        f"I did not read from {label}: there is no built-in step that reads it (only one that writes to it)."
+        for label in intent.unreadable
+    ]
     missing = [name for name in checked.redacted if name not in env_names(workflow)]
     if missing:
         extra.append("The credentials you pasted belong in " + ", ".join(missing) + ".")
@@ -105,15 +111,10 @@ def grounding_nodes(grounding: Sequence[GroundingExample]) -> list[NodeInfo]:
     """Nodes used by the closest public workflows, as extra catalogue entries (what the offline draft draws on)."""
     found: dict[str, NodeInfo] = {}
     for example in grounding[:3]:
-        definition = example.definition
-        nodes = definition.get("nodes") if isinstance(definition, dict) else None
-        if not isinstance(nodes, dict):
-            continue
-        for ref in iter_steps(definition):
-            node, kind, name = ref.step.get("node"), ref.step.get("type"), ref.name
-            config = nodes.get(name) if name else None
-            inputs = config.get("inputs") if isinstance(config, dict) else None
-            if isinstance(node, str) and kind == "module" and isinstance(inputs, dict) and node not in found:
+        # Either dialect: the step model puts v1's nodes.<name>.inputs and v2's inline inputs in one place.
+        for step in model_steps(example.definition):
+            node, inputs = step.node, step.inputs
+            if node and step.kind == "node" and step.type == "module" and inputs is not None and node not in found:
                 found[node] = NodeInfo(name=node, type="module", input_keys=tuple(inputs), count=1)
     return list(found.values())
 
@@ -122,13 +123,15 @@ def _fingerprint(definition: Any) -> set[str]:
     marks: set[str] = set()
     if not isinstance(definition, dict):
         return marks
-    for ref in iter_steps(definition):
-        node = ref.step.get("node")
-        if isinstance(node, str) and node not in _COMMON and not node.endswith(("api-call", "if-else")):
+    steps = model_steps(definition)
+    for step in steps:
+        node = step.node
+        if node and node not in _COMMON and not node.endswith(("api-call", "if-else")):
             marks.add("node:" + node)
-    for _parent, _token, key, text in iter_strings(definition.get("nodes", {}), ""):
-        if key == "url" and text.startswith("https://") and "${" not in text[:30]:
-            marks.add("host:" + (urlsplit(text).hostname or ""))
+    for step in steps:
+        for _parent, _token, key, text in iter_strings(step.inputs or {}, ""):
+            if key == "url" and text.startswith("https://") and "${" not in text[:30]:
+                marks.add("host:" + (urlsplit(text).hostname or ""))
     return marks
 
 

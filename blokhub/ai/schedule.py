@@ -120,8 +120,12 @@ def _interval(text: str) -> Schedule | None:
     return Schedule(f"{minute} {hour} {spec} * *", "UTC", f"every {n} day{'s' * (n > 1)} at {hour:02d}:{minute:02d}")
 
 
+_CHANNEL = re.compile(r"(?<![\w#])#[\w-]+")  # "#daily" is a channel, not a schedule
+
+
 def parse_schedule(prompt: str) -> Schedule | None:
     """The schedule a prompt asks for, or None when it names none."""
+    prompt = _CHANNEL.sub(" ", prompt)
     text = prompt.lower()
     tz_match = _TIMEZONE.search(prompt)
     timezone = tz_match.group(1) if tz_match else "UTC"
@@ -186,6 +190,7 @@ class ScheduleChange:
 
 
 def schedule_change(prompt: str) -> ScheduleChange:
+    prompt = _CHANNEL.sub(" ", prompt)
     text = prompt.lower()
     tz_match = _TIMEZONE.search(prompt)
     has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))

@@ -73,6 +73,7 @@ def starting_context(intent: Intent, api_node: str) -> StepContext:
     if intent.to_sender and ctx.record.startswith("ctx.request"):
         alias = intent.event.service.fields.get("email", "email") if intent.event else "email"
         ctx.recipients = [f"${{{ctx.record}.{alias}}}"]
+        ctx.phone = ctx.phone or f"${{{ctx.record}.phone}}"
     return ctx
 
 

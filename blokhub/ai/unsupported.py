@@ -56,6 +56,7 @@ _NOT_NAMES = frozenset(
 _TWO_SCHEDULES = re.compile(
     r"\d(?::\d\d)?\s*(?:am|pm)?\s+on\s+(?:weekdays|weekends)\b.*\b\d(?::\d\d)?\s*(?:am|pm)?\s+on\s+(?:weekdays|weekends)\b"
 )
+_WEEKS = re.compile(r"\bevery (?:two|2|three|3|four|4|other) weeks?\b|\bbi-?weekly\b|\bfortnight(?:ly)?\b")
 _SECONDS = re.compile(r"\bevery\s+(\d+|a few|few)\s*(?:sec|secs|second|seconds)\b")
 _VAGUE = re.compile(r"\b(?:make it|it should be|can you make it)\s+(faster|quicker|better|smarter|nicer|cheaper)\b")
 
@@ -80,6 +81,12 @@ def unsupported(text: str) -> list[str]:
         out.append(
             f"I could not schedule it every {seconds.group(1)} seconds: a cron trigger runs at most once a minute, "
             "so it runs every minute."
+        )
+    weeks = _WEEKS.search(lowered)
+    if weeks:
+        out.append(
+            f"I could not make it run every {weeks.group(0).replace('every ', '')}: a cron schedule has no such "
+            "interval, so it runs every week; skip alternate weeks in a step if you need to."
         )
     split = _TWO_SCHEDULES.search(lowered)
     if split:

@@ -21,7 +21,7 @@ from blokhub.api.ai.controllers import AiController
 from blokhub.api.auth.controllers import AuthController, PasswordController
 from blokhub.api.client_address import client_address_middleware
 from blokhub.api.discovery.controllers import RecommendationController, SimilarController, TrendingController
-from blokhub.api.edge import edge_guard_middleware
+from blokhub.api.edge import BODY_REFUSED, LINE_REFUSED, edge_guard_middleware
 from blokhub.api.errors import EXCEPTION_HANDLERS
 from blokhub.api.feed.controllers import FeedController
 from blokhub.api.moderation.controllers import AdminController, ReportController
@@ -29,6 +29,7 @@ from blokhub.api.notifications.controllers import MuteController, NotificationCo
 from blokhub.api.notifications.hub import NotificationHub
 from blokhub.api.observability import request_id_middleware
 from blokhub.api.openapi.document import FinishedJsonRenderPlugin, FinishedSwaggerRenderPlugin
+from blokhub.api.openapi.text_rules import TextRules
 from blokhub.api.ops.controllers import MetricsController, OpsController
 from blokhub.api.routing import fix_options_allow
 from blokhub.api.search.controllers import SavedSearchController, SearchAnalyticsController, SearchController
@@ -47,6 +48,8 @@ from blokhub.runtime.resources import Resources
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+# What the edge guard refuses, said on every request-side string of the published schema.
+TEXT_RULES = TextRules(body=BODY_REFUSED, line=LINE_REFUSED)
 
 
 def api_router() -> Router:
@@ -155,8 +158,8 @@ def create_app(
             # The JSON and Swagger UI serve the finished document (true errors, Bearer scheme, raw bodies).
             render_plugins=[
                 ScalarRenderPlugin(),
-                FinishedSwaggerRenderPlugin(path="/swagger"),
-                FinishedJsonRenderPlugin(),
+                FinishedSwaggerRenderPlugin(path="/swagger", text_rules=TEXT_RULES),
+                FinishedJsonRenderPlugin(text_rules=TEXT_RULES),
             ],
         ),
         debug=False,

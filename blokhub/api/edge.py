@@ -27,8 +27,11 @@ from blokhub.api.errors import error_body
 
 # NUL is what PostgreSQL cannot store; the other C0 controls (and DEL) are refused too, except the three whitespace
 # characters text legitimately carries. Paths and query strings are one-line values: no controls at all.
-_BODY_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+# The classes are also what the published schema says on every request-side string (``TEXT_RULES``).
+BODY_REFUSED = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+LINE_REFUSED = r"[\x00-\x1f\x7f]"
+_BODY_FORBIDDEN = re.compile(BODY_REFUSED)
+_LINE_FORBIDDEN = re.compile(LINE_REFUSED)
 # Only an escape can put a C0 control into valid JSON (raw ones make it malformed), but DEL may also come raw: skip the
 # walk when neither is there.
 _JSON_ESCAPE = re.compile(rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\x7f")

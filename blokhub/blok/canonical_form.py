@@ -8,7 +8,10 @@ defaults - get the same canonical form:
 * step flags with their default value are dropped: ``active: true``, ``stop: false``, ``set_var: false``;
 * HTTP/MCP trigger methods are upper-cased (the trigger compares them case-insensitively);
 * ``description: ""`` is dropped (absent and empty are the same) and so is ``accept: "application/json"`` (the
-  workflow helper's default; the runtime never reads it).
+  workflow helper's default; the runtime never reads it);
+* v2 documents also drop ``schemaVersion: "2"``, ``ephemeral: false``, ``spread: false``, ``forEach.mode:
+  "sequential"`` and a ``type`` equal to the one v2 infers from ``use``, at every depth, and read method ``"*"``
+  as ``"ANY"`` (as the v2 loader does).
 
 Expects a document within :data:`~blokhub.blok.limits.LIMITS` (the normaliser recurses once per level).
 """
@@ -19,7 +22,11 @@ import hashlib
 import json
 from typing import Any
 
+from blokhub.blok.dialect import Dialect, dialect_of, nested_lists
+from blokhub.blok.model import infer_type
+
 _DEFAULT_FLAGS = (("active", True), ("stop", False), ("set_var", False))
+_V2_DEFAULTS = (("active", True), ("stop", False), ("ephemeral", False), ("spread", False))
 
 
 def _normalise(value: Any) -> Any:
@@ -48,6 +55,8 @@ def canonical(doc: dict[str, Any]) -> dict[str, Any]:
         return out  # type: ignore[no-any-return]
     if out.get("description") == "":
         del out["description"]
+    if dialect_of(out) is Dialect.V2:
+        return _canonical_v2(out)
     _drop_default_flags(out.get("steps"))
     nodes = out.get("nodes")
     for config in nodes.values() if isinstance(nodes, dict) else ():
@@ -59,6 +68,34 @@ def canonical(doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(trigger, dict):
         for kind in ("http", "mcp"):
             _normalise_http(trigger.get(kind))
+    return out
+
+
+def _canonical_v2(out: dict[str, Any]) -> dict[str, Any]:
+    if out.get("schemaVersion") == "2":
+        del out["schemaVersion"]  # the default, and the dialect is already what the document is
+    stack = [out.get("steps")]
+    while stack:
+        steps = stack.pop()
+        for step in steps if isinstance(steps, list) else ():
+            if not isinstance(step, dict):
+                continue
+            for flag, default in _V2_DEFAULTS:
+                if flag in step and step[flag] is default:
+                    del step[flag]
+            use = step.get("use")
+            if isinstance(use, str) and step.get("type") == infer_type(use):
+                del step["type"]
+            body = step.get("forEach")
+            if isinstance(body, dict) and body.get("mode") == "sequential":
+                del body["mode"]
+            stack.extend(nested for _suffix, nested in nested_lists(step))
+    trigger = out.get("trigger")
+    if isinstance(trigger, dict):
+        http = trigger.get("http")
+        _normalise_http(http)
+        if isinstance(http, dict) and http.get("method") == "*":
+            http["method"] = "ANY"  # the v2 loader reads "*" as ANY
     return out
 
 

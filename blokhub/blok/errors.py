@@ -97,3 +97,7 @@ def coerce_format(fmt: Format | str, error: type[_IssueError] = BlokParseError) 
         raise error(
             [Issue("unsupported_format", f"unsupported format {fmt!r}; use one of json, yaml, toml", "")]
         ) from None
+
+
+class BlokConversionError(_IssueError):
+    """The workflow uses constructs the target dialect cannot express; one issue per construct."""

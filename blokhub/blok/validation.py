@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from blokhub.blok.dialect import Dialect, detect, neither_issues
 from blokhub.blok.errors import BlokParseError, Format, Issue
 from blokhub.blok.limits import check_limits
 from blokhub.blok.lint import lint_issues
+from blokhub.blok.model import model_steps
 from blokhub.blok.parsing import ParsedDocument, parse
 from blokhub.blok.schema import schema_issues
+from blokhub.blok.v2_lint import v2_lint_issues
+from blokhub.blok.v2_schema import v2_schema_issues
 from blokhub.blok.walk import iter_steps
 from blokhub.blok.workflow_facts import Facts, compute_facts
 
@@ -20,10 +24,14 @@ class ValidationResult:
     errors: list[Issue]
     warnings: list[Issue]
     facts: Facts | None
+    # None: the document is of neither dialect (its errors say which it resembles and what is missing).
+    dialect: Dialect | None = Dialect.V1
+    resembles: Dialect = Dialect.V1
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "valid": self.valid,
+            "dialect": self.dialect.value if self.dialect else None,
             "errors": [issue.to_dict() for issue in self.errors],
             "warnings": [issue.to_dict() for issue in self.warnings],
             "facts": self.facts.to_dict() if self.facts is not None else None,
@@ -43,14 +51,25 @@ def validate(doc: Any, *, parsed: ParsedDocument | None = None) -> ValidationRes
             return ValidationResult(False, list(exc.issues), [], None)
     if not isinstance(doc, dict):
         issue = Issue("not_an_object", "a workflow must be an object with name, version, trigger, steps and nodes", "")
-        return ValidationResult(False, [_placed(issue, parsed)], [], None)
-    steps = list(iter_steps(doc))
+        return ValidationResult(False, [_placed(issue, parsed)], [], None, None)
+    detection = detect(doc)
+    if detection.dialect is None:
+        issues = [_placed(issue, parsed) for issue in neither_issues(doc, detection)]
+        return ValidationResult(False, issues, [], None, None, detection.resembles)
+    if detection.dialect is Dialect.V2:
+        model = model_steps(doc, Dialect.V2)
+        found = [*v2_schema_issues(doc), *v2_lint_issues(doc, model)]
+    else:
+        steps = list(iter_steps(doc))
+        found = [*schema_issues(doc), *lint_issues(doc, steps)]
+        model = model_steps(doc, Dialect.V1)
     errors: list[Issue] = []
     warnings: list[Issue] = []
-    for issue in (*schema_issues(doc), *lint_issues(doc, steps)):
+    for issue in found:
         (warnings if issue.severity == "warning" else errors).append(_placed(issue, parsed))
     usable = isinstance(doc.get("steps"), list)
-    return ValidationResult(not errors, errors, warnings, compute_facts(doc, steps) if usable else None)
+    facts = compute_facts(doc, model, detection.dialect) if usable else None
+    return ValidationResult(not errors, errors, warnings, facts, detection.dialect, detection.dialect)
 
 
 def analyze(source: str | bytes, fmt: Format | str) -> tuple[ParsedDocument, ValidationResult]:

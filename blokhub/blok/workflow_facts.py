@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from blokhub.blok.walk import StepRef, conditions_of, iter_steps, iter_strings, node_configs
+from blokhub.blok.dialect import Dialect, dialect_of
+from blokhub.blok.model import ModelStep, model_steps
+from blokhub.blok.walk import iter_strings
 
-_RUNTIMES = {"module": "typescript", "local": "typescript", "runtime.python3": "python3"}
 # The host must be followed by a delimiter, so "https://api.${env}.com" (a host built by an expression) is
 # skipped.
 _URL_HOST = re.compile(
@@ -28,6 +30,10 @@ class Facts:
     step_count: int
     has_branches: bool
     domains: list[str]
+    dialect: str = Dialect.V1.value
+    # Control-flow kinds used, one vocabulary for both dialects: "branch" (v1 if-else, v2 branch), "switch",
+    # "tryCatch", "forEach", "parallel" (a forEach in parallel mode), "loop", "wait", "subworkflow".
+    control_flow: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,30 +45,41 @@ class Facts:
             "step_count": self.step_count,
             "has_branches": self.has_branches,
             "domains": list(self.domains),
+            "dialect": self.dialect,
+            "control_flow": list(self.control_flow),
         }
 
 
 def facts(doc: dict[str, Any]) -> Facts:
-    """Facts for any object-shaped document; fields that cannot be read are None or empty."""
-    return compute_facts(doc, list(iter_steps(doc)))
+    """Facts for any object-shaped document in either dialect; fields that cannot be read are None or empty."""
+    dialect = dialect_of(doc)
+    return compute_facts(doc, model_steps(doc, dialect), dialect)
 
 
-def compute_facts(doc: dict[str, Any], steps: list[StepRef]) -> Facts:
+def runtime_of(step_type: str | None) -> str | None:
+    if step_type in ("module", "local"):
+        return "typescript"
+    if isinstance(step_type, str) and step_type.startswith("runtime.") and len(step_type) > 8:
+        return step_type[8:]
+    return None
+
+
+def compute_facts(doc: dict[str, Any], steps: list[ModelStep], dialect: Dialect) -> Facts:
     trigger_kind, method, path = _trigger(doc.get("trigger"))
-    configs = node_configs(doc)
     runtimes: set[str] = set()
     nodes: set[str] = set()
-    has_branches = False
-    for ref in steps:
-        runtime = _RUNTIMES.get(ref.step.get("type"))  # type: ignore[arg-type]
-        if runtime is not None:
-            runtimes.add(runtime)
-        node = ref.step.get("node")
-        if isinstance(node, str) and node:
-            nodes.add(node)
-        name = ref.name
-        if not has_branches and name is not None and conditions_of(configs.get(name)) is not None:
-            has_branches = True
+    control: set[str] = set()
+    for step in steps:
+        if step.kind == "node" or step.node:
+            runtime = runtime_of(step.type)
+            if runtime is not None:
+                runtimes.add(runtime)
+        if step.node:
+            nodes.add(step.node)
+        if step.is_control:
+            control.add(step.kind)
+        if step.parallel:
+            control.add("parallel")
     return Facts(
         trigger=trigger_kind,
         method=method,
@@ -70,8 +87,10 @@ def compute_facts(doc: dict[str, Any], steps: list[StepRef]) -> Facts:
         runtimes=sorted(runtimes),
         nodes=sorted(nodes),
         step_count=len(steps),
-        has_branches=has_branches,
-        domains=sorted(_domains(configs)),
+        has_branches=bool(control - {"wait", "subworkflow"}),
+        domains=sorted(_domains(step.inputs for step in steps)),
+        dialect=dialect.value,
+        control_flow=sorted(control),
     )
 
 
@@ -90,10 +109,9 @@ def _trigger(trigger: Any) -> tuple[str | None, str | None, str | None]:
     return kind, method.upper() if isinstance(method, str) else None, path if isinstance(path, str) else None
 
 
-def _domains(configs: dict[str, Any]) -> set[str]:
+def _domains(all_inputs: Iterable[dict[str, Any] | None]) -> set[str]:
     found: set[str] = set()
-    for config in configs.values():
-        inputs = config.get("inputs") if isinstance(config, dict) else None
+    for inputs in all_inputs:
         if not isinstance(inputs, dict):
             continue
         for _parent, _token, _key, text in iter_strings(inputs, ""):

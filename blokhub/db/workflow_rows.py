@@ -28,6 +28,8 @@ def facts_of(result: blok.ValidationResult) -> dict[str, Any]:
             "step_count": 0,
             "has_branches": False,
             "domains": [],
+            "dialect": (result.dialect or blok.Dialect.V1).value,
+            "control_flow": [],
         }
     return result.facts.to_dict()
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from blokhub.blok.model import model_steps
 from blokhub.blok.requirements import requirements
 from blokhub.db.models import Workflow
 from blokhub.indexers.search import SearchDocument
@@ -24,9 +25,9 @@ def popularity(w: Workflow) -> float:
 
 
 def step_names(definition: dict[str, object]) -> list[str]:
-    steps = definition.get("steps")
-    names = [s.get("name") for s in steps if isinstance(s, dict)] if isinstance(steps, list) else []
-    return [n for n in names if isinstance(n, str)][:50]
+    """Step names (v1) or ids (v2) at every depth, in execution order, at most 50."""
+    names = [step.id for step in model_steps(definition) if step.id is not None]
+    return list(dict.fromkeys(names))[:50]
 
 
 def document(w: Workflow) -> SearchDocument:
@@ -54,6 +55,7 @@ def document(w: Workflow) -> SearchDocument:
         trending=w.trending_week,  # the `discovery.trending` cron keeps it current
         popularity=popularity(w),
         requirements=list(requirements(w.definition).values),
+        dialect="v2" if facts.get("dialect") == "v2" else "v1",
     )
 
 

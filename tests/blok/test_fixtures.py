@@ -78,6 +78,8 @@ def test_facts_countries_vs_facts() -> None:
         "step_count": 3,
         "has_branches": True,
         "domains": ["catfact.ninja", "countriesnow.space"],
+        "dialect": "v1",
+        "control_flow": ["branch"],
     }
 
 
@@ -101,6 +103,8 @@ def test_facts_image_capture() -> None:
         "step_count": 9,
         "has_branches": True,
         "domains": [],
+        "dialect": "v1",
+        "control_flow": ["branch"],
     }
 
 

@@ -83,8 +83,10 @@ def test_hostile_input_is_refused_quickly(source: str | bytes, fmt: str, code: s
     assert error.code == code, error.issues
     assert error.issues[0].message
     assert isinstance(error.issues[0].pointer, str)
+    # Not a speed target (bench/blok_format.py measures that): a bound that only a super-linear blow-up, the
+    # attack these inputs stand for, can cross, even on a loaded machine.
     elapsed = fastest(lambda: refused(source, fmt))
-    assert elapsed < 0.1, f"{code} took {elapsed * 1000:.1f} ms"
+    assert elapsed < 2.0, f"{code} took {elapsed * 1000:.1f} ms"
 
 
 def test_limits_values() -> None:

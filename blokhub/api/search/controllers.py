@@ -12,7 +12,15 @@ from blokhub.api.deps import DB, CurrentUser, Moderator, Res
 from blokhub.api.params import PathId
 from blokhub.api.schemas import END, Page
 from blokhub.api.search import saved, services
-from blokhub.api.search.schemas import QueryStatOut, SavedSearchIn, SavedSearchOut, SearchOut, SuggestOut
+from blokhub.api.search.schemas import (
+    QueryStatOut,
+    RuntimeName,
+    SavedSearchIn,
+    SavedSearchOut,
+    SearchOut,
+    SuggestOut,
+)
+from blokhub.api.workflows.schemas import DialectName
 from blokhub.db.models import SearchQueryStat
 from blokhub.indexers.search import FACETS
 
@@ -47,7 +55,7 @@ class SearchController(Controller):
         tags: Annotated[str | None, QueryParameter(max_length=1000, description="Comma list; all must match.")] = None,
         trigger: Annotated[str | None, QueryParameter(max_length=200)] = None,
         method: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        runtime: FromQuery[Literal["typescript", "python3"] | None] = None,
+        runtime: FromQuery[RuntimeName | None] = None,
         nodes: Annotated[
             str | None, QueryParameter(max_length=1000, description="Comma list of node packages; all must match.")
         ] = None,
@@ -57,13 +65,19 @@ class SearchController(Controller):
             RequirementName | None,
             QueryParameter(description="What it needs to run: builtins_only, published_runner, needs_local_code, ..."),
         ] = None,
+        dialect: Annotated[
+            DialectName | None,
+            QueryParameter(description="Blok dialect: v1 (name/node steps plus nodes) or v2 (id/use steps)."),
+        ] = None,
         min_rating: Annotated[float | None, QueryParameter(ge=0, le=5)] = None,
         created_after: FromQuery[datetime | None] = None,
         created_before: FromQuery[datetime | None] = None,
         sort: FromQuery[SortName] = "relevance",
         facets: Annotated[
             str | None,
-            QueryParameter(pattern=FACET_LIST, description=f"Comma list of facets: {', '.join(FACETS)}."),
+            QueryParameter(
+                pattern=FACET_LIST, max_length=200, description=f"Comma list of facets: {', '.join(FACETS)}."
+            ),
         ] = None,
         semantic_ratio: Annotated[
             float,
@@ -87,6 +101,7 @@ class SearchController(Controller):
             author=author,
             has_branches=has_branches,
             requirements=requirements,
+            dialect=dialect,
             min_rating=min_rating,
             created_after=created_after,
             created_before=created_before,

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 MAX_PER_USER = 50
 FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "requirements", "min_rating"}
+FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect", "min_rating"}
 
 
 def parse_filters(raw: dict[str, Any]) -> SearchFilters:
@@ -34,6 +35,7 @@ def parse_filters(raw: dict[str, Any]) -> SearchFilters:
             author=raw.get("author"),
             has_branches=raw.get("has_branches"),
             requirements=raw.get("requirements"),
+            dialect=raw.get("dialect"),
             min_rating=raw.get("min_rating"),
         )
     except (TypeError, ValueError):

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from blokhub.api.schemas import Input, Output
 from blokhub.api.workflows.schemas import WorkflowSummary
+
+# Facts name module/local steps "typescript" and runtime.<x> steps "<x>" (v2 has many runtimes).
+RuntimeName = Literal[
+    "typescript", "python3", "nodejs", "bun", "go", "java", "rust", "php", "csharp", "ruby", "docker", "wasm"
+]
 
 
 class Hit(Output):

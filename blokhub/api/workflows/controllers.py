@@ -11,11 +11,12 @@ from blokhub.api.deps import DB, CurrentUser, Res, Viewer
 from blokhub.api.errors import Unprocessable
 from blokhub.api.params import INTEGER_MAX, PathId, PathVersion
 from blokhub.api.schemas import Page
-from blokhub.api.workflows import importing, page_views, queries, services, submissions
+from blokhub.api.workflows import exporting, importing, page_views, queries, services, submissions
 from blokhub.api.workflows.access import get_visible
 from blokhub.api.workflows.presenters import facts_of, requirements_of, summary_of, workflow_of
 from blokhub.api.workflows.schemas import (
     ChangeOut,
+    DialectName,
     DiffOut,
     ForkIn,
     IssueOut,
@@ -80,6 +81,7 @@ class WorkflowController(Controller):
         warnings = checked.result.warnings if secrets else [*checked.result.warnings, *checked.secrets]
         return ValidationOut(
             valid=checked.result.valid and not secrets,
+            dialect="v2" if checked.dialect == "v2" else "v1",
             errors=_issues([*checked.result.errors, *secrets]),
             warnings=_issues(warnings),
             facts=facts_of(checked.facts) if checked.result.facts else None,
@@ -204,13 +206,18 @@ class WorkflowController(Controller):
         viewer: Viewer,
         format: FromQuery[Literal["json", "yaml", "toml"]] = "json",
         version: Annotated[int | None, QueryParameter(ge=1, le=INTEGER_MAX, description="Default: latest.")] = None,
+        dialect: Annotated[
+            DialectName | None,
+            QueryParameter(
+                description="Blok dialect to write: v1 (name/node steps plus nodes) or v2 (id/use steps). "
+                "Default: the workflow's own, i.e. the uploaded document. v1 -> v2 is lossless; v2 -> v1 answers "
+                "422 with one detail per construct v1 cannot express."
+            ),
+        ] = None,
     ) -> Response[str]:
         workflow = await get_visible(db, viewer, workflow_id)
         definition = (await queries.version(db, workflow, version)).definition if version else workflow.definition
-        try:
-            text = blok.export(definition, format)
-        except blok.BlokExportError as exc:
-            raise Unprocessable(str(exc), code="export_failed", details=[i.to_dict() for i in exc.issues]) from None
+        text = exporting.export_text(definition, format, dialect)
         return Response(
             text,
             media_type=EXPORT_TYPES[format],

@@ -8,6 +8,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from blokhub.api.users.schemas import UserRef
 from blokhub.api.workflows.schemas import (
+    DialectName,
     Facts,
     ForkedFrom,
     Health,
@@ -67,6 +68,8 @@ def facts_of(raw: dict[str, Any]) -> Facts:
         has_branches=bool(raw.get("has_branches", False)),
         path=raw.get("path"),
         domains=list(raw.get("domains", [])),
+        dialect=dialect_of_facts(raw),
+        control_flow=list(raw.get("control_flow", [])),
     )
 
 
@@ -80,6 +83,11 @@ def requirements_of(definition: dict[str, Any]) -> Requirements:
         lines=list(found.lines),
         values=list(found.values),
     )
+
+
+def dialect_of_facts(raw: dict[str, Any]) -> DialectName:
+    # Rows stored before v2 support carry no dialect in their facts; they are all v1.
+    return "v2" if raw.get("dialect") == "v2" else "v1"
 
 
 def health_of(raw: dict[str, Any]) -> Health:
@@ -100,7 +108,8 @@ def _common(w: Workflow) -> dict[str, Any]:
         "visibility": w.visibility,
         "owner": UserRef(username=w.owner.username, display_name=w.owner.display_name),
         "version": w.version,
-        "facts": facts_of(w.facts),
+        "dialect": dialect_of_facts(w.facts or {}),
+        "facts": facts_of(w.facts or {}),
         "health": health_of(w.health),
         "forked_from": ForkedFrom(id=w.forked_from_id, version=w.forked_from_version) if w.forked_from_id else None,
         "stats": Stats(

@@ -9,6 +9,7 @@ from blokhub.api.schemas import Input, Output, VersionNumber
 from blokhub.api.users.schemas import UserRef
 
 VisibilityName = Literal["public", "unlisted", "private", "draft"]
+DialectName = Literal["v1", "v2"]
 FormatName = Literal["json", "yaml", "toml"]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Description = Annotated[str, msgspec.Meta(max_length=5000)]
@@ -63,6 +64,9 @@ class Facts(Output):
     has_branches: bool
     path: str | None = None
     domains: list[str] = msgspec.field(default_factory=list)
+    dialect: DialectName = "v1"
+    # "branch", "switch", "tryCatch", "forEach", "parallel", "loop", "wait", "subworkflow" (both dialects).
+    control_flow: list[str] = msgspec.field(default_factory=list)
 
 
 class NodeRequirement(Output):
@@ -120,6 +124,7 @@ class WorkflowSummary(Output):
     visibility: str
     owner: UserRef
     version: int
+    dialect: DialectName
     facts: Facts
     health: Health
     forked_from: ForkedFrom | None
@@ -136,6 +141,7 @@ class WorkflowOut(WorkflowSummary):
 
 class ValidationOut(Output):
     valid: bool
+    dialect: DialectName
     errors: list[IssueOut]
     warnings: list[IssueOut]
     facts: Facts | None

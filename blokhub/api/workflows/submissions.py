@@ -24,6 +24,10 @@ class CheckedDocument:
     canonical_hash: str
 
     @property
+    def dialect(self) -> str:
+        return (self.result.dialect or blok.Dialect.V1).value
+
+    @property
     def facts(self) -> dict[str, Any]:
         return facts_of(self.result)
 
@@ -91,6 +95,12 @@ def check(*, definition: dict[str, Any] | None, source: str | bytes | None, fmt:
             details=[{"pointer": refused.pointer, "message": refused.message}],
         ) from None
     result = blok.validate(document, parsed=parsed)
+    if result.dialect is None:
+        raise Unprocessable(
+            result.errors[0].message[:1].upper() + result.errors[0].message[1:] + ".",
+            code="unknown_dialect",
+            details=[{**i.to_dict(), "resembles": result.resembles.value} for i in result.errors],
+        )
     secrets = blok.scan_secrets(document)
     if parsed is not None:
         secrets = [_locate(i, parsed) for i in secrets]

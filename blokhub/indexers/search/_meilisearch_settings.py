@@ -47,6 +47,7 @@ FACET_ATTRIBUTES = {
     "author": "author",
     "has_branches": "has_branches",
     "requirements": "requirements",
+    "dialect": "dialect",
 }
 SUGGEST_ATTRIBUTES: dict[SuggestionKind, str] = {"tag": "sug_tag", "node": "sug_node", "user": "sug_user"}
 SORT_RULES = {
@@ -99,6 +100,7 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
         "runtimes": list(dict.fromkeys(doc.runtimes)),
         "has_branches": doc.has_branches,
         "requirements": list(dict.fromkeys(doc.requirements)),
+        "dialect": doc.dialect,
         "created_at": doc.created_at,
         "updated_at": doc.updated_at,
         "favorites": doc.favorites,
@@ -123,14 +125,14 @@ def filter_expression(f: SearchFilters, ids: Sequence[int] | None) -> list[str]:
     """Filter clauses, ANDed by Meilisearch when sent as a list."""
     out = [f"tags = {_quote(t)}" for t in dict.fromkeys(f.tags)]
     out += [f"nodes = {_quote(n)}" for n in dict.fromkeys(f.nodes)]
-    singles = (
+    for attr, value in (
         ("trigger", f.trigger),
         ("method", f.method),
         ("runtimes", f.runtime),
         ("author", f.author),
+        ("dialect", f.dialect),
         ("requirements", f.requirements),
-    )
-    for attr, value in singles:
+    ):
         if value is not None:
             out.append(f"{attr} = {_quote(value)}")
     if f.has_branches is not None:

@@ -73,14 +73,14 @@ def filter_queries(schema: tantivy.Schema, f: SearchFilters, ids: Sequence[int] 
         return Query.term_query(schema, filter_field(KEYWORD_FIELDS[facet]), value.lower())  # case-insensitive
 
     out = [term("tags", t) for t in dict.fromkeys(f.tags)] + [term("nodes", n) for n in dict.fromkeys(f.nodes)]
-    singles = (
+    for facet, value in (
         ("trigger", f.trigger),
         ("method", f.method),
         ("runtime", f.runtime),
         ("author", f.author),
+        ("dialect", f.dialect),
         ("requirements", f.requirements),
-    )
-    for facet, value in singles:
+    ):
         if value is not None:
             out.append(term(facet, value))
     if f.has_branches is not None:

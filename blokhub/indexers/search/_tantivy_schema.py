@@ -50,6 +50,7 @@ KEYWORD_FIELDS: dict[str, str] = {
     "runtime": "kw_runtime",
     "author": "kw_author",
     "requirements": "kw_requirement",
+    "dialect": "kw_dialect",
 }
 SUGGEST_FIELDS: dict[SuggestionKind, str] = {"tag": "sug_tag", "node": "sug_node", "user": "sug_user"}
 SORT_FIELDS = {
@@ -132,6 +133,7 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "kw_runtime": runtimes,
         "kw_author": doc.author,
         "kw_requirement": _unique(doc.requirements),
+        "kw_dialect": doc.dialect,
         "sug_tag": [k for t in tags for k in suggest_keys(t)],
         "sug_node": [k for n in nodes for k in suggest_keys(n)],
         "sug_user": list(dict.fromkeys((*suggest_keys(doc.author), *suggest_keys(doc.author_name, doc.author)))),

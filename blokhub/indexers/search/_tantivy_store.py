@@ -24,7 +24,7 @@ import tantivy
 
 from blokhub.indexers.generations import publish_pointer, sweep
 
-SCHEMA_VERSION = 4  # 3: short-prefix terms and sample buckets; 4: the requirements facet
+SCHEMA_VERSION = 5  # 3: short-prefix terms and sample buckets; 4: the dialect keyword; 5: requirements
 _POINTER = "CURRENT"
 _PREFIX = f"gen-v{SCHEMA_VERSION}-"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 Sort = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
-Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "requirements"]
+Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect", "requirements"]
 SuggestionKind = Literal["title", "tag", "node", "user"]
 
 SORTS: tuple[Sort, ...] = get_args(Sort)
@@ -48,6 +48,7 @@ class SearchDocument:
     popularity: float  # precomputed by the caller; the relevance tie-break
     # What it needs to run (blok.requirements values: "builtins_only", "needs_local_code", ...)
     requirements: list[str] = field(default_factory=list)
+    dialect: str = "v1"  # the Blok dialect: "v1" (name/node steps plus nodes) or "v2" (id/use steps)
 
 
 @dataclass(slots=True)
@@ -60,6 +61,7 @@ class SearchFilters:
     author: str | None = None  # username
     has_branches: bool | None = None
     requirements: str | None = None  # one of blok.requirements.REQUIREMENT_VALUES
+    dialect: str | None = None  # "v1" | "v2"
     min_rating: float | None = None
     created_after: float | None = None  # epoch seconds, inclusive
     created_before: float | None = None  # epoch seconds, inclusive

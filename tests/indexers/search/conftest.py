@@ -109,6 +109,7 @@ def make_doc(row: tuple[Any, ...]) -> SearchDocument:
         rating_count=0 if rating == 0 else 3 + i % 5,
         trending=trending,
         popularity=float(favs * 2 + i / 100),
+        dialect="v2" if i % 3 == 0 else "v1",
         requirements=requirement_values(nodes),
     )
 
@@ -207,6 +208,7 @@ class Corpus:
                 "author": [d.author],
                 "has_branches": ["true" if d.has_branches else "false"],
                 "requirements": d.requirements,
+                "dialect": [d.dialect],
             }[facet]
             counts.update(set(values))
         return dict(counts)

@@ -17,6 +17,7 @@ FILTER_CASES: list[tuple[str, SearchFilters, Callable[[SearchDocument], bool]]] 
     ("all tags", SearchFilters(tags=["slack", "notifications"]), lambda d: {"slack", "notifications"} <= set(d.tags)),
     ("trigger", SearchFilters(trigger="cron"), lambda d: d.trigger == "cron"),
     ("method", SearchFilters(method="GET"), lambda d: d.method == "GET"),
+    ("dialect", SearchFilters(dialect="v2"), lambda d: d.dialect == "v2"),
     ("method any", SearchFilters(method="*"), lambda d: d.method == "*"),
     ("runtime", SearchFilters(runtime="python3"), lambda d: "python3" in d.runtimes),
     ("node", SearchFilters(nodes=["@nanoservice-ts/api-call"]), lambda d: "@nanoservice-ts/api-call" in d.nodes),
