@@ -17,8 +17,18 @@ from blokhub.indexers.search import SearchFilters
 log = logging.getLogger(__name__)
 
 MAX_PER_USER = 50
-FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "requirements", "min_rating"}
-FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect", "min_rating"}
+FILTER_KEYS = {
+    "tags",
+    "trigger",
+    "method",
+    "runtime",
+    "nodes",
+    "author",
+    "has_branches",
+    "dialect",
+    "requirements",
+    "min_rating",
+}
 
 
 def parse_filters(raw: dict[str, Any]) -> SearchFilters:
