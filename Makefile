@@ -6,9 +6,12 @@ STAMP := $(VENV)/.installed
 SWAGGER_UI := blokhub/web/static/vendor/swagger-ui
 # The browser suite drives Debian's Chromium (browsers cannot be downloaded here; `playwright install` is never run).
 CHROMIUM := /usr/bin/chromium
+# Blok's published runner and built-in nodes (npm), the suite's judge of "it loads and runs".
+RUNNER_DIR := tests/runner/node
+RUNNER_STAMP := $(RUNNER_DIR)/node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install hooks run test lint format bench worker migrate seed clean
+.PHONY: help install hooks runner run test lint format bench worker migrate seed clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -42,10 +45,17 @@ $(CHROMIUM):
 
 install: $(STAMP) $(SWAGGER_UI)/.installed ## Create .venv and install Blok Hub with its dev tools
 
+$(RUNNER_STAMP): $(RUNNER_DIR)/package.json $(RUNNER_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	cd $(RUNNER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(RUNNER_STAMP)
+
+runner: $(RUNNER_STAMP) ## Install Blok's runner from npm for the test suite (npm ci, pinned)
+
 run: install ## Serve on http://127.0.0.1:8000 with embedded engines and demo data
 	$(BIN)/blokhub serve
 
-test: install $(CHROMIUM) ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
+test: install $(CHROMIUM) runner ## Run the whole test suite (real PostgreSQL and Redis, embedded) with a coverage summary
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
 lint: install ## ruff and mypy
@@ -73,4 +83,4 @@ seed: install ## Load the demo corpus (see `blokhub seed --help`)
 	$(BIN)/blokhub seed
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) node_modules $(SWAGGER_UI) .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage
+	rm -rf $(VENV) node_modules $(SWAGGER_UI) $(RUNNER_DIR)/node_modules .blokhub .pytest_cache .ruff_cache .mypy_cache .coverage

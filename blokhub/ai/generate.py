@@ -26,6 +26,7 @@ from blokhub.ai.ranker import NodeRanker
 from blokhub.ai.redaction import redact_text, redact_workflow
 from blokhub.ai.schemas import GenerationRequest, GenerationResult, GroundingExample, NodeInfo, Usage
 from blokhub.ai.url_guard import replace_internal_addresses
+from blokhub.blok.lines import realign
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,21 @@ async def generate(
     max_repairs: int = MAX_REPAIRS,
     search: Search | None = None,
     on_text: TextSink | None = None,
+) -> GenerationResult:
+    """A draft written for a Blok line that runs it: that line's built-in node names, and code the line does not
+    provide marked local (``blok.lines.realign``), whichever generator drafted it."""
+    result = await _generate(request, llm, ranker, max_repairs, search, on_text)
+    result.workflow = realign(result.workflow)
+    return result
+
+
+async def _generate(
+    request: GenerationRequest,
+    llm: LLMClient | None,
+    ranker: NodeRanker | None,
+    max_repairs: int,
+    search: Search | None,
+    on_text: TextSink | None,
 ) -> GenerationResult:
     checked = check_prompt(request.prompt)
     if request.current is None and checked.injection and not actionable(parse_intent(checked.text)):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from blokhub.blok.model import model_steps
+from blokhub.blok.requirements import requirements
 from blokhub.db.models import Workflow
 from blokhub.indexers.search import SearchDocument
 
@@ -54,6 +55,7 @@ def document(w: Workflow) -> SearchDocument:
         trending=w.trending_week,  # the `discovery.trending` cron keeps it current
         popularity=popularity(w),
         rating_average=round(w.rating_sum / w.rating_count, 3) if w.rating_count else 0.0,
+        requirements=list(requirements(w.definition).values),
         dialect="v2" if facts.get("dialect") == "v2" else "v1",
     )
 

@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from blokhub.blok.lines import realign
 from blokhub.seed.ai_patterns import p_ai
 from blokhub.seed.api_patterns import API_SOURCES
 from blokhub.seed.corpus_build import SCOPES, Ctx, Scope, Source
@@ -264,7 +265,8 @@ class _Generator:
             description=description,
             tags=tags,
             visibility=_VISIBILITY[int(r() * len(_VISIBILITY))],
-            definition=definition,
+            # Written for a Blok line that runs it: that line's built-in names, other code marked local.
+            definition=realign(definition, in_place=True),
             created_days_ago=round(age, 4),
             forked_from=parent.index if parent is not None and fork else None,
             near_duplicate_of=parent.index if parent is not None and not fork else None,

@@ -93,6 +93,16 @@ SUCCESS_CONTENT: dict[str, dict[str, Any]] = {
         "application/toml": {"schema": _BLOK_DOCUMENT},
     },
     "metrics": {"text/plain": {"schema": {**_STRING, "description": "Prometheus text exposition format."}}},
+    "downloadProject": {
+        "application/zip": {
+            "schema": {
+                "type": "string",
+                "contentMediaType": "application/zip",
+                "description": "A Blok project: package.json (pinned runner and nodes, `start` script), "
+                "package-lock.json, server.js, nodes.js, workflows/json/<slug>.json and a README.",
+            }
+        }
+    },
 }
 
 

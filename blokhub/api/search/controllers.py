@@ -30,6 +30,16 @@ _FACET = f"(?:{'|'.join(FACETS)})"
 FACET_LIST = f"^ *(?:{_FACET} *)?(?:, *(?:{_FACET} *)?)*{END}"
 
 SortName = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
+# blok.requirements.REQUIREMENT_VALUES (a test keeps the two in step)
+RequirementName = Literal[
+    "builtins_only",
+    "published_runner",
+    "needs_template_nodes",
+    "needs_npm_packages",
+    "needs_local_code",
+    "needs_python_runtime",
+    "has_unresolved_nodes",
+]
 
 
 class SearchController(Controller):
@@ -50,6 +60,10 @@ class SearchController(Controller):
         ] = None,
         author: Annotated[str | None, QueryParameter(max_length=254)] = None,
         has_branches: FromQuery[bool | None] = None,
+        requirements: Annotated[
+            RequirementName | None,
+            QueryParameter(description="What it needs to run: builtins_only, published_runner, needs_local_code, ..."),
+        ] = None,
         dialect: Annotated[
             DialectName | None,
             QueryParameter(description="Blok dialect: v1 (name/node steps plus nodes) or v2 (id/use steps)."),
@@ -99,6 +113,7 @@ class SearchController(Controller):
             nodes=nodes,
             author=author,
             has_branches=has_branches,
+            requirements=requirements,
             dialect=dialect,
             min_rating=min_rating,
             created_after=created_after,

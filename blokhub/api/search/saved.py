@@ -17,7 +17,18 @@ from blokhub.indexers.search import SearchFilters
 log = logging.getLogger(__name__)
 
 MAX_PER_USER = 50
-FILTER_KEYS = {"tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect", "min_rating"}
+FILTER_KEYS = {
+    "tags",
+    "trigger",
+    "method",
+    "runtime",
+    "nodes",
+    "author",
+    "has_branches",
+    "dialect",
+    "requirements",
+    "min_rating",
+}
 
 
 def parse_filters(raw: dict[str, Any]) -> SearchFilters:
@@ -33,6 +44,7 @@ def parse_filters(raw: dict[str, Any]) -> SearchFilters:
             nodes=[str(n) for n in raw.get("nodes", [])],
             author=raw.get("author"),
             has_branches=raw.get("has_branches"),
+            requirements=raw.get("requirements"),
             dialect=raw.get("dialect"),
             min_rating=raw.get("min_rating"),
         )

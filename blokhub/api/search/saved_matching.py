@@ -42,6 +42,8 @@ def passes(f: SearchFilters, d: SearchDocument) -> bool:
         and (f.runtime is None or f.runtime in d.runtimes)
         and f.author in (None, d.author)
         and f.has_branches in (None, d.has_branches)
+        and f.dialect in (None, d.dialect)
+        and (f.requirements is None or f.requirements in d.requirements)
         and (f.min_rating is None or d.rating_average >= f.min_rating)
     )
 

@@ -51,6 +51,7 @@ def build_query(
     facets: str | None,
     page: int,
     per_page: int,
+    requirements: str | None = None,
 ) -> SearchQuery:
     if sort not in SORTS:
         raise Unprocessable(f"sort must be one of {', '.join(SORTS)}.", details=[{"pointer": "/sort", "message": sort}])
@@ -69,6 +70,7 @@ def build_query(
         nodes=split(nodes),
         author=author.lower() if author else None,
         has_branches=has_branches,
+        requirements=requirements,
         dialect=dialect,
         min_rating=min_rating,
         created_after=created_after.timestamp() if created_after else None,

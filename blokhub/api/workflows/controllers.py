@@ -6,7 +6,9 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import Body, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from blokhub import blok
 from blokhub.api.deps import DB, CurrentUser, Res, Viewer
+from blokhub.api.errors import Unprocessable
 from blokhub.api.params import INTEGER_MAX, PathId, PathVersion
 from blokhub.api.schemas import Page
 from blokhub.api.workflows import exporting, importing, page_views, queries, services, submissions, validation
@@ -26,6 +28,7 @@ from blokhub.api.workflows.schemas import (
     WorkflowSummary,
     WorkflowUpdate,
 )
+from blokhub.blok.project import build_project
 
 Limit = Annotated[int | None, QueryParameter(ge=1, le=100, description="Page size (default 20, max 100).")]
 Cursor = Annotated[
@@ -214,4 +217,27 @@ class WorkflowController(Controller):
             text,
             media_type=EXPORT_TYPES[format],
             headers={"Content-Disposition": f'attachment; filename="{workflow.slug}.{format}"'},
+        )
+
+    @get("/{workflow_id:int}/project.zip", operation_id="downloadProject", media_type="application/zip")
+    async def project(
+        self,
+        workflow_id: PathId,
+        db: DB,
+        viewer: Viewer,
+        version: Annotated[int | None, QueryParameter(ge=1, le=INTEGER_MAX, description="Default: latest.")] = None,
+    ) -> Response[bytes]:
+        """A minimal Blok project serving the workflow: `npm install && PORT=3000 npm start`."""
+        workflow = await get_visible(db, viewer, workflow_id)
+        definition = (await queries.version(db, workflow, version)).definition if version else workflow.definition
+        try:
+            built = build_project(
+                definition, name=workflow.slug, title=workflow.title, description=workflow.description
+            )
+        except blok.BlokExportError as exc:
+            raise Unprocessable(str(exc), code=exc.code, details=[i.to_dict() for i in exc.issues]) from None
+        return Response(
+            built.zip(),
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{workflow.slug}.zip"'},
         )

@@ -15,11 +15,14 @@ from blokhub.api.workflows.schemas import (
     Health,
     IssueOut,
     Moderation,
+    NodeRequirement,
     Rating,
+    Requirements,
     Stats,
     WorkflowOut,
     WorkflowSummary,
 )
+from blokhub.blok import requirements as blok_requirements
 from blokhub.db.models import User, Workflow
 
 # Lists show summaries: never load the (possibly 512 KiB) definitions they do not show.
@@ -69,6 +72,18 @@ def facts_of(raw: dict[str, Any]) -> Facts:
         domains=list(raw.get("domains", [])),
         dialect=dialect_of_facts(raw),
         control_flow=list(raw.get("control_flow", [])),
+    )
+
+
+def requirements_of(definition: dict[str, Any]) -> Requirements:
+    found = blok_requirements.requirements(definition)
+    return Requirements(
+        dialect=found.dialect,
+        trigger=found.trigger,
+        trigger_lines=list(found.trigger_lines),
+        nodes=[NodeRequirement(**n.to_dict()) for n in found.nodes],
+        lines=list(found.lines),
+        values=list(found.values),
     )
 
 
@@ -128,7 +143,12 @@ def summary_of(w: Workflow, viewer: User | None = None) -> WorkflowSummary:
 
 
 def workflow_of(w: Workflow, viewer: User | None = None) -> WorkflowOut:
-    return WorkflowOut(**_common(w), definition=w.definition, moderation=moderation_of(w, viewer))
+    return WorkflowOut(
+        **_common(w),
+        definition=w.definition,
+        requirements=requirements_of(w.definition),
+        moderation=moderation_of(w, viewer),
+    )
 
 
 def summary_from_row(r: Mapping[str, Any]) -> WorkflowSummary:

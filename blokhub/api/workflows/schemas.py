@@ -69,6 +69,27 @@ class Facts(Output):
     control_flow: list[str] = msgspec.field(default_factory=list)
 
 
+class NodeRequirement(Output):
+    node: str
+    type: str
+    origin: Literal["builtin", "template", "npm", "local", "python", "unresolved"]
+    package: str | None
+    version: str | None
+    lines: list[str]
+    steps: list[str]
+
+
+class Requirements(Output):
+    """What it takes to run the workflow: where each node comes from and which Blok lines run it as written."""
+
+    dialect: Literal["v1", "v2"]
+    trigger: str | None
+    trigger_lines: list[str]
+    nodes: list[NodeRequirement]
+    lines: list[str]
+    values: list[str]
+
+
 class Health(Output):
     valid: bool
     errors: list[IssueOut]
@@ -124,6 +145,7 @@ class WorkflowSummary(Output):
 
 class WorkflowOut(WorkflowSummary, kw_only=True):
     definition: dict[str, Any]
+    requirements: Requirements
 
 
 class ValidationOut(Output):
@@ -132,6 +154,7 @@ class ValidationOut(Output):
     errors: list[IssueOut]
     warnings: list[IssueOut]
     facts: Facts | None
+    requirements: Requirements | None = None
 
 
 class VersionSummary(Output):

@@ -14,7 +14,7 @@ from litestar import Request
 from blokhub import blok
 from blokhub.api.errors import Unprocessable
 from blokhub.api.workflows import importing, submissions
-from blokhub.api.workflows.presenters import facts_of
+from blokhub.api.workflows.presenters import facts_of, requirements_of
 from blokhub.api.workflows.schemas import IssueOut, ValidationOut, WorkflowCreate
 
 ENVELOPE_KEYS = frozenset({"definition", "source"})
@@ -79,4 +79,5 @@ def validate(submission: Submission, visibility: str) -> ValidationOut:
         errors=_issues([*checked.result.errors, *secrets]),
         warnings=_issues(warnings),
         facts=facts_of(checked.facts) if checked.result.facts else None,
+        requirements=requirements_of(checked.document) if checked.result.facts else None,
     )

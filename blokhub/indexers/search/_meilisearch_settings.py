@@ -46,6 +46,7 @@ FACET_ATTRIBUTES = {
     "runtime": "runtimes",
     "author": "author",
     "has_branches": "has_branches",
+    "requirements": "requirements",
     "dialect": "dialect",
 }
 SUGGEST_ATTRIBUTES: dict[SuggestionKind, str] = {"tag": "sug_tag", "node": "sug_node", "user": "sug_user"}
@@ -98,6 +99,7 @@ def to_document(doc: SearchDocument) -> dict[str, Any]:
         "method": doc.method,
         "runtimes": list(dict.fromkeys(doc.runtimes)),
         "has_branches": doc.has_branches,
+        "requirements": list(dict.fromkeys(doc.requirements)),
         "dialect": doc.dialect,
         "created_at": doc.created_at,
         "updated_at": doc.updated_at,
@@ -130,6 +132,7 @@ def filter_expression(f: SearchFilters, ids: Sequence[int] | None) -> list[str]:
         ("runtimes", f.runtime),
         ("author", f.author),
         ("dialect", f.dialect),
+        ("requirements", f.requirements),
     ):
         if value is not None:
             out.append(f"{attr} = {_quote(value)}")

@@ -79,6 +79,7 @@ def filter_queries(schema: tantivy.Schema, f: SearchFilters, ids: Sequence[int] 
         ("runtime", f.runtime),
         ("author", f.author),
         ("dialect", f.dialect),
+        ("requirements", f.requirements),
     ):
         if value is not None:
             out.append(term(facet, value))

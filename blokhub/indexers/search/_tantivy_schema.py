@@ -49,6 +49,7 @@ KEYWORD_FIELDS: dict[str, str] = {
     "method": "kw_method",
     "runtime": "kw_runtime",
     "author": "kw_author",
+    "requirements": "kw_requirement",
     "dialect": "kw_dialect",
 }
 SUGGEST_FIELDS: dict[SuggestionKind, str] = {"tag": "sug_tag", "node": "sug_node", "user": "sug_user"}
@@ -131,6 +132,7 @@ def to_fields(doc: SearchDocument) -> dict[str, Any]:
         "kw_node": nodes,
         "kw_runtime": runtimes,
         "kw_author": doc.author,
+        "kw_requirement": _unique(doc.requirements),
         "kw_dialect": doc.dialect,
         "sug_tag": [k for t in tags for k in suggest_keys(t)],
         "sug_node": [k for n in nodes for k in suggest_keys(n)],

@@ -24,7 +24,9 @@ import tantivy
 
 from blokhub.indexers.generations import publish_pointer, sweep
 
-SCHEMA_VERSION = 5  # 3: short-prefix terms and sample buckets; 4: the dialect keyword; 5: rating_average
+SCHEMA_VERSION = (
+    6  # 3: short-prefix terms and sample buckets; 4: the dialect keyword; 5: requirements; 6: rating_average
+)
 _POINTER = "CURRENT"
 _PREFIX = f"gen-v{SCHEMA_VERSION}-"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 Sort = Literal["relevance", "newest", "updated", "favorites", "top_rated", "trending"]
-Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect"]
+Facet = Literal["tags", "trigger", "method", "runtime", "nodes", "author", "has_branches", "dialect", "requirements"]
 SuggestionKind = Literal["title", "tag", "node", "user"]
 
 SORTS: tuple[Sort, ...] = get_args(Sort)
@@ -47,6 +47,8 @@ class SearchDocument:
     trending: float
     popularity: float  # precomputed by the caller; the relevance tie-break
     rating_average: float = 0.0  # the average users see (stats.rating.average, 3 decimals); 0 when unrated
+    # What it needs to run (blok.requirements values: "builtins_only", "needs_local_code", ...)
+    requirements: list[str] = field(default_factory=list)
     dialect: str = "v1"  # the Blok dialect: "v1" (name/node steps plus nodes) or "v2" (id/use steps)
 
 
@@ -59,6 +61,7 @@ class SearchFilters:
     nodes: list[str] = field(default_factory=list)  # all must match
     author: str | None = None  # username
     has_branches: bool | None = None
+    requirements: str | None = None  # one of blok.requirements.REQUIREMENT_VALUES
     dialect: str | None = None  # "v1" | "v2"
     min_rating: float | None = None  # on the displayed average (`rating_average`), not the Bayesian score
     created_after: float | None = None  # epoch seconds, inclusive

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from blokhub.blok.requirements import requirements
 from blokhub.indexers.search import SearchDocument, SearchEngine, TantivySearchEngine
 
 DAY = 86_400.0
@@ -111,6 +112,14 @@ def make_doc(row: tuple[Any, ...]) -> SearchDocument:
         # The displayed average differs from the Bayesian score (few reviews pull the score toward the mean).
         rating_average=0.0 if rating == 0 else min(5.0, max(1.0, rating + (i % 3 - 1) * 0.6)),
         dialect="v2" if i % 3 == 0 else "v1",
+        requirements=requirement_values(nodes),
+    )
+
+
+def requirement_values(nodes: list[str]) -> list[str]:
+    """What blok.requirements would say of these nodes, for the requirements facet and filter."""
+    return list(
+        requirements({"steps": [{"name": f"s{i}", "node": n, "type": "module"} for i, n in enumerate(nodes)]}).values
     )
 
 
@@ -200,6 +209,7 @@ class Corpus:
                 "method": [d.method] if d.method else [],
                 "author": [d.author],
                 "has_branches": ["true" if d.has_branches else "false"],
+                "requirements": d.requirements,
                 "dialect": [d.dialect],
             }[facet]
             counts.update(set(values))

@@ -27,6 +27,12 @@ FILTER_CASES: list[tuple[str, SearchFilters, Callable[[SearchDocument], bool]]] 
         lambda d: {"postgres-query", "@nanoservice-ts/api-call"} <= set(d.nodes),
     ),
     ("author", SearchFilters(author="carol"), lambda d: d.author == "carol"),
+    ("builtins only", SearchFilters(requirements="builtins_only"), lambda d: "builtins_only" in d.requirements),
+    (
+        "needs template nodes",
+        SearchFilters(requirements="needs_template_nodes"),
+        lambda d: "needs_template_nodes" in d.requirements,
+    ),
     ("branches", SearchFilters(has_branches=True), lambda d: d.has_branches),
     ("no branches", SearchFilters(has_branches=False), lambda d: not d.has_branches),
     ("min rating", SearchFilters(min_rating=4.0), lambda d: d.rating_average >= 4.0),

@@ -1,0 +1,50 @@
+// Loads workflows through Blok's published runner, exactly as its HTTP trigger does before every request:
+// the file is written to <WORKFLOWS_PATH>/json/<name>.json and `Configuration.init(name, {nodes, workflows})`
+// resolves every step (top-level and inside if-else branches) against the node registry.
+//
+// stdin:  {"registry": "<path of a nodes.js>", "items": [{"key": "...", "text": "<file content>"}]}
+// stdout: [{"key": "...", "ok": true, "steps": 2, "nodes": 2} | {"key": "...", "ok": false, "error": "..."}]
+"use strict";
+
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { Configuration, NodeMap } = require("@nanoservice-ts/runner");
+
+async function main() {
+  const request = JSON.parse(fs.readFileSync(0, "utf8"));
+  const registry = require(path.resolve(request.registry));
+  const nodes = new NodeMap();
+  for (const key of Object.keys(registry)) nodes.addNode(key, registry[key]);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "blok-oracle-"));
+  fs.mkdirSync(path.join(root, "json"));
+  process.env.WORKFLOWS_PATH = root;
+  process.env.NODES_PATH = path.join(root, "nodes");
+  const verdicts = [];
+  try {
+    for (const [index, item] of request.items.entries()) {
+      const name = `w${index}`;
+      fs.writeFileSync(path.join(root, "json", `${name}.json`), item.text);
+      const configuration = new Configuration();
+      try {
+        await configuration.init(name, { nodes, workflows: {} });
+        verdicts.push({
+          key: item.key,
+          ok: true,
+          steps: configuration.steps.length,
+          nodes: Object.keys(configuration.nodes).length,
+        });
+      } catch (e) {
+        verdicts.push({ key: item.key, ok: false, error: String((e && e.message) || e) });
+      }
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify(verdicts));
+}
+
+main().catch((e) => {
+  process.stderr.write(String((e && e.stack) || e));
+  process.exit(1);
+});

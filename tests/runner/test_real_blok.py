@@ -1,0 +1,53 @@
+"""The demo corpus and AI drafts speak real Blok: every node name resolves (a runner built-in, a template example,
+a real npm package, a Python runtime node or a local node marked as such), and a Blok line runs the trigger.
+
+One exception remains until the corpus carries v2 documents: a cron or manual trigger (only the @blokjs line has
+one) together with v1's `set_var` (which the @blokjs loader refuses) is something only a v2 document can say.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from blokhub.blok.requirements import requirements
+from blokhub.blok.walk import iter_steps
+from blokhub.seed.corpus import generate_workflows
+from tests.ai.prompts_offline import CASES
+from tests.conftest import Account
+
+SEED, COUNT, USERS = 20260811, 2000, 100
+
+
+def _awaits_v2(doc: dict[str, Any]) -> bool:
+    found = requirements(doc)
+    return found.trigger in ("cron", "manual") and any(ref.step.get("set_var") for ref in iter_steps(doc))
+
+
+def _problems(doc: dict[str, Any]) -> list[str]:
+    found = requirements(doc)
+    problems = [f"{n.node} ({n.type}) resolves nowhere" for n in found.nodes if n.origin == "unresolved"]
+    if not found.lines and not _awaits_v2(doc):
+        problems.append(f"no Blok line runs it (trigger {found.trigger}, lines for it {found.trigger_lines})")
+    return problems
+
+
+def test_every_demo_workflow_names_nodes_that_resolve_and_a_line_runs_it() -> None:
+    corpus = list(generate_workflows(SEED, COUNT, USERS))
+    problems = {w.index: p for w in corpus if (p := _problems(w.definition))}
+    assert not problems
+    lines = Counter(line for w in corpus for line in requirements(w.definition).lines[:1])
+    # Every line is represented; http workflows keep their era's names where that line runs them.
+    assert set(lines) == {"nanoservice-ts", "blok-ts", "blokjs"}, lines
+    waiting = sum(_awaits_v2(w.definition) for w in corpus)
+    assert waiting < COUNT * 0.4
+
+
+async def test_every_ai_draft_names_nodes_that_resolve_and_a_line_runs_it(alice: Account) -> None:
+    problems: dict[str, list[str]] = {}
+    for case in CASES:
+        r = await alice.post("/api/v1/ai/generate", json={"prompt": case.prompt})
+        assert r.status_code == 200, r.text
+        if found := _problems(r.json()["workflow"]):
+            problems[case.prompt] = found
+    assert not problems
