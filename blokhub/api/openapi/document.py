@@ -70,17 +70,26 @@ REQUEST_BODIES: dict[str, dict[str, Any]] = {
                 "encoding": {"file": {"contentType": "application/json, application/yaml, application/toml"}},
             },
         },
-    }
+    },
 }
+# Validate reads what import reads, and also what create reads (`{definition}` or `{source, format}`).
+REQUEST_BODIES["validateWorkflow"] = copy.deepcopy(REQUEST_BODIES["importWorkflow"])
+REQUEST_BODIES["validateWorkflow"]["description"] = (
+    "What import takes (the workflow file; its Content-Type says the format, or a multipart `file` part) or what "
+    "create takes (`{definition}` or `{source, format}` as JSON). Nothing is saved."
+)
+# Any text is answered 200 `{valid, errors, ...}` (one shape for every outcome), so any body fits the schema.
+for _media in ("application/json", "application/yaml", "application/toml"):
+    REQUEST_BODIES["validateWorkflow"]["content"][_media] = {"schema": {}}
 SUCCESS_CONTENT: dict[str, dict[str, Any]] = {
     "chat": {
         "text/event-stream": {
             "schema": {
                 "type": "object",
-                "description": "One server-sent event; `data` is JSON. `delta` events carry text as it is written, "
+                "description": "One server-sent event; `data` is JSON. `delta` and `token` events carry text as it is written, "
                 "one `workflow` event the validated draft, `error` an error `{code, message}`, and `done` ends it.",
                 "properties": {
-                    "event": {"enum": ["delta", "workflow", "error", "done"]},
+                    "event": {"enum": ["delta", "token", "workflow", "error", "done"]},
                     "data": {"type": "string", "contentMediaType": "application/json"},
                 },
                 "required": ["event", "data"],

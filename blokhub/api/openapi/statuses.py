@@ -50,6 +50,7 @@ DECLARED: dict[str, tuple[int, ...]] = {
     "deleteWorkflow": (403,),  # neither owner nor moderator
     "createWorkflow": (409,),  # no free slug
     "importWorkflow": (409, 413, 415),  # no free slug; the raw file body; an unknown Content-Type
+    "validateWorkflow": (413, 415),  # the raw file body; an unknown Content-Type
     "forkWorkflow": (403, 409),  # private or draft work is forkable by its owner only; no free slug
     "publishConversation": (409,),  # no draft yet; no free slug
     "createComment": (429,),
