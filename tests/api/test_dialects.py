@@ -80,8 +80,12 @@ async def test_neither_dialect_is_refused_with_what_it_resembles(alice: Account,
         ({"name": "x", "version": "1.0.0", "trigger": {"http": {"method": "GET", "path": "/"}}}, "v1"),
         ({"name": "x", "version": "1.0.0", "steps": [{"run": "thing"}]}, "v2"),
     ):
+        # Validate answers every outcome about the document in one shape (issue 13): 200, valid false, same error.
+        checked = await client.post(f"{W}/validate", json={"definition": doc})
+        assert checked.status_code == 200 and checked.json()["valid"] is False, checked.text
+        issue = checked.json()["errors"][0]
+        assert issue["code"] == "unknown_dialect" and f"most resembles {resembles}" in issue["message"]
         for response in (
-            await client.post(f"{W}/validate", json={"definition": doc}),
             await alice.post(W, json={"definition": doc, "visibility": "private"}),
             await alice.post(f"{W}/import", content=json.dumps(doc), headers={"content-type": "application/json"}),
         ):

@@ -59,6 +59,10 @@ def operations(settings: Settings) -> list[Operation]:
     app = create_app(settings, CONSUMERS)
     found: list[Operation] = []
     for route in app.routes:
+        # The web app's pages (/, /w/{id}, /u/{name}, ...) are one static shell whatever their parameters say; the
+        # API they call is what takes ids, cursors and text (tests/web/test_serving.py covers the pages).
+        if not route.path.startswith(("/api/", "/ws")):
+            continue
         for handler in getattr(route, "route_handlers", []):
             methods = sorted(set(getattr(handler, "http_methods", ())) - {"OPTIONS", "HEAD"})
             if not methods:
