@@ -17,6 +17,13 @@ from tests.conftest import Account
 def log_output() -> Iterator[io.StringIO]:
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
+    # Servers started by earlier tests (the fake OpenAI server, the fuzzer's) let uvicorn configure its own loggers
+    # (own handler, no propagation, a raised level); `serve` never does (log_config=None). Log as `serve` does.
+    uvicorn_loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")]
+    saved_uvicorn = [(lg.handlers[:], lg.level, lg.propagate) for lg in uvicorn_loggers]
+    for lg in uvicorn_loggers:
+        lg.handlers[:], lg.propagate = [], True
+        lg.setLevel(logging.NOTSET)
     observability.configure("INFO")
     stream = io.StringIO()
     root.handlers[0].setStream(stream)  # type: ignore[attr-defined]
@@ -25,6 +32,9 @@ def log_output() -> Iterator[io.StringIO]:
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+        for lg, (handlers, level, propagate) in zip(uvicorn_loggers, saved_uvicorn, strict=True):
+            lg.handlers[:], lg.propagate = handlers, propagate
+            lg.setLevel(level)
 
 
 def test_uvicorn_websocket_line_and_headers_are_redacted(log_output: io.StringIO) -> None:
