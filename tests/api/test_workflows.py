@@ -236,7 +236,7 @@ async def test_unauthenticated_writes_are_401(client: httpx.AsyncClient, alice: 
 
 async def test_validate_takes_what_import_takes_and_answers_one_shape(client: httpx.AsyncClient) -> None:
     """Issue 13.5: raw file bodies and multipart as import; syntax errors are `{valid: false}` too, not a 422."""
-    shape = {"valid", "dialect", "errors", "warnings", "facts"}
+    shape = {"valid", "dialect", "errors", "warnings", "facts", "requirements"}
     for path in VALID:
         fmt = fixture_format(path)
         raw = await client.post(
