@@ -13,6 +13,7 @@ import click
 
 from blokhub import replicas
 from blokhub.config import Settings
+from blokhub.wiring import startup
 
 T = TypeVar("T")
 
@@ -35,7 +36,7 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def _run(fn: Callable[[Settings], Coroutine[Any, Any, T]], settings: Settings) -> T:
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+    with asyncio.Runner(loop_factory=startup.loop_factory()) as runner:
         return runner.run(fn(settings))
 
 
@@ -68,139 +69,6 @@ def _with_runtime(
         runtime.stop()
 
 
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop when installed (it comes with litestar[standard]): markedly cheaper socket I/O than asyncio's loop."""
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover
-        return None
-    return uvloop.new_event_loop
-
-
-async def _reindex(settings: Settings, *, progress: bool, vectors: bool = True) -> tuple[int, float]:
-    """Rebuild the search index (and, unless told not to, the vector index) from PostgreSQL."""
-    from blokhub.indexers.reindex import reindex, reindex_vectors
-    from blokhub.runtime.resources import Resources
-
-    resources = Resources.open(settings)
-    try:
-        await resources.start()
-        written, seconds = await reindex(resources.read_sessionmaker, resources.search, progress=progress)
-        if vectors:
-            embedded, embed_seconds = await reindex_vectors(
-                resources.read_sessionmaker,
-                resources.sessionmaker,
-                resources.vectors,
-                resources.embedder,
-                progress=progress,
-            )
-            click.echo(f"embedded {embedded:,} workflows in {embed_seconds:.1f}s", err=True)
-        return written, seconds
-    finally:
-        await resources.close()
-
-
-async def _rebuild_if_empty(settings: Settings) -> None:
-    """A keyword index that lost its files (new data dir, schema change) is rebuilt before serving, not left empty
-    (seconds for 100k workflows). Re-embedding takes longer (~100 workflows/s), so an empty vector index is filled
-    by a background job (`vectors.fill`) that the worker picks up once the server runs."""
-    from sqlalchemy import func, select
-
-    from blokhub.indexers import builder
-    from blokhub.runtime.resources import Resources
-
-    resources = Resources.open(settings)
-    try:
-        await resources.start()
-        async with resources.read_sessionmaker() as db:
-            searchable = int(await db.scalar(select(func.count()).where(builder.searchable())) or 0)
-        search_empty = searchable > 0 and await resources.search.count() == 0
-        vectors_empty = searchable > 0 and await resources.vectors.count() == 0
-    finally:
-        await resources.close()
-    if vectors_empty:
-        await _enqueue_vector_fill(settings)
-    if search_empty:
-        click.echo(f"the search index is empty while {searchable:,} workflows are searchable: rebuilding", err=True)
-        await _reindex(settings, progress=True, vectors=False)
-    if vectors_empty:
-        click.echo(
-            f"the vector index is empty: embedding {searchable:,} workflows in the background (~{searchable // 100 + 1}s);"
-            " similar, recommendations and hybrid search answer once it is done",
-            err=True,
-        )
-
-
-async def _enqueue_vector_fill(settings: Settings) -> None:
-    """Queue `vectors.fill` (fixed job id: queued once however often this runs); the worker of the next `serve`
-    embeds whatever the vector index lacks."""
-    from blokhub.runtime.resources import Resources
-    from blokhub.workers.tasks import VECTORS_FILL
-
-    resources = Resources.open(settings)
-    try:
-        await resources.redis.enqueue_job(VECTORS_FILL, _job_id=VECTORS_FILL)
-    finally:
-        await resources.close()
-
-
-async def _migrate(settings: Settings) -> None:
-    from blokhub.db.migrate import upgrade
-    from blokhub.db.session import create_engine
-
-    engine = create_engine(settings)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
-
-
-async def _settle_heap_when_started(server: Any) -> None:
-    """Freeze the start-up heap once the lifespan has opened everything (see runtime/heap.py: the stalls)."""
-    from blokhub.runtime.heap import settle_after_startup
-
-    while not server.started:  # noqa: ASYNC110  (uvicorn offers a flag, no event or hook)
-        await asyncio.sleep(0.05)
-    settle_after_startup()
-
-
-def _graceful_server_class() -> Any:
-    import contextlib
-    import signal
-    import threading
-
-    import uvicorn
-
-    class GracefulServer(uvicorn.Server):
-        """uvicorn re-raises SIGTERM/SIGINT after its own shutdown, which would kill the process before the
-        embedded PostgreSQL and Redis are stopped; here the signal only starts a graceful shutdown.
-        ``on_listening`` runs once the sockets are bound and the app has started."""
-
-        on_listening: Callable[[], None] | None = None
-
-        async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets=sockets)
-            if self.started and self.on_listening is not None:
-                self.on_listening()
-
-        @contextlib.contextmanager
-        def capture_signals(self) -> Any:
-            if threading.current_thread() is not threading.main_thread():
-                yield
-                return
-            # loop.add_signal_handler wakes uvloop at once; a plain signal.signal handler may wait for other I/O.
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.handle_exit, sig, None)
-            try:
-                yield
-            finally:
-                for sig in (signal.SIGINT, signal.SIGTERM):
-                    loop.remove_signal_handler(sig)
-
-    return GracefulServer
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="blokhub")
 def main() -> None:
@@ -230,13 +98,13 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
 
         from blokhub.wiring.app import build_app
 
-        await _migrate(resolved)
+        await startup.migrate(resolved)
         if resolved.seed_on_empty and not no_seed:
             from blokhub.seed.service import seed_if_empty
 
             if await seed_if_empty(resolved, resolved.seed_on_empty):
-                await _reindex(resolved, progress=True)
-        await _rebuild_if_empty(resolved)
+                await startup.reindex(resolved, progress=True)
+        await startup.rebuild_if_empty(resolved)
         processes = replicas.process_count(resolved)
         sock = replicas.listen(resolved.host, resolved.port)
         config = uvicorn.Config(
@@ -249,7 +117,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
             # otherwise believe X-Forwarded-For from any local peer).
             proxy_headers=False,
         )
-        server = _graceful_server_class()(config)
+        server = startup.graceful_server_class()(config)
         server.on_listening = lambda: click.echo(  # the banner only once it really listens
             f"Blok Hub on http://{resolved.host}:{resolved.port}  (API docs: /schema; {processes} API processes)",
             err=True,
@@ -257,7 +125,7 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
         started: list[subprocess.Popen[bytes]] = []
 
         async def when_started() -> None:
-            await _settle_heap_when_started(server)
+            await startup.settle_heap_when_started(server)
             # Replicas start once this process owns the indexes and answers their vector reads.
             started.extend(replicas.start_replicas(resolved, sock, processes - 1))
 
@@ -294,9 +162,9 @@ def serve_replica(fd: int, parent: int) -> None:
             lifespan="on",
             timeout_graceful_shutdown=5,
         )
-        server = _graceful_server_class()(config)
+        server = startup.graceful_server_class()(config)
         tasks = [
-            asyncio.create_task(_settle_heap_when_started(server)),
+            asyncio.create_task(startup.settle_heap_when_started(server)),
             asyncio.create_task(replicas.exit_with_parent(server, parent)),
         ]
         try:
@@ -331,7 +199,7 @@ def migrate(data_dir: Path | None) -> None:
     """Apply database migrations up to the newest."""
     settings = _settings(data_dir)
     _configure_logging(settings)
-    _with_runtime(settings, _migrate)
+    _with_runtime(settings, startup.migrate)
     click.echo("database is up to date", err=True)
 
 
@@ -353,7 +221,7 @@ def user_create(username: str, email: str, password: str, role: str, data_dir: P
     settings = _settings(data_dir)
 
     async def run(resolved: Settings) -> str:
-        await _migrate(resolved)
+        await startup.migrate(resolved)
         return await create_user(resolved, username=username, email=email, password=password, role=role)
 
     try:
@@ -430,12 +298,12 @@ def seed(seed_value: int, users: int, workflows: int, defer_vectors: bool, data_
     _configure_logging(settings)
 
     async def run(resolved: Settings) -> str:
-        await _migrate(resolved)
+        await startup.migrate(resolved)
         report = await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
-        indexed, _ = await _reindex(resolved, progress=True, vectors=not defer_vectors)
+        indexed, _ = await startup.reindex(resolved, progress=True, vectors=not defer_vectors)
         deferred = ""
         if defer_vectors:
-            await _enqueue_vector_fill(resolved)
+            await startup.enqueue_vector_fill(resolved)
             deferred = " Vectors are embedded in the background by the next `blokhub serve`."
         return (
             f"seeded {report.users:,} users and {report.workflows:,} workflows in {report.seconds:.1f}s; "
@@ -454,8 +322,8 @@ def reindex(data_dir: Path | None, search_only: bool) -> None:
     _configure_logging(settings)
 
     async def run(resolved: Settings) -> tuple[int, float]:
-        await _migrate(resolved)
-        return await _reindex(resolved, progress=True, vectors=not search_only)
+        await startup.migrate(resolved)
+        return await startup.reindex(resolved, progress=True, vectors=not search_only)
 
     written, seconds = _with_runtime(settings, run)
     click.echo(
