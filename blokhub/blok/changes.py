@@ -91,6 +91,14 @@ class _Missing:
 _MISSING: Any = _Missing()
 
 
+def field_changes(pointer: str, name: str | None, old: dict[str, Any], new: dict[str, Any]) -> Change | None:
+    """One "changed" entry with the step's own fields that differ (before/after), or None when none do."""
+    changed = [key for key in _ordered_union(old, new) if old.get(key, _MISSING) != new.get(key, _MISSING)]
+    if not changed:
+        return None
+    return Change("changed", "step", pointer, name, {k: old.get(k) for k in changed}, {k: new.get(k) for k in changed})
+
+
 def _ordered_union(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [*after, *(key for key in before if key not in after)]
 
@@ -193,23 +201,10 @@ def _step_changes(before: dict[str, Any], after: dict[str, Any], out: list[Chang
             continue
         if old_ref.name != ref.name:
             out.append(Change("renamed", "step", ref.pointer, ref.name, {"name": old_ref.name}, {"name": ref.name}))
-        old_fields, new_fields = _step_fields(old_ref.step), _step_fields(ref.step)
-        changed = [
-            key
-            for key in _ordered_union(old_fields, new_fields)
-            if old_fields.get(key, _MISSING) != new_fields.get(key, _MISSING)
-        ]
-        if changed:
-            out.append(
-                Change(
-                    "changed",
-                    "step",
-                    ref.pointer,
-                    ref.name,
-                    {key: old_fields.get(key) for key in changed},
-                    {key: new_fields.get(key) for key in changed},
-                )
-            )
+        if (
+            change := field_changes(ref.pointer, ref.name, _step_fields(old_ref.step), _step_fields(ref.step))
+        ) is not None:
+            out.append(change)
         if id(ref) in moved:
             out.append(Change("changed", "step", ref.pointer, ref.name, *moved[id(ref)]))
     paired_old = {id(old_ref) for old_ref in pairs.values()}

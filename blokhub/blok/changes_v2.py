@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from blokhub.blok.canonical_form import canonical
-from blokhub.blok.changes import _MISSING, Change, _compare, _moved_steps, _ordered_union, summary
+from blokhub.blok.changes import _MISSING, Change, _compare, _moved_steps, _ordered_union, field_changes, summary
 from blokhub.blok.changes import diff as diff_v1
 from blokhub.blok.dialect import V2_BLOCKS, Dialect, dialect_of
 from blokhub.blok.errors import BlokConversionError
@@ -100,23 +100,8 @@ def _step_changes(old_steps: list[ModelStep], new_steps: list[ModelStep], out: l
         if earlier is None:
             out.append(Change("added", "step", step.pointer, step.id, None, summary(step.step)))
             continue
-        old_fields, new_fields = _own_fields(earlier), _own_fields(step)
-        changed = [
-            k
-            for k in _ordered_union(old_fields, new_fields)
-            if old_fields.get(k, _MISSING) != new_fields.get(k, _MISSING)
-        ]
-        if changed:
-            out.append(
-                Change(
-                    "changed",
-                    "step",
-                    step.pointer,
-                    step.id,
-                    {k: old_fields.get(k) for k in changed},
-                    {k: new_fields.get(k) for k in changed},
-                )
-            )
+        if (change := field_changes(step.pointer, step.id, _own_fields(earlier), _own_fields(step))) is not None:
+            out.append(change)
         if id(step) in moved:
             out.append(Change("changed", "step", step.pointer, step.id, *moved[id(step)]))
         old_inputs = earlier.step.get("inputs", _MISSING)
