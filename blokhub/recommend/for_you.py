@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.db.models import User, Visibility
 from blokhub.indexers.vectors import VectorEngine, VectorFilter
 from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
+from blokhub.runtime.pg_pool import BarePool
 
 # Examples per kind (favorites, reviews, own workflows), most recent first: the user's current taste, and a bound
 # on the cost, since best_score compares every candidate with every example.
@@ -19,20 +18,21 @@ MAX_EXAMPLES = 12
 
 
 # One round trip for every signal, with the titles the reasons quote (a fork's original's title included).
-_SIGNALS = text("""
+# A bare statement on the request path's asyncpg pool (no session: see api/workflows/summaries.py).
+_SIGNALS = f"""
 (SELECT 'favorited' AS kind, w.id, w.title, NULL::bigint AS original, NULL::text AS original_title, 0 AS stars
    FROM favorites f JOIN workflows w ON w.id = f.workflow_id
-  WHERE f.user_id = :me ORDER BY f.created_at DESC LIMIT :n)
+  WHERE f.user_id = $1 ORDER BY f.created_at DESC LIMIT $2)
 UNION ALL
 (SELECT 'rated', w.id, w.title, NULL, NULL, r.stars
    FROM reviews r JOIN workflows w ON w.id = r.workflow_id
-  WHERE r.user_id = :me ORDER BY r.updated_at DESC LIMIT :n)
+  WHERE r.user_id = $1 ORDER BY r.updated_at DESC LIMIT $2)
 UNION ALL
 (SELECT 'published', w.id, w.title, o.id, o.title, 0
    FROM workflows w LEFT JOIN workflows o ON o.id = w.forked_from_id
-  WHERE w.owner_id = :me AND w.deleted_at IS NULL AND w.visibility = :public
-  ORDER BY w.created_at DESC LIMIT :n)
-""")
+  WHERE w.owner_id = $1 AND w.deleted_at IS NULL AND w.visibility = '{Visibility.PUBLIC}'
+  ORDER BY w.created_at DESC LIMIT $2)
+"""
 
 
 @dataclass
@@ -43,12 +43,11 @@ class Signals:
     titles: dict[int, str] = field(default_factory=dict)
 
 
-async def signals(db: AsyncSession, user: User) -> Signals:
+async def signals(pool: BarePool, user: User) -> Signals:
     """What the user favorited, rated (well: positive; badly: negative) and published, most recent first; a fork
     also counts for its original. A favorite wins over a rating, a rating over publishing."""
     out = Signals()
-    rows = (await db.execute(_SIGNALS, {"me": user.id, "n": MAX_EXAMPLES, "public": Visibility.PUBLIC})).all()
-    for kind, wid, title, original, original_title, stars in rows:
+    for kind, wid, title, original, original_title, stars in await pool.fetch(_SIGNALS, user.id, MAX_EXAMPLES):
         out.titles[wid] = title
         if kind == "favorited":
             out.favorited.append(wid)
@@ -65,11 +64,9 @@ async def signals(db: AsyncSession, user: User) -> Signals:
     return out
 
 
-async def for_you(
-    vectors: VectorEngine, db: AsyncSession, user: User, limit: int
-) -> list[tuple[int, float, str]] | None:
+async def for_you(vectors: VectorEngine, pool: BarePool, user: User, limit: int) -> list[tuple[int, float, str]] | None:
     """(id, score, reason) ranked for ``user``; None on a cold start (nothing to learn from yet)."""
-    taste = await signals(db, user)
+    taste = await signals(pool, user)
     positives = taste.positives
     if not positives:
         return None

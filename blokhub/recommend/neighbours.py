@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
 
 from blokhub.db.models import Workflow
 from blokhub.indexers.vector_sync import points_for
 from blokhub.indexers.vectors import Embedder, VectorEngine
 from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What a similar list needs of the workflow it is about: one bare row, not an ORM entity."""
+
+    id: int
+    owner_id: int
+    canonical_hash: str | None
+    forked_from_id: int | None
+    created_at: datetime
+    nodes: list[str]
+    tags: list[str]
 
 
 def reason(source_nodes: list[str], source_tags: list[str], payload: dict[str, Any], copies: int) -> str:
@@ -37,13 +54,19 @@ async def similar(
     vectors: VectorEngine,
     embedder: Embedder,
     sessionmaker: async_sessionmaker[AsyncSession],
-    workflow: Workflow,
+    workflow: Source,
     limit: int,
 ) -> list[tuple[int, float, str]]:
     """(id, score, reason) of up to ``limit`` public workflows like ``workflow``; none of them its own copies."""
-    stored = (await vectors.vectors([workflow.id])).get(workflow.id)
-    # Not indexed yet (or private): embed it on the spot.
-    vector = stored if stored is not None else (await points_for(embedder, sessionmaker, [workflow]))[0].vector
+    vector = (await vectors.vectors([workflow.id])).get(workflow.id)
+    if vector is None:  # not indexed yet (or private): embed it on the spot
+        async with sessionmaker() as db:
+            row = await db.scalar(
+                select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id == workflow.id)
+            )
+        if row is None:  # deleted since it was looked up
+            return []
+        vector = (await points_for(embedder, sessionmaker, [row]))[0].vector
     # The workflow itself is dropped here rather than by an id filter, which made the index search ~1 ms slower.
     hits = await vectors.search(vector, candidates(limit) + 1, with_vectors=True)
     published = workflow.created_at.timestamp()
@@ -58,6 +81,5 @@ async def similar(
         if h.vector is not None
     ]
     payloads = {h.id: h.payload for h in hits}
-    nodes = list((workflow.facts or {}).get("nodes", []))
     picked = mmr(collapse(found), limit)
-    return [(c.id, c.score, reason(nodes, list(workflow.tags), payloads[c.id], c.copies)) for c in picked]
+    return [(c.id, c.score, reason(workflow.nodes, workflow.tags, payloads[c.id], c.copies)) for c in picked]

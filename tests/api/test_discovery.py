@@ -126,6 +126,20 @@ async def test_paraphrase_is_similar_and_clones_collapse(
     assert_error(await client.get(f"{W}/99999/similar"), 404)
 
 
+async def test_similar_to_a_private_workflow_is_for_its_owner_only(
+    alice: Account, bob: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    ids = await _corpus(alice, clean)
+    title, description, tags, url = CORPUS[0]
+    secret = await _publish(bob, title + " (draft)", description, tags, url, visibility="private")
+    await _relay(clean)  # private: never in the vector index, so its similar list embeds it on the spot
+    assert_error(await client.get(f"{W}/{secret}/similar"), 404)
+    assert_error(await alice.get(f"{W}/{secret}/similar"), 404)
+    mine = (await bob.get(f"{W}/{secret}/similar")).json()["items"]
+    assert mine and mine[0]["workflow"]["id"] == ids[0]  # the public workflow it was written from
+    assert secret not in [i["workflow"]["id"] for i in mine]
+
+
 async def test_later_copies_fold_into_the_original_and_the_original_shows_on_a_copy(
     alice: Account, bob: Account, client: httpx.AsyncClient, clean: Resources
 ) -> None:

@@ -34,13 +34,12 @@ class SimilarController(Controller):
     async def index(
         self,
         workflow_id: PathId,
-        db: DB,
         viewer: Viewer,
         resources: Res,
         limit: Annotated[int, QueryParameter(ge=1, le=50)] = 10,
     ) -> RecommendationList:
         """Public workflows that do the same job: nearest by meaning, near-duplicates folded, diversified."""
-        return RecommendationList(items=await services.similar_to(db, resources, viewer, workflow_id, limit))
+        return RecommendationList(items=await services.similar_to(resources, viewer, workflow_id, limit))
 
 
 class RecommendationController(Controller):

@@ -30,7 +30,7 @@ class FeedController(Controller):
         explained: dict[int, tuple[float, str]] = {}
         if rank == "personal":
             rows, actors, workflows, next_cursor, explained = await services.personal(
-                db, user, cursor, limit, resources.vectors
+                db, user, cursor, limit, resources.vectors, resources.bare_pg
             )
         else:
             rows, actors, workflows, next_cursor = await services.chronological(db, user, cursor, limit)

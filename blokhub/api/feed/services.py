@@ -21,6 +21,7 @@ from blokhub.db.base import utcnow
 from blokhub.db.models import User, Workflow, listed_sql
 from blokhub.indexers.vectors import VectorEngine
 from blokhub.recommend.for_you import signals
+from blokhub.runtime.pg_pool import BarePool
 
 # Candidate ids only: one index-only probe per followed author on activities(actor_id, id DESC).
 _CANDIDATES = text("""
@@ -106,10 +107,10 @@ def _decay(created_at: datetime) -> float:
 
 
 async def _taste_similarity(
-    vectors: VectorEngine, db: AsyncSession, user: User, workflow_ids: list[int]
+    vectors: VectorEngine, pool: BarePool, user: User, workflow_ids: list[int]
 ) -> dict[int, float]:
     """Cosine between each workflow and the user's taste (the mean of what they favorited, rated well, published)."""
-    positives = (await signals(db, user)).positives
+    positives = (await signals(pool, user)).positives
     if not positives or not workflow_ids:
         return {}
     try:
@@ -147,7 +148,12 @@ def explain(affinity: int, similarity: float, created_at: datetime) -> str:
 
 
 async def personal(
-    db: AsyncSession, user: User, cursor: str | None, limit: int | None, vectors: VectorEngine | None = None
+    db: AsyncSession,
+    user: User,
+    cursor: str | None,
+    limit: int | None,
+    vectors: VectorEngine | None = None,
+    pool: BarePool | None = None,
 ) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None, dict[int, tuple[float, str]]]:
     """Recent activity of followed authors, scored by recency (48 h half-life) times follow strength (favorites and
     good reviews you gave the author's work) times closeness to your taste (embedding similarity). Returns, besides
@@ -163,7 +169,8 @@ async def personal(
     if authors:
         for owner_id, n in (await db.execute(_AFFINITY, {"me": user.id, "authors": authors})).all():
             affinity[owner_id] = affinity.get(owner_id, 0) + int(n)
-    similarity = await _taste_similarity(vectors, db, user, list({r.workflow_id for r in rows})) if vectors else {}
+    workflow_ids = list({r.workflow_id for r in rows})
+    similarity = await _taste_similarity(vectors, pool, user, workflow_ids) if vectors and pool else {}
 
     def score(r: Any) -> float:
         follow = 1 + math.log1p(affinity.get(r.actor_id, 0))

@@ -16,7 +16,7 @@ from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.textforms import fold
 from blokhub.api.workflows.schemas import WorkflowSummary
-from blokhub.api.workflows.summaries import listed_ids, listed_summaries
+from blokhub.api.workflows.summaries import listed_summaries
 from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import SearchQueryStat
@@ -191,15 +191,6 @@ async def suggest(resources: Resources, prefix: str, limit: int) -> list[Suggest
     except Exception as exc:
         log.error("suggest failed: %s", exc)
         raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
-    listed = await listed_ids(resources.bare_pg, [s.id for s in items if s.kind == "title" and s.id is not None])
-    # Tags, users and nodes come from the index too: each must still name something PostgreSQL lists.
-    anything_stale = bool(await lagging.stale_ids(resources.bare_pg))
-    kept: dict[str, set[str]] = {}
-    for kind in {s.kind for s in items if s.kind != "title"}:
-        values = [s.text for s in items if s.kind == kind]
-        kept[kind] = await lagging.listed_suggestions(resources.bare_pg, kind, values, anything_stale=anything_stale)
-    return [
-        SuggestionOut(text=s.text, kind=s.kind, id=s.id)
-        for s in items
-        if (s.id in listed if s.kind == "title" else s.text in kept.get(s.kind, set()))
-    ]
+    # Everything suggested came from the index; one statement asks PostgreSQL which of it is still listed.
+    kept = await lagging.listed_suggestions(resources.bare_pg, items)
+    return [SuggestionOut(text=s.text, kind=s.kind, id=s.id) for s in kept]

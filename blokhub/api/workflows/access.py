@@ -23,6 +23,17 @@ def visible_to(viewer: User | None) -> ColumnElement[bool]:
     return and_(alive, or_(shared, Workflow.owner_id == viewer.id))
 
 
+def visible_sql(alias: str, *, moderator: str, viewer: str) -> str:
+    """`visible_to` spelled for hand-written SQL; `moderator` and `viewer` are the placeholders of the viewer's
+    is_moderator flag and id (false and NULL for anonymous). tests/api/test_visible_sql.py checks they agree."""
+    p = f"{alias}."
+    shared = ", ".join(f"'{v}'" for v in Visibility.SHARED)
+    return (
+        f"{p}deleted_at IS NULL AND ({moderator} OR {p}owner_id = {viewer} OR ({p}visibility IN ({shared})"
+        f" AND {p}hidden_at IS NULL AND {p}owner_banned_at IS NULL))"
+    )
+
+
 def listed_for(viewer: User | None, owner: User | None = None) -> ColumnElement[bool]:
     """SQL predicate: the workflows that appear in lists. Only public ones, except in an owner's own list."""
     if owner is not None and viewer is not None and (viewer.id == owner.id or viewer.is_moderator):
