@@ -13,13 +13,15 @@ import json
 from typing import Any
 
 import asyncpg
+import msgspec
 from sqlalchemy.engine import make_url
 
 
 async def _init(conn: asyncpg.Connection) -> None:
-    # The codecs SQLAlchemy's asyncpg dialect installs: JSON columns arrive as Python values, not text.
+    # JSON columns arrive as Python values, not text, as with SQLAlchemy's asyncpg dialect; decoded by msgspec
+    # (the same values as json.loads, ~4x faster: facts and health are decoded for every hit of every search).
     for kind in ("json", "jsonb"):
-        await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await conn.set_type_codec(kind, encoder=json.dumps, decoder=msgspec.json.decode, schema="pg_catalog")
 
 
 async def _keep(conn: asyncpg.Connection) -> None:

@@ -45,3 +45,24 @@ async def test_private_workflow_leaves_suggest_and_facets_while_the_index_lags(
     assert "zebracorn" not in body["facets"]["tags"] and "secretive" not in body["facets"]["author"]
     assert body["facets"]["tags"]["payments"] == 1 and body["total"] == 1
     assert [h["workflow"]["id"] for h in body["hits"]] != [wid]
+
+
+async def test_a_tag_stays_suggested_while_something_listed_carries_it(
+    no_redis_client: httpx.AsyncClient,  # noqa: F811
+    clean: Resources,
+) -> None:
+    """The check looks first at the workflows the index says carry the tag; when none of those is listed any more,
+    it still finds a listed one the index does not know yet."""
+    client = no_redis_client
+    first, second = await register(client, "firstauthor"), await register(client, "secondauthor")
+    body = {"definition": simple(name="Quokka alerts"), "tags": ["quokkaware"]}
+    wid = (await first.post("/api/v1/workflows", json=body)).json()["id"]
+    await process_pending({"resources": clean})  # indexed while public
+    assert (await first.patch(f"/api/v1/workflows/{wid}", json={"visibility": "private"})).status_code == 200
+    suggested = (await client.get(f"{S}/suggest", params={"q": "quokkaw"})).json()["items"]
+    assert all(s["text"] != "quokkaware" for s in suggested), suggested
+    # Published with the tag while the index still lags: the index's only carrier is the private one.
+    body = {"definition": simple(name="Quokka reports"), "tags": ["quokkaware"]}
+    assert (await second.post("/api/v1/workflows", json=body)).status_code == 201
+    suggested = (await client.get(f"{S}/suggest", params={"q": "quokkaw"})).json()["items"]
+    assert {"text": "quokkaware", "kind": "tag"} in [{"text": s["text"], "kind": s["kind"]} for s in suggested]

@@ -16,7 +16,6 @@ from blokhub.api.search.hybrid import hybrid_search
 from blokhub.api.search.schemas import GenerateSuggestion, Hit, SearchOut, SuggestionOut
 from blokhub.api.textforms import fold
 from blokhub.api.workflows.schemas import WorkflowSummary
-from blokhub.api.workflows.summaries import listed_summaries
 from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
 from blokhub.db.models import SearchQueryStat
@@ -98,13 +97,13 @@ async def search(resources: Resources, query: SearchQuery, semantic_ratio: float
         log.error("search engine %s failed: %s", engine.name, exc)
         raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
     # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
-    rows = await listed_summaries(resources.bare_pg, [h.id for h in result.hits])
+    rows, stale = await lagging.hydrate(resources.bare_pg, [h.id for h in result.hits])
     hits = [
         Hit(workflow=rows[h.id], score=_hit_score(query, rows[h.id], h.score), highlights=h.highlights)
         for h in result.hits
         if h.id in rows
     ]
-    facets, total = await lagging.corrected(resources.bare_pg, engine, query, result)
+    facets, total = await lagging.corrected(engine, query, result, stale)
     total = min(total, result.total - (len(result.hits) - len(hits)))
     offset, limit = query.window()
     record(redis, query.q, total)

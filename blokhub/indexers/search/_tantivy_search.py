@@ -26,6 +26,7 @@ from blokhub.indexers.search.search_types import SearchHit, SearchQuery, SearchR
 
 _RANK_WEIGHT = "rank_weight"
 _FUZZY_SUGGEST_CANDIDATES = 2_000
+_CARRIERS = 3
 
 
 def _count(res: tantivy.SearchResult) -> int:
@@ -129,14 +130,17 @@ def _title_suggestions(
     return out
 
 
-def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit: int) -> list[tuple[str, bool]]:
-    """(value, completes) for values whose suggestion keys start with `prefix`, most used first; then, when the
-    prefix is long enough to have a typo budget and exact prefixes found too few, typo matches (completes False)."""
+def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit: int) -> list[tuple[str, bool, str]]:
+    """(value, completes, one of its keys) for values whose suggestion keys start with `prefix`, most used first;
+    then, when the prefix is long enough to have a typo budget and exact prefixes found too few, typo matches
+    (completes False)."""
     counts: dict[str, int] = {}
+    keys: dict[str, str] = {}
     # A value has several keys (one per word start) with the same count: keep the max, do not add them up.
     for key, n in searcher.terms_with_prefix(field, prefix, limit=limit * 4):
         shown = key.partition(KEY_SEP)[2]
         counts[shown] = max(counts.get(shown, 0), n)
+        keys.setdefault(shown, key)
     exact = set(counts)
     budget = typo_budget(prefix)
     if len(counts) < limit and budget:
@@ -147,8 +151,9 @@ def _key_suggestions(searcher: tantivy.Searcher, field: str, prefix: str, limit:
             text, _, shown = key.partition(KEY_SEP)
             if token_matches(qw, text):
                 counts[shown] = max(counts.get(shown, 0), n)
+                keys.setdefault(shown, key)
     ordered = sorted(counts, key=lambda s: (s not in exact, -counts[s], s))[:limit]
-    return [(s, s in exact) for s in ordered]
+    return [(s, s in exact, keys[s]) for s in ordered]
 
 
 def suggest(searcher: tantivy.Searcher, schema: tantivy.Schema, prefix: str, limit: int) -> list[Suggestion]:
@@ -157,7 +162,22 @@ def suggest(searcher: tantivy.Searcher, schema: tantivy.Schema, prefix: str, lim
     if not found or limit <= 0:
         return []
     lists: list[list[Suggestion]] = [_title_suggestions(searcher, schema, query_words(found, True), limit)]
+    term_of: dict[tuple[str, str], str] = {}
     for kind, field in SUGGEST_FIELDS.items():
         keys = _key_suggestions(searcher, field, key_prefix, limit)
-        lists.append([Suggestion(text=v, kind=kind, completes=c) for v, c in keys])
-    return interleave(lists, limit)
+        lists.append([Suggestion(text=v, kind=kind, completes=c) for v, c, _ in keys])
+        term_of.update({(kind, v): key for v, _, key in keys})
+    out = interleave(lists, limit)
+    for s in out:
+        if s.kind != "title":
+            s.carriers = _carriers(searcher, schema, SUGGEST_FIELDS[s.kind], term_of[(s.kind, s.text)])
+    return out
+
+
+def _carriers(searcher: tantivy.Searcher, schema: tantivy.Schema, field: str, key: str) -> tuple[int, ...]:
+    """A few live documents holding suggestion key ``key``: PostgreSQL checks these first (by primary key) that the
+    value still names something listed, instead of looking through every workflow with it."""
+    res = searcher.search(Query.term_query(schema, field, key), _CARRIERS, count=False)
+    if not res.hits:
+        return ()
+    return tuple(int(i) for i in searcher.fast_field_values("id", [a for _, a in res.hits]) if i is not None)

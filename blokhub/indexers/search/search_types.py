@@ -115,3 +115,6 @@ class Suggestion:
     # True when it completes what was typed (every typed word starts one of its words); False for a typo match.
     # Completions are listed before typo matches.
     completes: bool = True
+    # Tags, nodes, users: a few workflows the index holds with this value, where the visibility check looks first
+    # (empty: it looks everywhere).
+    carriers: tuple[int, ...] = ()
