@@ -141,16 +141,15 @@ def serve(host: str | None, port: int | None, data_dir: Path | None, no_seed: bo
 
 
 @main.command("serve-replica", hidden=True)
-@click.option("--fd", type=int, required=True, help="The listening socket inherited from `serve`.")
+@click.option("--host", required=True, help="The address `serve` listens on.")
+@click.option("--port", type=int, required=True, help="The port `serve` listens on (shared: SO_REUSEPORT).")
 @click.option("--parent", type=int, required=True, help="The owning `serve` process; exit when it is gone.")
-def serve_replica(fd: int, parent: int) -> None:
+def serve_replica(host: str, port: int, parent: int) -> None:
     """One of `serve`'s extra API processes (started by `serve`, not by hand): see blokhub/replicas.py."""
     settings = _settings(None)
     _configure_logging(settings)
 
     async def run(resolved: Settings) -> None:
-        import socket
-
         import uvicorn
 
         from blokhub.wiring.app import build_app
@@ -168,7 +167,7 @@ def serve_replica(fd: int, parent: int) -> None:
             asyncio.create_task(replicas.exit_with_parent(server, parent)),
         ]
         try:
-            await server.serve(sockets=[socket.socket(fileno=fd)])
+            await server.serve(sockets=[replicas.listen(host, port, replica=True)])
         finally:
             for task in tasks:
                 task.cancel()

@@ -2,7 +2,7 @@
 
 One process, the one `serve` starts, owns everything with a single writer: the data-dir lock, embedded PostgreSQL
 and Redis, the in-process worker, the tantivy writer and the Qdrant Edge shard. It listens first, then starts
-replicas that accept on the same socket (the kernel hands each connection to one of them). A replica runs the
+replicas that listen on the same port (SO_REUSEPORT: the kernel hands each new connection to one of them). A replica runs the
 same app without a worker: it follows the keyword index read-only (reloading after each of the owner's commits)
 and reads vectors through the owner; every write still goes to PostgreSQL, and visibility is still decided there.
 Replicas exit when the owner does (they watch their parent), so the lock stays honest: whoever holds it is the only
@@ -31,19 +31,32 @@ def process_count(settings: Settings) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_AUTO_PROCESSES))
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket every API process accepts on; inheritable so replicas get it."""
+def listen(host: str, port: int, *, replica: bool = False) -> socket.socket:
+    """A listening socket in the port's SO_REUSEPORT group: the owner binds it first, each replica binds its own.
+
+    With one socket shared by every process, whichever process woke first accepted every pending connection
+    (asyncio and uvloop accept in a loop until the backlog is empty): under the benchmark's 16 keep-alive
+    connections all 16 landed on the owner and the replica sat idle. With a socket per process in one
+    SO_REUSEPORT group, the kernel spreads new connections over them by a hash of the addresses."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if not replica:
+        # The port must be free, not merely shareable: a second `serve` (another SO_REUSEPORT group member of
+        # the same user) must fail as before instead of taking half of this one's connections.
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+            port = probe.getsockname()[1]
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 
 def start_replicas(settings: Settings, sock: socket.socket, count: int) -> list[subprocess.Popen[bytes]]:
-    """Start `count` replicas on `sock`, configured with the owner's resolved servers and key."""
+    """Start `count` replicas listening beside `sock` (same address, same port), configured with the owner's
+    resolved servers and key."""
     assert settings.database_url and settings.redis_url and settings.secret_key
     env = dict(os.environ)
     env.update(
@@ -54,9 +67,9 @@ def start_replicas(settings: Settings, sock: socket.socket, count: int) -> list[
         BLOKHUB_IN_PROCESS_WORKER="false",
         BLOKHUB_SEED_ON_EMPTY="0",
     )
-    fd = sock.fileno()
-    cmd = [sys.executable, "-m", "blokhub.cli", "serve-replica", "--fd", str(fd), "--parent", str(os.getpid())]
-    return [subprocess.Popen(cmd, env=env, pass_fds=[fd]) for _ in range(count)]
+    host, port = sock.getsockname()[:2]
+    cmd = [sys.executable, "-m", "blokhub.cli", "serve-replica", "--host", host, "--port", str(port)]
+    return [subprocess.Popen([*cmd, "--parent", str(os.getpid())], env=env) for _ in range(count)]
 
 
 def stop_replicas(replicas: list[subprocess.Popen[bytes]], timeout: float = 10.0) -> None:

@@ -62,6 +62,18 @@ def test_two_api_processes_share_the_port_follow_writes_and_stop_together(tmp_pa
                 seen_by.add(int(fresh.get(f"/workflows/{wid}/similar").status_code))
         assert seen_by == {200}  # similar answers in both processes (the replica reads vectors via the owner)
         assert replica.is_running()
+        # Sixteen keep-alive connections are spread over both processes (SO_REUSEPORT), not all accepted by one.
+        clients = [httpx.Client(base_url=api, timeout=30) for _ in range(16)]
+        try:
+            assert all(c.get("/search/workflows", params={"q": "zanzibar"}).status_code == 200 for c in clients)
+            held = {
+                p.pid: sum(1 for c in p.net_connections("tcp") if c.laddr.port == port and c.raddr)
+                for p in (psutil.Process(owner.pid), replica)
+            }
+            assert sum(held.values()) == 16 and min(held.values()) > 0, held
+        finally:
+            for c in clients:
+                c.close()
     finally:
         owner.send_signal(signal.SIGTERM)
         owner.wait(60)
