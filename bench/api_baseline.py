@@ -31,7 +31,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+def listening(port: int) -> int:
+    """How many sockets listen on `port` (one per API process of a `serve`)."""
+    import psutil
+
+    return sum(1 for c in psutil.net_connections("tcp") if c.status == psutil.CONN_LISTEN and c.laddr.port == port)
+
+
+def start(data_dir: Path, port: int, processes: int = 1) -> tuple[subprocess.Popen[bytes], float]:
+    """`serve` on `data_dir`, once /ready answers and (`processes` > 1) every API process listens."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(BLOKHUB_LOG_LEVEL="WARNING", BLOKHUB_SEED_ON_EMPTY="0", BLOKHUB_AI_DAILY_REQUESTS="100000")
     started = time.perf_counter()
@@ -45,7 +53,8 @@ def start(data_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
         if proc.poll() is not None:
             raise SystemExit("serve exited during start-up")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=0.5).status_code == 200:
+            ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=0.5).status_code == 200
+            if ready and (processes <= 1 or listening(port) >= processes):
                 return proc, time.perf_counter() - started
         except httpx.HTTPError:
             pass

@@ -26,7 +26,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _load import run_load
-from api_baseline import free_port
+from api_baseline import free_port, listening
 from search_speed import query_mix
 
 
@@ -44,7 +44,8 @@ def _start(data_dir: Path, port: int, processes: int) -> subprocess.Popen[bytes]
         if proc.poll() is not None:
             raise SystemExit("serve exited during start-up")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=0.5).status_code == 200:
+            ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=0.5).status_code == 200
+            if ready and listening(port) >= processes:
                 return proc
         except httpx.HTTPError:
             pass

@@ -44,6 +44,7 @@ from api_baseline import free_port, start, stop
 from search import TYPOS, WORDS
 
 from blokhub.config import Settings
+from blokhub.replicas import process_count
 from blokhub.runtime import Runtime
 
 FACETS = "tags,trigger,runtime,nodes"
@@ -424,8 +425,9 @@ def main() -> None:
                 assert settings.database_url
                 pg_times, pg_typo = asyncio.run(pg_baseline(settings.database_url, mix))
         port = free_port()
-        proc, started = start(data_dir, port)
-        print(f"serve ready in {started:.1f}s")
+        processes = process_count(Settings(data_dir=data_dir))  # what `serve` will run: one per core by default
+        proc, started = start(data_dir, port, processes)
+        print(f"serve ready in {started:.1f}s ({processes} API processes listening)")
         try:
             http = asyncio.run(http_part(port, mix, args))
         finally:

@@ -50,7 +50,10 @@ def listen(host: str, port: int, *, replica: bool = False) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(2048)
+    if not replica:
+        sock.listen(2048)
+    # A replica's socket joins the group only when the server listens on it, once its app has started: a
+    # connection hashed to a replica still starting would otherwise wait in its backlog for seconds.
     return sock
 
 
