@@ -5,7 +5,8 @@ the CPU time the server's processes spend per request does not depend on them (m
 prepared data dir (`bench/search_speed.py --data-dir DIR` prepares one), runs each endpoint's request mix for a few
 seconds, and reads the CPU time (user + system) of every process of the server before and after: the API
 processes (the owner and its replicas, each shown, which also shows whether the replicas share the load), the
-embedded PostgreSQL and Redis.
+embedded PostgreSQL and Redis. The server's idle rate (worker polls, crons), taken over two seconds just before,
+is subtracted.
 
     python bench/request_cpu.py --data-dir /var/tmp/bh-100k [--processes 1] [--connections 4] [--seconds 4]
 """
@@ -129,7 +130,12 @@ def main() -> None:
         for name in only:
             headers = auth if name == "recommendations" else None
             asyncio.run(run_load("127.0.0.1", port, paths[name], headers=headers, connections=2, seconds=1, warmup=0))
-            before = _cpu(root, data_dir)
+            # What the server spends idle (the worker's polls, the crons) over as long, taken out of the figure.
+            idle_from, t_idle = _cpu(root, data_dir), time.perf_counter()
+            time.sleep(2.0)
+            idle_to, t_idle = _cpu(root, data_dir), time.perf_counter() - t_idle
+            idle_rate = {k: (idle_to[k] - idle_from.get(k, 0.0)) / t_idle for k in idle_to}
+            before, t_load = _cpu(root, data_dir), time.perf_counter()
             r = asyncio.run(
                 run_load(
                     "127.0.0.1",
@@ -141,9 +147,10 @@ def main() -> None:
                     warmup=0,
                 )
             )
-            after = _cpu(root, data_dir)
+            after, t_load = _cpu(root, data_dir), time.perf_counter() - t_load
             n = max(r.requests + r.errors, 1)
-            parts = {k: (after[k] - before.get(k, 0.0)) * 1000 / n for k in after}
+            used = {k: after[k] - before.get(k, 0.0) - idle_rate.get(k, 0.0) * t_load for k in after}
+            parts = {k: max(v, 0.0) * 1000 / n for k, v in used.items()}
             total = sum(parts.values())
             shown = "  ".join(f"{k} {v:.2f}" for k, v in sorted(parts.items()) if v >= 0.005)
             print(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from blokhub.db.models import Workflow
 from blokhub.indexers.vector_sync import points_for
-from blokhub.indexers.vectors import Embedder, VectorEngine
+from blokhub.indexers.vectors import Embedder, VectorEngine, VectorLike
 from blokhub.recommend.diversity import NEAR_DUPLICATE, Candidate, candidates, collapse, mmr
 
 
@@ -58,8 +58,11 @@ async def similar(
     limit: int,
 ) -> list[tuple[int, float, str]]:
     """(id, score, reason) of up to ``limit`` public workflows like ``workflow``; none of them its own copies."""
-    vector = (await vectors.vectors([workflow.id])).get(workflow.id)
-    if vector is None:  # not indexed yet (or private): embed it on the spot
+    stored = (await vectors.vectors([workflow.id])).get(workflow.id)
+    vector: VectorLike
+    if stored is not None:
+        vector = stored
+    else:  # not indexed yet (or private): embed it on the spot
         async with sessionmaker() as db:
             row = await db.scalar(
                 select(Workflow).options(joinedload(Workflow.owner)).where(Workflow.id == workflow.id)
