@@ -16,7 +16,8 @@ from tests.conftest import Account
 from tests.runner.oracle import SHARED_FIXTURES, load_all
 from tests.runner.runs import run_all, runnable
 from tests.runner.stub import stub_api
-from tests.runner.test_fixtures_load import _files, loads_on_published_runner
+from tests.runner.predict import loads_in_project
+from tests.runner.test_fixtures_load import _files
 
 FORMATS = {".json": "json", ".yaml": "yaml", ".toml": "toml"}
 
@@ -45,7 +46,7 @@ async def test_exports_load_and_run_like_the_originals(alice: Account) -> None:
         text = await _export(alice, created["id"], "json")
         assert json.loads(text) == created["definition"]
         exported[path.name] = text
-        expected[path.name] = loads_on_published_runner(created["definition"])
+        expected[path.name] = loads_in_project(created["definition"])
         for fmt in ("yaml", "toml"):  # the other formats, back through import, then JSON for the runner
             again = await _create(alice, await _export(alice, created["id"], fmt), fmt)
             assert again["definition"] == created["definition"], (path.name, fmt)
@@ -78,7 +79,7 @@ async def test_ai_drafts_get_the_verdict_requirements_predict(alice: Account) ->
         drafts[f"draft-{index}"] = r.json()["workflow"]
     verdicts = load_all((key, json.dumps(doc)) for key, doc in drafts.items())
     disagreements = {
-        key: verdicts[key].error for key, doc in drafts.items() if verdicts[key].ok != loads_on_published_runner(doc)
+        key: verdicts[key].error for key, doc in drafts.items() if verdicts[key].ok != loads_in_project(doc)
     }
     assert not disagreements
 

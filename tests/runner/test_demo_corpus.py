@@ -12,7 +12,7 @@ from blokhub.seed.corpus import SeedWorkflow, generate_workflows
 from tests.runner.oracle import load_all
 from tests.runner.runs import run_all, runnable
 from tests.runner.stub import stub_api
-from tests.runner.test_fixtures_load import loads_on_published_runner
+from tests.runner.predict import loads_in_project
 
 SEED, SAMPLE, USERS = 20260811, 300, 40
 
@@ -27,7 +27,7 @@ def test_demo_sample_load_verdicts_agree_with_requirements(sample: list[SeedWork
     disagreements = [
         (w.index, verdicts[str(w.index)].error)
         for w in sample
-        if verdicts[str(w.index)].ok != loads_on_published_runner(w.definition)
+        if verdicts[str(w.index)].ok != loads_in_project(w.definition)
     ]
     assert not disagreements
     assert sum(v.ok for v in verdicts.values()) >= 10

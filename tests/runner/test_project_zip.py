@@ -18,7 +18,8 @@ from blokhub.blok.project import build_project
 from tests.conftest import Account, assert_error
 from tests.runner.oracle import NODE_DIR, SHARED_FIXTURES, free_port, load_all, wait_for_port
 from tests.runner.stub import stub_api
-from tests.runner.test_fixtures_load import _files, loads_on_published_runner
+from tests.runner.predict import loads_in_project
+from tests.runner.test_fixtures_load import _files
 
 W = "/api/v1/workflows"
 
@@ -165,7 +166,7 @@ def test_every_fixture_project_workflow_gets_the_verdict_requirements_predict() 
         written[path.name] = json.loads(project.files["workflows/json/w.json"])
     verdicts = load_all((key, json.dumps(doc)) for key, doc in written.items())
     for key, doc in written.items():
-        assert verdicts[key].ok == loads_on_published_runner(doc), (key, verdicts[key])
+        assert verdicts[key].ok == loads_in_project(doc), (key, verdicts[key])
     assert sorted(k for k, v in verdicts.items() if v.ok) == [
         "countries-12c01e4.toml",
         "countries-bb82820.yaml",

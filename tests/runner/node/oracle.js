@@ -2,7 +2,8 @@
 // the file is written to <WORKFLOWS_PATH>/json/<name>.json and `Configuration.init(name, {nodes, workflows})`
 // resolves every step (top-level and inside if-else branches) against the node registry.
 //
-// stdin:  {"registry": "<path of a nodes.js>", "items": [{"key": "...", "text": "<file content>"}]}
+// stdin:  {"registry": "<path of a nodes.js>", "nodes_path": "<NODES_PATH: where type-local nodes live>",
+//          "items": [{"key": "...", "text": "<file content>"}]}
 // stdout: [{"key": "...", "ok": true, "steps": 2, "nodes": 2} | {"key": "...", "ok": false, "error": "..."}]
 "use strict";
 
@@ -19,7 +20,7 @@ async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "blok-oracle-"));
   fs.mkdirSync(path.join(root, "json"));
   process.env.WORKFLOWS_PATH = root;
-  process.env.NODES_PATH = path.join(root, "nodes");
+  process.env.NODES_PATH = request.nodes_path || path.join(root, "nodes");
   const verdicts = [];
   try {
     for (const [index, item] of request.items.entries()) {
