@@ -79,7 +79,27 @@ class Verdict:
 
 def load_all(items: Iterable[tuple[str, str]]) -> dict[str, Verdict]:
     """``(key, file text)`` pairs -> the runner's verdict for each, as ``Configuration.init`` gives it."""
-    batch = [{"key": key, "text": text} for key, text in items]
+    return _judge([{"key": key, "text": text} for key, text in items])
+
+
+def load_projects(projects: dict[str, Path]) -> dict[str, Verdict]:
+    """Key -> an unpacked project export: the verdict on its workflow file with the project's own registry
+    (nodes.js) and local nodes (nodes/), as its server.js would load it."""
+    batch = []
+    for key, folder in projects.items():
+        (workflow,) = (folder / "workflows" / "json").glob("*.json")
+        batch.append(
+            {
+                "key": key,
+                "text": workflow.read_text("utf-8"),
+                "registry": str(folder / "nodes.js"),
+                "nodes_path": str(folder / "nodes"),
+            }
+        )
+    return _judge(batch)
+
+
+def _judge(batch: list[dict[str, str]]) -> dict[str, Verdict]:
     completed = subprocess.run(
         ["node", str(NODE_DIR / "oracle.js")],
         input=json.dumps({"registry": str(registry()), "nodes_path": str(TEMPLATE_NODES), "items": batch}),

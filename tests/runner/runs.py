@@ -24,8 +24,8 @@ def request_for(doc: dict[str, Any]) -> tuple[str, str]:
     """(method, path after the workflow name) that the workflow's http trigger accepts."""
     http = doc["trigger"]["http"]
     method = str(http.get("method") or "GET").upper()
-    if method in ("*", "ANY"):
-        method = "GET"
+    if method in ("*", "ANY"):  # any method: send a body when the workflow reads one
+        method = "POST" if "ctx.request.body" in json.dumps(doc) else "GET"
     path = _PARAM.sub("sample", _OPTIONAL.sub("", str(http.get("path") or "/"))).replace("*", "")
     return method, path if path.startswith("/") else f"/{path}"
 

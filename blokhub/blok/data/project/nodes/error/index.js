@@ -3,6 +3,10 @@
 // status `code` (default 400) and `json` when given, else {"error": message}.
 "use strict";
 
+// Marked as an ES module's default export, so the runner's loader finds the class both as a registered module and as
+// a `type: local` node under NODES_PATH (it reads `.default` of what it imports).
+Object.defineProperty(exports, "__esModule", { value: true });
+
 const { NanoService, NanoServiceResponse } = require("@nanoservice-ts/runner");
 const { GlobalError } = require("@nanoservice-ts/shared");
 

@@ -4,6 +4,10 @@
 // {message, model, usage}. Node's own fetch: no dependency.
 "use strict";
 
+// Marked as an ES module's default export, so the runner's loader finds the class both as a registered module and as
+// a `type: local` node under NODES_PATH (it reads `.default` of what it imports).
+Object.defineProperty(exports, "__esModule", { value: true });
+
 const { NanoService, NanoServiceResponse } = require("@nanoservice-ts/runner");
 const { GlobalError } = require("@nanoservice-ts/shared");
 

@@ -4,6 +4,10 @@
 // it is loaded when the node first runs, so a workflow loads and its other steps run without it.
 "use strict";
 
+// Marked as an ES module's default export, so the runner's loader finds the class both as a registered module and as
+// a `type: local` node under NODES_PATH (it reads `.default` of what it imports).
+Object.defineProperty(exports, "__esModule", { value: true });
+
 const { NanoService, NanoServiceResponse } = require("@nanoservice-ts/runner");
 const { GlobalError } = require("@nanoservice-ts/shared");
 
