@@ -54,7 +54,7 @@ def node_file(node: TemplateNode) -> bytes:
 def registry_js(shipped: list[TemplateNode], nodes_dir: str = "./nodes") -> str:
     """``nodes.js``: the runner's built-ins plus ``shipped`` template nodes, keyed by the name a step gives."""
     lines = [
-        "// The node registry: the key a workflow step names in `node` (type \"module\") -> a node instance, as in",
+        '// The node registry: the key a workflow step names in `node` (type "module") -> a node instance, as in',
         "// Blok's src/Nodes.ts. The runner's built-ins come from npm; the template's example nodes this workflow uses",
         "// are in nodes/<name> (written for this export). Register other npm or template nodes here.",
         '"use strict";',

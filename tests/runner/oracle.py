@@ -75,11 +75,15 @@ class Verdict:
     ok: bool
     error: str | None
     steps: int
+    ran: bool | None = None  # with fire=True: whether the run finished (None: not run, it did not load)
+    reply: Any = None  # ctx.response.data after the run
+    run_error: str | None = None
 
 
-def load_all(items: Iterable[tuple[str, str]]) -> dict[str, Verdict]:
-    """``(key, file text)`` pairs -> the runner's verdict for each, as ``Configuration.init`` gives it."""
-    return _judge([{"key": key, "text": text} for key, text in items])
+def load_all(items: Iterable[tuple[str, str]], *, fire: bool = False) -> dict[str, Verdict]:
+    """``(key, file text)`` pairs -> the runner's verdict for each, as ``Configuration.init`` gives it; with
+    ``fire`` each one that loads is also run once without a request, as a schedule or manual start would."""
+    return _judge([{"key": key, "text": text} for key, text in items], fire=fire)
 
 
 def load_projects(projects: dict[str, Path]) -> dict[str, Verdict]:
@@ -99,10 +103,11 @@ def load_projects(projects: dict[str, Path]) -> dict[str, Verdict]:
     return _judge(batch)
 
 
-def _judge(batch: list[dict[str, str]]) -> dict[str, Verdict]:
+def _judge(batch: list[dict[str, str]], *, fire: bool = False) -> dict[str, Verdict]:
+    request = {"registry": str(registry()), "nodes_path": str(TEMPLATE_NODES), "fire": fire, "items": batch}
     completed = subprocess.run(
         ["node", str(NODE_DIR / "oracle.js")],
-        input=json.dumps({"registry": str(registry()), "nodes_path": str(TEMPLATE_NODES), "items": batch}),
+        input=json.dumps(request),
         capture_output=True,
         text=True,
         timeout=120,
@@ -111,7 +116,10 @@ def _judge(batch: list[dict[str, str]]) -> dict[str, Verdict]:
     )
     assert completed.returncode == 0, completed.stderr
     verdicts = [
-        Verdict(v["key"], v["ok"], v.get("error"), int(v.get("steps", 0))) for v in json.loads(completed.stdout)
+        Verdict(
+            v["key"], v["ok"], v.get("error"), int(v.get("steps", 0)), v.get("ran"), v.get("reply"), v.get("run_error")
+        )
+        for v in json.loads(completed.stdout)
     ]
     return {v.key: v for v in verdicts}
 

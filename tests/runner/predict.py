@@ -13,6 +13,7 @@ from typing import Any
 
 from blokhub.blok.project_nodes import template_nodes
 from blokhub.blok.requirements import NodeNeed, node_origins, requirements, trigger_kind
+from blokhub.blok.walk import iter_steps
 
 _READS_VARS = re.compile(r"\bctx\.vars\b|\bvars\s*\[|\bvars\.")
 
@@ -29,12 +30,67 @@ def loads_in_project(doc: dict[str, Any]) -> bool:
     return found.dialect == "v1" and bool(found.nodes) and all(provided(n) for n in found.nodes)
 
 
-def runs_against_stub(doc: dict[str, Any]) -> bool:
-    """Loads, is served by the HTTP trigger, and needs nothing but the stub: no template node with a service of its
-    own, and no read of ``ctx.vars`` (the published runner ignores ``set_var``, so such reads see nothing)."""
-    if not loads_in_project(doc) or trigger_kind(doc.get("trigger")) != "http":
-        return False
+def why_not_loaded(doc: dict[str, Any]) -> str | None:
+    """What keeps the workflow from loading in a project export (the first node not provided), or None."""
+    found = requirements(doc)
+    if found.dialect != "v1":
+        return "v2 dialect (no @blokjs runner on npm)"
+    if not found.nodes:
+        return "no steps"
+    missing = next((n for n in found.nodes if not provided(n)), None)
+    if missing is None:
+        return None
+    if missing.type == "runtime.python3":
+        return "Python runtime node"
+    if missing.origin == "builtin":
+        return "another line's built-in"
+    return {"template": "template node not shipped", "local": "local code", "npm": "npm package"}.get(
+        missing.origin, "unresolved name"
+    )
+
+
+def why_not_run(doc: dict[str, Any]) -> str | None:
+    """Why a workflow that loads is not run against the stub, or None: a template node that needs a service of its
+    own (OpenAI, PostgreSQL, MongoDB), a read of ``ctx.vars`` (the published runner ignores ``set_var``), or an
+    api-call whose body is not an object (the published api-call node's input schema refuses it)."""
     shipped = template_nodes()
-    if any(n.node in shipped and shipped[n.node].service for n in requirements(doc).nodes):
-        return False
-    return not _READS_VARS.search(str(doc.get("nodes")))
+    service = next((n.node for n in requirements(doc).nodes if n.node in shipped and shipped[n.node].service), None)
+    if service is not None:
+        return f"needs a service ({service})"
+    if _READS_VARS.search(str(doc.get("nodes"))):
+        return "reads ctx.vars"
+    if any(not _object_body(body) for body in _api_call_bodies(doc)):
+        return "api-call body not an object"
+    return None
+
+
+def _api_call_bodies(doc: dict[str, Any]) -> list[Any]:
+    nodes = doc.get("nodes") if isinstance(doc.get("nodes"), dict) else {}
+    bodies = []
+    for ref in iter_steps(doc):
+        config = nodes.get(ref.name) if ref.name else None
+        if str(ref.step.get("node", "")).endswith("/api-call") and isinstance(config, dict):
+            inputs = config.get("inputs")
+            if isinstance(inputs, dict) and "body" in inputs:
+                bodies.append(inputs["body"])
+    return bodies
+
+
+def _object_body(body: Any) -> bool:
+    """Whether the body reaches the api-call node as an object: an object, or a whole `js/` expression that does not
+    build a string (JSON.stringify, a template literal)."""
+    if isinstance(body, dict):
+        return True
+    if isinstance(body, str) and body.startswith("js/"):
+        return not body[3:].lstrip().startswith(("JSON.stringify", "`", "'", '"'))
+    return False
+
+
+def runs_against_stub(doc: dict[str, Any]) -> bool:
+    """Loads, is served by the HTTP trigger, and needs nothing but the stub."""
+    return loads_in_project(doc) and trigger_kind(doc.get("trigger")) == "http" and why_not_run(doc) is None
+
+
+def fires_against_stub(doc: dict[str, Any]) -> bool:
+    """Loads, has a trigger without a request (a schedule, a manual start), and needs nothing but the stub."""
+    return loads_in_project(doc) and trigger_kind(doc.get("trigger")) != "http" and why_not_run(doc) is None

@@ -58,7 +58,9 @@ def _greeting(stub: str) -> dict[str, Any]:
                 }
             },
             # The template's mapper, which the export ships: it answers with the greeting API's call number.
-            "reply": {"inputs": {"model": {"greeted": "${ctx.request.params.name}", "call": "js/ctx.response.data.stub"}}},
+            "reply": {
+                "inputs": {"model": {"greeted": "${ctx.request.params.name}", "call": "js/ctx.response.data.stub"}}
+            },
         },
     }
 
