@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tempfile
@@ -42,7 +43,7 @@ def _plant(root: dict[str, Any], chain: str, leaf: Any) -> None:
     unless something is there already (None: leave the end absent)."""
     segments: list[str | int] = [name or int(index) for name, index in _SEGMENT.findall(chain)]
     node: Any = root
-    for segment, following in zip(segments, segments[1:], strict=False):
+    for segment, following in itertools.pairwise(segments):
         empty: Any = [{}] if isinstance(following, int) else {}
         if isinstance(segment, int):
             if not isinstance(node, list) or not node:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from tests.runner.oracle import SHARED_FIXTURES
+from tests.runner.predict import runs_against_stub
 from tests.runner.runs import run_all, runnable
 from tests.runner.stub import stub_api
-from tests.runner.predict import runs_against_stub
 from tests.runner.test_fixtures_load import _files
 
 

@@ -19,8 +19,8 @@ from blokhub.blok.project_nodes import template_nodes
 from blokhub.blok.requirements import requirements
 from tests.conftest import Account, assert_error
 from tests.runner.oracle import NODE_DIR, SHARED_FIXTURES, free_port, load_projects, wait_for_port
-from tests.runner.stub import stub_api
 from tests.runner.predict import loads_in_project
+from tests.runner.stub import stub_api
 from tests.runner.test_fixtures_load import _files
 
 W = "/api/v1/workflows"
