@@ -13,7 +13,7 @@ from typing import Any
 
 from blokhub.blok.project_nodes import template_nodes
 from blokhub.blok.requirements import NodeNeed, node_origins, requirements, trigger_kind
-from blokhub.blok.walk import iter_steps
+from blokhub.blok.walk import iter_steps, node_configs
 
 _READS_VARS = re.compile(r"\bctx\.vars\b|\bvars\s*\[|\bvars\.")
 
@@ -65,10 +65,10 @@ def why_not_run(doc: dict[str, Any]) -> str | None:
 
 
 def _api_call_bodies(doc: dict[str, Any]) -> list[Any]:
-    nodes = doc.get("nodes") if isinstance(doc.get("nodes"), dict) else {}
+    configs = node_configs(doc)
     bodies = []
     for ref in iter_steps(doc):
-        config = nodes.get(ref.name) if ref.name else None
+        config = configs.get(ref.name) if ref.name else None
         if str(ref.step.get("node", "")).endswith("/api-call") and isinstance(config, dict):
             inputs = config.get("inputs")
             if isinstance(inputs, dict) and "body" in inputs:

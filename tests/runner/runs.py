@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from blokhub.blok.walk import iter_steps
+from blokhub.blok.walk import iter_steps, node_configs
 from tests.runner.oracle import serving
 from tests.runner.stub import Stub, point_at
 
@@ -152,23 +152,24 @@ def matches_model(model: Any, reply: Any, request_id: str) -> bool:
     return True
 
 
+def step_inputs(doc: dict[str, Any], node: str) -> list[dict[str, Any]]:
+    """The inputs of every step (nested ones included) that runs ``node``."""
+    configs = node_configs(doc)
+    found = []
+    for ref in iter_steps(doc):
+        config = configs.get(ref.name) if ref.name and ref.step.get("node") == node else None
+        inputs = config.get("inputs") if isinstance(config, dict) else None
+        if isinstance(inputs, dict):
+            found.append(inputs)
+    return found
+
+
 def mapper_models(doc: dict[str, Any]) -> list[Any]:
-    """The model of every mapper step, nested ones included."""
-    nodes = doc.get("nodes") if isinstance(doc.get("nodes"), dict) else {}
-    return [
-        (nodes.get(ref.name) or {}).get("inputs", {}).get("model")
-        for ref in iter_steps(doc)
-        if ref.step.get("node") == "mapper"
-    ]
+    return [inputs.get("model") for inputs in step_inputs(doc, "mapper")]
 
 
 def storage_actions(doc: dict[str, Any]) -> set[str]:
-    nodes = doc.get("nodes") if isinstance(doc.get("nodes"), dict) else {}
-    return {
-        str((nodes.get(ref.name) or {}).get("inputs", {}).get("action"))
-        for ref in iter_steps(doc)
-        if ref.step.get("node") == "memory-storage"
-    }
+    return {str(inputs.get("action")) for inputs in step_inputs(doc, "memory-storage")}
 
 
 def _stored(action: str, reply: Any) -> bool:
@@ -195,9 +196,4 @@ def answered_as_written(doc: dict[str, Any], reply: Any, answers: list[dict[str,
 
 def error_messages(doc: dict[str, Any]) -> set[str]:
     """The messages of the workflow's `error` steps (the template node the export ships), which end a run on purpose."""
-    nodes = doc.get("nodes") if isinstance(doc.get("nodes"), dict) else {}
-    return {
-        str((nodes.get(ref.name) or {}).get("inputs", {}).get("message"))
-        for ref in iter_steps(doc)
-        if ref.step.get("node") == "error"
-    }
+    return {str(inputs.get("message")) for inputs in step_inputs(doc, "error")}
