@@ -1,5 +1,4 @@
-"""The demo corpus (2,000 workflows at the suite's seed and 1,000 at the CLI's default seed) and a batch of AI drafts
-speak real Blok: every node name resolves (a runner built-in, a template example,
+"""The demo corpus and AI drafts speak real Blok: every node name resolves (a runner built-in, a template example,
 a real npm package, a Python runtime node or a local node marked as such), and a Blok line runs the trigger.
 
 One exception remains until the corpus carries v2 documents: a cron or manual trigger (only the @blokjs line has
@@ -34,6 +33,7 @@ def _problems(doc: dict[str, Any]) -> list[str]:
 
 
 def test_every_demo_workflow_names_nodes_that_resolve_and_a_line_runs_it() -> None:
+    """2,000 workflows at the suite's seed and 1,000 at the CLI's default seed."""
     corpus = list(generate_workflows(SEED, COUNT, USERS))
     default = list(generate_workflows(CLI_SEED, 1000, 50))  # what `blokhub seed` loads by default, and more
     assert not {w.index: p for w in default if (p := _problems(w.definition))}
