@@ -15,6 +15,7 @@ from typing import Any
 
 from blokhub.blok import BlokConversionError, export, parse
 from blokhub.blok.project import build_project
+from blokhub.blok.requirements import dialect_of
 from blokhub.blok.to_v1 import to_v1
 from blokhub.seed.corpus import generate_workflows
 from tests.runner.drafts import offline_drafts
@@ -26,7 +27,14 @@ DEMO_SEED, DEMO_SAMPLE, DEMO_USERS = 20260811, 300, 40
 
 
 def project_workflow(doc: dict[str, Any]) -> dict[str, Any]:
-    """The workflow file of the project export (v1 only)."""
+    """The workflow file of the project export. The export takes v1 only (422 `project_needs_v1`), so a v2 document
+    goes through its v1 export first, as its README tells a user to; one v1 cannot express stays as written (the
+    runner refuses it as v2)."""
+    if dialect_of(doc) == "v2":
+        try:
+            doc = to_v1(doc)
+        except BlokConversionError:
+            return doc
     written: dict[str, Any] = json.loads(build_project(doc, name="w", title="w").files["workflows/json/w.json"])
     return written
 
