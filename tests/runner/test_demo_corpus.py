@@ -42,5 +42,5 @@ def test_demo_sample_project_exports_load_and_run_as_requirements_predict(sample
         "v2 dialect (no @blokjs runner on npm)",
     }
     assert tally.refused["template node not shipped"] <= 2
-    assert tally.served >= 30 and tally.fired >= 2
+    assert tally.served >= 30 and tally.fired >= 1
     assert tally.answered == tally.served + tally.fired
