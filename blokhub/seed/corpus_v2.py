@@ -33,7 +33,7 @@ from blokhub.seed.v2_refs import inputs_v2, js_value, per_item, state_js
 V2_RATE_SCHEDULED = 0.5
 V2_RATE_HTTP = 0.08
 STREAM_V2 = 3  # beside STREAM_USERS (1) and STREAM_WORKFLOWS (2)
-_CASE = re.compile(r"""^(.+?)\s*===\s*(?:'([^'\\]*)'|"([^"\\]*)")$""")
+_CASE = re.compile(r"""^(.+?)\s*===\s*(?:'([^'\\]*)'|"([^"\\]*)")(?:\s*&&\s*([^|?]+))?$""")
 _ITEM_NAMES = ("item", "record", "row", "entry")
 _SENDS = ("@blokjs/api-call",)
 
@@ -126,21 +126,27 @@ class _Author:
         body["do"] = [self.node(self.fresh(f"shape-{var}"), "@blokjs/expr", {"expression": expression})]
         return {"id": name, "forEach": body}
 
-    def branching(self, name: str, conditions: list[dict[str, Any]], previous: str | None, last: bool) -> Any:
+    def branching(
+        self, name: str, conditions: list[dict[str, Any]], previous: str | None, last: bool
+    ) -> dict[str, Any]:
         ifs = [c for c in conditions if c["type"] == "if"]
         otherwise = next((c["steps"] for c in conditions if c["type"] == "else"), None)
-        cases = [_CASE.match(c["condition"].strip()) for c in ifs]
-        subjects = {m.group(1) for m in cases if m is not None}
-        if self.switches and len(ifs) > 1 and all(cases) and len(subjects) == 1 and all(c["steps"] for c in ifs):
-            body: dict[str, Any] = {"on": "js/" + state_js(subjects.pop(), previous), "cases": []}
-            for match, condition in zip(cases, ifs, strict=True):
-                assert match is not None
-                when = match.group(2) if match.group(2) is not None else match.group(3)
-                body["cases"].append({"when": when, "do": self.steps(condition["steps"], previous, last)})
-            if otherwise is not None:
-                body["default"] = self.steps(otherwise, previous, last)
-            return {"id": name, "switch": body}
-        return {"id": name, "branch": self.chain(name, ifs, otherwise, previous, last, 1)}
+        grouped = _switch_groups(ifs) if self.switches else None
+        if grouped is None:
+            return {"id": name, "branch": self.chain(name, ifs, otherwise, previous, last, 1)}
+        subject, groups = grouped
+        body: dict[str, Any] = {"on": "js/" + state_js(subject, previous), "cases": []}
+        for when, members in groups:
+            if len(members) == 1:
+                do = self.steps(members[0]["steps"], previous, last)
+            else:  # `x === 'get' && a` then `x === 'get'`: one case holding a branch on the rest
+                inner = [{"condition": m["rest"], "steps": m["steps"]} for m in members[:-1]]
+                nested = self.chain(name, inner, members[-1]["steps"], previous, last, 1)
+                do = [{"id": self.fresh(f"{name}-{_slug(when)}"), "branch": nested}]
+            body["cases"].append({"when": when, "do": do})
+        if otherwise is not None:
+            body["default"] = self.steps(otherwise, previous, last)
+        return {"id": name, "switch": body}
 
     def chain(
         self,
@@ -157,16 +163,15 @@ class _Author:
             "then": self.steps(first["steps"], previous, last),
         }
         if rest:
-            nested = {"id": self.fresh(f"{name}-{depth + 1}")}
-            nested["branch"] = self.chain(name, rest, otherwise, previous, last, depth + 1)
-            branch["else"] = [nested]
+            ident = self.fresh(f"{name}-{depth + 1}")
+            branch["else"] = [{"id": ident, "branch": self.chain(name, rest, otherwise, previous, last, depth + 1)}]
         elif otherwise is not None:
             branch["else"] = self.steps(otherwise, previous, last)
         return branch
 
     def guarded(self, steps: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
         """The trailing delivery calls wrapped in a tryCatch that logs (and, over HTTP, answers 502)."""
-        end = len(steps) - (1 if steps and steps[-1].get("use") in ("@blokjs/respond", "@blokjs/expr") else 0)
+        end = len(steps)  # only a tail: a later step would read what a failed call did not produce
         start, floor = end, 1 if end > 1 else 0  # what fetched the data is not delivery
         while start > floor and steps[start - 1].get("use") in _SENDS and end - start < 3:
             start -= 1
@@ -179,7 +184,7 @@ class _Author:
                 {"level": "error", "message": "js/`" + title.replace("`", "'") + " failed: ${ctx.error.message}`"},
             )
         ]
-        if self.http and end == len(steps):
+        if self.http:
             catch.append(
                 self.node(
                     self.fresh("answer-failure"),
@@ -187,12 +192,41 @@ class _Author:
                     {"status": 502, "body": {"error": {"$ref": {"step": "@error", "path": ["message"]}}}},
                 )
             )
-        block = {
-            "id": self.fresh((self.r() < 0.5 and "deliver") or "send-safely"),
-            "tryCatch": {"try": steps[start:end]},
-        }
-        block["tryCatch"]["catch"] = catch
+        ident = self.fresh("deliver" if self.r() < 0.5 else "send-safely")
+        block = {"id": ident, "tryCatch": {"try": steps[start:end], "catch": catch}}
         return [*steps[:start], block, *steps[end:]]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "case"
+
+
+def _switch_groups(ifs: list[dict[str, Any]]) -> tuple[str, list[tuple[str, list[dict[str, Any]]]]] | None:
+    """An if chain that tests one value against literals, as (value, [(literal, its conditions)]), or None.
+
+    Exact only when each literal's tests are contiguous and all but its last add a further condition (the last,
+    without one, catches what the others leave), so no request falls through to another literal's case."""
+    subject: str | None = None
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
+    for condition in ifs:
+        match = _CASE.match(condition["condition"].strip())
+        if match is None or not condition["steps"] or subject not in (None, match.group(1)):
+            return None
+        subject = match.group(1)
+        when = match.group(2) if match.group(2) is not None else match.group(3)
+        member = {"rest": match.group(4), "steps": condition["steps"]}
+        if groups and groups[-1][0] == when:
+            groups[-1][1].append(member)
+        elif any(seen == when for seen, _ in groups):
+            return None
+        else:
+            groups.append((when, [member]))
+    if subject is None or len(groups) < 2:
+        return None
+    for _when, members in groups:
+        if members[-1]["rest"] is not None or any(m["rest"] is None for m in members[:-1]):
+            return None
+    return subject, groups
 
 
 def author_v2(r: Callable[[], float], doc: dict[str, Any]) -> dict[str, Any]:

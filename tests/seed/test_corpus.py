@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from blokhub.blok import Dialect, dialect_of, facts, scan_secrets, validate
+from blokhub.blok import BlokConversionError, Dialect, convert, dialect_of, facts, scan_secrets, validate
 from blokhub.blok.model import model_steps
 from blokhub.blok.requirements import requirements
 from blokhub.seed.corpus import (
@@ -393,6 +393,22 @@ def test_v2_workflows_are_valid_v2_and_run_on_the_blokjs_line(v2_corpus: list[Se
         origins.update(n.origin for n in found.nodes)
     assert origins["unresolved"] == 0 and origins["template"] == 0
     assert origins["builtin"] > origins["local"] > 0 and origins["python"] > 0
+
+
+def test_v2_workflows_that_need_nothing_v1_lacks_convert_to_v1_switches_included(
+    v2_corpus: list[SeedWorkflow],
+) -> None:
+    converted, switches = 0, 0
+    for w in v2_corpus:
+        try:
+            v1 = convert(w.definition, "v1")
+        except BlokConversionError as refused:
+            assert all(i.code == "not_expressible" and i.pointer for i in refused.issues)
+            continue
+        assert validate(v1).valid, w.index
+        converted += 1
+        switches += "switch" in facts(w.definition).control_flow
+    assert converted >= len(v2_corpus) * 0.1 and switches >= 3
 
 
 def test_v2_lineages_are_decided_apart_from_the_v1_corpus(corpus: list[SeedWorkflow]) -> None:
