@@ -10,8 +10,9 @@ every JSON value: ``includes`` only differs on NaN, which JSON cannot hold).
 The one difference is that a v1 condition re-evaluates ``on`` per case, so it is converted only when evaluating
 it twice cannot matter and the text means the same in both places. Refused, with the reason:
 
-* an expression that may change state (assignment, ``++``/``--``, ``delete``, ``await``, ``new``), or holds a
-  comment marker, which would swallow the comparison appended to it;
+* an expression that may change state (assignment, ``++``/``--``, ``delete``, ``await``, ``new``), may give
+  another value when evaluated again (``Date``, ``Math.random``, ``performance``, ``crypto``), or holds a comment
+  marker, which would swallow the comparison appended to it;
 * one that reads ``data`` or ``func``: v1's if-else binds them to the previous response and ``{}``, while the
   mapper binds ``data`` to the response *or the request body*;
 * an ``on`` or ``when`` string the mapper would rewrite (``${…}`` placeholders; a ``js/`` ``when``), and objects,
@@ -25,7 +26,10 @@ import math
 import re
 from typing import Any
 
-_EFFECTS = re.compile(r"(?<![=!<>])=(?![=>])|\+\+|--|\b(?:delete|await|new|yield)\b|//|/\*")
+_EFFECTS = re.compile(
+    r"(?<![=!<>])=(?![=>])|\+\+|--|\b(?:delete|await|new|yield)\b|//|/\*"
+    r"|\bDate\b|\bMath\.random\b|\bperformance\b|\bcrypto\b"
+)
 _MAPPER_ONLY = re.compile(r"(?<![.\w$])(?:data|func)\b")
 
 
@@ -58,7 +62,8 @@ def subject(on: Any) -> str:
         if _EFFECTS.search(expression):
             raise NotExact(
                 "/on",
-                "v1 would evaluate `on` once per case; this expression may change state or holds a comment marker",
+                "v1 would evaluate `on` once per case; this expression may change state, give another value when "
+                "evaluated again (time, randomness) or holds a comment marker",
             )
         if _MAPPER_ONLY.search(expression):
             raise NotExact("/on", "reads `data` or `func`, which v1's if-else binds differently from the mapper")

@@ -81,6 +81,8 @@ def test_without_a_default_v1_gets_an_empty_else_and_one_case_a_lone_if() -> Non
         ({"on": "js/ctx.vars.n++"}, "/on", "may change state"),
         ({"on": "js/(ctx.vars.seen = ctx.request.query.k)"}, "/on", "may change state"),
         ({"on": "js/ctx.request.query.k // the kind"}, "/on", "comment"),
+        ({"on": "js/Date.now() % 2"}, "/on", "evaluated again"),
+        ({"on": "js/Math.random() < 0.5"}, "/on", "evaluated again"),
         ({"on": "js/${ctx.request.query.k}"}, "/on", "placeholders"),
         ({"on": "tenant-${ctx.request.query.k}"}, "/on", "placeholders"),
         ({"on": {"kind": "a"}}, "/on", "never equals"),
