@@ -90,7 +90,7 @@ class _Author:
         if short == "error":
             message = inputs.get("message", "Request failed")
             code = 405 if "not allowed" in str(message).lower() else 400
-            return self.node(name, "@blokjs/throw", {"message": message, "code": code})
+            return self.node(name, "@blokjs/throw", {"message": inputs_v2(message, previous), "code": code})
         if short == "memory-storage" and inputs.get("action") in ("get", "set"):
             return self.node(name, "@blokjs/in-memory-kv", inputs_v2(inputs, previous))
         written = inputs_v2(inputs, previous)
