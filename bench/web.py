@@ -72,7 +72,7 @@ async def prepare(settings: Settings, workflows: int) -> None:
     print(f"seeded {report.workflows:,} workflows in {report.seconds:.1f}s")
     await resources.search.open()
     try:
-        written, seconds = await reindex(resources, progress=True)
+        written, seconds = await reindex(resources.read_sessionmaker, resources.search, progress=True)
         print(f"indexed {written:,} workflows in {seconds:.1f}s")
     finally:
         await resources.close()

@@ -81,11 +81,22 @@ export function time(iso) {
   return h('time', { datetime: iso, title: full.format(new Date(iso)) }, ago(iso));
 }
 
-export function toast(message, kind = 'info') {
+// A toast leaves after `ttl` ms, but not while the pointer or focus is on it (time to read it is the reader's).
+export function toast(message, kind = 'info', ttl = 5000) {
   const box = document.getElementById('toasts');
   const item = h('div', { class: ['toast', kind] }, message);
+  let timer = 0;
+  const hold = () => clearTimeout(timer);
+  const leave = () => {
+    hold();
+    timer = setTimeout(() => item.remove(), ttl);
+  };
+  item.addEventListener('pointerenter', hold);
+  item.addEventListener('pointerleave', leave);
+  item.addEventListener('focusin', hold);
+  item.addEventListener('focusout', leave);
   box.append(item);
-  setTimeout(() => item.remove(), 5000);
+  leave();
 }
 
 export function field(label, input, hint) {
