@@ -85,7 +85,7 @@ async def test_register_search_comment_live_notification_generate_publish_find(b
     me.assert_clean("register")
 
     # Search as you type, with a typo: results come with highlights, and the URL carries the query.
-    box = me.page.get_by_role("searchbox", name="Search workflows")
+    box = me.page.get_by_role("combobox", name="Search workflows")
     await box.press_sequentially("slak", delay=40)
     card = me.page.locator("#results .card", has_text="Notify Slack on failed payment")
     await expect(card).to_be_visible()
@@ -134,7 +134,7 @@ async def test_register_search_comment_live_notification_generate_publish_find(b
 
     # Find it in search once the outbox has indexed it.
     await me.page.goto("/")
-    box = me.page.get_by_role("searchbox", name="Search workflows")
+    box = me.page.get_by_role("combobox", name="Search workflows")
     found = me.page.locator("#results .card", has_text="Quokka payment alarms")
     deadline = time.monotonic() + 20
     while True:

@@ -99,10 +99,10 @@ export function toast(message, kind = 'info', ttl = 5000) {
   leave();
 }
 
-export function field(label, input, hint) {
+export function field(label, input, hint, ...after) {
   const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   input.id = id;
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('small', {}, hint) : null);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('small', {}, hint) : null, after);
 }
 
 export function errorBox(error) {

@@ -2,6 +2,7 @@
 import { api, currentUser } from '../api.js';
 import { workflowCard } from '../cards.js';
 import { clear, debounce, errorBox, field, h, setTitle, toast } from '../dom.js';
+import { suggestions } from '../suggest.js';
 
 // The server names the facets it can count in the page (new ones, like `dialect`, appear without a change here);
 // each facet is also a filter of the same name.
@@ -34,13 +35,16 @@ function values(state, key) {
   return state[key] ? state[key].split(',').filter(Boolean) : [];
 }
 
-export async function search(view, _match, params) {
+// A picked suggestion narrows the search by what it names (a workflow suggestion opens that workflow).
+const SUGGESTED = { tag: 'tags', node: 'nodes', user: 'author' };
+
+export async function search(view, _match, params, { navigate }) {
   const state = stateFrom(params);
   setTitle(state.q ? `“${state.q}”` : 'Search');
   let controller = null;
   let sequence = 0;
 
-  const input = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Slack alerts, Stripe webhooks, cron…', autocomplete: 'off', spellcheck: 'false', 'aria-controls': 'results' });
+  const input = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Slack alerts, Stripe webhooks, cron…', autocomplete: 'off', spellcheck: 'false' });
   const slider = h('input', { type: 'range', min: 0, max: 1, step: 0.1, value: state.semantic, 'aria-valuetext': '' });
   const sort = h('select', {}, SORTS.map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)));
   const summary = h('p', { class: 'summary', id: 'summary', 'aria-live': 'polite' });
@@ -49,6 +53,7 @@ export async function search(view, _match, params) {
   const pager = h('nav', { class: 'pager', 'aria-label': 'Result pages' });
   const saveButton = currentUser() ? h('button', { type: 'button', class: 'secondary', onclick: saveSearch }, 'Save this search') : null;
 
+  const suggest = suggestions(input, (s) => picked(s));
   const describeSlider = () => {
     const v = Number(slider.value);
     slider.setAttribute('aria-valuetext', v === 0 ? 'keywords only' : v === 1 ? 'meaning only' : `${Math.round(v * 100)}% meaning`);
@@ -57,14 +62,28 @@ export async function search(view, _match, params) {
 
   clear(view,
     h('h1', { class: 'sr-only' }, 'Search workflows'),
-    h('form', { class: 'searchbar', role: 'search', onsubmit: (e) => { e.preventDefault(); run.cancel(); go({ q: input.value, page: 1 }); } },
-      field('Search workflows', input),
+    h('form', { class: 'searchbar', role: 'search', onsubmit: (e) => { e.preventDefault(); run.cancel(); suggest.close(); go({ q: input.value, page: 1 }); } },
+      Object.assign(field('Search workflows', input, null, suggest.list), { className: 'field combo' }),
       h('div', { class: 'controls' },
         field('Sort by', sort),
         h('div', { class: 'field slider' }, h('label', { for: 'ratio' }, 'Keyword ↔ Meaning'), Object.assign(slider, { id: 'ratio' }),
           h('div', { class: 'ends', 'aria-hidden': 'true' }, h('span', {}, 'keyword'), h('span', {}, 'meaning'))),
         saveButton)),
     h('div', { class: 'layout' }, facets, h('section', { class: 'hits', 'aria-label': 'Results' }, summary, results, pager)));
+
+  function picked(s) {
+    run.cancel();
+    if (s.kind === 'title' && s.id) return navigate(`/w/${s.id}`);
+    const key = SUGGESTED[s.kind];
+    if (!key || !FILTERS.includes(key)) {
+      input.value = s.text;
+      return go({ q: s.text, page: 1 }, { push: true });
+    }
+    const chosen = values(state, key);
+    const next = MULTI.has(key) ? [...new Set([...chosen, s.text])] : [s.text];
+    input.value = '';
+    go({ q: '', [key]: next.join(','), page: 1 }, { push: true });
+  }
 
   function go(change, { push = false } = {}) {
     Object.assign(state, change);
