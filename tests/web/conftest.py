@@ -62,20 +62,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="package")
-async def server(resources: Resources) -> AsyncIterator[str]:
-    """The app served over real HTTP and WebSocket, once for the whole browser suite; yields its base URL. Each test
-    still starts from empty tables and indexes (the `live` fixture below cleans them under the running server)."""
+@pytest.fixture
+async def live(clean: Resources) -> AsyncIterator[str]:
+    """The app served over real HTTP and WebSocket; yields its base URL. One per test (about a second): a server
+    shared by the package would have its in-process worker still writing the previous test's outbox while the next
+    test's tables are cleaned (deadlocks), and arq's worker cannot be reliably paused in between."""
     port = _free_port()
     registry = install(CONSUMERS)
     app = create_app(
-        resources.settings, CONSUMERS, resources=resources, worker=lambda res: InProcessWorker(res, registry)
+        clean.settings, CONSUMERS, resources=clean, worker=lambda res: InProcessWorker(res, registry)
     )  # as `blokhub serve` wires it (blokhub.wiring.app), on the session's shared resources
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve())
-    # The journey's chat and the workflow page's similar list embed text: load the model while the browser starts.
-    warming = asyncio.create_task(resources.embedder.warmup())
     while not server.started:
         if task.done():
             task.result()
@@ -87,13 +86,6 @@ async def server(resources: Resources) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
-        await warming
-
-
-@pytest.fixture
-async def live(server: str, clean: Resources) -> str:
-    """The shared server's base URL, over a clean database and clean indexes."""
-    return server
 
 
 class Watched:
@@ -174,14 +166,17 @@ class Browser:
 
 
 @pytest.fixture(scope="package")
-async def chromium() -> AsyncIterator[Any]:
+async def chromium(resources: Resources) -> AsyncIterator[Any]:
     """One headless Chromium for the browser suite; every test gets fresh contexts (profiles) in it."""
+    # The journey's chat and the workflow page's similar list embed text: load the model while the browser starts.
+    warming = asyncio.create_task(resources.embedder.warmup())
     async with playwright_api.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
             await browser.close()
+            await warming
 
 
 @pytest.fixture

@@ -36,18 +36,18 @@ async def _docs_render(docs: Watched) -> None:
     await expect(docs.page.locator(".swagger-ui .info .title")).to_contain_text("Blok Hub API", timeout=30_000)
 
 
-async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browser, clean: Resources) -> None:
+async def test_every_page_at_phone_width_moderation_and_keyboard(browser: Browser, resources: Resources) -> None:
     docs = await browser.page("docs")
     docs_rendered = asyncio.ensure_future(_docs_render(docs))  # awaited at the end; cancelled if the tour fails first
     try:
-        await _tour(browser, clean, docs_rendered, docs)
+        await _tour(browser, resources, docs_rendered, docs)
     finally:
         docs_rendered.cancel()
         with contextlib.suppress(BaseException):
             await docs_rendered
 
 
-async def _tour(browser: Browser, clean: Resources, docs_rendered: asyncio.Future[None], docs: Watched) -> None:
+async def _tour(browser: Browser, resources: Resources, docs_rendered: asyncio.Future[None], docs: Watched) -> None:
     workflow_id = await _author_with_workflows(browser.base)
     async with httpx.AsyncClient(base_url=f"{browser.base}/api/v1") as api:
         r = await api.post("/auth/register", json={"username": "mia", "email": "mia@example.com", "password": PASSWORD})
@@ -58,7 +58,7 @@ async def _tour(browser: Browser, clean: Resources, docs_rendered: asyncio.Futur
             json={"target_type": "workflow", "target_id": workflow_id, "reason": "Posts customer data to Slack"},
         )
         assert r.status_code == 201, r.text
-    async with clean.sessionmaker() as db, db.begin():
+    async with resources.sessionmaker() as db, db.begin():
         await db.execute(update(User).where(User.username == "mia").values(role="moderator"))
 
     mod = await browser.page("moderator", **PHONE, bypass_csp=True)  # to inject axe-core
