@@ -1,6 +1,6 @@
 """Suggestions under the search box, in headless Chromium against a real server: they follow what is typed (an
 answer to an older prefix never replaces a newer one), follow the ARIA combobox pattern, work from the keyboard
-(arrows, Enter, Escape) and pick a filter or open a workflow."""
+(arrows, Enter, Escape), pass axe-core's checks open at phone width, and pick a filter or open a workflow."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.web.test_journey import _author_with_workflows
 
 async def test_suggestions_follow_typing_and_work_from_the_keyboard(browser: Browser) -> None:
     slack_id = await _author_with_workflows(browser.base)
-    me = await browser.page("searcher")
+    me = await browser.page("searcher", width=390, height=844, bypass_csp=True)  # a phone; axe-core is injected
     page = me.page
 
     # The answer for "s" is held back until the one for "st" has been painted: the late answer must not win.
@@ -53,6 +53,9 @@ async def test_suggestions_follow_typing_and_work_from_the_keyboard(browser: Bro
     await expect(workflow).to_be_visible()
     await expect(box).to_have_attribute("aria-expanded", "true")
     await expect(box).to_have_attribute("aria-controls", "suggestions")
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the open list is {overflow}px wider than a phone screen"
+    await me.assert_accessible("the open suggestion list")
     options = listbox.get_by_role("option")
     count = await options.count()
     await box.press("ArrowDown")
