@@ -99,6 +99,7 @@ async def test_push_reaches_a_socket_on_another_replica_within_a_second(servers:
         assert message["type"] == "notification"
         assert message["notification"]["kind"] == "new_follower"
         assert message["notification"]["actor"]["username"] == "bob"
+        assert message["unread"] == 1  # the count after it, which the web app shows as it is
         await ws.send("ping")
         assert await asyncio.wait_for(ws.recv(), 1) == "pong"
 
