@@ -12,16 +12,23 @@ import re
 from dataclasses import dataclass
 
 from blokhub.ai.condition_phrases import other_phrases
+from blokhub.ai.phrase_data import FIELD_WORDS, NOT_FIELDS
 
-_NUMBER = r"[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?[km]?"
+_NUMBER = r"[$€£]?\s?\d[\d,]*(?:\.\d+)?(?:\s?[km]\b)?"  # "10k"; "500 ms" is not 500 million
+# Longer phrases first: "greater than or equal to" must not stop at "greater than".
 _COMPARISONS: tuple[tuple[str, str], ...] = (
+    (r"(?:is )?(?:greater|more|higher) than or equal to|is (?:at least|no less than)|at least|no less than|>=", ">="),
+    (r"(?:is )?(?:less|lower|smaller) than or equal to|is (?:at most|no more than)|at most|no more than|<=", "<="),
     (
-        r"is (?:worth )?(?:over|above|more than|greater than|higher than|bigger than)|exceeds|over|above|more than|greater than|>",
+        r"is (?:worth )?(?:over|above|more than|greater than|higher than|bigger than)|exceeds|over|above|more than|"
+        r"greater than|higher than|(?:rises|goes|gets|climbs|jumps) (?:above|over)|>",
         ">",
     ),
-    (r"is (?:at least|no less than)|at least|>=", ">="),
-    (r"is (?:under|below|less than|lower than|smaller than)|under|below|less than|<", "<"),
-    (r"is (?:at most|no more than)|at most|<=", "<="),
+    (
+        r"is (?:under|below|less than|lower than|smaller than)|under|below|less than|lower than|"
+        r"(?:drops|falls|goes|gets|dips) (?:below|under)|<",
+        "<",
+    ),
     (r"is not|isn't|is no longer|!=|doesn't equal|does not equal", "!=="),
     (r"contains|includes|mentions|has", "includes"),
     (r"starts with|begins with", "startsWith"),
@@ -29,7 +36,7 @@ _COMPARISONS: tuple[tuple[str, str], ...] = (
     (r"is|equals|is equal to|==|=", "==="),
 )
 _OP_WORDS = "|".join(f"(?:{words})" for words, _ in _COMPARISONS)
-_LEAD = r"\b(?:only if|only when|if|when|where|whenever|in case|unless|and)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
+_LEAD = r"\b(?:only if|only when|if|when|where|whose|whenever|in case|unless|and)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
 _OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|ends|equals|doesn't|does|!=|==|=|>|<)\b"
 _EXPLICIT = re.compile(
     _LEAD
@@ -43,10 +50,13 @@ _EXPLICIT = re.compile(
     re.IGNORECASE,
 )
 _THRESHOLD = re.compile(
-    r"\b(?P<op>over|above|more than|greater than|exceeding|at least|under|below|less than)\s+(?P<value>"
-    + _NUMBER
-    + r")"
+    r"\b(?P<op>(?:greater|more|higher) than or equal to|(?:less|lower|smaller) than or equal to|no less than|"
+    r"no more than|at most|over|above|more than|greater than|higher than|exceeding|at least|under|below|less than|"
+    r"lower than)\s+(?P<value>" + _NUMBER + r")"
 )
+# The word before a threshold names what is compared ("a score below 7", "latency over 500 ms"), unless it is a
+# verb or filler ("drops below", "is over") - then it is the amount, as before.
+_BEFORE_THRESHOLD = re.compile(r"\b([a-z][a-z_]{2,})(?:\s+(?:is|are|was|of))?\s+$")
 _SIZE = re.compile(
     r"\b(?:only\s+(?:for\s+)?(?:the\s+)?)?(big|large|high[- ]value|huge|vip|enterprise|small)\s+"
     r"(leads?|deals?|orders?|payments?|customers?|invoices?|charges?)\b"
@@ -181,6 +191,42 @@ def parse_condition(text: str) -> ConditionIntent | None:
     )
 
 
+_VALUE = r"(?:\"[^\"]{1,60}\"|'[^']{1,60}'|[\w.@-]{1,40})"
+# ", urgent or critical" / " or 2": a list only when it ends in "or <value>"
+_MORE_VALUES = re.compile(rf"^((?:\s*,\s*{_VALUE})*\s*,?\s+or\s+{_VALUE})(?![\w.@-])")
+
+
+def _more_values(rest: str) -> list[str]:
+    """The other values of "is high, urgent or critical" after the first one."""
+    match = _MORE_VALUES.match(rest)
+    if match is None:
+        return []
+    values = re.findall(_VALUE, re.sub(r"\bor\b", ",", match.group(1)))
+    return [] if any(v.lower() in NOT_FIELDS for v in values) else values
+
+
+def _one_of(op: str, raw_values: list[str]) -> tuple[str, str]:
+    numbers = [_number(v) for v in raw_values if re.fullmatch(_NUMBER, v.strip())]
+    if len(numbers) == len(raw_values) and None not in numbers:
+        listed = "[" + ", ".join(_js_number(n) for n in numbers if n is not None) + "]"
+        test = f"{listed}.includes(Number({{f}}))"
+    else:
+        listed = json.dumps([v.strip().strip("\"'") for v in raw_values])
+        test = f"{listed}.includes(String({{f}}))"
+    shown = " or ".join(v.strip().strip("\"'") for v in raw_values)
+    return (f"!{test}" if op == "!==" else test), ("not " if op == "!==" else "") + shown
+
+
+def threshold_field(before: str) -> str:
+    """The field a bare threshold compares: the noun just before it, "amount" for money nouns, verbs and fillers."""
+    match = _BEFORE_THRESHOLD.search(before)
+    word = match.group(1) if match else ""
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    if not word or word in NOT_FIELDS or singular in _AMOUNT_NOUNS or word in _AMOUNT_NOUNS:
+        return "amount"
+    return singular if singular in FIELD_WORDS else word
+
+
 def _candidates(text: str) -> list[ConditionIntent]:
     """Every condition phrase, most specific kind first."""
     out: list[ConditionIntent] = []
@@ -196,7 +242,13 @@ def _candidates(text: str) -> list[ConditionIntent]:
         field = explicit.group("field").split()[-1].lower()
         field = "amount" if field in _AMOUNT_NOUNS else field
         template, shown = _compare(_comparison(explicit.group("op")), explicit.group("value"))
-        negate = explicit.group(0).lower().startswith("unless")
+        more = _more_values(text[explicit.end() :])
+        if more and _comparison(explicit.group("op")) in ("===", "!=="):  # "the rating is 1 or 2"
+            template, shown = _one_of(_comparison(explicit.group("op")), [explicit.group("value"), *more])
+        # "unless ...", "skip people whose ...": keep the others
+        negate = explicit.group(0).lower().startswith("unless") or bool(
+            _IGNORE.search(text[: explicit.start()].lower())
+        )
         template = f"!({template})" if negate else template
         words = f"the {field} {explicit.group('op')} {shown}"
         out.append(ConditionIntent(field, template, words, explicit.start(), None))
@@ -214,8 +266,9 @@ def _candidates(text: str) -> list[ConditionIntent]:
             op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}.get(op, op)
         template, shown = _compare(op, threshold.group("value"))
         said = {">": "over", ">=": "at least", "<": "under", "<=": "at most"}.get(op, threshold.group("op"))
-        words = f"the amount is {said} {shown}"
-        out.append(ConditionIntent("amount", template, words, threshold.start(), None))
+        field = threshold_field(lowered[: threshold.start()])
+        words = f"the {field} is {said} {shown}"
+        out.append(ConditionIntent(field, template, words, threshold.start(), None))
     if (size := _SIZE.search(lowered)) is not None:
         small = size.group(1) == "small"
         template = "Number({f}) < 1000" if small else "Number({f}) >= 1000"

@@ -39,11 +39,16 @@ _USE_ALONE = re.compile(
 )
 _CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no|(?:i'?d |i would )?(?:rather|prefer))\b[,!]?")
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
-_FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
-_REMOVE = re.compile(
-    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not) (?:need|post|send|save|store|use|email|text)|"
-    r"without|get rid of)\b"
+_FROM_TO = re.compile(
+    r"\b(?:switch|change|move)\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})"
+    r"|\b(?:switch|change)\s+(?:the\s+)?(?P<old2>(?!it\b)[a-z][\w -]{1,30}?)\s+(?:step\s+)?to\s+(?P<new2>.{2,40})"
 )
+_REMOVE = re.compile(
+    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not|dont|never) (?:need|post|send|save|store|use|email|"
+    r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill)\b"
+)
+# "don't email the customer anymore", "stop texting me": the verb itself names the service
+_REMOVE_VERB = re.compile(r"\b(?:don't|do not|dont|never|stop|no more|no longer)\s+(e-?mail|text|sms)(?:s|ing)?\b")
 SPECIFIC = {"email": ("sendgrid", "mailgun"), "database": ("postgres", "mysql", "mongodb")}
 
 
@@ -90,13 +95,16 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
     for clause in _CLAUSES.split(lowered):
         explicit = _REPLACE.search(clause) or _FROM_TO.search(clause) or _USE_FOR.search(clause)
         if explicit:
-            old, new = _services(explicit.group("old")), _services(explicit.group("new"))
+            named = {k: v for k, v in explicit.groupdict().items() if v}
+            old, new = _services(named.get("old") or named["old2"]), _services(named.get("new") or named["new2"])
             if old and new:
                 pairs.append((old[0], new[0]))
             continue
         marker = _OLD_MARKERS.search(clause)
         mentioned = _services(clause)
-        if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause)):
+        # "X instead of Y", "X, not Y", "X rather than Y", and "use X not Y" (a service on both sides of "not")
+        named_before = bool(marker and marker.group(0).startswith("not") and _services(clause[: marker.start()]))
+        if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause) or named_before):
             old = _services(clause[marker.end() : marker.end() + 40])
             new = [s for s in mentioned if not old or s.key != old[0].key]
             if old and new:
@@ -175,6 +183,10 @@ def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
     for cue in _REMOVE.finditer(lowered):
         window = _CUT.split(lowered[cue.end() : cue.end() + 60])[0]
         targets += [t for t in _services(window) if t not in targets]
+    for verb in _REMOVE_VERB.finditer(lowered):
+        key = "email" if "mail" in verb.group(1) else "twilio"
+        if key in BY_KEY and BY_KEY[key] not in targets:
+            targets.append(BY_KEY[key])
     for target in targets:
         if target.key in handled:
             continue

@@ -49,7 +49,7 @@ def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[s
     notes = []
     notes += _channel(lowered, out, replaced)
     notes += _recipients(lowered, intent, out, replaced)
-    notes += _phone(intent, out)
+    notes += _phone(intent, out, replaced)
     notes += _city(lowered, out, replaced)
     notes += _table(lowered, out, replaced)
     notes += _project(intent, out)
@@ -166,18 +166,22 @@ def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tupl
                 replaced += [(str(t.get("email")), intent.emails[0]) for t in to if isinstance(t, dict)]
             body["personalizations"][0]["to"] = kept + [{"email": a} for a in intent.emails if {"email": a} not in kept]
         elif isinstance(body, dict) and "to" in body:
+            if not also:
+                replaced += [(a, intent.emails[0]) for a in str(body["to"]).split(", ") if "${" not in a]
             previous = [a for a in str(body["to"]).split(", ") if also and "${" not in a]
             body["to"] = ", ".join(dict.fromkeys(previous + list(intent.emails)))
     return [("e-mails now also go to " if also else "e-mails now go to ") + ", ".join(intent.emails)]
 
 
-def _phone(intent: Intent, out: StepList) -> list[str]:
+def _phone(intent: Intent, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
     if not intent.phones:
         return []
     texts = _steps(out, "twilio")
     for step in texts:
         body = _inputs(out, step).get("body")
         if isinstance(body, dict):
+            if isinstance(body.get("To"), str) and "${" not in body["To"]:
+                replaced.append((body["To"], intent.phones[0]))
             body["To"] = intent.phones[0]
     return [f"text messages now go to {intent.phones[0]}"] if texts else []
 
@@ -202,7 +206,8 @@ def _city(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[
     old = _current_city(str(_inputs(out, weather[0]).get("url", "")))
     if _ADD_PLACES.search(lowered) and old and not old_named:
         return _add_cities(out, weather, [old, *mentioned])
-    new = next((c for c in mentioned if not old_named or c != old_named.group(1)), None)
+    # the first place named that is neither the one said to go nor the current one ("swap Berlin for Lisbon")
+    new = next((c for c in mentioned if (not old_named or c != old_named.group(1)) and c != old), None)
     if new is None or new == old:
         return []
     lat, lon = CITIES[new]
