@@ -80,6 +80,7 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     ctx.city = (city.title(), *CITIES[city])
     ctx.cities = [(c.title(), *CITIES[c]) for c in intent.cities]
     ctx.hint = intent.text.lower()
+    ctx.said = intent.text
     out = StepList(picker)
     if intent.event is not None:
         check = verify_signature(ctx, intent.event.service.key, intent.event.service.label)

@@ -82,6 +82,14 @@ def country_value(text: str) -> str | None:
     return COUNTRIES.get(word.lower(), word.upper() if len(word) == 2 else None)
 
 
+def country_names(old_code: str, new_code: str) -> list[tuple[str, str]]:
+    """(old name, new name) pairs for a country check changed from one code to another ("Germany" -> "Spain")."""
+    names = {code: name for name, code in reversed(COUNTRIES.items()) if len(name) > 3}
+    if old_code not in names or new_code not in names:
+        return []
+    return [(name, names[new_code].title()) for name, code in COUNTRIES.items() if code == old_code and len(name) > 3]
+
+
 def other_phrases(text: str) -> list[Phrase]:
     out = []
     if (label := _LABEL.search(text)) is not None:

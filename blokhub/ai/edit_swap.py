@@ -93,33 +93,44 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
     """(old, new) for every replacement the message asks for; an old service left unsaid is inferred."""
     pairs: list[tuple[Service, Service]] = []
     for clause in _CLAUSES.split(lowered):
-        explicit = _REPLACE.search(clause) or _FROM_TO.search(clause) or _USE_FOR.search(clause)
-        if explicit:
-            named = {k: v for k, v in explicit.groupdict().items() if v}
-            old, new = _services(named.get("old") or named["old2"]), _services(named.get("new") or named["new2"])
-            if old and new:
-                pairs.append((old[0], new[0]))
-            continue
-        marker = _OLD_MARKERS.search(clause)
-        mentioned = _services(clause)
-        # "X instead of Y", "X, not Y", "X rather than Y", and "use X not Y" (a service on both sides of "not")
-        named_before = bool(marker and marker.group(0).startswith("not") and _services(clause[: marker.start()]))
-        if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause) or named_before):
-            old = _services(clause[marker.end() : marker.end() + 40])
-            new = [s for s in mentioned if not old or s.key != old[0].key]
-            if old and new:
-                pairs.append((old[0], new[0]))
-                continue
-            if not old and new and "instead of" in clause:
-                old_words = clause[marker.end() :]
-                inferred = _infer_old(new[0], out, old_words, clause)
-                if inferred:
-                    pairs.append((inferred, new[0]))
-                continue
-        if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause) or _USE_ALONE.match(clause)) and mentioned:
-            inferred = _infer_old(mentioned[-1], out, "", clause)
+        pairs += [p for p in _clause_swaps(clause, out) if not _same_service(*p)]
+    return pairs
+
+
+def _same_service(old: Service, new: Service) -> bool:
+    """ "send the email to X instead" on a SendGrid step: the generic name of what is there is no replacement."""
+    return old.key == new.key or old.key in SPECIFIC.get(new.key, ())
+
+
+def _clause_swaps(clause: str, out: StepList) -> list[tuple[Service, Service]]:
+    pairs: list[tuple[Service, Service]] = []
+    explicit = _REPLACE.search(clause) or _FROM_TO.search(clause) or _USE_FOR.search(clause)
+    if explicit:
+        named = {k: v for k, v in explicit.groupdict().items() if v}
+        old, new = _services(named.get("old") or named["old2"]), _services(named.get("new") or named["new2"])
+        if old and new:
+            pairs.append((old[0], new[0]))
+        return pairs
+    marker = _OLD_MARKERS.search(clause)
+    mentioned = _services(clause)
+    # "X instead of Y", "X, not Y", "X rather than Y", and "use X not Y" (a service on both sides of "not")
+    named_before = bool(marker and marker.group(0).startswith("not") and _services(clause[: marker.start()]))
+    if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause) or named_before):
+        old = _services(clause[marker.end() : marker.end() + 40])
+        new = [s for s in mentioned if not old or s.key != old[0].key]
+        if old and new:
+            pairs.append((old[0], new[0]))
+            return pairs
+        if not old and new and "instead of" in clause:
+            old_words = clause[marker.end() :]
+            inferred = _infer_old(new[0], out, old_words, clause)
             if inferred:
-                pairs.append((inferred, mentioned[-1]))
+                pairs.append((inferred, new[0]))
+            return pairs
+    if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause) or _USE_ALONE.match(clause)) and mentioned:
+        inferred = _infer_old(mentioned[-1], out, "", clause)
+        if inferred:
+            pairs.append((inferred, mentioned[-1]))
     return pairs
 
 

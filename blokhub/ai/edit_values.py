@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.compose import StepList
+from blokhub.ai.edit_assets import asset_edits
 from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.intent import Intent
 from blokhub.ai.places import CITIES
@@ -56,6 +57,7 @@ def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[s
     notes += _sheet_name(text, out)
     notes += _units(lowered, out)
     notes += _github_variant(lowered, out)
+    notes += asset_edits(text, out, replaced)
     return notes
 
 

@@ -208,7 +208,14 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
     if key == "s3":
         if step.get("type") == "runtime.python3" or "csv" in name:
             return "reads the CSV file from S3 (Python runtime)"
-        return "archives a JSON copy in S3"
+        bucket = str(inputs.get("bucket", ""))
+        return f"archives a JSON copy in the S3 bucket {bucket}" if "${" not in bucket else "archives a JSON copy in S3"
+    if key in ("rates", "crypto") and "?" in url:
+        query = parse_qs(urlsplit(url).query)
+        if key == "crypto":
+            return f"fetches {_join(query.get('ids', ['crypto'])[0].split(','))} prices from CoinGecko"
+        base, targets = query.get("from", ["EUR"])[0], query.get("to", [""])[0].replace(",", ", ")
+        return f"fetches {base} exchange rates" + (f" to {targets}" if targets else "")
     graphql_read = "graphql" in url and "mutation" not in json.dumps(inputs) and not step.get("set_var")
     reading = method == "GET" or graphql_read or (not step.get("set_var") and method in ("", "GET"))
     if key == "sheets" and "/values/" in url:
