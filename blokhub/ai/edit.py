@@ -23,7 +23,7 @@ from blokhub.ai.edit_conditions import condition_edits
 from blokhub.ai.edit_steps import add_condition, insert_at, service_of
 from blokhub.ai.edit_swap import apply_swap, matching_steps, present_keys, removals, reroute, swaps
 from blokhub.ai.edit_trigger import repair_data_flow, trigger_edits
-from blokhub.ai.edit_values import follow_in_words, value_edits
+from blokhub.ai.edit_values import drop_gone_values, follow_in_words, value_edits
 from blokhub.ai.guard import CheckedPrompt
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.redaction import redact_workflow
@@ -89,6 +89,7 @@ def edit_workflow(
     notes += value_edits(text, intent, out, replaced)
     replaced += swapped
     follow_in_words(work, replaced)
+    drop_gone_values(work)
     if intent.condition is not None and not about_condition:
         notes += add_condition(intent, out, ctx)
     notes += repair_data_flow(out, work, _context_of(work, intent, picker, reuse_message=False))

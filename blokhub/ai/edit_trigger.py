@@ -12,14 +12,16 @@ import json
 import re
 from typing import Any
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
 from blokhub.ai.builtin_sources import DATA
 from blokhub.ai.compose import StepList
 from blokhub.ai.describe import trigger_block
-from blokhub.ai.edit_steps import service_of, steps_of_service
+from blokhub.ai.edit_steps import insert_at, service_of, steps_of_service
 from blokhub.ai.intent import Intent
 from blokhub.ai.narrate import cron_words
 from blokhub.ai.schedule import schedule_change
+from blokhub.ai.service_catalogue import BY_KEY
 from blokhub.ai.step_draft import StepContext, as_dict
 from blokhub.blok.data_flow import data_flow_issues
 
@@ -88,15 +90,25 @@ def repair_data_flow(out: StepList, work: dict[str, Any], ctx: StepContext) -> l
     if not broken:
         return []
     notes: list[str] = []
-    dropped = []
+    dropped, polled = [], []
     for step, container in steps_of_service(out, None):
         name = str(step.get("name"))
-        if name not in broken:
-            continue
-        if name.startswith("verify-"):
+        if name in broken and name.startswith("verify-"):
+            key = service_of(step, out.nodes.get(name))
             container.remove(step)
             out.nodes.pop(name, None)
             dropped.append(name)
+            polled += [key] if key in SOURCES and key not in polled else []
+    fetching = any(not s.get("set_var") and not str(s.get("name", "")).startswith("verify-") for s in out.steps[:-1])
+    for key in polled[:1] if not fetching else []:
+        # the webhook's service no longer calls in, so the schedule reads it: "open GitHub issues" every morning
+        reads = SOURCES[key](ctx, "")
+        added = insert_at(out, reads.step, "source", ctx, position=0)
+        ctx.record, ctx.many, ctx.message = reads.items or DATA, reads.items is not None, reads.message
+        notes.append(f"added {added}: the schedule now reads {BY_KEY[key].label} instead of waiting for its webhook")
+    for step, _container in steps_of_service(out, None):
+        name = str(step.get("name"))
+        if name not in broken or name in dropped:
             continue
         config = out.nodes.get(name)
         key = service_of(step, config)

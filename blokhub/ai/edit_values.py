@@ -298,3 +298,29 @@ def follow_in_words(work: dict[str, Any], replaced: list[tuple[str, str]]) -> No
             if old and old != new and "${" not in old and len(old) > 2:
                 dumped = re.sub(rf"(?<![\w#@.]){re.escape(old)}(?![\w@])", new.replace("\\", "\\\\"), dumped)
         nodes[name] = {**config, "inputs": json.loads(dumped)}
+
+
+# addresses and numbers (a channel stays: a swapped chat service keeps the clause that says where it posts)
+_GIVEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w+])\+\d[\d ]{6,16}\d")
+_DESCRIPTION_CLAUSE = re.compile(r"(,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+|;\s*)")
+
+
+def drop_gone_values(work: dict[str, Any]) -> None:
+    """A removed step's address or number leaves the description with the clause that named it ("..., and
+    email it to team@example.com" after "no more emails"), so the description never names what the draft lacks."""
+    description = work.get("description")
+    if not isinstance(description, str):
+        return
+    body = json.dumps([work.get("trigger"), work.get("steps"), work.get("nodes")], ensure_ascii=False).lower()
+    gone = [v for v in _GIVEN.findall(description) if v.lower() not in body]
+    if not gone:
+        return
+    parts = _DESCRIPTION_CLAUSE.split(description)  # clause, separator, clause, ...
+    kept: list[str] = []
+    for index in range(0, len(parts), 2):
+        clause = parts[index]
+        if any(value in clause for value in gone) and index > 0:
+            continue  # the clause and the separator before it go; the first clause (the trigger) stays
+        if kept or index == 0:
+            kept.append((parts[index - 1] if index > 0 else "") + clause)
+    work["description"] = "".join(kept).strip()

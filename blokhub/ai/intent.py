@@ -30,15 +30,17 @@ _DATA_NOUN = re.compile(
 _WEAK_PREPOSITIONS = frozenset({"in", "on", "with", "via", "through"})
 _READ_BEFORE = re.compile(
     r"\b(?:table|collection|rows?|records?|entry|entries|data|look(?:s)? ?up|fetch\w*|get|gets|read\w*|query|list\w*|"
-    r"returns?|report of)\b"
+    r"returns?|report of|count\w*|sum\w*|total|export\w*|pull\w*|grab\w*|find\w*|search\w*|collect\w*|aggregat\w*)\b"
 )
 # a write verb in the clause: what follows is a destination, whatever nouns sit next to it
 _STRONG_SINK = re.compile(r"\b(?:store|save|write|insert|log|append|upload|cache|put|push)\b")
 # "the open merge requests in GitLab": records just before a weak preposition are read from the service
 _DATA_NOUN_END = re.compile(
     r"\b(?:rows?|records?|issues?|merge requests?|pull requests?|prs|orders?|contacts?|leads?|deals?|tickets?|"
-    r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?)\s*$"
+    r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?|signups?|sign-ups?|"
+    r"events?|subscribers?|members?|accounts?|visits?|counters?|payments?)\s*$"
 )
+_TO_BEFORE = re.compile(r"\b(?:to|into)\s+(?:(?:a|an|the|our|my|your|its|their)\s+)?(?:new\s+)?$")
 _ANNOUNCE = frozenset({"post", "posts", "send", "sends", "share", "forward", "notify", "ping", "alert", "message"})
 _WRITE_CUES = frozenset(
     {
@@ -161,7 +163,15 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     # (unless a write verb leads: "store incoming webhooks in the mongo collection called raw_events")
     # a write verb (not a weak "in"/"on") earlier in the clause: "save ... into the leads table in Postgres"
     writing = _STRONG_SINK.search(before) or any(c.group(0).split(" ")[0].rstrip("s") in _WRITE_CUES for c in cues[:-1])
-    if _DATA_NOUN.match(after) and last_cue not in _CREATE_VERBS and "source" in service.roles and not writing:
+    # "to a MongoDB collection": a destination, whatever noun follows the name
+    destination = bool(_TO_BEFORE.search(before))
+    if (
+        _DATA_NOUN.match(after)
+        and last_cue not in _CREATE_VERBS
+        and "source" in service.roles
+        and not writing
+        and not destination
+    ):
         return "source"
     if cues:
         last = cues[-1]
