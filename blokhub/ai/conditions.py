@@ -71,7 +71,8 @@ _BRANCH_ON = re.compile(
 _FAILURE = re.compile(
     r"\b(?:if|when)\s+(?:it|(?:an?|the)(?:\s+\w+){1,2})\s+(?:fails|failed|errors?|is down|goes down|bounces)\b"
     r"|\bfailed\s+(?:[\w-]+\s+){0,3}(?:runs?|builds?|jobs?|pipelines?|deploy\w*|payments?|charges?|checks?|tests?)\b"
-    r"|\b(?:payouts?|payments?|charges?|builds?|jobs?|pipelines?|deploy\w*|runs?|checks?|tests?)\s+(?:has\s+|have\s+)?failed\b"
+    r"|\b(?:payouts?|payments?|charges?|builds?|jobs?|pipelines?|deploy\w*|runs?|checks?|tests?)\s+(?:has\s+|have\s+)?"
+    r"(?:failed|fails?|errors?|errored|crash(?:es|ed)?|breaks?|broke)\b"
     r"|\b(?:that|which)\s+(?:fails|failed|bounces|errors)\b"
 )
 _RAIN = re.compile(r"\bif (?:it(?:'s| is| will be)? (?:going to )?rain(?:s|ing|y)?)\b")
@@ -217,6 +218,16 @@ def _one_of(op: str, raw_values: list[str]) -> tuple[str, str]:
     return (f"!{test}" if op == "!==" else test), ("not " if op == "!==" else "") + shown
 
 
+_NOT_VALUES = frozenset({"more", "less", "fewer", "over", "under", "than", "above", "below"})
+
+
+def _field_word(words_said: str) -> str:
+    """The field of "the temperature in Berlin" (before a preposition), else the last word ("company size")."""
+    words = words_said.lower().split()
+    at = next((i for i, w in enumerate(words) if w in ("in", "of", "for", "on", "at", "from") and i > 0), None)
+    return words[at - 1] if at is not None else words[-1]
+
+
 def threshold_field(before: str) -> str:
     """The field a bare threshold compares: the noun just before it, "amount" for money nouns, verbs and fillers."""
     match = _BEFORE_THRESHOLD.search(before)
@@ -234,12 +245,15 @@ def _candidates(text: str) -> list[ConditionIntent]:
         (
             m
             for m in _EXPLICIT.finditer(text)
-            if m.group("field").split()[0].lower() not in _FILLER and not _event_phrase(m)
+            if m.group("field").split()[0].lower() not in _FILLER
+            and not _event_phrase(m)
+            and _field_word(m.group("field")) not in NOT_FIELDS  # "if it drops below": no field named
+            and m.group("value").lower() not in _NOT_VALUES  # "has more than 100": a threshold, said below
         ),
         None,
     )
     if explicit:
-        field = explicit.group("field").split()[-1].lower()
+        field = _field_word(explicit.group("field"))
         field = "amount" if field in _AMOUNT_NOUNS else field
         template, shown = _compare(_comparison(explicit.group("op")), explicit.group("value"))
         more = _more_values(text[explicit.end() :])
@@ -260,7 +274,10 @@ def _candidates(text: str) -> list[ConditionIntent]:
         out.append(ConditionIntent("priority", template, f"it is {urgent.group(1)}", urgent.start(), None, label))
     if (rain := _RAIN.search(lowered)) is not None:
         out.append(ConditionIntent("rain", "Number({f}) >= 50", "rain is likely (50% or more)", rain.start(), None))
-    if (threshold := _THRESHOLD.search(lowered)) is not None:
+    threshold = _THRESHOLD.search(lowered)
+    if threshold is not None and explicit is not None and explicit.start() <= threshold.start() < explicit.end():
+        threshold = None  # the explicit comparison already says it, with its field
+    if threshold is not None:
         op = _comparison(threshold.group("op"))
         if _IGNORE.search(lowered[: threshold.start()]):  # "ignore payments under 20": keep the others
             op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}.get(op, op)

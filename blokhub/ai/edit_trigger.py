@@ -35,6 +35,12 @@ _METHOD = re.compile(
 _PATH = re.compile(r"(?:^|\s)(/[A-Za-z0-9_:./-]*)")
 
 
+_RUN_CUE = re.compile(
+    r"\b(?:every|each|runs?|schedul\w*|cron|hourly|daily|nightly|weekly|monthly|once|twice|at\s+\d|at\s+(?:noon|midnight)|"
+    r"in the (?:morning|evening|afternoon)|mornings?|evenings?|nights?)\b"
+)
+
+
 def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
     old = as_dict(work.get("trigger"))
     old_cron = old.get("cron") if isinstance(old.get("cron"), dict) else None
@@ -44,7 +50,8 @@ def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
         block = {"cron": {**old_cron, **_merged(str(old_cron.get("schedule", "")), change)}}
         if change.timezone:
             block["cron"]["timezone"] = change.timezone
-    elif intent.trigger.kind == "cron" and intent.trigger.schedule is not None:
+    elif intent.trigger.kind == "cron" and intent.trigger.schedule is not None and _RUN_CUE.search(text.lower()):
+        # "don't post anything on weekends" on a webhook flow names days, but asks for no schedule
         block = trigger_block(intent.trigger)
     elif (intent.trigger.explicit and _TRIGGER_CHANGE.search(text.lower())) or ("http" in old and _PATH.search(text)):
         block = _http_block(old, intent, text)

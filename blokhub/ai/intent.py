@@ -70,7 +70,8 @@ _CLAUSE_BREAK = re.compile(
     r"[,;.]|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
 )
 _WHEN = re.compile(
-    r"\b(?:when(?:ever)?|each time|every time|as soon as|on (?:every|each|a|new)|after|for (?:every|each)|new|incoming|receives?)\b"
+    r"\b(?:when(?:ever)?|each time|every time|as soon as|on (?:every|each|a|new)|after|for (?:every|each)|new|incoming|receives?|"
+    r"every|each)\b"
 )
 _METHOD_WORD = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\b")
 _METHOD_PHRASE = re.compile(r"\b(get|post|put|patch|delete)\s+(?:endpoint|route|request|api|handler|webhook)\b")

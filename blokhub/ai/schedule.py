@@ -19,14 +19,46 @@ _DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 _DAY_WORD = r"(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|sday|urday|day)?s?"
 _INTERVAL = re.compile(
     r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*"
-    r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|sec(?:ond)?s?)\b"
+    r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|sec(?:ond)?s?|h|m|d|s)\b"
 )
 _EVERY_UNIT = re.compile(
     r"\b(?:every|each|once an?|once per)\s+(minute|hour|day|week|month|year|morning|evening|night|afternoon|weekday|workday)\b"
 )
 _ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
-_AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
+_AT_TIME = re.compile(
+    r"\b(?:at|@|around|about|approximately)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])",
+    re.IGNORECASE,
+)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
+_HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_HOUR_WORD = r"(\d{1,2}|" + "|".join(_HOUR_WORDS) + r")"
+_SPOKEN = re.compile(rf"\b(?:(?:a\s+)?(half|quarter)\s+(past|after|to)\s+){_HOUR_WORD}\b")
+_SPOKEN_AT = re.compile(rf"\b(at|around|about)\s+{_HOUR_WORD}\b(?!:)")
+_EVERY_OTHER = re.compile(r"\bevery\s+other\s+(minute|hour|day)\b")
+
+
+def spoken(text: str) -> str:
+    """Times and intervals said in words as digits: "half past eight" -> "8:30", "at seven" -> "at 7",
+    "every other hour" -> "every 2 hours"."""
+
+    def hour(word: str) -> int:
+        return int(word) if word.isdigit() else _HOUR_WORDS[word]
+
+    def clock(match: re.Match[str]) -> str:
+        part, relation, h = match.group(1), match.group(2), hour(match.group(3))
+        minutes = 30 if part == "half" else 15
+        if relation == "to":
+            h, minutes = (h - 1) % 24, 60 - minutes
+        return f"{h}:{minutes:02d}"
+
+    text = _SPOKEN.sub(clock, text)
+    text = _SPOKEN_AT.sub(lambda m: f"{m.group(1)} {hour(m.group(2))}", text)
+    return _EVERY_OTHER.sub(lambda m: f"every 2 {m.group(1)}s", text)
+
+
 # a time without "at": "every monday 7:30am", "(9am and 5pm)", "8:15"
 _BARE_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?!\w)|\b(\d{1,2}):(\d{2})\b", re.IGNORECASE)
 # "at 6 in the evening", "at 11 at night": the hour is after noon
@@ -162,7 +194,7 @@ _CHANNEL = re.compile(r"(?<![\w#])#[\w-]+")  # "#daily" is a channel, not a sche
 def parse_schedule(prompt: str) -> Schedule | None:
     """The schedule a prompt asks for, or None when it names none."""
     prompt = _CHANNEL.sub(" ", prompt)
-    text = prompt.lower()
+    text = spoken(prompt.lower())
     timezone = zone_of(prompt) or "UTC"
     found = _interval(text) or _calendar(text)
     if found is None:
@@ -226,7 +258,7 @@ class ScheduleChange:
 
 def schedule_change(prompt: str) -> ScheduleChange:
     prompt = _CHANNEL.sub(" ", prompt)
-    text = prompt.lower()
+    text = spoken(prompt.lower())
     zone = zone_of(prompt)
     has_clock = bool(_NAMED_TIME.search(text) or clock_times(text))
     hour, minute, _ = _clock(text, (9, 0))
