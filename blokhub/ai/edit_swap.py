@@ -45,7 +45,7 @@ _FROM_TO = re.compile(
 )
 _REMOVE = re.compile(
     r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not|dont|never) (?:need|post|send|save|store|use|email|"
-    r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill)\b"
+    r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill|take out|take away|leave out|cut out|strip)\b"
 )
 # "don't email the customer anymore", "stop texting me": the verb itself names the service
 _REMOVE_VERB = re.compile(r"\b(?:don't|do not|dont|never|stop|no more|no longer)\s+(e-?mail|text|sms)(?:s|ing)?\b")

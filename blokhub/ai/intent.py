@@ -67,7 +67,7 @@ _CREATE_VERBS = frozenset(
     {"create", "creates", "open", "and", "then", "file", "add", "log", "insert", "upsert", "update", "write", "record"}
 )
 _CLAUSE_BREAK = re.compile(
-    r"[,;.]|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
+    r"[;]|[,.](?!\d)|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
 )
 _WHEN = re.compile(
     r"\b(?:when(?:ever)?|each time|every time|as soon as|on (?:every|each|a|new)|after|for (?:every|each)|new|incoming|receives?|"

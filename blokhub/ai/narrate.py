@@ -88,6 +88,8 @@ def _calendar_words(at: str, dom: str, month: str, dow: str) -> str:
         return f"every 1 January {at}"
     if dom == "1":
         return f"on the 1st of every month {at}"
+    if dom.isdigit():
+        return f"on day {dom} of every month {at}"
     if dom.startswith("*/"):
         return f"every {dom[2:]} days {at}"
     if dow == "1-5":
