@@ -33,11 +33,15 @@ _COMPARISONS: tuple[tuple[str, str], ...] = (
     (r"contains|includes|mentions|has", "includes"),
     (r"starts with|begins with", "startsWith"),
     (r"ends with|ends in", "endsWith"),
-    (r"is|equals|is equal to|==|=", "==="),
+    (
+        r"is|equals|is equal to|==|=|changes to|becomes|turns(?: into)?|is set to|is marked(?: as)?|gets marked(?: as)?|"
+        r"switches to|moves to",
+        "===",
+    ),
 )
 _OP_WORDS = "|".join(f"(?:{words})" for words, _ in _COMPARISONS)
 _LEAD = r"\b(?:only if|only when|if|when|where|whose|whenever|in case|unless|and)\s+(?:the\s+|its\s+|their\s+|it'?s\s+|a\s+)?"
-_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|ends|equals|doesn't|does|!=|==|=|>|<)\b"
+_OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|ends|equals|doesn't|does|changes|becomes|turns|switches|moves|gets|!=|==|=|>|<)\b"
 _EXPLICIT = re.compile(
     _LEAD
     + r"(?P<field>[a-z][a-z_]*(?:\s(?!"
@@ -160,6 +164,8 @@ def _compare(op: str, raw_value: str) -> tuple[str, str]:
 def _event_phrase(match: re.Match[str]) -> bool:
     """ "when a payment is received" describes the trigger; only "if" may compare with a bare word."""
     lead = match.group(0).split()[0].lower()
+    if not re.fullmatch(r"is|equals|is equal to|is not|isn't|==|=|!=", match.group("op").lower()):
+        return False  # "when the status changes to shipped" is a check, whatever the lead word
     value = match.group("value").strip()
     op = _comparison(match.group("op"))
     bare_word = not re.fullmatch(_NUMBER, value) and not value.startswith(("'", '"'))
@@ -218,7 +224,11 @@ def _one_of(op: str, raw_values: list[str]) -> tuple[str, str]:
     return (f"!{test}" if op == "!==" else test), ("not " if op == "!==" else "") + shown
 
 
-_NOT_VALUES = frozenset({"more", "less", "fewer", "over", "under", "than", "above", "below"})
+# words that cannot be the value of "X is <value>": "the lead is from Canada", "has more than 100"
+_NOT_VALUES = frozenset(
+    {"more", "less", "fewer", "over", "under", "than", "above", "below", "from", "in", "at", "on", "to", "by", "a",
+     "an", "the", "not", "for", "with", "of", "created", "opened", "added", "received", "sent", "new"}
+)  # fmt: skip
 
 
 def _field_word(words_said: str) -> str:

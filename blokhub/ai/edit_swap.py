@@ -33,6 +33,7 @@ _CLAUSES = re.compile(
 _REPLACE = re.compile(
     r"\b(?:replace|swap|switch|exchange|trade)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
+_MORE_PAIRS = re.compile(r"(?:,|\band\b)\s*(?:the\s+)?(?P<old>[a-z][\w -]{1,30}?)\s+to\s+(?P<new>[a-z][\w-]{1,30})")
 _READING = re.compile(r"\b(?:from|pull|pulls|read|reads|fetch|fetches|get|gets|load|query|list)\b")
 _USE_ALONE = re.compile(
     r"\s*(?:use|switch to|go with|try|move (?:it )?to)\s+(?:the\s+|a\s+)?[\w -]{2,30}?\s*(?:please)?\s*$"
@@ -110,6 +111,11 @@ def _clause_swaps(clause: str, out: StepList) -> list[tuple[Service, Service]]:
         old, new = _services(named.get("old") or named["old2"]), _services(named.get("new") or named["new2"])
         if old and new:
             pairs.append((old[0], new[0]))
+        if "old2" in named:  # "switch jira to linear and slack to discord": the pairs after the first
+            for more in _MORE_PAIRS.finditer(clause, explicit.start("new2")):
+                old, new = _services(more.group("old")), _services(more.group("new"))
+                if old and new:
+                    pairs.append((old[0], new[0]))
         return pairs
     marker = _OLD_MARKERS.search(clause)
     mentioned = _services(clause)

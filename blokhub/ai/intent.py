@@ -40,6 +40,9 @@ _DATA_NOUN_END = re.compile(
     r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?|signups?|sign-ups?|"
     r"events?|subscribers?|members?|accounts?|visits?|counters?|payments?)\s*$"
 )
+_LANDS_IN = re.compile(
+    r"\b(?:is |are |gets |get )?(?:added|lands?|appears?|shows? up|inserted|created)\s+(?:to|in|into|on)\s+(?:\w+\s+)?$"
+)
 _TO_BEFORE = re.compile(r"\b(?:to|into)\s+(?:(?:a|an|the|our|my|your|its|their)\s+)?(?:new\s+)?$")
 _ANNOUNCE = frozenset({"post", "posts", "send", "sends", "share", "forward", "notify", "ping", "alert", "message"})
 _WRITE_CUES = frozenset(
@@ -153,6 +156,9 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     in_clause = bool(when) and not _CLAUSE_BREAK.search(before[when[-1].end() :])
     if "event" in service.roles and not scheduled and in_clause and EVENT_WORDS.search(clause):
         return "event"
+    # "when a new row is added to our Airtable": the service the new record lands in is read, not written
+    if in_clause and "source" in service.roles and _LANDS_IN.search(before[when[-1].end() :]):
+        return "source"
     cues = list(_CUE.finditer(before))
     after = text[mention.end : mention.end + 24]
     last_cue = cues[-1].group(0).split(" ")[0] if cues else ""

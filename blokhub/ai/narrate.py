@@ -246,7 +246,7 @@ def _condition_words(js: str) -> str:
 
 def _one_condition_words(js: str) -> str:
     found = re.search(
-        r"(?P<field>[A-Za-z_]\w*)(?:\s*/\s*100)?\)*(?:\.\w+\(\))*\s*(?P<op>===|!==|>=|<=|>|<)\s*(?P<value>\"[^\"]*\"|'[^']*'|-?[\d.]+)",
+        r"(?P<field>[A-Za-z_]\w*)(?:\s*/\s*100)?\)*(?:\.\w+\((?:\"[^\"]*\"(?:,\s*\"[^\"]*\")?)?\))*\s*(?P<op>===|!==|>=|<=|>|<)\s*(?P<value>\"[^\"]*\"|'[^']*'|-?[\d.]+)",
         js,
     )
     ops = {">": "is over", ">=": "is at least", "<": "is under", "<=": "is at most", "===": "is", "!==": "is not"}
