@@ -44,9 +44,9 @@ _LEAD = r"\b(?:only if|only when|if|when|where|whose|whenever|in case|unless|and
 _OP_AHEAD = r"(?:is|isn't|exceeds|over|above|under|below|more|less|at|contains|includes|mentions|has|starts|begins|ends|equals|doesn't|does|changes|becomes|turns|switches|moves|gets|!=|==|=|>|<)\b"
 _EXPLICIT = re.compile(
     _LEAD
-    + r"(?P<field>[a-z][a-z_]*(?:\s(?!"
+    + r"(?P<field>[a-z][a-z_]*(?:'s)?(?:\s(?!"
     + _OP_AHEAD
-    + r")[a-z_]+){0,2})\s+(?P<op>"
+    + r")[a-z_]+(?:'s)?){0,2})\s+(?P<op>"
     + _OP_WORDS
     + r")\s+(?P<value>\"[^\"]{1,60}\"|'[^']{1,60}'|"
     + _NUMBER
@@ -57,6 +57,10 @@ _THRESHOLD = re.compile(
     r"\b(?P<op>(?:greater|more|higher) than or equal to|(?:less|lower|smaller) than or equal to|no less than|"
     r"no more than|at most|over|above|more than|greater than|higher than|exceeding|at least|under|below|less than|"
     r"lower than)\s+(?P<value>" + _NUMBER + r")"
+)
+# "payments of 250 or more", "20 or less"
+_OR_MORE = re.compile(
+    r"(?P<value>" + _NUMBER + r")\s+or\s+(?P<op>more|above|higher|greater|over|less|fewer|below|lower|under)\b"
 )
 # The word before a threshold names what is compared ("a score below 7", "latency over 500 ms"), unless it is a
 # verb or filler ("drops below", "is over") - then it is the amount, as before.
@@ -150,6 +154,8 @@ def _compare(op: str, raw_value: str) -> tuple[str, str]:
     if number is not None and op in (">", ">=", "<", "<=", "===", "!=="):
         return f"Number({{f}}) {op} {_js_number(number)}", _js_number(number)
     literal = json.dumps(raw_value.strip().strip("\"'"))
+    if raw_value.strip().lower() in ("empty", "blank", "missing") and op in ("===", "!=="):
+        return f'String({{f}} ?? "").trim() {op} ""', raw_value.strip().lower()  # "the company field isn't empty"
     if op == "includes":
         return f"String({{f}}).toLowerCase().includes({literal.lower()})", literal
     if op == "startsWith":
@@ -231,11 +237,19 @@ _NOT_VALUES = frozenset(
 )  # fmt: skip
 
 
+_FIELD_NOUNS = frozenset({"field", "column", "value", "property", "attribute", "entry"})
+
+
 def _field_word(words_said: str) -> str:
-    """The field of "the temperature in Berlin" (before a preposition), else the last word ("company size")."""
-    words = words_said.lower().split()
+    """The field of "the temperature in Berlin" (before a preposition), else the last word ("a ticket's priority");
+    "the company field" is "company", and "amounts" is "amount"."""
+    words = [w.removesuffix("'s") for w in words_said.lower().split()]
+    while len(words) > 1 and words[-1] in _FIELD_NOUNS:
+        words.pop()
     at = next((i for i, w in enumerate(words) if w in ("in", "of", "for", "on", "at", "from") and i > 0), None)
-    return words[at - 1] if at is not None else words[-1]
+    word = words[at - 1] if at is not None else words[-1]
+    singular = word[:-1] if word.endswith("s") and not word.endswith(("ss", "us")) else word
+    return singular if singular in _AMOUNT_NOUNS | FIELD_WORDS | {"amount"} else word
 
 
 def threshold_field(before: str) -> str:
@@ -243,7 +257,7 @@ def threshold_field(before: str) -> str:
     match = _BEFORE_THRESHOLD.search(before)
     word = match.group(1) if match else ""
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    if not word or word in NOT_FIELDS or singular in _AMOUNT_NOUNS or word in _AMOUNT_NOUNS:
+    if not word or word in NOT_FIELDS or singular in _AMOUNT_NOUNS | {"amount"} or word in _AMOUNT_NOUNS:
         return "amount"
     return singular if singular in FIELD_WORDS else word
 
@@ -287,6 +301,12 @@ def _candidates(text: str) -> list[ConditionIntent]:
     threshold = _THRESHOLD.search(lowered)
     if threshold is not None and explicit is not None and explicit.start() <= threshold.start() < explicit.end():
         threshold = None  # the explicit comparison already says it, with its field
+    if threshold is None and (or_more := _OR_MORE.search(lowered)) is not None:
+        more = or_more.group("op") in ("more", "above", "higher", "greater", "over")
+        template, shown = _compare(">=" if more else "<=", or_more.group("value"))
+        field = threshold_field(lowered[: or_more.start()])
+        words = f"the {field} is {'at least' if more else 'at most'} {shown}"
+        out.append(ConditionIntent(field, template, words, or_more.start(), None))
     if threshold is not None:
         op = _comparison(threshold.group("op"))
         if _IGNORE.search(lowered[: threshold.start()]):  # "ignore payments under 20": keep the others

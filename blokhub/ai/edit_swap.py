@@ -49,7 +49,15 @@ _REMOVE = re.compile(
     r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill|take out|take away|leave out|cut out|strip)\b"
 )
 # "don't email the customer anymore", "stop texting me": the verb itself names the service
-_REMOVE_VERB = re.compile(r"\b(?:don't|do not|dont|never|stop|no more|no longer)\s+(e-?mail|text|sms)(?:s|ing)?\b")
+_REMOVE_VERB = re.compile(
+    r"\b(?:don't|do not|dont|never|stop|no more|no longer)\s+(?:the\s+|all\s+|sending\s+|those\s+|these\s+|any\s+)?"
+    r"(e-?mail|text|sms)(?:s|ing)?\b"
+)
+# "jira is gone", "we no longer use Slack": the service named before the cue goes
+_GONE = re.compile(
+    r"\b([\w -]{2,24}?)\s+(?:is|are|was)\s+(?:gone|dead|deprecated|retired|shut down|no longer (?:used|needed))\b"
+    r"|\b(?:no longer|don't|do not|stopped) us(?:e|ing)\s+([\w -]{2,24})"
+)
 SPECIFIC = {"email": ("sendgrid", "mailgun"), "database": ("postgres", "mysql", "mongodb")}
 
 
@@ -200,6 +208,8 @@ def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
     for cue in _REMOVE.finditer(lowered):
         window = _CUT.split(lowered[cue.end() : cue.end() + 60])[0]
         targets += [t for t in _services(window) if t not in targets]
+    for gone in _GONE.finditer(lowered):
+        targets += [t for t in _services(gone.group(1) or gone.group(2)) if t not in targets]
     for verb in _REMOVE_VERB.finditer(lowered):
         key = "email" if "mail" in verb.group(1) else "twilio"
         if key in BY_KEY and BY_KEY[key] not in targets:

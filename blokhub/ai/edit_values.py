@@ -135,9 +135,25 @@ def _github_variant(lowered: str, out: StepList) -> list[str]:
     return [f"{', '.join(changed)} now list{'s' * (len(changed) == 1)} open {kind}"] if changed else []
 
 
+_DROPPED_CHANNEL = re.compile(r"\b(?:instead of|rather than|not|replace|swap|from)\s+$")
+
+
 def _channel(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
-    found = _CHANNEL.search(lowered)
     slack = _steps(out, "slack")
+    current = {
+        str(_inputs(out, s).get("body", {}).get("channel"))
+        for s in slack
+        if isinstance(_inputs(out, s).get("body"), dict)
+    }
+    named = list(_CHANNEL.finditer(lowered))
+    # the channel to post to: not the one said to go ("swap #leads out for #prospects", "#a instead of #b")
+    wanted = [
+        m for m in named
+        if not _DROPPED_CHANNEL.search(lowered[max(0, m.start() - 15) : m.start()])
+        and not (len(named) > 1 and m.group(0) in current)
+        and not re.match(r"\s+(?:out|away)\b", lowered[m.end() :])
+    ]  # fmt: skip
+    found = wanted[0] if wanted else (named[0] if named else None)
     if not found or not slack:
         return []
     channel = found.group(0)

@@ -33,7 +33,8 @@ _READ_BEFORE = re.compile(
     r"returns?|report of|count\w*|sum\w*|total|export\w*|pull\w*|grab\w*|find\w*|search\w*|collect\w*|aggregat\w*)\b"
 )
 # a write verb in the clause: what follows is a destination, whatever nouns sit next to it
-_STRONG_SINK = re.compile(r"\b(?:store|save|write|insert|log|append|upload|cache|put|push)\b")
+_STRONG_SINK = re.compile(r"\b(?:store|save|write|insert|log|append|upload|cache|put|push|archive|keep)\b")
+_SENTENCE = re.compile(r"[.;]|,(?!\d)")
 # "the open merge requests in GitLab": records just before a weak preposition are read from the service
 _DATA_NOUN_END = re.compile(
     r"\b(?:rows?|records?|issues?|merge requests?|pull requests?|prs|orders?|contacts?|leads?|deals?|tickets?|"
@@ -169,7 +170,11 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     # "post open Jira issues to Teams": the service's records are the object, the destination comes later
     # (unless a write verb leads: "store incoming webhooks in the mongo collection called raw_events")
     # a write verb (not a weak "in"/"on") earlier in the clause: "save ... into the leads table in Postgres"
-    writing = _STRONG_SINK.search(before) or any(c.group(0).split(" ")[0].rstrip("s") in _WRITE_CUES for c in cues[:-1])
+    # a write verb earlier in the same clause, however long the object ("store each Stripe payment in the ... table")
+    sentence = _SENTENCE.split(text[max(0, mention.start - 100) : mention.start])[-1]
+    writing = _STRONG_SINK.search(sentence) or any(
+        c.group(0).split(" ")[0].rstrip("s") in _WRITE_CUES for c in cues[:-1]
+    )
     # "to a MongoDB collection": a destination, whatever noun follows the name
     destination = bool(_TO_BEFORE.search(before))
     if (
