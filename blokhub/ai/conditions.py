@@ -302,10 +302,10 @@ def _candidates(text: str) -> list[ConditionIntent]:
     if threshold is not None and explicit is not None and explicit.start() <= threshold.start() < explicit.end():
         threshold = None  # the explicit comparison already says it, with its field
     if threshold is None and (or_more := _OR_MORE.search(lowered)) is not None:
-        more = or_more.group("op") in ("more", "above", "higher", "greater", "over")
-        template, shown = _compare(">=" if more else "<=", or_more.group("value"))
+        at_least = or_more.group("op") in ("more", "above", "higher", "greater", "over")
+        template, shown = _compare(">=" if at_least else "<=", or_more.group("value"))
         field = threshold_field(lowered[: or_more.start()])
-        words = f"the {field} is {'at least' if more else 'at most'} {shown}"
+        words = f"the {field} is {'at least' if at_least else 'at most'} {shown}"
         out.append(ConditionIntent(field, template, words, or_more.start(), None))
     if threshold is not None:
         op = _comparison(threshold.group("op"))

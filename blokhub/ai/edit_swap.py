@@ -208,8 +208,8 @@ def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
     for cue in _REMOVE.finditer(lowered):
         window = _CUT.split(lowered[cue.end() : cue.end() + 60])[0]
         targets += [t for t in _services(window) if t not in targets]
-    for gone in _GONE.finditer(lowered):
-        targets += [t for t in _services(gone.group(1) or gone.group(2)) if t not in targets]
+    for said_gone in _GONE.finditer(lowered):
+        targets += [t for t in _services(said_gone.group(1) or said_gone.group(2)) if t not in targets]
     for verb in _REMOVE_VERB.finditer(lowered):
         key = "email" if "mail" in verb.group(1) else "twilio"
         if key in BY_KEY and BY_KEY[key] not in targets:
