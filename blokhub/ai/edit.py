@@ -35,7 +35,7 @@ from blokhub.ai.unsupported import unsupported
 from blokhub.ai.url_guard import replace_internal_addresses
 
 _RENAME = re.compile(
-    r"(?:^\s*(?:title|name)\s*:|\b(?:rename (?:it|the workflow|this(?: workflow)?)(?: to)?|(?:call|name|title|retitle) (?:it|this|the workflow|"
+    r"(?:^\s*(?:title|name)\s*:|\b(?:rename(?: it| the workflow| this(?: workflow)?)?(?: to| as)?|(?:call|name|title|retitle) (?:it|this|the workflow|"
     r"this workflow)(?: as| to)?|change the (?:workflow(?:'s)? )?(?:name|title) to|(?:set|make) the (?:name|title) to?))\s+[\"']?(?P<name>[^\"'.\n]{3,80}?)[\"']?(?=\s+and\s|[.\n]|$)"
 )
 _REQUEST_PARTS = ("ctx.request.body", "ctx.request.query", "ctx.request.params")

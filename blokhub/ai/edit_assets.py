@@ -22,7 +22,7 @@ _SYMBOLS = {ids: symbol for ids, symbol in COINS.values()}
 
 
 def asset_edits(text: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
-    return _coins(text, out, replaced) + _rates(text, out, replaced) + _bucket(text, out, replaced)
+    return _coins(text, out, replaced) + _rates(text, out) + _bucket(text, out, replaced)
 
 
 def _steps(out: StepList, key: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -68,7 +68,8 @@ def _coins(text: str, out: StepList, replaced: list[tuple[str, str]]) -> list[st
     return notes
 
 
-def _rates(text: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
+def _rates(text: str, out: StepList) -> list[str]:
+    """Not followed into other words: a currency code is too short to replace safely (EUR may stay the base)."""
     pair = rate_pair(text)
     steps = _steps(out, "rates")
     if pair is None or not steps:
@@ -83,8 +84,6 @@ def _rates(text: str, out: StepList, replaced: list[tuple[str, str]]) -> list[st
             continue
         inputs["url"] = url.split("/latest")[0] + rates_query(new_base, new_targets)
         _swap_message(out, rates_message(base, targets), rates_message(new_base, new_targets))
-        if len(targets) == 1 and len(new_targets) == 1:
-            replaced.append((targets[0], new_targets[0]))
         notes.append(f"the rates are now {new_base} to {', '.join(new_targets)}")
     return notes
 

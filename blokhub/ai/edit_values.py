@@ -23,7 +23,7 @@ _CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
 _ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc|add|second|another|additional|extra)\b")
 _OLD_CITY = re.compile(r"\b(?:instead of|rather than|not)\s+(" + "|".join(CITIES) + r")\b")
 _TABLE = re.compile(
-    r"\b(?:table|collection)\s+(?:to\s+|called\s+|named\s+)?[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"
+    r"\b(?:table|collection)\s+(?:to\s+|(?:is\s+|should be\s+)?(?:called\s+|named\s+)?)[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"
     r"|\b(?:the|a)\s+([a-z][a-z0-9_]{2,40})\s+(?:table|collection)\b"
 )
 _ADD_PLACES = re.compile(r"\b(?:add|also|too|as well|plus)\b")

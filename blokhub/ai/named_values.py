@@ -16,15 +16,15 @@ CURRENCIES: dict[str, str] = dict(_RAW["currencies"])
 DEFAULT_COINS: tuple[tuple[str, str], ...] = (("bitcoin", "BTC"), ("ethereum", "ETH"), ("solana", "SOL"))
 
 _COIN = re.compile(r"\b(" + "|".join(sorted(map(re.escape, COINS), key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_NAMES = [w for w in CURRENCIES if len(w) > 3]
+_CODES = [w for w, code in CURRENCIES.items() if w == code.lower()]
+_NAMES = [w for w in CURRENCIES if w not in _CODES]
 # ISO codes only in capitals ("try" is a word); currency names in any case
 _CURRENCY = re.compile(
     r"\b("
-    + "|".join(code.upper() for code in CURRENCIES if len(code) == 3)
-    + r")\b|\b("
+    + "|".join(code.upper() for code in _CODES)
+    + r")\b|\b((?i:"
     + "|".join(sorted(map(re.escape, _NAMES), key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
+    + r"))\b"
 )
 _DROPPED = re.compile(r"\b(?:instead of|rather than|not|in place of|replace|swap)\s+(?:the\s+)?$", re.IGNORECASE)
 # "the bucket (called) acme-orders", then "the acme-orders bucket"

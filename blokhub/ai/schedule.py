@@ -148,7 +148,9 @@ def _days(text: str) -> list[int]:
     return sorted(days)
 
 
-_SKIP = re.compile(r"\b(?:skip|not on|no|except|without|exclude)\s+(?:the\s+)?weekends?\b")
+_SKIP = re.compile(
+    r"\b(?:skip|not on|no|except|without|exclude|never|not|don't|do not|dont)\b[^.;,]{0,20}?\bweekends?\b"
+)
 _FRACTION = re.compile(r"\bevery\s+(quarter|half)(?:[- ]an)?[- ]hour\b|\bevery\s+half an hour\b")
 
 
