@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from blokhub.ai.condition_phrases import other_phrases
-from blokhub.ai.phrase_data import FIELD_WORDS, NOT_FIELDS
+from blokhub.ai.phrase_data import FIELD_WORDS, NOT_FIELDS, UNITS
 
 _NUMBER = r"[$€£]?\s?\d[\d,]*(?:\.\d+)?(?:\s?[km]\b)?"  # "10k"; "500 ms" is not 500 million
 # Longer phrases first: "greater than or equal to" must not stop at "greater than".
@@ -231,6 +231,7 @@ def _one_of(op: str, raw_values: list[str]) -> tuple[str, str]:
 
 
 # words that cannot be the value of "X is <value>": "the lead is from Canada", "has more than 100"
+_COUNTED = re.compile(r"\s+([a-z][a-z_]{2,})\b")  # the noun after a threshold's number
 _NOT_VALUES = frozenset(
     {"more", "less", "fewer", "over", "under", "than", "above", "below", "from", "in", "at", "on", "to", "by", "a",
      "an", "the", "not", "for", "with", "of", "created", "opened", "added", "received", "sent", "new"}
@@ -252,13 +253,17 @@ def _field_word(words_said: str) -> str:
     return singular if singular in _AMOUNT_NOUNS | FIELD_WORDS | {"amount"} else word
 
 
-def threshold_field(before: str) -> str:
-    """The field a bare threshold compares: the noun just before it, "amount" for money nouns, verbs and fillers."""
+def threshold_field(before: str, after: str = "") -> str:
+    """The field a bare threshold compares: the noun just before it, "amount" for money nouns; after a verb or filler
+    the noun after the number ("has more than 50 employees"), else "amount"."""
     match = _BEFORE_THRESHOLD.search(before)
     word = match.group(1) if match else ""
     singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    if not word or word in NOT_FIELDS or singular in _AMOUNT_NOUNS | {"amount"} or word in _AMOUNT_NOUNS:
+    if singular in _AMOUNT_NOUNS | {"amount"} or word in _AMOUNT_NOUNS:
         return "amount"
+    if not word or word in NOT_FIELDS:
+        counted = _COUNTED.match(after)
+        return counted.group(1) if counted and counted.group(1) not in UNITS | NOT_FIELDS else "amount"
     return singular if singular in FIELD_WORDS else word
 
 
@@ -313,7 +318,7 @@ def _candidates(text: str) -> list[ConditionIntent]:
             op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}.get(op, op)
         template, shown = _compare(op, threshold.group("value"))
         said = {">": "over", ">=": "at least", "<": "under", "<=": "at most"}.get(op, threshold.group("op"))
-        field = threshold_field(lowered[: threshold.start()])
+        field = threshold_field(lowered[: threshold.start()], lowered[threshold.end() :])
         words = f"the {field} is {said} {shown}"
         out.append(ConditionIntent(field, template, words, threshold.start(), None))
     if (size := _SIZE.search(lowered)) is not None:

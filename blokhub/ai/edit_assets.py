@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from blokhub.ai.builtin_sources import crypto_message, crypto_query, rates_message, rates_query
+from blokhub.ai.builtin_sources import DATA, crypto_message, crypto_query, rates_message, rates_query
 from blokhub.ai.compose import StepList
 from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.named_values import COINS, DEFAULT_COINS, bucket, coins, rate_pair
@@ -41,10 +41,11 @@ def _swap_message(out: StepList, old: str, new: str) -> None:
         return
     old_json, new_json = json.dumps(old)[1:-1], json.dumps(new)[1:-1]
     for name, config in list(out.nodes.items()):
-        if isinstance(config, dict) and isinstance(config.get("inputs"), dict):
-            dumped = json.dumps(config["inputs"], ensure_ascii=False)
+        if isinstance(config, dict):  # inputs and an if-else step's conditions alike
+            dumped = json.dumps(config, ensure_ascii=False)
             if old_json in dumped:
-                out.nodes[name] = {**config, "inputs": json.loads(dumped.replace(old_json, new_json))}
+                config.clear()
+                config.update(json.loads(dumped.replace(old_json, new_json)))
 
 
 def _coins(text: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
@@ -63,6 +64,9 @@ def _coins(text: str, out: StepList, replaced: list[tuple[str, str]]) -> list[st
         inputs["url"] = url.split("/api/v3/")[0] + crypto_query(wanted)
         _swap_message(out, crypto_message(current), crypto_message(wanted))
         gone = [c for c in current if c not in wanted]
+        for old_id, _ in gone:  # a check or message that read a coin no longer fetched reads the new one
+            new_path = f'{DATA}["{wanted[0][0]}"].' if "-" in wanted[0][0] else f"{DATA}.{wanted[0][0]}."
+            _swap_message(out, f"{DATA}.{old_id}.", new_path)
         replaced += [(old_id, wanted[0][0]) for old_id, _ in gone if current != list(DEFAULT_COINS)]
         notes.append("the prices are now for " + ", ".join(i for i, _ in wanted))
     return notes

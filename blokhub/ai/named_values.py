@@ -85,3 +85,12 @@ def sheet_name(text: str) -> str | None:
     """ "the Google Sheet called Sales 2026", "the tab is named Orders": the tab name, as written."""
     found = _SHEET.search(text)
     return found.group(1).strip() if found else None
+
+
+def coin_path(alias: str, text: str) -> str:
+    """A price path of the catalogue ("bitcoin.usd") for the first coin the text names ("ethereum.usd")."""
+    named = coins(text)
+    if not named or not alias.startswith("bitcoin."):
+        return alias
+    ids = named[0][0]
+    return (f'["{ids}"]' if "-" in ids else ids) + alias[len("bitcoin") :]

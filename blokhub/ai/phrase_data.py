@@ -16,6 +16,7 @@ TYPOS: dict[str, str] = dict(_RAW["typos"])
 SYNONYMS: dict[str, str] = dict(_RAW["synonyms"])
 NOT_FIELDS: frozenset[str] = frozenset(_RAW["not_fields"])
 FIELD_WORDS: frozenset[str] = frozenset(_RAW["field_words"])
+UNITS: frozenset[str] = frozenset(_RAW["units"])
 STATE_CONDITIONS: tuple[dict[str, str], ...] = tuple(dict(entry) for entry in _RAW["state_conditions"])
 NO_STEP: tuple[tuple[str, str], ...] = tuple((pattern, label) for pattern, label in _RAW["no_step"])
 
