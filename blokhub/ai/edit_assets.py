@@ -40,7 +40,7 @@ def _swap_message(out: StepList, old: str, new: str) -> None:
     if old == new:
         return
     old_json, new_json = json.dumps(old)[1:-1], json.dumps(new)[1:-1]
-    for name, config in list(out.nodes.items()):
+    for config in list(out.nodes.values()):
         if isinstance(config, dict):  # inputs and an if-else step's conditions alike
             dumped = json.dumps(config, ensure_ascii=False)
             if old_json in dumped:
