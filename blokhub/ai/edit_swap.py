@@ -39,6 +39,11 @@ _USE_ALONE = re.compile(
     r"\s*(?:use|switch to|go with|try|move (?:it )?to)\s+(?:the\s+|a\s+)?[\w -]{2,30}?\s*(?:please)?\s*$"
 )
 _CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no|(?:i'?d |i would )?(?:rather|prefer))\b[,!]?")
+# "Slack -> Teams", "make discord a telegram message", "turn the Jira step into Linear"
+_ARROW = re.compile(r"(?P<old>[\w .-]{2,30}?)\s*(?:->|→|=>)\s*(?P<new>[\w .-]{2,30})")
+_MAKE_INTO = re.compile(
+    r"\b(?:make|turn|change)\s+(?:the\s+)?(?P<old>[\w-]{2,20})(?:\s+step)?\s+(?:into\s+)?(?:a|an|into)\s+(?P<new>[\w -]{2,30})"
+)
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
 _FROM_TO = re.compile(
     r"\b(?:switch|change|move)\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})"
@@ -46,7 +51,7 @@ _FROM_TO = re.compile(
 )
 _REMOVE = re.compile(
     r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not|dont|never) (?:need|post|send|save|store|use|email|"
-    r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill|take out|take away|leave out|cut out|strip)\b"
+    r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill|take out|take away|leave out|cut out|strip|undo)\b"
 )
 # "don't email the customer anymore", "stop texting me": the verb itself names the service
 _REMOVE_VERB = re.compile(
@@ -68,7 +73,7 @@ def family(service: Service) -> str:
 _NOT_NAMES = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CUT = re.compile(
     r"[,;.]|\b(?:then|just|but|instead)\b|\band\s+(?=(?:post|send|use|store|save|put|write|text|get|create|move|email|"
-    r"notify|add|make|run|ping)\b)"
+    r"notify|add|make|run|ping|log|insert|upload|archive|track|keep|record|sync|push|alert|message)\b)"
 )
 
 
@@ -113,7 +118,13 @@ def _same_service(old: Service, new: Service) -> bool:
 
 def _clause_swaps(clause: str, out: StepList) -> list[tuple[Service, Service]]:
     pairs: list[tuple[Service, Service]] = []
-    explicit = _REPLACE.search(clause) or _FROM_TO.search(clause) or _USE_FOR.search(clause)
+    explicit = (
+        _REPLACE.search(clause)
+        or _FROM_TO.search(clause)
+        or _USE_FOR.search(clause)
+        or _ARROW.search(clause)
+        or _MAKE_INTO.search(clause)
+    )
     if explicit:
         named = {k: v for k, v in explicit.groupdict().items() if v}
         old, new = _services(named.get("old") or named["old2"]), _services(named.get("new") or named["new2"])

@@ -76,6 +76,15 @@ def _http_block(old: dict[str, Any], intent: Intent, text: str) -> dict[str, Any
 def _merged(schedule: str, change: Any) -> dict[str, str]:
     parts = schedule.split()
     if change.full is not None and (change.interval or len(parts) != 5):
+        new = change.full.cron.split()
+        if (
+            new[2].startswith("*/")
+            and change.clock is None
+            and len(parts) == 5
+            and parts[0].isdigit()
+            and parts[1].isdigit()
+        ):
+            return {"schedule": " ".join([parts[0], parts[1], *new[2:]])}  # "every 2 days" keeps the time of day
         return {"schedule": change.full.cron}
     minute, hour, dom, month, dow = parts if len(parts) == 5 else ["0", "9", "*", "*", "*"]
     if not (minute.isdigit() and hour.isdigit()):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -173,6 +174,17 @@ def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tupl
     mail = _steps(out, *_EMAIL_KEYS)
     if not mail:
         return []
+    # "remove sales@example.com and use hi@example.com": the address said to go leaves, whatever else is asked
+    dropped = {a for a in intent.emails if re.search(rf"{_DROP_WORDS}\s+(?:\S+\s+){{0,2}}?{re.escape(a)}", lowered)}
+    gone_note = ["e-mails no longer go to " + ", ".join(sorted(dropped))] if dropped else []
+    if dropped:
+        _drop_recipients(out, mail, dropped)
+        remaining = [a for a in intent.emails if a not in dropped]
+        if not remaining:
+            return gone_note
+        replaced += [(a, remaining[0]) for a in sorted(dropped)]
+        intent = replace(intent, emails=tuple(remaining))
+        lowered = lowered + " also"  # the remaining recipients are kept alongside the new one
     also = bool(_ALSO.search(lowered))
     for step in mail:
         inputs = _inputs(out, step)
@@ -188,7 +200,22 @@ def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tupl
                 replaced += [(a, intent.emails[0]) for a in str(body["to"]).split(", ") if "${" not in a]
             previous = [a for a in str(body["to"]).split(", ") if also and "${" not in a]
             body["to"] = ", ".join(dict.fromkeys(previous + list(intent.emails)))
-    return [("e-mails now also go to " if also else "e-mails now go to ") + ", ".join(intent.emails)]
+    return [*gone_note, ("e-mails now also go to " if also else "e-mails now go to ") + ", ".join(intent.emails)]
+
+
+_DROP_WORDS = r"\b(?:remove|drop|delete|without|not|no longer|instead of|rather than|stop (?:sending|emailing|mailing))"
+
+
+def _drop_recipients(out: StepList, mail: list[dict[str, Any]], dropped: set[str]) -> None:
+    for step in mail:
+        body = _inputs(out, step).get("body")
+        if isinstance(body, dict) and isinstance(body.get("personalizations"), list):
+            to = body["personalizations"][0].get("to", [])
+            body["personalizations"][0]["to"] = [
+                t for t in to if not (isinstance(t, dict) and t.get("email") in dropped)
+            ]
+        elif isinstance(body, dict) and "to" in body:
+            body["to"] = ", ".join(a for a in str(body["to"]).split(", ") if a not in dropped)
 
 
 def _phone(intent: Intent, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:

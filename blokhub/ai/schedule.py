@@ -37,6 +37,7 @@ _HOUR_WORDS = {
 _HOUR_WORD = r"(\d{1,2}|" + "|".join(_HOUR_WORDS) + r")"
 _SPOKEN = re.compile(rf"\b(?:(?:a\s+)?(half|quarter)\s+(past|after|to)\s+){_HOUR_WORD}\b")
 _SPOKEN_AT = re.compile(rf"\b(at|around|about)\s+{_HOUR_WORD}\b(?!:)")
+_FIRST_OF_MONTH = re.compile(r"\b(?:on\s+)?the\s+first\s+(?:day\s+)?of\s+(?:the|every|each)\s+month\b")
 _EVERY_OTHER = re.compile(r"\bevery\s+other\s+(minute|hour|day)\b")
 
 
@@ -54,6 +55,7 @@ def spoken(text: str) -> str:
             h, minutes = (h - 1) % 24, 60 - minutes
         return f"{h}:{minutes:02d}"
 
+    text = _FIRST_OF_MONTH.sub("on the 1st of every month", text)
     text = _SPOKEN.sub(clock, text)
     text = _SPOKEN_AT.sub(lambda m: f"{m.group(1)} {hour(m.group(2))}", text)
     return _EVERY_OTHER.sub(lambda m: f"every 2 {m.group(1)}s", text)
