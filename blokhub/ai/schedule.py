@@ -119,11 +119,29 @@ def clock_times(text: str) -> list[tuple[int, int]]:
             suffix = (match.group(3) or "").lower().replace(".", "")
         if (suffix == "pm" and hour < 12) or (not suffix and hour < 12 and _LATER_PART.match(text[match.end() :])):
             hour += 12
+        elif not suffix and ":" not in match.group(0) and hour < 12:
+            hour = _afternoon(text, hour)
         elif suffix == "am" and hour == 12:
             hour = 0
         if hour <= 23 and minute <= 59 and all(start != match.start(1 if match.group(1) else 4) for start, *_ in found):
             found.append((match.start(1 if match.group(1) else 4), hour, minute))
     return list(dict.fromkeys((hour, minute) for _start, hour, minute in sorted(found)))
+
+
+_EVENING = re.compile(r"\b(?:evenings?|afternoons?|tonight|after work|end of (?:the )?(?:day|business))\b")
+_EARLY = re.compile(r"\b(?:mornings?|nights?|nightly|overnight|early|dawn|am|a\.m\.|breakfast|before work)\b")
+
+
+def _afternoon(text: str, hour: int) -> int:
+    """An hour said without am/pm: "every evening at 7" is 19:00, "every friday at 3" 15:00 (nobody posts a weekly
+    report at 3 in the morning unless they say night or morning); "every night at 11" is 23:00."""
+    if _EVENING.search(text):
+        return hour + 12 if hour >= 1 else hour
+    if re.search(r"\bnights?\b|\bnightly\b", text) and 7 <= hour <= 11:
+        return hour + 12
+    if 1 <= hour <= 5 and not _EARLY.search(text):
+        return hour + 12
+    return hour
 
 
 def zone_of(prompt: str) -> str | None:
