@@ -14,10 +14,10 @@ from typing import Any
 from blokhub.blok.requirements import requirements
 from blokhub.blok.walk import iter_steps
 from blokhub.seed.corpus import generate_workflows
-from tests.ai.prompts_offline import CASES
-from tests.conftest import Account
+from tests.runner.drafts import offline_drafts
 
 SEED, COUNT, USERS = 20260811, 2000, 100
+CLI_SEED = 42  # `blokhub seed` default
 
 
 def _awaits_v2(doc: dict[str, Any]) -> bool:
@@ -34,7 +34,10 @@ def _problems(doc: dict[str, Any]) -> list[str]:
 
 
 def test_every_demo_workflow_names_nodes_that_resolve_and_a_line_runs_it() -> None:
+    """2,000 workflows at the suite's seed and 1,000 at the CLI's default seed."""
     corpus = list(generate_workflows(SEED, COUNT, USERS))
+    default = list(generate_workflows(CLI_SEED, 1000, 50))  # what `blokhub seed` loads by default, and more
+    assert not {w.index: p for w in default if (p := _problems(w.definition))}
     problems = {w.index: p for w in corpus if (p := _problems(w.definition))}
     assert not problems
     lines = Counter(line for w in corpus for line in requirements(w.definition).lines[:1])
@@ -47,11 +50,10 @@ def test_every_demo_workflow_names_nodes_that_resolve_and_a_line_runs_it() -> No
     assert all(requirements(w.definition).lines == ("blokjs",) for w in v2)  # every v2 workflow has a line to run on
 
 
-async def test_every_ai_draft_names_nodes_that_resolve_and_a_line_runs_it(alice: Account) -> None:
-    problems: dict[str, list[str]] = {}
-    for case in CASES:
-        r = await alice.post("/api/v1/ai/generate", json={"prompt": case.prompt})
-        assert r.status_code == 200, r.text
-        if found := _problems(r.json()["workflow"]):
-            problems[case.prompt] = found
+def test_every_ai_draft_names_nodes_that_resolve_and_a_line_runs_it() -> None:
+    """The batch of offline drafts (the suite's prompts and the evaluation set's; the API path is exercised by
+    tests/runner/test_api_exports_and_drafts.py)."""
+    drafts = offline_drafts()
+    assert len(drafts) >= 250
+    problems = {key: found for key, doc in drafts.items() if (found := _problems(doc))}
     assert not problems
