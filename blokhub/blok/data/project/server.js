@@ -44,8 +44,9 @@ function routeParams(pattern, actual) {
     });
   } else {
     const parts = actual.split("/");
+    // An optional parameter the request leaves out stays undefined, as in Blok's Express trigger.
     pattern.split("/").forEach((name, i) => {
-      if (name.startsWith(":")) params[name.replace(":", "").replace("?", "")] = parts[i];
+      if (name.startsWith(":") && parts[i]) params[name.replace(":", "").replace("?", "")] = parts[i];
     });
   }
   return params;

@@ -1,0 +1,51 @@
+"""The template example nodes a project export ships (without Node.js: tests/runner loads and runs them)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from blokhub.blok.project import build_project
+from blokhub.blok.project_nodes import node_file, registry_js, template_nodes
+from blokhub.blok.requirements import node_origins
+
+
+def _workflow(*steps: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "name": "Shipped nodes",
+        "version": "1.0.0",
+        "trigger": {"http": {"method": "POST", "path": "/"}},
+        "steps": [{"name": f"s{i}", "node": node, "type": kind} for i, (node, kind) in enumerate(steps)],
+        "nodes": {f"s{i}": {"inputs": {}} for i in range(len(steps))},
+    }
+
+
+def test_every_shipped_node_is_a_published_template_node_with_its_code() -> None:
+    published = node_origins().template[node_origins().published_line]
+    assert {"mapper", "array-map", "error", "memory-storage", "openai", "postgres-query"} <= set(template_nodes())
+    for name, node in template_nodes().items():
+        assert name in published
+        code = node_file(node).decode()
+        assert '"__esModule"' in code and "exports.default =" in code, name  # a module and a local node alike
+
+
+def test_the_export_ships_and_registers_only_the_template_nodes_the_workflow_uses() -> None:
+    doc = _workflow(("@nanoservice-ts/api-call", "module"), ("mapper", "module"), ("postgres-query", "local"))
+    files = build_project(doc, name="w", title="Shipped").files
+    shipped = sorted(path for path in files if path.startswith("nodes/"))
+    assert shipped == ["nodes/mapper/index.js", "nodes/postgres-query/index.js"]
+    registry = files["nodes.js"].decode()
+    assert '"mapper": new MapperNode()' in registry and 'require("./nodes/mapper")' in registry
+    assert '"@nanoservice-ts/api-call": new ApiCallNode()' in registry
+    assert "postgres-query" in registry  # registered too: a later edit may name it as a module
+    readme = files["README.md"].decode()
+    assert "| `mapper` | module | template | the template's `mapper`, shipped in `nodes/mapper/index.js`" in readme
+    assert "`nodes/postgres-query/index.js`" in readme and "`npm install pg`" in readme
+    assert "nothing else to install" not in readme  # pg is not pinned
+    assert json.loads(files["workflows/json/w.json"]) == doc
+
+
+def test_a_workflow_of_built_ins_ships_no_template_node() -> None:
+    files = build_project(_workflow(("@nanoservice-ts/api-call", "module")), name="w", title="Plain").files
+    assert not [path for path in files if path.startswith("nodes/")]
+    assert files["nodes.js"].decode() == registry_js([])
