@@ -126,6 +126,8 @@ def _node_row(need: NodeNeed, shipped: dict[str, TemplateNode]) -> str:
     node = shipped.get(need.node)
     if node is not None:
         kind = "the template's" if need.origin == "template" else "an implementation of the template's"
+        if node.origin == "hub":
+            kind = "Blok Hub's implementation of the local node its AI generator writes,"
         how = f"{kind} `{node.name}`, shipped in `{node.path}` (written for this export)"
         if need.type == "module":
             how += " and registered in `nodes.js`"
@@ -135,13 +137,20 @@ def _node_row(need: NodeNeed, shipped: dict[str, TemplateNode]) -> str:
             how += f"; it talks to {node.service}"
         return f"| `{need.node}` | {need.type} | {need.origin} | {how} |"
     if need.origin == "local" and need.type == "runtime.python3":
-        how = "your own node for Blok's Python runtime (runtimes/python3/nodes), which the published runner does not start"
+        how = (
+            "your own node for Blok's Python runtime (runtimes/python3/nodes), which the published runner does not "
+            "start: Blok Hub does not ship Python nodes"
+        )
     if need.origin == "builtin" and node_origins().published_line not in need.lines:
         published = node_origins().published_builtins()
         twin = next((name for name in published if name.rsplit("/", 1)[-1] == need.node.rsplit("/", 1)[-1]), None)
         instead = f"rename it to `{twin}`" if twin else "write it"
         how = f"a built-in of the {', '.join(need.lines)} line, not published on npm: {instead} or register it in `nodes.js`"
     return f"| `{need.node}` | {need.type} | {need.origin} | {how} |"
+
+
+def _whose(node: TemplateNode) -> str:
+    return "the template's" if node.origin == "template" else "the local"
 
 
 def _changes(original: dict[str, Any], adapted: dict[str, Any]) -> list[str]:
@@ -228,7 +237,7 @@ def _readme(
         "- `server.js`: the HTTP trigger (Node's http module; the workflow is loaded on every request, so edits "
         "apply without a restart)",
         "- `nodes.js`: the node registry (step `node` name -> node instance)",
-        *(f"- `{node.path}`: the template's `{node.name}` node, written for this export" for node in shipped),
+        *(f"- `{node.path}`: {_whose(node)} `{node.name}` node, written for this export" for node in shipped),
         f"- `workflows/json/{name}.json`: the workflow",
         "- `nodes/`: local nodes (`type: local`), if the workflow has any",
         "",

@@ -14,6 +14,7 @@ import httpx
 
 from blokhub.blok.walk import iter_steps, node_configs
 from tests.runner.oracle import serving
+from tests.runner.signing import secret_env, signed_headers
 from tests.runner.stub import Stub, point_at
 
 _OPTIONAL = re.compile(r"/:\w+\?")
@@ -114,13 +115,21 @@ def run_all(docs: dict[str, dict[str, Any]], stub: Stub) -> dict[str, Run]:
         (Path(tmp) / "json").mkdir()
         for key, doc in docs.items():
             (Path(tmp) / "json" / f"{key}.json").write_text(json.dumps(doc), "utf-8")
-        with serving(Path(tmp)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        with (
+            serving(Path(tmp), secret_env(list(docs.values()))) as base,
+            httpx.Client(base_url=base, timeout=30) as client,
+        ):
             for key, doc in docs.items():
                 method, path = request_for(doc)
                 body, query = probe(doc)
-                sent = body if method in ("POST", "PUT", "PATCH", "DELETE") else None
+                content = json.dumps(body) if method in ("POST", "PUT", "PATCH", "DELETE") else ""
                 # requestId becomes ctx.id, so a reply holding "${ctx.id}" can be checked exactly
-                response = client.request(method, f"/{key}{path}", json=sent, params={**query, "requestId": key})
+                url = httpx.URL(f"/{key}{path}", params={**query, "requestId": key})
+                headers = {"content-type": "application/json"} if content else {}
+                # a webhook's verify-webhook step checks a signature over the body as sent ("{}" when there is none)
+                target = url.raw_path.decode()
+                headers |= signed_headers(doc, content or "{}", method, target, httpx.URL(base).netloc.decode())
+                response = client.request(method, url, content=content or None, headers=headers)
                 try:
                     reply: Any = response.json()
                 except ValueError:
