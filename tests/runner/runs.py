@@ -22,10 +22,13 @@ _PARAM = re.compile(r":\w+")
 # A property chain as workflows write it: .a.b[0].c
 _CHAIN = r"(?:\.[A-Za-z_]\w*|\[\d+\])+"
 _SEGMENT = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
-# ctx.request.body.a.b / ctx.request.query.x as the workflow reads them: the probe request supplies each one.
-_READS = re.compile(rf"ctx\.request\.(body|query)({_CHAIN})(?![\w(\[])")
 # ctx.response.data.daily.max[0], ctx.response.data.results.some(...): what a workflow reads in an API's answer.
 _METHODS = r"(?:some|every|filter|map|find|forEach|reduce|length)\b"
+# ctx.request.body.a.b / ctx.request.query.x as the workflow reads them: the probe request supplies each one (a list
+# where it iterates: ctx.request.body.issue.labels.map(...)).
+_READS = re.compile(
+    rf"ctx\.request\.(body|query)((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?"
+)
 _ANSWER_READS = re.compile(rf"ctx\.response\.data((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?")
 
 
@@ -66,13 +69,13 @@ def probe(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     as ``ctx.request.body.message.text.startsWith('/help')`` evaluates instead of throwing on a missing field."""
     body: dict[str, Any] = {}
     query: dict[str, str] = {}
-    for where, chain in _READS.findall(json.dumps(doc)):
+    for where, chain, method in _READS.findall(json.dumps(doc)):
         if where == "query":
             first = _SEGMENT.match(chain)
             if first and first.group(1):
                 query[first.group(1)] = "sample"
             continue
-        _plant(body, chain, "sample")
+        _plant(body, chain, [] if method and method != ".length" else "sample")
     return body, query
 
 
