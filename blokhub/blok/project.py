@@ -32,7 +32,8 @@ _HOW: dict[str, str] = {
     "made with `nanoctl create project` (with examples) into this project and register it in `nodes.js`",
     "npm": "an npm package: `npm install` it and register it in `nodes.js`",
     "local": "your own code: put it at `nodes/{node}` (a module whose default export is the node class)",
-    "python": "a node of Blok's Python runtime (runtimes/python3), which the published runner does not start",
+    "python": "a node of Blok's Python runtime (runtimes/python3), which the published runner does not start: Blok Hub "
+    "does not ship Python nodes; run it in that runtime or replace it with a Node.js step",
     "unresolved": "no Blok line registers this name: write the node, or replace it with one that exists",
 }
 
