@@ -26,9 +26,7 @@ _SEGMENT = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
 _METHODS = r"(?:some|every|filter|map|find|forEach|reduce|length)\b"
 # ctx.request.body.a.b / ctx.request.query.x as the workflow reads them: the probe request supplies each one (a list
 # where it iterates: ctx.request.body.issue.labels.map(...)).
-_READS = re.compile(
-    rf"ctx\.request\.(body|query)((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?"
-)
+_READS = re.compile(rf"ctx\.request\.(body|query)((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?")
 _ANSWER_READS = re.compile(rf"ctx\.response\.data((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?")
 
 
