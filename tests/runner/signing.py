@@ -14,7 +14,8 @@ from typing import Any
 from blokhub.blok.walk import iter_steps, node_configs
 
 TEST_SECRET = "whsec_blokhub-test-signing-secret"
-_ENV = re.compile(r"\$\{ctx\.env\.([A-Za-z_]\w*)\}")
+# "${ctx.env.NAME}" (the generator) or "js/process.env.NAME" (the demo corpus)
+_ENV = re.compile(r"(?:ctx|process)\.env\.([A-Za-z_]\w*)")
 
 
 def verify_steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
