@@ -19,7 +19,7 @@ from typing import Any
 
 from blokhub.blok.errors import BlokExportError, Issue
 from blokhub.blok.lines import for_line
-from blokhub.blok.project_nodes import TemplateNode, node_file, registry_js, shipped_for
+from blokhub.blok.project_nodes import TemplateNode, node_file, registry_js, shipped_for, shipped_nodes
 from blokhub.blok.requirements import NodeNeed, Requirements, node_origins, requirements, uses_vars
 from blokhub.blok.walk import iter_steps
 
@@ -161,10 +161,17 @@ def _changes(original: dict[str, Any], adapted: dict[str, Any]) -> list[str]:
     for ref in iter_steps(adapted):
         old = before.get(ref.pointer, {})
         node, old_node = ref.step.get("node"), old.get("node")
-        if node != old_node:
+        local = ref.step.get("type") != old.get("type")
+        # a local node Blok Hub's generator writes is shipped in nodes/; any other is the user's code
+        whose = f"this export ships it in `nodes/{node}`" if node in shipped_nodes() else "it is your code"
+        if node != old_node and local:
+            out[f"{old_node}"] = (
+                f"`{old_node}` is written `{node}` with `type: local`: no Blok line registers it; {whose}"
+            )
+        elif node != old_node:
             out[f"{old_node}"] = f"`{old_node}` is written `{node}`, its name in the published runner"
-        elif ref.step.get("type") != old.get("type"):
-            out[f"{node}"] = f"`{node}` is marked `type: local`: no Blok line registers it, so it is your code"
+        elif local:
+            out[f"{node}"] = f"`{node}` is marked `type: local`: no Blok line registers it; {whose}"
     return list(out.values())
 
 

@@ -79,4 +79,6 @@ def test_a_draft_with_generator_local_nodes_ships_them_and_says_what_to_install(
         "`verify-webhook`, shipped in `nodes/verify-webhook/index.js` (written for this export) |"
     ) in readme
     assert "`nodes/redis/index.js`" in readme and "`npm install ioredis`" in readme and "Redis server" in readme
+    changed = "`@community/verify-webhook` is written `verify-webhook` with `type: local`: no Blok line registers it"
+    assert f"{changed}; this export ships it in `nodes/verify-webhook`" in readme
     assert "| `generate-pdf` | runtime.python3 |" in readme and "Blok Hub does not ship Python nodes" in readme
