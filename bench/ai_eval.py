@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from blokhub.ai import LLMClient, LLMConfig
-from evals.ai.run import load, run_edits, run_prompts
+from evals.ai.run import load_set, run_edits, run_prompts
 
 
 def _client(provider: str, base_url: str | None = None) -> LLMClient | None:
@@ -45,8 +45,8 @@ async def main(provider: str, verbose: bool, only: str | None) -> int:
         server = FakeOpenAI().start()
         server.responder = offline_model()
     llm = _client(provider, server.base_url if server else None)
-    prompts = [c for c in load("prompts.yaml") if only is None or c["id"].startswith(only)]
-    edits = [c for c in load("edits.yaml") if only is None or c["id"].startswith(only)]
+    prompts = [c for c in load_set("prompts") if only is None or c["id"].startswith(only)]
+    edits = [c for c in load_set("edits") if only is None or c["id"].startswith(only)]
     started = time.perf_counter()
     try:
         reports = [await run_prompts(prompts, llm), await run_edits(edits, llm)]

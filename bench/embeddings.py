@@ -44,7 +44,7 @@ def corpus(n: int) -> tuple[list[str], list[dict[str, Any]]]:
     texts, payloads = [], []
     for w in generate_workflows(seed=42, count=n, users=max(1, n // 10)):
         f = facts(w.definition)
-        steps = [s.get("name", "") for s in w.definition.get("steps", []) if isinstance(s, dict)]
+        steps = [s.get("name") or s.get("id", "") for s in w.definition.get("steps", []) if isinstance(s, dict)]
         texts.append(to_text(w.title, w.description, w.tags, f.nodes, steps))
         payloads.append(
             {

@@ -129,7 +129,7 @@ def prepare(data_dir: Path, docs: int, embed: bool) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["BLOKHUB_LOG_LEVEL"] = "WARNING"
     cmd = [sys.executable, "-m", "blokhub.cli", "seed", "--workflows", str(docs), "--users", str(max(50, docs // 20))]
-    cmd += ["--data-dir", str(data_dir)] + ([] if embed else ["--defer-vectors"])
+    cmd += ["--data-dir", str(data_dir), "--no-history"] + ([] if embed else ["--defer-vectors"])
     t = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print(f"prepare: `blokhub seed{'' if embed else ' --defer-vectors'}` of {docs:,} in {time.perf_counter() - t:.0f}s")

@@ -288,25 +288,44 @@ def user_unban(username: str, data_dir: Path | None) -> None:
     is_flag=True,
     help="Index keywords now, embed later: the next `serve` fills the vector index in the background.",
 )
+@click.option(
+    "--no-history",
+    is_flag=True,
+    help="Only the corpus: no follows, favorites, reviews, comments or views (benchmarks).",
+)
 @data_dir_option
-def seed(seed_value: int, users: int, workflows: int, defer_vectors: bool, data_dir: Path | None) -> None:
-    """Load a deterministic demo corpus of users and workflows (bulk inserts, progress bar)."""
-    from blokhub.seed.service import DEMO_PASSWORD, seed_corpus
+def seed(
+    seed_value: int, users: int, workflows: int, defer_vectors: bool, no_history: bool, data_dir: Path | None
+) -> None:
+    """Load the deterministic demo (bulk inserts, progress bar): users and workflows with forks, the staff accounts,
+    and four weeks of history (follows, favorites, reviews, comments, views) with trending and scores computed,
+    the same demo `serve` loads into an empty database."""
+    from blokhub.seed.service import DEMO_PASSWORD, seed_demo
 
     settings = _settings(data_dir)
     _configure_logging(settings)
 
     async def run(resolved: Settings) -> str:
         await startup.migrate(resolved)
-        report = await seed_corpus(resolved, seed=seed_value, users=users, workflows=workflows, progress=True)
+        report = await seed_demo(
+            resolved, seed=seed_value, users=users, workflows=workflows, history=not no_history, progress=True
+        )
         indexed, _ = await startup.reindex(resolved, progress=True, vectors=not defer_vectors)
+        history = ""
+        if report.history is not None:
+            h = report.history
+            history = (
+                f" History: {h.follows:,} follows, {h.favorites:,} favorites, {h.reviews:,} reviews, "
+                f"{h.comments:,} comments, {h.view_days:,} daily view counts; trending and scores computed."
+            )
         deferred = ""
         if defer_vectors:
             await startup.enqueue_vector_fill(resolved)
             deferred = " Vectors are embedded in the background by the next `blokhub serve`."
         return (
             f"seeded {report.users:,} users and {report.workflows:,} workflows in {report.seconds:.1f}s; "
-            f"{indexed:,} public workflows indexed.{deferred} Demo accounts log in with password {DEMO_PASSWORD!r}."
+            f"{indexed:,} public workflows indexed.{history}{deferred} Demo accounts (and `moderator`, `admin`) log "
+            f"in with password {DEMO_PASSWORD!r}."
         )
 
     click.echo(_with_runtime(settings, run), err=True)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from blokhub.ai.named_values import DEFAULT_COINS, coins, rate_pair
 from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import JSON_HEADERS, StepContext, StepDraft, api_call, bearer, env, text_of
 
@@ -65,15 +66,38 @@ def _weather_many(ctx: StepContext) -> Fetched:
 
 
 def rates(ctx: StepContext, _: str) -> Fetched:
-    url = api("rates") + "/latest?from=EUR&to=USD,GBP,JPY,CHF"
-    step = _get(ctx, "get-exchange-rates", url, dict(JSON_HEADERS), "fetches EUR exchange rates", "rates")
-    return Fetched(step, None, f"EUR rates on ${{{DATA}.date}}: ${{JSON.stringify({DATA}.rates)}}")
+    base, targets = rate_pair(ctx.said) or ("EUR", ["USD", "GBP", "JPY", "CHF"])
+    url = api("rates") + rates_query(base, targets)
+    step = _get(ctx, "get-exchange-rates", url, dict(JSON_HEADERS), f"fetches {base} exchange rates", "rates")
+    return Fetched(step, None, rates_message(base, targets))
+
+
+def rates_query(base: str, targets: list[str]) -> str:
+    return f"/latest?from={base}&to={','.join(targets)}"
+
+
+def rates_message(base: str, targets: list[str]) -> str:
+    if len(targets) == 1:
+        return f"1 {base} = ${{{DATA}.rates.{targets[0]}}} {targets[0]} on ${{{DATA}.date}}"
+    return f"{base} rates on ${{{DATA}.date}}: ${{JSON.stringify({DATA}.rates)}}"
 
 
 def crypto(ctx: StepContext, _: str) -> Fetched:
-    url = api("crypto") + "/api/v3/simple/price?ids=bitcoin,ethereum,solana&vs_currencies=usd"
+    named = coins(ctx.said) or list(DEFAULT_COINS)
+    url = api("crypto") + crypto_query(named)
     step = _get(ctx, "get-crypto-prices", url, dict(JSON_HEADERS), "fetches crypto prices from CoinGecko", "crypto")
-    return Fetched(step, None, f"BTC ${{{DATA}.bitcoin.usd}} USD, ETH ${{{DATA}.ethereum.usd}} USD")
+    return Fetched(step, None, crypto_message(named))
+
+
+def crypto_query(named: list[tuple[str, str]]) -> str:
+    return f"/api/v3/simple/price?ids={','.join(i for i, _ in named)}&vs_currencies=usd"
+
+
+def crypto_message(named: list[tuple[str, str]]) -> str:
+    """The prices of the coins asked for (the first two of the default three, as before)."""
+    shown = named[:2] if list(named) == list(DEFAULT_COINS) else named
+    path = {ids: (f'["{ids}"]' if "-" in ids else f".{ids}") for ids, _ in shown}  # "avalanche-2" needs brackets
+    return ", ".join(f"{symbol} ${{{DATA}{path[ids]}.usd}} USD" for ids, symbol in shown)
 
 
 def hackernews(ctx: StepContext, _: str) -> Fetched:

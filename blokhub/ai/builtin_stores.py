@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from blokhub.ai.named_values import bucket, sheet_name
 from blokhub.ai.service_catalogue import api
 from blokhub.ai.step_draft import StepContext, StepDraft, api_call, bearer, env, payload
 
@@ -70,15 +73,15 @@ def redis(ctx: StepContext) -> StepDraft:
 
 def s3(ctx: StepContext) -> StepDraft:
     inputs = {
-        "bucket": env(ctx, "S3_BUCKET"),
+        "bucket": bucket(ctx.said) or env(ctx, "S3_BUCKET"),  # the bucket the user named, else from the environment
         "key": f"{ctx.table.replace('_', '-')}/${{new Date().toISOString().slice(0, 10)}}/${{ctx.id}}.json",
         "body": f"js/JSON.stringify({ctx.record})",
         "contentType": "application/json",
         "region": env(ctx, "AWS_REGION"),
     }
-    return StepDraft(
-        "upload-to-s3", "@blokjs/s3", inputs, set_var=True, note="archives a JSON copy in S3", service="s3"
-    )
+    named = bucket(ctx.said)
+    note = f"archives a JSON copy in the S3 bucket {named}" if named else "archives a JSON copy in S3"
+    return StepDraft("upload-to-s3", "@blokjs/s3", inputs, set_var=True, note=note, service="s3")
 
 
 def sheets(ctx: StepContext) -> StepDraft:
@@ -87,7 +90,8 @@ def sheets(ctx: StepContext) -> StepDraft:
         if ctx.many
         else f"js/[[new Date().toISOString(), JSON.stringify({ctx.record})]]"
     )
-    url = f"{api('sheets')}/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/Sheet1!A1:append?valueInputOption=USER_ENTERED"
+    tab = quote(sheet_name(ctx.said) or "Sheet1", safe=" ")  # "the Google Sheet called Sales 2026": the tab rows go to
+    url = f"{api('sheets')}/v4/spreadsheets/{env(ctx, 'GOOGLE_SHEET_ID')}/values/{tab}!A1:append?valueInputOption=USER_ENTERED"
     return api_call(
         ctx,
         "append-to-sheet",
@@ -95,7 +99,9 @@ def sheets(ctx: StepContext) -> StepDraft:
         url,
         bearer(ctx, "GOOGLE_ACCESS_TOKEN"),
         {"values": values},
-        note="appends a row to a Google Sheet",
+        note=f"appends a row to the {sheet_name(ctx.said)} tab of a Google Sheet"
+        if sheet_name(ctx.said)
+        else "appends a row to a Google Sheet",
         service="sheets",
     )
 

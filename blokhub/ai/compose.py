@@ -18,6 +18,7 @@ from blokhub.ai.builtin_transforms import ai_task, openai_step, pdf_step
 from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.conditions import ConditionIntent
 from blokhub.ai.intent import Intent, Use
+from blokhub.ai.named_values import coin_path
 from blokhub.ai.places import CITIES
 from blokhub.ai.starting_point import starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
@@ -80,6 +81,7 @@ def compose(intent: Intent, picker: NodePicker) -> Composition:
     ctx.city = (city.title(), *CITIES[city])
     ctx.cities = [(c.title(), *CITIES[c]) for c in intent.cities]
     ctx.hint = intent.text.lower()
+    ctx.said = intent.text
     out = StepList(picker)
     if intent.event is not None:
         check = verify_signature(ctx, intent.event.service.key, intent.event.service.label)
@@ -132,6 +134,8 @@ def _transforms(intent: Intent, out: StepList, ctx: StepContext) -> str | None:
 def _field_path(intent: Intent, field_word: str, record: str) -> str:
     origin = intent.event.service if intent.event else next((u.service for u in intent.of_role("source")), None)
     alias = origin.fields.get(field_word) if origin else None
+    if alias is not None and origin is not None and origin.key == "crypto":
+        alias = coin_path(alias, intent.text)  # "the ETH price": the coin the prompt asked for, not bitcoin
     if alias is None:
         return f"{record}.{re.sub(r'[^a-z0-9_]', '_', field_word) or 'value'}"
     if alias.startswith("ctx."):

@@ -9,6 +9,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from blokhub.ai.phrase_data import STATE_CONDITIONS
+
 COUNTRIES: dict[str, str] = {
     "germany": "DE", "france": "FR", "belgium": "BE", "canada": "CA", "united states": "US", "usa": "US",
     "the us": "US", "us": "US", "america": "US", "united kingdom": "GB", "uk": "GB", "britain": "GB", "spain": "ES",
@@ -82,6 +84,14 @@ def country_value(text: str) -> str | None:
     return COUNTRIES.get(word.lower(), word.upper() if len(word) == 2 else None)
 
 
+def country_names(old_code: str, new_code: str) -> list[tuple[str, str]]:
+    """(old name, new name) pairs for a country check changed from one code to another ("Germany" -> "Spain")."""
+    names = {code: name for name, code in reversed(COUNTRIES.items()) if len(name) > 3}
+    if old_code not in names or new_code not in names:
+        return []
+    return [(name, names[new_code].title()) for name, code in COUNTRIES.items() if code == old_code and len(name) > 3]
+
+
 def other_phrases(text: str) -> list[Phrase]:
     out = []
     if (label := _LABEL.search(text)) is not None:
@@ -134,4 +144,20 @@ def other_phrases(text: str) -> list[Phrase]:
         )
     if (country := country_phrase(text)) is not None:
         out.append(country)
+    return out + state_phrases(text)
+
+
+def state_phrases(text: str) -> list[Phrase]:
+    """ "when the site is down", "gets merged", "on the main branch": the table in data/phrases.json."""
+    lowered = text.lower()
+    out = []
+    for entry in STATE_CONDITIONS:
+        found = re.search(entry["pattern"], lowered)
+        if found is None or ("service" in entry and entry["service"] not in lowered):
+            continue
+        group = next((g for g in found.groups() if g), "")
+        value = group if entry["value"] == "$1" else entry["value"]
+        literal = "true" if value == "true" else json.dumps(value)
+        template = entry["template"].replace("{v}", literal)
+        out.append(Phrase(entry["field"], template, entry["words"].replace("{v}", value), found.start()))
     return out

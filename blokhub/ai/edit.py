@@ -21,21 +21,22 @@ from blokhub.ai.catalogue import NodePicker
 from blokhub.ai.compose import StepList, mapper
 from blokhub.ai.edit_conditions import condition_edits
 from blokhub.ai.edit_steps import add_condition, insert_at, service_of
-from blokhub.ai.edit_swap import apply_swap, matching_steps, present_keys, removals, reroute, swaps
+from blokhub.ai.edit_swap import SPECIFIC, apply_swap, matching_steps, present_keys, removals, reroute, swaps
 from blokhub.ai.edit_trigger import repair_data_flow, trigger_edits
-from blokhub.ai.edit_values import follow_in_words, value_edits
+from blokhub.ai.edit_values import drop_gone_values, follow_in_words, value_edits
 from blokhub.ai.guard import CheckedPrompt
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.redaction import redact_workflow
 from blokhub.ai.schemas import GenerationError
+from blokhub.ai.service_catalogue import BY_KEY
 from blokhub.ai.starting_point import safe_text, starting_context
 from blokhub.ai.step_draft import StepContext, StepDraft
 from blokhub.ai.unsupported import unsupported
 from blokhub.ai.url_guard import replace_internal_addresses
 
 _RENAME = re.compile(
-    r"\b(?:rename (?:it|the workflow|this(?: workflow)?) to|call it|name it|name the workflow|title it|"
-    r"change the (?:workflow(?:'s)? )?name to)\s+[\"']?(?P<name>[^\"'.\n]{3,80}?)[\"']?(?=\s+and\s|[.\n]|$)"
+    r"(?:^\s*(?:title|name)\s*:|\b(?:rename(?: it| the workflow| this(?: workflow)?)?(?: to| as)?|(?:call|name|title|retitle) (?:it|this|the workflow|"
+    r"this workflow)(?: as| to)?|change the (?:workflow(?:'s)? )?(?:name|title) to|(?:set|make) the (?:name|title) to?))\s+[\"']?(?P<name>[^\"'.\n]{3,80}?)[\"']?(?=\s+and\s|[.\n]|$)"
 )
 _REQUEST_PARTS = ("ctx.request.body", "ctx.request.query", "ctx.request.params")
 _PLEASANTRY = re.compile(
@@ -61,13 +62,15 @@ def edit_workflow(
     text = checked.text
     lowered = text.lower()
     rename = _RENAME.search(text)
-    intent = parse_intent(text[: rename.start()] + text[rename.end() :] if rename else text)  # a name is not a request
+    asked = text[: rename.start()] + text[rename.end() :] if rename else text  # a name is not a request
+    intent = parse_intent(asked)
     out = StepList(
         picker, names=set(work["nodes"]) | {s.get("name") for s in work["steps"] if isinstance(s.get("name"), str)}
     )
     out.steps, out.nodes = work["steps"], work["nodes"]
     ctx = _context_of(work, intent, picker)
-    not_done = unsupported(text)
+    not_done = unsupported(asked)  # "call it Money in" names the workflow, it asks for no phone call
+    before = present_keys(out)
     handled: set[str] = set()
     notes = removals(lowered, out, handled)
     notes += reroute(intent, out, ctx, handled)
@@ -87,8 +90,9 @@ def edit_workflow(
     ctx = _context_of(work, intent, picker)  # what steps added from here on can read, under the new trigger
     notes += _add(intent, out, ctx, handled)
     notes += value_edits(text, intent, out, replaced)
-    replaced += swapped
+    replaced += swapped + _service_turnover(before, present_keys(out), intent)
     follow_in_words(work, replaced)
+    drop_gone_values(work)
     if intent.condition is not None and not about_condition:
         notes += add_condition(intent, out, ctx)
     notes += repair_data_flow(out, work, _context_of(work, intent, picker, reuse_message=False))
@@ -111,6 +115,20 @@ def edit_workflow(
         lead = "" if not_done and not_done[0].startswith("I did not change") else "I did not change the draft. "
         return work, [(lead + " ".join(not_done)) if not_done else KEPT]
     return work, ["Updated the draft: " + "; ".join(notes) + ".", *not_done]
+
+
+def _service_turnover(before: set[str], after: set[str], intent: Intent) -> list[tuple[str, str]]:
+    """ "stop posting to Slack, email finance@x.com instead": one service went and one came, so the name and
+    description that said the old one now say the new one."""
+    gone, came = sorted(before - after), sorted(after - before)
+    if len(gone) != 1 or len(came) != 1 or gone[0] not in BY_KEY or came[0] not in BY_KEY:
+        return []
+    said = next((u.service.label for u in intent.uses if u.service.key in (came[0], *_generic_of(came[0]))), None)
+    return [(BY_KEY[gone[0]].label, said or BY_KEY[came[0]].label)]
+
+
+def _generic_of(key: str) -> tuple[str, ...]:
+    return tuple(generic for generic, specifics in SPECIFIC.items() if key in specifics)
 
 
 def _ack() -> StepDraft:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from blokhub.ai.compose import StepList
-from blokhub.ai.condition_phrases import country_value
+from blokhub.ai.condition_phrases import country_names, country_value
 from blokhub.ai.conditions import parse_condition
 from blokhub.blok.walk import conditions_of
 
@@ -68,7 +68,9 @@ def condition_edits(text: str, out: StepList, replaced: list[tuple[str, str]]) -
     first["condition"] = new_js
     old_value, new_value = _COMPARE.search(js), _COMPARE.search(new_js)
     if old_value and new_value:
-        replaced.append((old_value.group("value").strip('"'), new_value.group("value").strip('"')))
+        old_word, new_word = old_value.group("value").strip('"'), new_value.group("value").strip('"')
+        replaced.append((old_word, new_word))
+        replaced += country_names(old_word, new_word)  # "Germany" in the description becomes "Spain"
     return [f"the check in {step['name']} is now `{new_js}`"], True
 
 

@@ -33,16 +33,35 @@ _CLAUSES = re.compile(
 _REPLACE = re.compile(
     r"\b(?:replace|swap|switch|exchange|trade)\s+(?:the\s+)?(?P<old>.{2,40}?)\s+(?:step\s+)?(?:with|for|by)\s+(?P<new>.{2,40})"
 )
+_MORE_PAIRS = re.compile(r"(?:,|\band\b)\s*(?:the\s+)?(?P<old>[a-z][\w -]{1,30}?)\s+to\s+(?P<new>[a-z][\w-]{1,30})")
 _READING = re.compile(r"\b(?:from|pull|pulls|read|reads|fetch|fetches|get|gets|load|query|list)\b")
 _USE_ALONE = re.compile(
     r"\s*(?:use|switch to|go with|try|move (?:it )?to)\s+(?:the\s+|a\s+)?[\w -]{2,30}?\s*(?:please)?\s*$"
 )
 _CORRECTION = re.compile(r"\s*(?:no|nope|actually|rather|hmm,? no|(?:i'?d |i would )?(?:rather|prefer))\b[,!]?")
+# "Slack -> Teams", "make discord a telegram message", "turn the Jira step into Linear"
+_ARROW = re.compile(r"(?P<old>[\w .-]{2,30}?)\s*(?:->|→|=>)\s*(?P<new>[\w .-]{2,30})")
+_MAKE_INTO = re.compile(
+    r"\b(?:make|turn|change)\s+(?:the\s+)?(?P<old>[\w-]{2,20})(?:\s+step)?\s+(?:into\s+)?(?:a|an|into)\s+(?P<new>[\w -]{2,30})"
+)
 _USE_FOR = re.compile(r"\buse\s+(?P<new>.{2,30}?)\s+for\s+(?:the\s+|our\s+|its\s+)?(?P<old>.{2,40})")
-_FROM_TO = re.compile(r"\bswitch\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})")
+_FROM_TO = re.compile(
+    r"\b(?:switch|change|move)\s+(?:it\s+)?from\s+(?P<old>.{2,40}?)\s+to\s+(?P<new>.{2,40})"
+    r"|\b(?:switch|change)\s+(?:the\s+)?(?P<old2>(?!it\b)[a-z][\w -]{1,30}?)\s+(?:step\s+)?to\s+(?P<new2>.{2,40})"
+)
 _REMOVE = re.compile(
-    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not) (?:need|post|send|save|store|use|email|text)|"
-    r"without|get rid of)\b"
+    r"\b(?:remove|drop|delete|skip|stop|no longer|(?:don't|do not|dont|never) (?:need|post|send|save|store|use|email|"
+    r"text|want|bother)|without|get rid of|no more|lose|ditch|cut|kill|take out|take away|leave out|cut out|strip|undo)\b"
+)
+# "don't email the customer anymore", "stop texting me": the verb itself names the service
+_REMOVE_VERB = re.compile(
+    r"\b(?:don't|do not|dont|never|stop|no more|no longer)\s+(?:the\s+|all\s+|sending\s+|those\s+|these\s+|any\s+)?"
+    r"(e-?mail|text|sms)(?:s|ing)?\b"
+)
+# "jira is gone", "we no longer use Slack": the service named before the cue goes
+_GONE = re.compile(
+    r"\b([\w -]{2,24}?)\s+(?:is|are|was)\s+(?:gone|dead|deprecated|retired|shut down|no longer (?:used|needed))\b"
+    r"|\b(?:no longer|don't|do not|stopped) us(?:e|ing)\s+([\w -]{2,24})"
 )
 SPECIFIC = {"email": ("sendgrid", "mailgun"), "database": ("postgres", "mysql", "mongodb")}
 
@@ -54,7 +73,7 @@ def family(service: Service) -> str:
 _NOT_NAMES = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CUT = re.compile(
     r"[,;.]|\b(?:then|just|but|instead)\b|\band\s+(?=(?:post|send|use|store|save|put|write|text|get|create|move|email|"
-    r"notify|add|make|run|ping)\b)"
+    r"notify|add|make|run|ping|log|insert|upload|archive|track|keep|record|sync|push|alert|message)\b)"
 )
 
 
@@ -88,30 +107,55 @@ def swaps(lowered: str, out: StepList) -> list[tuple[Service, Service]]:
     """(old, new) for every replacement the message asks for; an old service left unsaid is inferred."""
     pairs: list[tuple[Service, Service]] = []
     for clause in _CLAUSES.split(lowered):
-        explicit = _REPLACE.search(clause) or _FROM_TO.search(clause) or _USE_FOR.search(clause)
-        if explicit:
-            old, new = _services(explicit.group("old")), _services(explicit.group("new"))
-            if old and new:
-                pairs.append((old[0], new[0]))
-            continue
-        marker = _OLD_MARKERS.search(clause)
-        mentioned = _services(clause)
-        if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause)):
-            old = _services(clause[marker.end() : marker.end() + 40])
-            new = [s for s in mentioned if not old or s.key != old[0].key]
-            if old and new:
-                pairs.append((old[0], new[0]))
-                continue
-            if not old and new and "instead of" in clause:
-                old_words = clause[marker.end() :]
-                inferred = _infer_old(new[0], out, old_words, clause)
-                if inferred:
-                    pairs.append((inferred, new[0]))
-                continue
-        if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause) or _USE_ALONE.match(clause)) and mentioned:
-            inferred = _infer_old(mentioned[-1], out, "", clause)
+        pairs += [p for p in _clause_swaps(clause, out) if not _same_service(*p)]
+    return pairs
+
+
+def _same_service(old: Service, new: Service) -> bool:
+    """ "send the email to X instead" on a SendGrid step: the generic name of what is there is no replacement."""
+    return old.key == new.key or old.key in SPECIFIC.get(new.key, ())
+
+
+def _clause_swaps(clause: str, out: StepList) -> list[tuple[Service, Service]]:
+    pairs: list[tuple[Service, Service]] = []
+    explicit = (
+        _REPLACE.search(clause)
+        or _FROM_TO.search(clause)
+        or _USE_FOR.search(clause)
+        or _ARROW.search(clause)
+        or _MAKE_INTO.search(clause)
+    )
+    if explicit:
+        named = {k: v for k, v in explicit.groupdict().items() if v}
+        old, new = _services(named.get("old") or named["old2"]), _services(named.get("new") or named["new2"])
+        if old and new:
+            pairs.append((old[0], new[0]))
+        if "old2" in named:  # "switch jira to linear and slack to discord": the pairs after the first
+            for more in _MORE_PAIRS.finditer(clause, explicit.start("new2")):
+                old, new = _services(more.group("old")), _services(more.group("new"))
+                if old and new:
+                    pairs.append((old[0], new[0]))
+        return pairs
+    marker = _OLD_MARKERS.search(clause)
+    mentioned = _services(clause)
+    # "X instead of Y", "X, not Y", "X rather than Y", and "use X not Y" (a service on both sides of "not")
+    named_before = bool(marker and marker.group(0).startswith("not") and _services(clause[: marker.start()]))
+    if marker and ("instead" in clause or re.search(r",\s*not\b|\brather than\b", clause) or named_before):
+        old = _services(clause[marker.end() : marker.end() + 40])
+        new = [s for s in mentioned if not old or s.key != old[0].key]
+        if old and new:
+            pairs.append((old[0], new[0]))
+            return pairs
+        if not old and new and "instead of" in clause:
+            old_words = clause[marker.end() :]
+            inferred = _infer_old(new[0], out, old_words, clause)
             if inferred:
-                pairs.append((inferred, mentioned[-1]))
+                pairs.append((inferred, new[0]))
+            return pairs
+    if (re.search(r"\binstead\b", clause) or _CORRECTION.match(clause) or _USE_ALONE.match(clause)) and mentioned:
+        inferred = _infer_old(mentioned[-1], out, "", clause)
+        if inferred:
+            pairs.append((inferred, mentioned[-1]))
     return pairs
 
 
@@ -175,6 +219,12 @@ def removals(lowered: str, out: StepList, handled: set[str]) -> list[str]:
     for cue in _REMOVE.finditer(lowered):
         window = _CUT.split(lowered[cue.end() : cue.end() + 60])[0]
         targets += [t for t in _services(window) if t not in targets]
+    for said_gone in _GONE.finditer(lowered):
+        targets += [t for t in _services(said_gone.group(1) or said_gone.group(2)) if t not in targets]
+    for verb in _REMOVE_VERB.finditer(lowered):
+        key = "email" if "mail" in verb.group(1) else "twilio"
+        if key in BY_KEY and BY_KEY[key] not in targets:
+            targets.append(BY_KEY[key])
     for target in targets:
         if target.key in handled:
             continue

@@ -12,14 +12,16 @@ import json
 import re
 from typing import Any
 
+from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.builtin_sinks import SINKS
 from blokhub.ai.builtin_sources import DATA
 from blokhub.ai.compose import StepList
 from blokhub.ai.describe import trigger_block
-from blokhub.ai.edit_steps import service_of, steps_of_service
+from blokhub.ai.edit_steps import insert_at, service_of, steps_of_service
 from blokhub.ai.intent import Intent
 from blokhub.ai.narrate import cron_words
 from blokhub.ai.schedule import schedule_change
+from blokhub.ai.service_catalogue import BY_KEY
 from blokhub.ai.step_draft import StepContext, as_dict
 from blokhub.blok.data_flow import data_flow_issues
 
@@ -33,6 +35,12 @@ _METHOD = re.compile(
 _PATH = re.compile(r"(?:^|\s)(/[A-Za-z0-9_:./-]*)")
 
 
+_RUN_CUE = re.compile(
+    r"\b(?:every|each|runs?|schedul\w*|cron|hourly|daily|nightly|weekly|monthly|once|twice|at\s+\d|at\s+(?:noon|midnight)|"
+    r"in the (?:morning|evening|afternoon)|mornings?|evenings?|nights?)\b"
+)
+
+
 def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
     old = as_dict(work.get("trigger"))
     old_cron = old.get("cron") if isinstance(old.get("cron"), dict) else None
@@ -42,7 +50,8 @@ def trigger_edits(work: dict[str, Any], intent: Intent, text: str) -> list[str]:
         block = {"cron": {**old_cron, **_merged(str(old_cron.get("schedule", "")), change)}}
         if change.timezone:
             block["cron"]["timezone"] = change.timezone
-    elif intent.trigger.kind == "cron" and intent.trigger.schedule is not None:
+    elif intent.trigger.kind == "cron" and intent.trigger.schedule is not None and _RUN_CUE.search(text.lower()):
+        # "don't post anything on weekends" on a webhook flow names days, but asks for no schedule
         block = trigger_block(intent.trigger)
     elif (intent.trigger.explicit and _TRIGGER_CHANGE.search(text.lower())) or ("http" in old and _PATH.search(text)):
         block = _http_block(old, intent, text)
@@ -67,6 +76,15 @@ def _http_block(old: dict[str, Any], intent: Intent, text: str) -> dict[str, Any
 def _merged(schedule: str, change: Any) -> dict[str, str]:
     parts = schedule.split()
     if change.full is not None and (change.interval or len(parts) != 5):
+        new = change.full.cron.split()
+        if (
+            new[2].startswith("*/")
+            and change.clock is None
+            and len(parts) == 5
+            and parts[0].isdigit()
+            and parts[1].isdigit()
+        ):
+            return {"schedule": " ".join([parts[0], parts[1], *new[2:]])}  # "every 2 days" keeps the time of day
         return {"schedule": change.full.cron}
     minute, hour, dom, month, dow = parts if len(parts) == 5 else ["0", "9", "*", "*", "*"]
     if not (minute.isdigit() and hour.isdigit()):
@@ -88,15 +106,25 @@ def repair_data_flow(out: StepList, work: dict[str, Any], ctx: StepContext) -> l
     if not broken:
         return []
     notes: list[str] = []
-    dropped = []
+    dropped, polled = [], []
     for step, container in steps_of_service(out, None):
         name = str(step.get("name"))
-        if name not in broken:
-            continue
-        if name.startswith("verify-"):
+        if name in broken and name.startswith("verify-"):
+            key = service_of(step, out.nodes.get(name))
             container.remove(step)
             out.nodes.pop(name, None)
             dropped.append(name)
+            polled += [key] if key in SOURCES and key not in polled else []
+    fetching = any(not s.get("set_var") and not str(s.get("name", "")).startswith("verify-") for s in out.steps[:-1])
+    for key in polled[:1] if not fetching else []:
+        # the webhook's service no longer calls in, so the schedule reads it: "open GitHub issues" every morning
+        reads = SOURCES[key](ctx, "")
+        added = insert_at(out, reads.step, "source", ctx, position=0)
+        ctx.record, ctx.many, ctx.message = reads.items or DATA, reads.items is not None, reads.message
+        notes.append(f"added {added}: the schedule now reads {BY_KEY[key].label} instead of waiting for its webhook")
+    for step, _container in steps_of_service(out, None):
+        name = str(step.get("name"))
+        if name not in broken or name in dropped:
             continue
         config = out.nodes.get(name)
         key = service_of(step, config)

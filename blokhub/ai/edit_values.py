@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from blokhub.ai.builtin_ops import SOURCES
 from blokhub.ai.compose import StepList
+from blokhub.ai.edit_assets import asset_edits
 from blokhub.ai.edit_steps import service_of, steps_of_service
 from blokhub.ai.intent import Intent
 from blokhub.ai.places import CITIES
@@ -22,7 +24,7 @@ _CHANNEL = re.compile(r"(?<![\w#])#[a-z0-9][a-z0-9_-]{1,40}\b")
 _ALSO = re.compile(r"\b(?:also|too|as well|a copy|cc|add|second|another|additional|extra)\b")
 _OLD_CITY = re.compile(r"\b(?:instead of|rather than|not)\s+(" + "|".join(CITIES) + r")\b")
 _TABLE = re.compile(
-    r"\b(?:table|collection)\s+(?:to\s+|called\s+|named\s+)?[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"
+    r"\b(?:table|collection)\s+(?:to\s+|(?:is\s+|should be\s+)?(?:called\s+|named\s+)?)[\"'`]?([a-z][a-z0-9_]{1,40})\b(?<!\bthe)"
     r"|\b(?:the|a)\s+([a-z][a-z0-9_]{2,40})\s+(?:table|collection)\b"
 )
 _ADD_PLACES = re.compile(r"\b(?:add|also|too|as well|plus)\b")
@@ -49,13 +51,14 @@ def value_edits(text: str, intent: Intent, out: StepList, replaced: list[tuple[s
     notes = []
     notes += _channel(lowered, out, replaced)
     notes += _recipients(lowered, intent, out, replaced)
-    notes += _phone(intent, out)
+    notes += _phone(intent, out, replaced)
     notes += _city(lowered, out, replaced)
     notes += _table(lowered, out, replaced)
     notes += _project(intent, out)
     notes += _sheet_name(text, out)
     notes += _units(lowered, out)
     notes += _github_variant(lowered, out)
+    notes += asset_edits(text, out, replaced)
     return notes
 
 
@@ -133,9 +136,25 @@ def _github_variant(lowered: str, out: StepList) -> list[str]:
     return [f"{', '.join(changed)} now list{'s' * (len(changed) == 1)} open {kind}"] if changed else []
 
 
+_DROPPED_CHANNEL = re.compile(r"\b(?:instead of|rather than|not|replace|swap|from)\s+$")
+
+
 def _channel(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
-    found = _CHANNEL.search(lowered)
     slack = _steps(out, "slack")
+    current = {
+        str(_inputs(out, s).get("body", {}).get("channel"))
+        for s in slack
+        if isinstance(_inputs(out, s).get("body"), dict)
+    }
+    named = list(_CHANNEL.finditer(lowered))
+    # the channel to post to: not the one said to go ("swap #leads out for #prospects", "#a instead of #b")
+    wanted = [
+        m for m in named
+        if not _DROPPED_CHANNEL.search(lowered[max(0, m.start() - 15) : m.start()])
+        and not (len(named) > 1 and m.group(0) in current)
+        and not re.match(r"\s+(?:out|away)\b", lowered[m.end() :])
+    ]  # fmt: skip
+    found = wanted[0] if wanted else (named[0] if named else None)
     if not found or not slack:
         return []
     channel = found.group(0)
@@ -155,6 +174,17 @@ def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tupl
     mail = _steps(out, *_EMAIL_KEYS)
     if not mail:
         return []
+    # "remove sales@example.com and use hi@example.com": the address said to go leaves, whatever else is asked
+    dropped = {a for a in intent.emails if re.search(rf"{_DROP_WORDS}\s+(?:\S+\s+){{0,2}}?{re.escape(a)}", lowered)}
+    gone_note = ["e-mails no longer go to " + ", ".join(sorted(dropped))] if dropped else []
+    if dropped:
+        _drop_recipients(out, mail, dropped)
+        remaining = [a for a in intent.emails if a not in dropped]
+        if not remaining:
+            return gone_note
+        replaced += [(a, remaining[0]) for a in sorted(dropped)]
+        intent = replace(intent, emails=tuple(remaining))
+        lowered = lowered + " also"  # the remaining recipients are kept alongside the new one
     also = bool(_ALSO.search(lowered))
     for step in mail:
         inputs = _inputs(out, step)
@@ -166,18 +196,37 @@ def _recipients(lowered: str, intent: Intent, out: StepList, replaced: list[tupl
                 replaced += [(str(t.get("email")), intent.emails[0]) for t in to if isinstance(t, dict)]
             body["personalizations"][0]["to"] = kept + [{"email": a} for a in intent.emails if {"email": a} not in kept]
         elif isinstance(body, dict) and "to" in body:
+            if not also:
+                replaced += [(a, intent.emails[0]) for a in str(body["to"]).split(", ") if "${" not in a]
             previous = [a for a in str(body["to"]).split(", ") if also and "${" not in a]
             body["to"] = ", ".join(dict.fromkeys(previous + list(intent.emails)))
-    return [("e-mails now also go to " if also else "e-mails now go to ") + ", ".join(intent.emails)]
+    return [*gone_note, ("e-mails now also go to " if also else "e-mails now go to ") + ", ".join(intent.emails)]
 
 
-def _phone(intent: Intent, out: StepList) -> list[str]:
+_DROP_WORDS = r"\b(?:remove|drop|delete|without|not|no longer|instead of|rather than|stop (?:sending|emailing|mailing))"
+
+
+def _drop_recipients(out: StepList, mail: list[dict[str, Any]], dropped: set[str]) -> None:
+    for step in mail:
+        body = _inputs(out, step).get("body")
+        if isinstance(body, dict) and isinstance(body.get("personalizations"), list):
+            to = body["personalizations"][0].get("to", [])
+            body["personalizations"][0]["to"] = [
+                t for t in to if not (isinstance(t, dict) and t.get("email") in dropped)
+            ]
+        elif isinstance(body, dict) and "to" in body:
+            body["to"] = ", ".join(a for a in str(body["to"]).split(", ") if a not in dropped)
+
+
+def _phone(intent: Intent, out: StepList, replaced: list[tuple[str, str]]) -> list[str]:
     if not intent.phones:
         return []
     texts = _steps(out, "twilio")
     for step in texts:
         body = _inputs(out, step).get("body")
         if isinstance(body, dict):
+            if isinstance(body.get("To"), str) and "${" not in body["To"]:
+                replaced.append((body["To"], intent.phones[0]))
             body["To"] = intent.phones[0]
     return [f"text messages now go to {intent.phones[0]}"] if texts else []
 
@@ -202,7 +251,8 @@ def _city(lowered: str, out: StepList, replaced: list[tuple[str, str]]) -> list[
     old = _current_city(str(_inputs(out, weather[0]).get("url", "")))
     if _ADD_PLACES.search(lowered) and old and not old_named:
         return _add_cities(out, weather, [old, *mentioned])
-    new = next((c for c in mentioned if not old_named or c != old_named.group(1)), None)
+    # the first place named that is neither the one said to go nor the current one ("swap Berlin for Lisbon")
+    new = next((c for c in mentioned if (not old_named or c != old_named.group(1)) and c != old), None)
     if new is None or new == old:
         return []
     lat, lon = CITIES[new]
@@ -291,3 +341,29 @@ def follow_in_words(work: dict[str, Any], replaced: list[tuple[str, str]]) -> No
             if old and old != new and "${" not in old and len(old) > 2:
                 dumped = re.sub(rf"(?<![\w#@.]){re.escape(old)}(?![\w@])", new.replace("\\", "\\\\"), dumped)
         nodes[name] = {**config, "inputs": json.loads(dumped)}
+
+
+# addresses and numbers (a channel stays: a swapped chat service keeps the clause that says where it posts)
+_GIVEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w+])\+\d[\d ]{6,16}\d")
+_DESCRIPTION_CLAUSE = re.compile(r"(,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?|\s+then\s+|;\s*)")
+
+
+def drop_gone_values(work: dict[str, Any]) -> None:
+    """A removed step's address or number leaves the description with the clause that named it ("..., and
+    email it to team@example.com" after "no more emails"), so the description never names what the draft lacks."""
+    description = work.get("description")
+    if not isinstance(description, str):
+        return
+    body = json.dumps([work.get("trigger"), work.get("steps"), work.get("nodes")], ensure_ascii=False).lower()
+    gone = [v for v in _GIVEN.findall(description) if v.lower() not in body]
+    if not gone:
+        return
+    parts = _DESCRIPTION_CLAUSE.split(description)  # clause, separator, clause, ...
+    kept: list[str] = []
+    for index in range(0, len(parts), 2):
+        clause = parts[index]
+        if any(value in clause for value in gone) and index > 0:
+            continue  # the clause and the separator before it go; the first clause (the trigger) stays
+        if kept or index == 0:
+            kept.append((parts[index - 1] if index > 0 else "") + clause)
+    work["description"] = "".join(kept).strip()

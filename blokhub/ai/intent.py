@@ -30,15 +30,21 @@ _DATA_NOUN = re.compile(
 _WEAK_PREPOSITIONS = frozenset({"in", "on", "with", "via", "through"})
 _READ_BEFORE = re.compile(
     r"\b(?:table|collection|rows?|records?|entry|entries|data|look(?:s)? ?up|fetch\w*|get|gets|read\w*|query|list\w*|"
-    r"returns?|report of)\b"
+    r"returns?|report of|count\w*|sum\w*|total|export\w*|pull\w*|grab\w*|find\w*|search\w*|collect\w*|aggregat\w*)\b"
 )
 # a write verb in the clause: what follows is a destination, whatever nouns sit next to it
-_STRONG_SINK = re.compile(r"\b(?:store|save|write|insert|log|append|upload|cache|put|push)\b")
+_STRONG_SINK = re.compile(r"\b(?:store|save|write|insert|log|append|upload|cache|put|push|archive|keep)\b")
+_SENTENCE = re.compile(r"[.;]|,(?!\d)")
 # "the open merge requests in GitLab": records just before a weak preposition are read from the service
 _DATA_NOUN_END = re.compile(
     r"\b(?:rows?|records?|issues?|merge requests?|pull requests?|prs|orders?|contacts?|leads?|deals?|tickets?|"
-    r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?)\s*$"
+    r"charges?|transactions?|customers?|users?|products?|documents?|entries|backlog|items?|signups?|sign-ups?|"
+    r"events?|subscribers?|members?|accounts?|visits?|counters?|payments?)\s*$"
 )
+_LANDS_IN = re.compile(
+    r"\b(?:is |are |gets |get )?(?:added|lands?|appears?|shows? up|inserted|created)\s+(?:to|in|into|on)\s+(?:\w+\s+)?$"
+)
+_TO_BEFORE = re.compile(r"\b(?:to|into)\s+(?:(?:a|an|the|our|my|your|its|their)\s+)?(?:new\s+)?$")
 _ANNOUNCE = frozenset({"post", "posts", "send", "sends", "share", "forward", "notify", "ping", "alert", "message"})
 _WRITE_CUES = frozenset(
     {
@@ -65,10 +71,11 @@ _CREATE_VERBS = frozenset(
     {"create", "creates", "open", "and", "then", "file", "add", "log", "insert", "upsert", "update", "write", "record"}
 )
 _CLAUSE_BREAK = re.compile(
-    r"[,;.]|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
+    r"[;]|[,.](?!\d)|\b(?:send|post|notify|alert|save|store|create|add|upload|write|log|email|text|forward|sync|update|insert|append|then)\b"
 )
 _WHEN = re.compile(
-    r"\b(?:when(?:ever)?|each time|every time|as soon as|on (?:every|each|a|new)|after|for (?:every|each)|new|incoming|receives?)\b"
+    r"\b(?:when(?:ever)?|each time|every time|as soon as|on (?:every|each|a|new)|after|for (?:every|each)|new|incoming|receives?|"
+    r"every|each)\b"
 )
 _METHOD_WORD = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE)\b")
 _METHOD_PHRASE = re.compile(r"\b(get|post|put|patch|delete)\s+(?:endpoint|route|request|api|handler|webhook)\b")
@@ -150,6 +157,9 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     in_clause = bool(when) and not _CLAUSE_BREAK.search(before[when[-1].end() :])
     if "event" in service.roles and not scheduled and in_clause and EVENT_WORDS.search(clause):
         return "event"
+    # "when a new row is added to our Airtable": the service the new record lands in is read, not written
+    if in_clause and "source" in service.roles and _LANDS_IN.search(before[when[-1].end() :]):
+        return "source"
     cues = list(_CUE.finditer(before))
     after = text[mention.end : mention.end + 24]
     last_cue = cues[-1].group(0).split(" ")[0] if cues else ""
@@ -160,8 +170,20 @@ def _role(text: str, mention: Mention, scheduled: bool) -> Role:
     # "post open Jira issues to Teams": the service's records are the object, the destination comes later
     # (unless a write verb leads: "store incoming webhooks in the mongo collection called raw_events")
     # a write verb (not a weak "in"/"on") earlier in the clause: "save ... into the leads table in Postgres"
-    writing = _STRONG_SINK.search(before) or any(c.group(0).split(" ")[0].rstrip("s") in _WRITE_CUES for c in cues[:-1])
-    if _DATA_NOUN.match(after) and last_cue not in _CREATE_VERBS and "source" in service.roles and not writing:
+    # a write verb earlier in the same clause, however long the object ("store each Stripe payment in the ... table")
+    sentence = _SENTENCE.split(text[max(0, mention.start - 100) : mention.start])[-1]
+    writing = _STRONG_SINK.search(sentence) or any(
+        c.group(0).split(" ")[0].rstrip("s") in _WRITE_CUES for c in cues[:-1]
+    )
+    # "to a MongoDB collection": a destination, whatever noun follows the name
+    destination = bool(_TO_BEFORE.search(before))
+    if (
+        _DATA_NOUN.match(after)
+        and last_cue not in _CREATE_VERBS
+        and "source" in service.roles
+        and not writing
+        and not destination
+    ):
         return "source"
     if cues:
         last = cues[-1]

@@ -88,6 +88,8 @@ def _calendar_words(at: str, dom: str, month: str, dow: str) -> str:
         return f"every 1 January {at}"
     if dom == "1":
         return f"on the 1st of every month {at}"
+    if dom.isdigit():
+        return f"on day {dom} of every month {at}"
     if dom.startswith("*/"):
         return f"every {dom[2:]} days {at}"
     if dow == "1-5":
@@ -208,7 +210,14 @@ def step_clause(step: dict[str, Any], config: Any) -> str:  # noqa: C901 - one t
     if key == "s3":
         if step.get("type") == "runtime.python3" or "csv" in name:
             return "reads the CSV file from S3 (Python runtime)"
-        return "archives a JSON copy in S3"
+        bucket = str(inputs.get("bucket", ""))
+        return f"archives a JSON copy in the S3 bucket {bucket}" if "${" not in bucket else "archives a JSON copy in S3"
+    if key in ("rates", "crypto") and "?" in url:
+        query = parse_qs(urlsplit(url).query)
+        if key == "crypto":
+            return f"fetches {_join(query.get('ids', ['crypto'])[0].split(','))} prices from CoinGecko"
+        base, targets = query.get("from", ["EUR"])[0], query.get("to", [""])[0].replace(",", ", ")
+        return f"fetches {base} exchange rates" + (f" to {targets}" if targets else "")
     graphql_read = "graphql" in url and "mutation" not in json.dumps(inputs) and not step.get("set_var")
     reading = method == "GET" or graphql_read or (not step.get("set_var") and method in ("", "GET"))
     if key == "sheets" and "/values/" in url:
@@ -237,7 +246,7 @@ def _condition_words(js: str) -> str:
 
 def _one_condition_words(js: str) -> str:
     found = re.search(
-        r"(?P<field>[A-Za-z_]\w*)(?:\s*/\s*100)?\)*(?:\.\w+\(\))*\s*(?P<op>===|!==|>=|<=|>|<)\s*(?P<value>\"[^\"]*\"|'[^']*'|-?[\d.]+)",
+        r"(?P<field>[A-Za-z_]\w*)(?:\s*/\s*100)?\)*(?:\.\w+\((?:\"[^\"]*\"(?:,\s*\"[^\"]*\")?)?\))*\s*(?P<op>===|!==|>=|<=|>|<)\s*(?P<value>\"[^\"]*\"|'[^']*'|-?[\d.]+)",
         js,
     )
     ops = {">": "is over", ">=": "is at least", "<": "is under", "<=": "is at most", "===": "is", "!==": "is not"}

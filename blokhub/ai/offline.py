@@ -7,6 +7,7 @@ the current draft (``edit``); the draft then goes through the same checks as any
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from blokhub.ai.grounding_dialect import as_draft_dialect, edit_in_its_dialect
 from blokhub.ai.guard import CheckedPrompt, check_prompt, draft_problems, refuse_injection
 from blokhub.ai.intent import Intent, parse_intent
 from blokhub.ai.narrate import env_names, narrate
+from blokhub.ai.phrase_data import normalise
 from blokhub.ai.ranker import NodeRanker
 from blokhub.ai.schemas import (
     ErrorCode,
@@ -44,6 +46,7 @@ def generate_offline(
 ) -> GenerationResult:
     """A valid draft for ``request`` or GenerationError; ``usage`` carries tokens an LLM attempt already spent."""
     checked = checked or check_prompt(request.prompt)
+    checked = replace(checked, text=normalise(checked.text))  # typos and synonyms become the words parsers know
     picker = NodePicker([*request.catalogue, *grounding_nodes(request.grounding)], ranker)
     if request.current is not None:
         workflow, notes = edit_in_its_dialect(request.current, lambda doc: edit_workflow(doc, checked, picker))

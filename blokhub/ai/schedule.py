@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from blokhub.ai.places import CITY_ZONES, ZONE_WORDS
+
 _DAYS = {
     "sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6,
     "sun": 0, "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4, "thurs": 4, "fri": 5, "sat": 6,
@@ -17,14 +19,58 @@ _DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 _DAY_WORD = r"(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|sday|urday|day)?s?"
 _INTERVAL = re.compile(
     r"\bevery\s+(\d{1,3}|one|two|three|four|five|six|ten|fifteen|thirty)\s*"
-    r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|sec(?:ond)?s?)\b"
+    r"(min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|sec(?:ond)?s?|h|m|d|s)\b"
 )
 _EVERY_UNIT = re.compile(
     r"\b(?:every|each|once an?|once per)\s+(minute|hour|day|week|month|year|morning|evening|night|afternoon|weekday|workday)\b"
 )
 _ADVERB = re.compile(r"\b(hourly|daily|nightly|weekly|monthly|yearly|annually|weekdays?|weekends?|overnight)\b")
-_AT_TIME = re.compile(r"\b(?:at|@)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])", re.IGNORECASE)
+_AT_TIME = re.compile(
+    r"\b(?:at|@|around|about|approximately)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|h|o'clock)?(?![\d:])",
+    re.IGNORECASE,
+)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b")
+_HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_HOUR_WORD = r"(\d{1,2}|" + "|".join(_HOUR_WORDS) + r")"
+_SPOKEN = re.compile(rf"\b(?:(?:a\s+)?(half|quarter)\s+(past|after|to)\s+){_HOUR_WORD}\b")
+_SPOKEN_AT = re.compile(rf"\b(at|around|about)\s+{_HOUR_WORD}\b(?!:)")
+_FIRST_OF_MONTH = re.compile(r"\b(?:on\s+)?the\s+first\s+(?:day\s+)?of\s+(?:the|every|each)\s+month\b")
+_EVERY_OTHER = re.compile(r"\bevery\s+other\s+(minute|hour|day)\b")
+
+
+def spoken(text: str) -> str:
+    """Times and intervals said in words as digits: "half past eight" -> "8:30", "at seven" -> "at 7",
+    "every other hour" -> "every 2 hours"."""
+
+    def hour(word: str) -> int:
+        return int(word) if word.isdigit() else _HOUR_WORDS[word]
+
+    def clock(match: re.Match[str]) -> str:
+        part, relation, h = match.group(1), match.group(2), hour(match.group(3))
+        minutes = 30 if part == "half" else 15
+        if relation == "to":
+            h, minutes = (h - 1) % 24, 60 - minutes
+        return f"{h}:{minutes:02d}"
+
+    text = _FIRST_OF_MONTH.sub("on the 1st of every month", text)
+    text = _SPOKEN.sub(clock, text)
+    text = _SPOKEN_AT.sub(lambda m: f"{m.group(1)} {hour(m.group(2))}", text)
+    return _EVERY_OTHER.sub(lambda m: f"every 2 {m.group(1)}s", text)
+
+
+# a time without "at": "every monday 7:30am", "(9am and 5pm)", "8:15"
+_BARE_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?!\w)|\b(\d{1,2}):(\d{2})\b", re.IGNORECASE)
+# "at 6 in the evening", "at 11 at night": the hour is after noon
+_LATER_PART = re.compile(r"^\s*(?:o'clock\s*)?(?:in the (?:evening|afternoon)|at night|tonight)\b")
+_ZONE_WORD = "|".join(re.escape(w) for w in sorted([*CITY_ZONES, *ZONE_WORDS], key=len, reverse=True))
+_ABBREVIATION = "|".join(re.escape(w) for w in sorted(ZONE_WORDS, key=len, reverse=True))
+# "Paris time", "in Tokyo timezone", "Berlin local time"; an abbreviation alone: "9am PST", "(CET)"
+_CITY_TIME = re.compile(
+    rf"\b({_ZONE_WORD})(?:'s)?\s+(?:local\s+)?(?:time(?:\s*zone)?|timezone|hours)\b|\b({_ABBREVIATION})\b"
+)
 # "move it to 7am", "move it to 6:15"
 _TO_TIME = re.compile(
     r"\b(?:to|around|by)\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b|\b(?:to|around|by)\s+(\d{1,2}):(\d{2})\b"
@@ -56,21 +102,58 @@ def _clock(text: str, default: tuple[int, int]) -> tuple[int, int, bool]:
     named = _NAMED_TIME.search(text)
     if named:
         return (0 if named.group(1) == "midnight" else 12), 0, True
-    for match in [*_AT_TIME.finditer(text), *_TO_TIME.finditer(text)]:
-        if match.re is _TO_TIME and match.group(4):
-            hour, minute = int(match.group(4)), int(match.group(5))
-            if hour <= 23 and minute <= 59:
-                return hour, minute, True
-            continue
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        suffix = (match.group(3) or "").lower().replace(".", "")
-        if suffix == "pm" and hour < 12:
+    times = clock_times(text)
+    if times:
+        return times[0][0], times[0][1], True
+    return default[0], default[1], False
+
+
+def clock_times(text: str) -> list[tuple[int, int]]:
+    """Every time of day the text names, in order: "at 7:30 pm", "to 6:45", "9am and 5pm", "at 6 in the evening"."""
+    found: list[tuple[int, int, int]] = []
+    for match in [*_AT_TIME.finditer(text), *_TO_TIME.finditer(text), *_BARE_TIME.finditer(text)]:
+        if match.lastindex and match.lastindex >= 4 and match.group(4):  # "to 6:45", "8:15"
+            hour, minute, suffix = int(match.group(4)), int(match.group(5)), ""
+        else:
+            hour, minute = int(match.group(1)), int(match.group(2) or 0)
+            suffix = (match.group(3) or "").lower().replace(".", "")
+        if (suffix == "pm" and hour < 12) or (not suffix and hour < 12 and _LATER_PART.match(text[match.end() :])):
             hour += 12
+        elif not suffix and ":" not in match.group(0) and hour < 12:
+            hour = _afternoon(text, hour)
         elif suffix == "am" and hour == 12:
             hour = 0
-        if hour <= 23 and minute <= 59:
-            return hour, minute, True
-    return default[0], default[1], False
+        if hour <= 23 and minute <= 59 and all(start != match.start(1 if match.group(1) else 4) for start, *_ in found):
+            found.append((match.start(1 if match.group(1) else 4), hour, minute))
+    return list(dict.fromkeys((hour, minute) for _start, hour, minute in sorted(found)))
+
+
+_EVENING = re.compile(r"\b(?:evenings?|afternoons?|tonight|after work|end of (?:the )?(?:day|business))\b")
+_EARLY = re.compile(r"\b(?:mornings?|nights?|nightly|overnight|early|dawn|am|a\.m\.|breakfast|before work)\b")
+
+
+def _afternoon(text: str, hour: int) -> int:
+    """An hour said without am/pm: "every evening at 7" is 19:00, "every friday at 3" 15:00 (nobody posts a weekly
+    report at 3 in the morning unless they say night or morning); "every night at 11" is 23:00."""
+    if _EVENING.search(text):
+        return hour + 12 if hour >= 1 else hour
+    if re.search(r"\bnights?\b|\bnightly\b", text) and 7 <= hour <= 11:
+        return hour + 12
+    if 1 <= hour <= 5 and not _EARLY.search(text):
+        return hour + 12
+    return hour
+
+
+def zone_of(prompt: str) -> str | None:
+    """The time zone a prompt names: "Europe/Paris", "Paris time", "(PST)"."""
+    match = _TIMEZONE.search(prompt)
+    if match:
+        return match.group(1)
+    named = _CITY_TIME.search(prompt.lower())
+    if named:
+        word = named.group(1) or named.group(2)
+        return CITY_ZONES.get(word) or ZONE_WORDS.get(word)
+    return None
 
 
 def _days(text: str) -> list[int]:
@@ -85,7 +168,9 @@ def _days(text: str) -> list[int]:
     return sorted(days)
 
 
-_SKIP = re.compile(r"\b(?:skip|not on|no|except|without|exclude)\s+(?:the\s+)?weekends?\b")
+_SKIP = re.compile(
+    r"\b(?:skip|not on|no|except|without|exclude|never|not|don't|do not|dont)\b[^.;,]{0,20}?\bweekends?\b"
+)
 _FRACTION = re.compile(r"\bevery\s+(quarter|half)(?:[- ]an)?[- ]hour\b|\bevery\s+half an hour\b")
 
 
@@ -94,6 +179,11 @@ _TIMES_A_DAY = re.compile(r"\b(twice|two times|three times|3 times|2 times)\s+(?
 
 def _interval(text: str) -> Schedule | None:
     times = _TIMES_A_DAY.search(text)
+    named = clock_times(text)
+    if times and len(named) >= 2 and len({m for _h, m in named}) == 1:  # "twice a day (9am and 5pm)"
+        hours = ",".join(str(h) for h in sorted({h for h, _m in named}))
+        minute = named[0][1]
+        return Schedule(f"{minute} {hours} * * *", "UTC", f"every day at {hours.replace(',', ':00, ')}:00")
     if times:
         hours = "9,21" if times.group(1) in ("twice", "two times", "2 times") else "8,14,20"
         return Schedule(f"0 {hours} * * *", "UTC", f"every day at {hours.replace(',', ':00, ')}:00")
@@ -126,9 +216,8 @@ _CHANNEL = re.compile(r"(?<![\w#])#[\w-]+")  # "#daily" is a channel, not a sche
 def parse_schedule(prompt: str) -> Schedule | None:
     """The schedule a prompt asks for, or None when it names none."""
     prompt = _CHANNEL.sub(" ", prompt)
-    text = prompt.lower()
-    tz_match = _TIMEZONE.search(prompt)
-    timezone = tz_match.group(1) if tz_match else "UTC"
+    text = spoken(prompt.lower())
+    timezone = zone_of(prompt) or "UTC"
     found = _interval(text) or _calendar(text)
     if found is None:
         return None
@@ -140,7 +229,7 @@ def _calendar(text: str) -> Schedule | None:
     adverb_match = _ADVERB.search(text)
     unit = (unit_match.group(1) if unit_match else "") or (adverb_match.group(1) if adverb_match else "")
     days = _days(text)
-    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))
+    has_clock = bool(_NAMED_TIME.search(text) or clock_times(text))
     if not unit and not days and not (has_clock and SCHEDULE_CUE.search(text)):
         return None
     part = _PART_OF_DAY.search(text)
@@ -191,9 +280,9 @@ class ScheduleChange:
 
 def schedule_change(prompt: str) -> ScheduleChange:
     prompt = _CHANNEL.sub(" ", prompt)
-    text = prompt.lower()
-    tz_match = _TIMEZONE.search(prompt)
-    has_clock = bool(_NAMED_TIME.search(text) or _AT_TIME.search(text) or _TO_TIME.search(text))
+    text = spoken(prompt.lower())
+    zone = zone_of(prompt)
+    has_clock = bool(_NAMED_TIME.search(text) or clock_times(text))
     hour, minute, _ = _clock(text, (9, 0))
     unit_match = _EVERY_UNIT.search(text)
     adverb_match = _ADVERB.search(text)
@@ -219,5 +308,5 @@ def schedule_change(prompt: str) -> ScheduleChange:
         dow,
         unit in ("month", "monthly"),
         interval,
-        tz_match.group(1) if tz_match else None,
+        zone,
     )

@@ -40,6 +40,7 @@ class StepContext:
     delete: bool = False  # a DELETE endpoint: database steps remove the record instead of saving it
     env_used: list[str] = field(default_factory=list)
     hint: str = ""  # the prompt, lower-cased, for builders that pick a variant ("pull requests" vs issues)
+    said: str = ""  # the prompt as written, for values whose case matters (currency codes, bucket and tab names)
     recipients: list[str] = field(default_factory=list)  # e-mail addresses the user gave (else from the environment)
     phone: str | None = None
     project: str | None = None  # a Jira project key the user gave  # the phone number the user gave for text messages

@@ -9,40 +9,12 @@ from __future__ import annotations
 import re
 
 from blokhub.ai.condition_phrases import COUNTRIES
+from blokhub.ai.phrase_data import NO_STEP
 from blokhub.ai.places import CITIES
 from blokhub.ai.service_catalogue import find_mentions
 
-# (pattern over the lower-cased prompt, how to name it in the answer)
-_NO_STEP: tuple[tuple[str, str], ...] = (
-    (r"\bfax(?:es|ed|ing)?\b", "a fax"),
-    (r"\bvoice (?:notes?|messages?|memos?)\b", "a voice message"),
-    (r"\b(?:call me|phone call|calls? (?:me|the|our|my|us)\b|ring (?:me|us)|on the phone)", "a phone call"),
-    (r"\bzoom\b", "Zoom"),
-    (r"\binstagram\b", "Instagram"),
-    (r"\bsap\b", "SAP"),
-    (r"\bprint(?:s|ed|ing)? (?:it|them|this|out)\b|\bprinter\b", "printing (print)"),
-    (r"\btrello\b", "Trello"),
-    (r"\bmastodon\b", "Mastodon"),
-    (r"\bpizza\b|\border (?:food|lunch)\b", "ordering food (pizza)"),
-    (r"\bpipedrive\b", "Pipedrive"),
-    (r"\basana\b", "Asana"),
-    (r"\bclickup\b", "ClickUp"),
-    (r"\bmonday\.com\b", "monday.com"),
-    (r"\bfacebook\b", "Facebook"),
-    (r"\btiktok\b", "TikTok"),
-    (r"\blinkedin\b", "LinkedIn"),
-    (r"\btwitter\b|\btweet\w*\b", "Twitter / X"),
-    (r"\bsnowflake\b", "Snowflake"),
-    (r"\bbigquery\b", "BigQuery"),
-    (r"\bdropbox\b", "Dropbox"),
-    (r"\bconfluence\b", "Confluence"),
-    (r"\bintercom\b", "Intercom"),
-    (r"\bmailchimp\b", "Mailchimp"),
-    (r"\bcalendly\b", "Calendly"),
-    (r"\btypeform\b", "Typeform"),
-    (r"\bwebex\b", "Webex"),
-    (r"\bsignal\b(?! strength)", "Signal"),
-)
+# (pattern over the lower-cased prompt, how to name it in the answer), from data/phrases.json
+_NO_STEP: tuple[tuple[str, str], ...] = NO_STEP
 # "send it to WeChat too": a destination named with a capital that is no service we know
 _DESTINATION = re.compile(
     r"\b(?:send|post|share|forward|push|publish|add|sync|save|store|write|upload|notify)\b[^.;!?]{0,40}?"

@@ -2,12 +2,13 @@
 
 Expressible: node steps (``use``/inline ``inputs`` become ``node`` and a ``nodes`` entry; a missing ``type`` is the
 one v2 infers), ``branch`` (an if-else step; a branch nested as the only step of ``else`` under the id
-``<id>--else-if-<n>`` folds back into one else-if chain), ``$ref`` to the trigger (``js/ctx.request…``) and
+``<id>--else-if-<n>`` folds back into one else-if chain), ``switch`` (an if-else step with one condition per case,
+where that is exact: see ``switch_v1``), ``$ref`` to the trigger (``js/ctx.request…``) and
 ``$tpl`` made only of text and such references, method ``"ANY"`` (v1 writes ``"*"``), ``ui.v1`` left by a v1 → v2
 conversion, and what v1 does not need: ``schemaVersion``, ``ephemeral`` (v1 keeps no per-step state), and the
 documentation-only ``description`` and ``ui`` of a step, which the runner ignores.
 
-Not expressible (v1's runner has no equivalent): switch, forEach, loop, tryCatch, wait and subworkflow blocks,
+Not expressible (v1's runner has no equivalent): a switch ``switch_v1`` cannot make exact, forEach, loop, tryCatch, wait and subworkflow blocks,
 ``as``/``spread``, retry, idempotency keys, ``maxDuration``, streaming flags, non-v1 step types and trigger kinds,
 middleware, ``input``/``output``/``events``, references to earlier steps' or the error's output, and any
 expression that reads ``ctx.state``/``ctx.prev`` (v1 has no per-step state). Blocks are reported once, not step by
@@ -23,6 +24,7 @@ from blokhub.blok.errors import BlokConversionError, Issue, join_pointer
 from blokhub.blok.model import infer_type, v2_kind
 from blokhub.blok.refs import TRIGGER, lower_trigger_ref
 from blokhub.blok.schema import STEP_TYPES
+from blokhub.blok.switch_v1 import NotExact, case_condition, subject
 from blokhub.blok.to_v2 import ELSE_IF, if_else_node
 
 _V1_TRIGGERS = ("http", "grpc", "cron", "manual", "mcp")
@@ -30,7 +32,6 @@ _V1_HTTP = frozenset({"method", "path", "accept", "jwt_secret", "headers", "inpu
 _V1_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "*", "ANY")
 _STATE = re.compile(r"\bctx\.(state|prev)\b|\$\.(state|prev)\b")
 _BLOCK_REASONS = {
-    "switch": "v1 has no switch block",
     "forEach": "v1 has no forEach block (no iteration over a list of items)",
     "loop": "v1 has no loop block",
     "tryCatch": "v1 has no tryCatch block (a failing step ends the workflow)",
@@ -128,13 +129,17 @@ class _ToV1:
         legacy = step.get("ui", {}).get("v1") if isinstance(step.get("ui"), dict) else None
         legacy = legacy if isinstance(legacy, dict) else {}
         name = step.get("id", step.get("name"))
-        if kind == "branch":
+        if kind in ("branch", "switch"):
             out: dict[str, Any] = {
                 "name": name,
                 "node": legacy.get("node", self.if_else),
                 "type": legacy.get("type", "module"),
             }
-            self.nodes[str(name)] = {"conditions": self.conditions(step, str(name), pointer)}
+            if kind == "switch":
+                conditions = self.switch(step["switch"], pointer + "/switch")
+            else:
+                conditions = self.conditions(step, str(name), pointer)
+            self.nodes[str(name)] = {"conditions": conditions}
         else:
             use = step.get("use", step.get("node"))
             kind_of = step.get("type") or (infer_type(use) if isinstance(use, str) else None)
@@ -173,11 +178,34 @@ class _ToV1:
             found.append({"type": "else", "steps": self.steps(rest, here + "/else")})
             return found
 
-    def expression(self, text: Any, pointer: str) -> None:
+    def switch(self, body: dict[str, Any], pointer: str) -> list[dict[str, Any]]:
+        """One ``if`` per case in order, then ``else`` (empty without a default: v1 wants an else last)."""
+        on = body.get("on")
+        if not self.expression(on, pointer + "/on"):
+            return []
+        found: list[dict[str, Any]] = []
+        cases: list[Any] = body["cases"] if isinstance(body.get("cases"), list) else []
+        try:
+            lhs = subject(on)
+            for index, case in enumerate(c if isinstance(c, dict) else {} for c in cases):
+                here = f"{pointer}/cases/{index}"
+                condition = case_condition(lhs, case.get("when"), f"/cases/{index}/when")
+                found.append({"type": "if", "condition": condition, "steps": self.steps(case.get("do"), here + "/do")})
+        except NotExact as refused:
+            self.refuse(pointer + refused.where, refused.reason)
+            return []
+        if "default" in body or len(found) > 1:
+            found.append({"type": "else", "steps": self.steps(body.get("default", []), pointer + "/default")})
+        return found
+
+    def expression(self, text: Any, pointer: str) -> bool:
+        """False (and one issue) when ``text`` reads state v1 does not have."""
         if isinstance(text, str) and _STATE.search(text):
             self.refuse(
                 pointer, "reads ctx.state or ctx.prev, which v1 does not have (earlier outputs are in ctx.vars)"
             )
+            return False
+        return True
 
     def lower(self, value: Any, pointer: str) -> Any:
         if isinstance(value, str):

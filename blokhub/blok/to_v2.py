@@ -41,11 +41,14 @@ def if_else_node(doc: dict[str, Any]) -> str:
             scope = next((s for s in _SCOPES if isinstance(node, str) and node.startswith(s)), None)
             if scope is not None:
                 return scope + "if-else"
-            for key in ("then", "else", "do", "try", "catch", "finally"):
-                for block in ("branch", "forEach", "loop", "tryCatch"):
-                    body = step.get(block)
-                    if isinstance(body, dict) and isinstance(body.get(key), list):
-                        stack.append(body[key])
+            for block in ("branch", "forEach", "loop", "tryCatch", "switch"):
+                body = step.get(block)
+                if isinstance(body, dict):
+                    cases = body["cases"] if isinstance(body.get("cases"), list) else []
+                    stack.extend(case.get("do") for case in cases if isinstance(case, dict))
+                    stack.extend(
+                        body[k] for k in ("then", "else", "do", "try", "catch", "finally", "default") if k in body
+                    )
             for condition in conditions_of(nodes.get(step.get("name"))) or ():  # type: ignore[arg-type]
                 if isinstance(condition, dict):
                     stack.append(condition.get("steps"))

@@ -29,8 +29,9 @@ WORKFLOW_TOPICS = (
     "workflow.owner_banned",  # the owner's ban: every surface drops the workflow
     "workflow.owner_unbanned",
 )
-# Engagement changes the sort keys (favorites, rating, popularity), so the document is refreshed too.
-STATS_TOPICS = ("favorite.created", "review.saved", "comment.created")
+# Engagement changes the sort keys (favorites, rating, popularity), so the document is refreshed too; a ban or unban
+# takes a user's engagement out of (or back into) the numbers of the workflows they engaged with.
+STATS_TOPICS = ("favorite.created", "review.saved", "comment.created", "workflow.stats_changed")
 # The topics after which a workflow may be newly public (saved searches are matched against these).
 NEW_PUBLIC_TOPICS = ("workflow.created", "workflow.visibility_changed", "workflow.unhidden")
 

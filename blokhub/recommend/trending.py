@@ -30,13 +30,16 @@ WEIGHTS = {"forked": 4.0, "favorited": 3.0, "reviewed": 2.0, "commented": 1.0}
 VIEW_WEIGHT = 0.5
 MIN_DAILY_VIEWERS = 3
 
+# Engagement by a banned account counts nowhere (their favorites, reviews and comments are not shown either).
+NOT_BANNED = "NOT EXISTS (SELECT 1 FROM users u WHERE u.id = activities.actor_id AND u.banned_at IS NOT NULL)"
+
 _COMPUTE = """
 WITH engagement AS (
     -- A fork is engagement with the original, not with the new copy the activity points at.
     SELECT CASE WHEN verb = 'forked' THEN (data->>'original_id')::bigint ELSE workflow_id END AS workflow_id,
            sum(CASE verb {weights} END * power(2, -extract(epoch FROM now() - created_at) / 86400 / :half_life)) AS s
     FROM activities
-    WHERE created_at > now() - make_interval(days => :days) AND verb IN ({verbs})
+    WHERE created_at > now() - make_interval(days => :days) AND verb IN ({verbs}) AND {not_banned}
     GROUP BY 1
     UNION ALL
     SELECT workflow_id, sum(ln(1 + views) * {view_weight} * power(2, -(current_date - day) / :half_life)) AS s
@@ -61,6 +64,7 @@ async def recompute(db: AsyncSession) -> set[int]:
             weights=weights,
             verbs=verbs,
             column=f"trending_{window.name}",
+            not_banned=NOT_BANNED,
             view_weight=VIEW_WEIGHT,
             min_viewers=MIN_DAILY_VIEWERS,
         )
@@ -69,11 +73,11 @@ async def recompute(db: AsyncSession) -> set[int]:
     return changed
 
 
-_REASONS = text("""
+_REASONS = text(f"""
 SELECT target, verb, count(*) FROM (
     SELECT CASE WHEN verb = 'forked' THEN (data->>'original_id')::bigint ELSE workflow_id END AS target, verb
     FROM activities
-    WHERE created_at > now() - make_interval(days => :days) AND verb = ANY(:verbs)
+    WHERE created_at > now() - make_interval(days => :days) AND verb = ANY(:verbs) AND {NOT_BANNED}
       AND (workflow_id = ANY(:ids) OR (verb = 'forked' AND (data->>'original_id')::bigint = ANY(:ids)))
 ) t WHERE target = ANY(:ids)
 GROUP BY 1, 2

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from blokhub.seed.corpus_records import SeedUser, SeedWorkflow
 from blokhub.seed.corpus_sources import HOOKS, POLLS
 from blokhub.seed.corpus_text import EXTRAS, LEADS, REPORTS, SETUP, SHORT_DESCRIPTIONS
 from blokhub.seed.corpus_users import STREAM_WORKFLOWS, generate_users, mix, soft_floor, user_created_days_ago
+from blokhub.seed.corpus_v2 import author_v2, v2_style
 from blokhub.seed.corpus_variants import SCHEDULES, TIMEZONES, make_fork, make_near_duplicate
 
 __all__ = [
@@ -232,16 +234,27 @@ class _Generator:
         self.users = users
 
     def build(self, i: int) -> SeedWorkflow:
+        workflow, root, scheduled = self.build_v1(i)
+        style = v2_style(self.seed, root, scheduled)
+        if style is None:
+            return workflow
+        return dataclasses.replace(workflow, definition=author_v2(style, workflow.definition))
+
+    def build_v1(self, i: int) -> tuple[SeedWorkflow, int, bool]:
+        """Workflow ``i`` in its v1 form (what forks edit), the original its lineage started from and whether that
+        original runs on a schedule or by hand (triggers only the v2-era line has a runtime for)."""
         r = random.Random(mix(self.seed, STREAM_WORKFLOWS, i)).random
         roll = r()
         parent: SeedWorkflow | None = None
         fork = False
+        root = i
         if i > 0 and roll < FORK_RATE + NEAR_DUPLICATE_RATE:
             fork = roll < FORK_RATE
-            parent = self.build(int(r() * i))
+            parent, root, scheduled = self.build_v1(int(r() * i))
         owner = _owner(r, self.users)
         if parent is None:
             title, description, tags, definition = _original(r)
+            scheduled = "http" not in definition["trigger"]
         elif fork:
             title, description, tags, definition = make_fork(r, parent)
             if parent.visibility in ("private", "draft"):
@@ -258,18 +271,22 @@ class _Generator:
             age = owner_age * (0.5 + 0.49 * r())
         if parent is not None:
             age = min(age, parent.created_days_ago * (0.999 - 0.2 * r()))
-        return SeedWorkflow(
-            index=i,
-            owner_index=owner,
-            title=title,
-            description=description,
-            tags=tags,
-            visibility=_VISIBILITY[int(r() * len(_VISIBILITY))],
-            # Written for a Blok line that runs it: that line's built-in names, other code marked local.
-            definition=realign(definition, in_place=True),
-            created_days_ago=round(age, 4),
-            forked_from=parent.index if parent is not None and fork else None,
-            near_duplicate_of=parent.index if parent is not None and not fork else None,
+        return (
+            SeedWorkflow(
+                index=i,
+                owner_index=owner,
+                title=title,
+                description=description,
+                tags=tags,
+                visibility=_VISIBILITY[int(r() * len(_VISIBILITY))],
+                # Written for a Blok line that runs it: that line's built-in names, other code marked local.
+                definition=realign(definition, in_place=True),
+                created_days_ago=round(age, 4),
+                forked_from=parent.index if parent is not None and fork else None,
+                near_duplicate_of=parent.index if parent is not None and not fork else None,
+            ),
+            root,
+            scheduled,
         )
 
 

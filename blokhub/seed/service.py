@@ -77,7 +77,7 @@ class SeedReport:
     invalid: int = 0
     seconds: float = 0.0
     index_to_id: dict[int, int] = field(default_factory=dict, repr=False)
-    history: HistoryReport | None = None  # the demo's engagement (serve's seed-on-empty only)
+    history: HistoryReport | None = None  # the demo's engagement (see seed_demo)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -225,20 +225,30 @@ async def seed_corpus(
     return report
 
 
+async def seed_demo(
+    settings: Settings, *, seed: int, users: int, workflows: int, history: bool = True, progress: bool = False
+) -> SeedReport:
+    """The demo: the corpus, the staff accounts and (unless ``history`` is off, for benchmarks that measure the
+    corpus alone) four weeks of deterministic engagement with trending and scores computed. `blokhub seed` and
+    `serve`'s seed-on-empty both come here, so they load the same demo."""
+    report = await seed_corpus(settings, seed=seed, users=users, workflows=workflows, progress=progress)
+    conn = await asyncpg.connect(asyncpg_dsn(settings))
+    try:
+        await insert_staff(conn, DEMO_PASSWORD)  # a moderator and an admin to try moderation with
+        if history:
+            # Alive on the first request: follows, favorites, reviews, comments and views; trending and scores.
+            report.history = await seed_history(settings, conn, seed=seed)
+    finally:
+        await conn.close()
+    return report
+
+
 async def seed_if_empty(settings: Settings, workflows: int) -> SeedReport | None:
-    """``serve`` on an empty database loads a demo corpus, so a first `make run` has something to show."""
+    """``serve`` on an empty database loads the demo, so a first `make run` has something to show."""
     conn = await asyncpg.connect(asyncpg_dsn(settings))
     try:
         if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM workflows)"):
             return None
     finally:
         await conn.close()
-    report = await seed_corpus(settings, seed=42, users=max(10, workflows // 6), workflows=workflows, progress=True)
-    conn = await asyncpg.connect(asyncpg_dsn(settings))
-    try:
-        await insert_staff(conn, DEMO_PASSWORD)  # a moderator and an admin to try moderation with
-        # Alive on the first request: follows, favorites, reviews, comments and views, trending and scores computed.
-        report.history = await seed_history(settings, conn, seed=42)
-    finally:
-        await conn.close()
-    return report
+    return await seed_demo(settings, seed=42, users=max(10, workflows // 6), workflows=workflows, progress=True)

@@ -26,6 +26,14 @@ def load(name: str) -> list[dict[str, Any]]:
     return cases
 
 
+def load_set(kind: str) -> list[dict[str, Any]]:
+    """The whole set of one kind ("prompts" or "edits"): the main file, then every held-out batch file after it."""
+    cases = load(f"{kind}.yaml")
+    for path in sorted(HERE.glob(f"{kind}_heldout_*.yaml")):
+        cases += load(path.name)
+    return cases
+
+
 async def no_examples(query: str) -> list[GroundingExample]:
     """The search tool outside the product: there is no corpus here, so it finds nothing (the call still happens)."""
     return []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evals.ai import scorer
+
 
 @dataclass(frozen=True)
 class Case:
@@ -19,39 +21,9 @@ class Case:
     branches: bool = False  # an if-else step is expected
 
 
-# Where each service shows itself in a draft: any of these in a step name, node name or url.
-SERVICE_MARKERS: dict[str, tuple[str, ...]] = {
-    "slack": ("slack",),
-    "discord": ("discord",),
-    "teams": ("teams",),
-    "telegram": ("telegram",),
-    "email": ("sendgrid", "mailgun", "email"),
-    "sendgrid": ("sendgrid",),
-    "mailgun": ("mailgun",),
-    "twilio": ("twilio",),
-    "stripe": ("stripe",),
-    "paypal": ("paypal",),
-    "hubspot": ("hubapi", "hubspot"),
-    "salesforce": ("salesforce",),
-    "github": ("api.github.com", "github"),
-    "gitlab": ("gitlab",),
-    "jira": ("atlassian", "jira"),
-    "postgres": ("postgres",),
-    "mysql": ("mysql",),
-    "mongodb": ("mongo",),
-    "redis": ("redis",),
-    "s3": ("s3",),
-    "sheets": ("sheets.googleapis.com", "sheet"),
-    "drive": ("googleapis.com/upload/drive",),
-    "openai": ("openai",),
-    "shopify": ("shopify",),
-    "weather": ("open-meteo", "weather"),
-    "http": ("fetch-data",),
-    "pdf": ("generate-pdf",),
-    "crypto": ("coingecko",),
-    "rates": ("frankfurter",),
-    "hackernews": ("hn.algolia.com",),
-}
+# Where each service shows itself in a draft: the evaluation scorer's table (one table for both), plus "http" for a
+# plain fetch of a URL the prompt gave, which is no service of the catalogue.
+SERVICE_MARKERS: dict[str, tuple[str, ...]] = {**scorer.SERVICE_MARKERS, "http": ("fetch-data",)}
 
 CASES: tuple[Case, ...] = (
     Case(

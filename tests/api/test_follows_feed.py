@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from blokhub.outbox.relay import process_pending
 from blokhub.runtime.resources import Resources
@@ -116,5 +117,26 @@ async def test_personal_rank_prefers_authors_you_engage_with(
     first = personal["items"][0]["reason"]
     assert "someone you follow" in first and "you gave their work 2 favorites or good review(s)" in first
     assert all("someone you follow" in i["reason"] for i in personal["items"])
-    assert all(i["score"] is None for i in (await bob.get("/api/v1/feed")).json()["items"])
+    assert personal["ranked_by"] == "personal"
     assert_error(await bob.get("/api/v1/feed", params={"rank": "weird"}), 422)
+
+
+async def test_the_chronological_feed_scores_by_recency_and_says_so(
+    alice: Account, bob: Account, clean: Resources
+) -> None:
+    """Issue 13.7: every item of both feed modes has a score and a reason; newest first is scored by recency."""
+    await bob.put("/api/v1/users/alice/follow")
+    old = await _workflow(alice, title="Two days old")
+    await _workflow(alice, title="Fresh")
+    await process_pending({"resources": clean})
+    async with clean.sessionmaker() as db, db.begin():
+        await db.execute(
+            text("UPDATE activities SET created_at = now() - interval '49 hours' WHERE workflow_id = :id"), {"id": old}
+        )
+    feed = (await bob.get("/api/v1/feed")).json()
+    assert feed["ranked_by"] == "recency"
+    items = [(i["workflow"]["title"], i["score"], i["reason"]) for i in feed["items"]]
+    assert [title for title, _, _ in items] == ["Fresh", "Two days old"]
+    (_, fresh, fresh_reason), (_, aged, aged_reason) = items
+    assert 0.99 < fresh <= 1.0 and fresh_reason == "someone you follow; within the hour"
+    assert 0.45 < aged < 0.5 and aged_reason == "someone you follow; 2 days ago"  # half-life 48 h

@@ -148,3 +148,34 @@ async def test_one_open_report_per_target_and_reporter_and_resolving_settles_all
     await mod.post(f"{ADMIN}/reports/{first_on_user.json()['id']}/resolve", json={"resolution": "warned"})
     reopened = await bob.post("/api/v1/reports", json=user_report)
     assert reopened.status_code == 201 and reopened.json()["id"] != first_on_user.json()["id"]
+
+
+async def test_every_list_shows_the_owner_the_moderation_state_and_nobody_else(
+    alice: Account, bob: Account, client: httpx.AsyncClient, clean: Resources
+) -> None:
+    """Issue 13.2: search hits and list items carry `moderation` for the owner (and moderators) as the workflow
+    page does. Search and the public lists show only what everyone may see, the owner included: hidden work is
+    listed for its owner in their own lists (their profile, `?owner=<me>`), with its state and reason."""
+    mod = await _staff(client, clean, "mod", "moderator")
+    shown = (await alice.post(W, json={"definition": simple(name="Quokka counter to Slack")})).json()["id"]
+    hidden = (await alice.post(W, json={"definition": simple(name="Quokka census to Slack")})).json()["id"]
+    assert (await mod.post(f"{ADMIN}/workflows/{hidden}/hide", json={"reason": "spam links"})).status_code == 204
+    await _relay(clean)
+
+    async def hits(viewer: Any) -> dict[int, Any]:
+        body = (await viewer.get("/api/v1/search/workflows", params={"q": "quokka", "author": "alice"})).json()
+        return {h["workflow"]["id"]: h["workflow"]["moderation"] for h in body["hits"]}
+
+    visible = {"state": "visible", "reason": None, "at": None}
+    assert await hits(alice) == {shown: visible}
+    assert await hits(mod) == {shown: visible}
+    assert await hits(bob) == {shown: None} and await hits(client) == {shown: None}
+    for url in ("/api/v1/users/alice/workflows", f"{W}?owner=alice"):
+        mine = {w["id"]: w["moderation"] for w in (await alice.get(url)).json()["items"]}
+        assert mine[shown] == visible and mine[hidden]["state"] == "hidden"
+        assert mine[hidden]["reason"] == "spam links" and mine[hidden]["at"]
+        theirs = {w["id"]: w["moderation"] for w in (await bob.get(url)).json()["items"]}
+        assert theirs == {shown: None}
+    trending = (await alice.get("/api/v1/trending", params={"limit": 100})).json()["items"]
+    assert {i["workflow"]["id"]: i["workflow"]["moderation"] for i in trending} == {shown: visible}
+    assert all(i["workflow"]["moderation"] is None for i in (await bob.get("/api/v1/trending")).json()["items"])

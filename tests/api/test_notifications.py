@@ -97,3 +97,30 @@ async def test_notifications_group_by_target_and_kind_with_count_and_excerpt(
     await bob.post(f"/api/v1/workflows/{wid}/comments", json={"body": "one more"})
     unread = (await alice.get("/api/v1/notifications", params={"unread": "true"})).json()["items"]
     assert [(n["kind"], n["count"], n["excerpt"]) for n in unread] == [("workflow_comment", 1, "one more")]
+
+
+async def test_a_group_keeps_its_first_id_and_marking_it_read_settles_the_group(
+    alice: Account, bob: Account, client: httpx.AsyncClient
+) -> None:
+    """Issue 13.11: events joining a group do not change its id; reading by that id reads the whole group."""
+    wid = (await alice.post(W, json={"definition": simple()})).json()["id"]
+    other = (await alice.post(W, json={"definition": simple(name="Other")})).json()["id"]
+    await bob.post(f"{W}/{wid}/comments", json={"body": "first"})
+    first = (await alice.get("/api/v1/notifications")).json()["items"][0]
+    await bob.post(f"{W}/{other}/comments", json={"body": "elsewhere"})
+    for i in range(3):
+        await bob.post(f"{W}/{wid}/comments", json={"body": f"more {i}"})
+    page = (await alice.get("/api/v1/notifications")).json()
+    top = page["items"][0]
+    # the grown group rose to the top under the id it was first given
+    assert (top["id"], top["count"], top["excerpt"]) == (first["id"], 4, "more 2")
+    assert [n["workflow"]["id"] for n in page["items"]] == [wid, other] and page["unread"] == 2
+    # a cursor walks the time-ordered list without repeating or skipping
+    one = (await alice.get("/api/v1/notifications", params={"limit": 1})).json()
+    two = (await alice.get("/api/v1/notifications", params={"limit": 1, "cursor": one["next_cursor"]})).json()
+    assert [n["id"] for n in one["items"] + two["items"]] == [n["id"] for n in page["items"]]
+    assert two["next_cursor"] is None
+    r = await alice.post("/api/v1/notifications/read", json={"ids": [first["id"]]})
+    assert r.status_code in (200, 201) and r.json()["unread"] == 1
+    unread = (await alice.get("/api/v1/notifications", params={"unread": "true"})).json()["items"]
+    assert [n["workflow"]["id"] for n in unread] == [other]

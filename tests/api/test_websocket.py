@@ -21,6 +21,7 @@ from blokhub.api.notifications.hub import NotificationHub, Subscriber
 from blokhub.config import Settings
 from blokhub.runtime.resources import Resources
 from blokhub.wiring.consumers import CONSUMERS
+from tests.api.workflow_helpers import simple
 
 
 def _free_port() -> int:
@@ -99,6 +100,7 @@ async def test_push_reaches_a_socket_on_another_replica_within_a_second(servers:
         assert message["type"] == "notification"
         assert message["notification"]["kind"] == "new_follower"
         assert message["notification"]["actor"]["username"] == "bob"
+        assert message["unread"] == 1  # the count after it, which the web app shows as it is
         await ws.send("ping")
         assert await asyncio.wait_for(ws.recv(), 1) == "pong"
 
@@ -213,3 +215,25 @@ async def test_connect_and_close_leave_no_pending_task_behind(
         gc.collect()
         await asyncio.sleep(0.1)
     assert not [r for r in caplog.records if "destroyed but it is pending" in r.getMessage()]
+
+
+async def test_a_growing_group_is_pushed_under_its_first_id(servers: tuple[Server, Server]) -> None:
+    """Issue 13.11: each event of a group is pushed, always with the group's one id and its current count."""
+    a, _ = servers
+    alice = await _register(a.http, "alice")
+    bob = await _register(a.http, "bob")
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {bob}"}) as as_bob:
+        r = await as_bob.post(f"{a.http}/workflows", json={"definition": simple()})
+        wid = r.json()["id"]
+        async with connect(a.ws, additional_headers={"Authorization": f"Bearer {bob}"}) as ws:
+            assert await _next(ws) == {"type": "hello", "unread": 0}
+            pushed = []
+            async with httpx.AsyncClient(headers={"Authorization": f"Bearer {alice}"}) as as_alice:
+                for i in range(3):
+                    r = await as_alice.post(f"{a.http}/workflows/{wid}/comments", json={"body": f"note {i}"})
+                    assert r.status_code == 201
+                    pushed.append((await _next(ws, timeout=2.0))["notification"])
+            assert len({n["id"] for n in pushed}) == 1
+            assert [(n["count"], n["excerpt"]) for n in pushed] == [(1, "note 0"), (2, "note 1"), (3, "note 2")]
+            listed = (await as_bob.get(f"{a.http}/notifications")).json()
+            assert [n["id"] for n in listed["items"]] == [pushed[0]["id"]] and listed["unread"] == 1

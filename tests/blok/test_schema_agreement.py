@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from blokhub.blok import load_schema, parse, schema_issues
 from tests.blok.conftest import FIXTURES, INVALID, VALID, base_doc, fmt_of
+from tests.blok.mutations import mutate
 
 VALIDATOR = Draft202012Validator(load_schema())
 Doc = dict[str, Any]
@@ -191,33 +191,7 @@ SAMPLES: list[Any] = [
 ]
 
 
-def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _containers(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _containers(child, (*path, index))
-    return found
-
-
-def _random_mutation(rng: random.Random, doc: Any) -> Any:
-    doc = copy.deepcopy(doc)
-    path = rng.choice(_containers(doc)[1:])
-    parent = doc
-    for part in path[:-1]:
-        parent = parent[part]
-    action = rng.random()
-    if action < 0.6:
-        parent[path[-1]] = copy.deepcopy(rng.choice(SAMPLES))
-    elif action < 0.8 and isinstance(parent, dict):
-        del parent[path[-1]]
-    elif isinstance(parent, list):
-        parent.insert(path[-1], copy.deepcopy(rng.choice(SAMPLES)))
-    else:
-        parent[rng.choice(["type", "steps", "inputs", "condition", "extra"])] = copy.deepcopy(rng.choice(SAMPLES))
-    return doc
+V1_KEYS = ["type", "steps", "inputs", "condition", "extra"]
 
 
 def test_agrees_on_random_mutations() -> None:
@@ -227,7 +201,7 @@ def test_agrees_on_random_mutations() -> None:
     for _ in range(1500):
         doc = rng.choice(seeds)
         for _ in range(rng.randint(1, 3)):
-            doc = _random_mutation(rng, doc)
+            doc = mutate(rng, doc, SAMPLES, V1_KEYS, replace=0.6)
         _agree(doc)
         outcomes[VALIDATOR.is_valid(doc)] += 1
     assert outcomes[True] > 100 and outcomes[False] > 100, outcomes  # both sides are really exercised

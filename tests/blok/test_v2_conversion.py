@@ -18,7 +18,7 @@ from blokhub.blok.to_v2 import to_v2
 from tests.blok.conftest import FIXTURES, VALID, fmt_of
 
 V2 = sorted((FIXTURES / "v2").glob("*.json")) + sorted((FIXTURES / "v2-fork").glob("*.json"))
-BLOCKS = ("switch", "forEach", "loop", "tryCatch")
+BLOCKS = ("forEach", "loop", "tryCatch")  # a switch converts to an if-else when that is exact
 V1_TRIGGERS = ("http", "grpc", "cron", "manual", "mcp")
 
 
@@ -66,6 +66,10 @@ def _expected_refusals(doc: dict[str, Any]) -> set[str]:
                 found.add(f"{here}/subworkflow")
             elif isinstance(step.get("branch"), dict):
                 stack.extend((step["branch"][k], f"{here}/branch/{k}") for k in ("then", "else") if k in step["branch"])
+            elif isinstance(step.get("switch"), dict):
+                body = step["switch"]
+                stack.extend((c["do"], f"{here}/switch/cases/{i}/do") for i, c in enumerate(body["cases"]))
+                stack.extend((body[k], f"{here}/switch/{k}") for k in ("default",) if k in body)
     return found
 
 
@@ -88,6 +92,7 @@ def test_v2_to_v1_converts_or_lists_what_v1_cannot_express(path: Path) -> None:
     assert result.dialect is not None and result.dialect.value == "v1"
     assert result.valid, [(i.pointer, i.message) for i in result.errors]
     before, after = facts(original).to_dict(), facts(v1).to_dict()
+    before["control_flow"] = sorted({"branch" if k == "switch" else k for k in before["control_flow"]})
     for key in ("trigger", "path", "runtimes", "domains", "step_count", "control_flow"):
         assert before[key] == after[key], key
     again = convert(v1, "v2")

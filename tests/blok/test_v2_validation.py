@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from blokhub.blok import analyze, validate
 from blokhub.blok.v2_schema import v2_schema_issues
 from tests.blok.conftest import FIXTURES
+from tests.blok.mutations import mutate
 
 V2 = sorted((FIXTURES / "v2").glob("*.json"))
 V2_FORK = sorted((FIXTURES / "v2-fork").glob("*.json"))
@@ -142,35 +143,6 @@ KEYS = ["id", "use", "type", "inputs", "when", "then", "else", "do", "as", "in",
         "wait", "for", "middleware", "set_var", "extra", "nodes", "cases", "on", "concurrency"]  # fmt: skip
 
 
-def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += _containers(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += _containers(child, (*path, index))
-    return found
-
-
-def _mutate(rng: random.Random, doc: Any) -> Any:
-    doc = copy.deepcopy(doc)
-    path = rng.choice(_containers(doc)[1:])
-    parent = doc
-    for part in path[:-1]:
-        parent = parent[part]
-    action = rng.random()
-    if action < 0.55:
-        parent[path[-1]] = copy.deepcopy(rng.choice(SAMPLES))
-    elif action < 0.8 and isinstance(parent, dict):
-        del parent[path[-1]]
-    elif isinstance(parent, list):
-        parent.insert(path[-1], copy.deepcopy(rng.choice(SAMPLES)))
-    else:
-        parent[rng.choice(KEYS)] = copy.deepcopy(rng.choice(SAMPLES))
-    return doc
-
-
 def test_checker_agrees_with_the_schema_on_random_mutations() -> None:
     rng = random.Random(20261129)
     seeds = [json.loads(p.read_text()) for p in V2[::3] + V2_FORK[::6]]
@@ -178,7 +150,7 @@ def test_checker_agrees_with_the_schema_on_random_mutations() -> None:
     for _ in range(1500):
         doc = rng.choice(seeds)
         for _ in range(rng.randint(1, 3)):
-            doc = _mutate(rng, doc)
+            doc = mutate(rng, doc, SAMPLES, KEYS, replace=0.55)
         _agree(doc)
         outcomes[VALIDATOR.is_valid(doc)] += 1
     assert outcomes[True] > 100 and outcomes[False] > 100, outcomes

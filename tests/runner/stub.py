@@ -1,5 +1,7 @@
 """A local HTTP API for workflows to call while Blok's runner runs them: it answers every request with a JSON
-echo of what it received and remembers each answer, so a test can assert the workflow's reply is what came back."""
+echo of what it received and remembers each answer, so a test can assert the workflow's reply is what came back.
+A workflow that iterates over a list in the API's answer (``ctx.response.data.results.some(...)``) gets that list,
+empty, in every answer under its prefix (``shapes``), so its condition evaluates instead of throwing."""
 
 from __future__ import annotations
 
@@ -21,6 +23,10 @@ class Stub:
     base: str
     calls: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    shapes: dict[str, dict[str, Any]] = field(default_factory=dict)  # path prefix -> fields added to each answer
+
+    def shape(self, prefix: str) -> dict[str, Any]:
+        return next((extra for start, extra in self.shapes.items() if prefix.startswith(start)), {})
 
     def answers_for(self, prefix: str) -> list[dict[str, Any]]:
         """Answers given to requests whose path starts with ``prefix`` (each workflow gets its own prefix)."""
@@ -40,6 +46,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             with stub.lock:
                 answer = {
+                    **copy.deepcopy(stub.shape(parts.path)),
                     "stub": len(stub.calls) + 1,
                     "method": self.command,
                     "path": parts.path,

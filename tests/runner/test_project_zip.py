@@ -15,10 +15,13 @@ import httpx
 
 from blokhub.blok import parse
 from blokhub.blok.project import build_project
+from blokhub.blok.project_nodes import shipped_nodes
+from blokhub.blok.requirements import requirements
 from tests.conftest import Account, assert_error
-from tests.runner.oracle import NODE_DIR, SHARED_FIXTURES, free_port, load_all, wait_for_port
+from tests.runner.oracle import NODE_DIR, SHARED_FIXTURES, free_port, load_projects, wait_for_port
+from tests.runner.predict import loads_in_project
 from tests.runner.stub import stub_api
-from tests.runner.test_fixtures_load import _files, loads_on_published_runner
+from tests.runner.test_fixtures_load import _files
 
 W = "/api/v1/workflows"
 
@@ -39,7 +42,10 @@ def _greeting(stub: str) -> dict[str, Any]:
                         "condition": "ctx.request.params.name === 'ada'",
                         "steps": [{"name": "greet", **api}],
                     },
-                    {"type": "else", "steps": [{"name": "other", **api}]},
+                    {
+                        "type": "else",
+                        "steps": [{"name": "other", **api}, {"name": "reply", "node": "mapper", "type": "module"}],
+                    },
                 ]
             },
             "greet": {"inputs": {"url": f"{stub}/greet/${{ctx.request.params.name}}?lang=en", "method": "GET"}},
@@ -50,6 +56,10 @@ def _greeting(stub: str) -> dict[str, Any]:
                     "headers": {"Content-Type": "application/json", "X-Token": "${ctx.env.GREETER_TOKEN}"},
                     "body": {"who": "${ctx.request.params.name}"},
                 }
+            },
+            # The template's mapper, which the export ships: it answers with the greeting API's call number.
+            "reply": {
+                "inputs": {"model": {"greeted": "${ctx.request.params.name}", "call": "js/ctx.response.data.stub"}}
             },
         },
     }
@@ -80,6 +90,7 @@ async def test_the_exported_project_installs_starts_and_serves_the_workflow(alic
             for n in (
                 "README.md",
                 "nodes.js",
+                "nodes/mapper/index.js",
                 "package-lock.json",
                 "package.json",
                 "server.js",
@@ -99,6 +110,8 @@ async def test_the_exported_project_installs_starts_and_serves_the_workflow(alic
         }
         readme = (project / "README.md").read_text()
         assert f"GET http://127.0.0.1:3000/{slug}/:name" in readme and "`GREETER_TOKEN`" in readme
+        assert "| `mapper` | module | template | the template's `mapper`, shipped in `nodes/mapper/index.js`" in readme
+        assert "nothing else to install" in readme
 
         install = subprocess.run(
             ["npm", "install", "--prefer-offline", "--no-audit", "--no-fund"],
@@ -134,7 +147,7 @@ async def test_the_exported_project_installs_starts_and_serves_the_workflow(alic
     assert stub.calls[0]["method"] == "GET" and stub.calls[0]["path"] == "/greet/ada"
     assert stub.calls[0]["query"] == {"lang": "en"}
     assert bob.status_code == 200, bob.text
-    assert bob.json() == stub.calls[1] and stub.calls[1]["body"] == {"who": "bob"}
+    assert bob.json() == {"greeted": "bob", "call": 2} and stub.calls[1]["body"] == {"who": "bob"}
     assert len(stub.calls) == 2
     assert wrong_method.status_code == 500 and wrong_method.json() == {"error": "Invalid HTTP method"}
     assert missing.status_code == 500 and "Workflow not found" in missing.json()["error"]
@@ -153,23 +166,38 @@ async def test_the_readme_lists_what_the_project_still_needs(alice: Account, bob
     assert_error(await bob.get(f"{W}/{r.json()['id']}/project.zip"), 404)  # private: only its owner
 
 
-def test_every_fixture_project_workflow_gets_the_verdict_requirements_predict() -> None:
+def test_every_fixture_project_loads_with_its_own_registry_as_requirements_predict(tmp_path: Path) -> None:
     """The project's workflow file is the hub's, rewritten for the published runner: other lines' built-in names
-    become its own, so more fixtures run from a project than as uploaded; the runner agrees with requirements."""
+    become its own, so more fixtures run from a project than as uploaded. Each project is judged with its own
+    nodes.js and nodes/ (the template nodes it ships), and the runner agrees with requirements."""
     folder = SHARED_FIXTURES / "valid"
     files = [p for p in _files(folder, ".json")] + sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.toml"))
     written: dict[str, dict[str, Any]] = {}
+    projects: dict[str, Path] = {}
     for path in files:
         doc = parse(path.read_text("utf-8"), path.suffix.lstrip(".")).document
         project = build_project(doc, name="w", title=path.stem)
         written[path.name] = json.loads(project.files["workflows/json/w.json"])
-    verdicts = load_all((key, json.dumps(doc)) for key, doc in written.items())
+        projects[path.name] = unpack(project.files, tmp_path / path.name)
+    verdicts = load_projects(projects)
     for key, doc in written.items():
-        assert verdicts[key].ok == loads_on_published_runner(doc), (key, verdicts[key])
+        assert verdicts[key].ok == loads_in_project(doc), (key, verdicts[key])
+        shipped = sorted(p.parent.name for p in (projects[key] / "nodes").glob("*/index.js"))
+        used = {n.node for n in requirements(doc).nodes if n.type in ("module", "local")}
+        assert shipped == sorted(used & set(shipped_nodes())), key  # what it uses, nothing more
     assert sorted(k for k, v in verdicts.items() if v.ok) == [
         "countries-12c01e4.toml",
         "countries-bb82820.yaml",
         "countries-vs-facts-6b1d1a0.json",
+        "films-e318b92.json",  # postgres-query, shipped in nodes/ (it needs `npm install pg` to run)
         "launches-by-year-04cb06e.json",
+        "loadtest-cb3acb4.json",  # mapper, shipped in nodes/
         "mcp-test-3be7903.json",  # @blok-ts/api-call, written @nanoservice-ts/api-call in the project
     ]
+
+
+def unpack(files: dict[str, bytes], folder: Path) -> Path:
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return folder

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from blokhub.blok import scan_secrets, validate
+from blokhub.blok import BlokConversionError, Dialect, convert, dialect_of, facts, scan_secrets, validate
+from blokhub.blok.model import model_steps
+from blokhub.blok.requirements import requirements
 from blokhub.seed.corpus import (
     SeedUser,
     SeedWorkflow,
@@ -41,12 +43,22 @@ def corpus() -> list[SeedWorkflow]:
 
 
 @pytest.fixture(scope="module")
+def v1_corpus(corpus: list[SeedWorkflow]) -> list[SeedWorkflow]:
+    return [w for w in corpus if dialect_of(w.definition) is Dialect.V1]
+
+
+@pytest.fixture(scope="module")
+def v2_corpus(corpus: list[SeedWorkflow]) -> list[SeedWorkflow]:
+    return [w for w in corpus if dialect_of(w.definition) is Dialect.V2]
+
+
+@pytest.fixture(scope="module")
 def users() -> list[SeedUser]:
     return list(generate_users(SEED, 5000))
 
 
 def all_steps(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Top-level steps plus every step nested in if-else branches."""
+    """Top-level steps plus every step nested in if-else branches (v1)."""
     steps = list(doc["steps"])
     for config in doc["nodes"].values():
         for condition in config.get("conditions", ()):
@@ -122,7 +134,7 @@ def test_items_do_not_share_mutable_objects(corpus: list[SeedWorkflow]) -> None:
             assert owner.setdefault(id(obj), w.index) == w.index, f"workflow {w.index} shares an object"
     scratch = list(generate_workflows(SEED, 50, N_USERS))
     for w in scratch:
-        w.definition["nodes"].clear()  # mutating yielded items must not leak into later runs
+        w.definition.clear()  # mutating yielded items must not leak into later runs
     assert list(generate_workflows(SEED, 50, N_USERS)) == corpus[:50]
 
 
@@ -193,8 +205,8 @@ def test_forks_and_near_duplicates_point_to_earlier_similar_workflows(corpus: li
         assert 0 <= parent_index < w.index
         parent = corpus[parent_index]
         assert w.created_days_ago <= parent.created_days_ago
-        mine = {s["name"] for s in all_steps(w.definition)}
-        theirs = {s["name"] for s in all_steps(parent.definition)}
+        assert dialect_of(w.definition) is dialect_of(parent.definition)  # a lineage keeps its dialect
+        mine, theirs = _step_ids(w.definition), _step_ids(parent.definition)
         if w.forked_from is not None:
             assert len(mine ^ theirs) <= 1, (w.index, mine ^ theirs)  # a small edit: at most one step added
             assert w.definition["version"] != parent.definition["version"]
@@ -202,6 +214,18 @@ def test_forks_and_near_duplicates_point_to_earlier_similar_workflows(corpus: li
             assert mine == theirs
             assert _norm_title(w.title) == _norm_title(parent.title)
             assert w.description == parent.description
+
+
+# Steps a v2 author adds around the same work (a tryCatch and its failure handling, a forEach's item step, an
+# else-if's own branch step): the same edit in a fork can add or drop them with it.
+_V2_FRAME = re.compile(r"(?:deliver|send-safely|log-failure|answer-failure|shape-[a-z]+)(?:-\d+)?|.+-\d")
+
+
+def _step_ids(doc: dict[str, Any]) -> set[str]:
+    ids = {step.id for step in model_steps(doc) if step.id is not None}
+    if dialect_of(doc) is Dialect.V2:
+        ids = {i for i in ids if not _V2_FRAME.fullmatch(i)}
+    return ids
 
 
 def test_ages_look_like_growth(corpus: list[SeedWorkflow]) -> None:
@@ -229,13 +253,13 @@ def test_every_workflow_is_valid_and_has_no_secrets(corpus: list[SeedWorkflow]) 
 def test_credentials_are_always_environment_references(corpus: list[SeedWorkflow]) -> None:
     sensitive = re.compile(r"pass|secret|token|api[-_]?key|authorization|routing_key|auth", re.IGNORECASE)
     for w in corpus:
-        for key, value in strings_by_key(w.definition["nodes"]):
+        for key, value in strings_by_key(w.definition.get("nodes", w.definition["steps"])):
             if sensitive.search(key):
                 assert "${ctx.env." in value or value.startswith("js/process.env."), (w.index, key, value)
 
 
-def test_workflow_structure(corpus: list[SeedWorkflow]) -> None:
-    for w in corpus:
+def test_workflow_structure(v1_corpus: list[SeedWorkflow]) -> None:
+    for w in v1_corpus:
         d = w.definition
         assert next(iter(d)) == "name" and d["name"] == w.title
         assert set(d) == {"name", "description", "version", "trigger", "steps", "nodes"}
@@ -257,8 +281,8 @@ def test_workflow_structure(corpus: list[SeedWorkflow]) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_step_count_bound_holds_across_seeds(seed: int) -> None:
-    counts = [len(all_steps(w.definition)) for w in generate_workflows(seed, 3000, 150)]
-    assert min(counts) >= 1 and max(counts) <= 12
+    counts = [len(model_steps(w.definition)) for w in generate_workflows(seed, 3000, 150)]
+    assert min(counts) >= 1 and max(counts) <= 12 + 4  # v2: a tryCatch with two catch steps, a forEach's item
 
 
 def test_single_user_corpus() -> None:
@@ -292,22 +316,22 @@ def test_metadata_text_and_tags(corpus: list[SeedWorkflow]) -> None:
 # --- variety ----------------------------------------------------------------------------------------------
 
 
-def test_variety(corpus: list[SeedWorkflow]) -> None:
+def test_variety(corpus: list[SeedWorkflow], v1_corpus: list[SeedWorkflow]) -> None:
     n = len(corpus)
-    nodes = {s["node"] for w in corpus for s in all_steps(w.definition)}
+    nodes = {s.node for w in corpus for s in model_steps(w.definition) if s.node}
     assert len(nodes) >= 40
     assert len({w.title for w in corpus}) >= 300
     assert len({w.description for w in corpus}) >= 600
     triggers = Counter(next(iter(w.definition["trigger"])) for w in corpus)
     assert triggers["http"] > triggers["cron"] > triggers["manual"] > 0
     assert triggers["http"] / n >= 0.5
-    python = sum(any(s["type"] == "runtime.python3" for s in all_steps(w.definition)) for w in corpus)
+    python = sum("python3" in facts(w.definition).runtimes for w in corpus)
     assert 0.1 <= python / n <= 0.25
-    branches = sum(any("conditions" in c for c in w.definition["nodes"].values()) for w in corpus)
-    assert 0.22 <= branches / n <= 0.4
+    branches = sum(facts(w.definition).has_branches for w in corpus)
+    assert 0.3 <= branches / n <= 0.5
     methods = {w.definition["trigger"]["http"]["method"] for w in corpus if "http" in w.definition["trigger"]}
-    assert {"GET", "POST", "*"} <= methods
-    assert any(s.get("set_var") for w in corpus for s in all_steps(w.definition))
+    assert {"GET", "POST", "*", "ANY"} <= methods
+    assert any(s.get("set_var") for w in v1_corpus for s in all_steps(w.definition))
     text = json.dumps([w.definition for w in corpus])
     for needle in (
         "js/ctx.request.body",
@@ -329,3 +353,82 @@ def test_variety(corpus: list[SeedWorkflow]) -> None:
         assert needle in text, needle
     for service in ("Slack", "Discord", "Stripe", "HubSpot", "Postgres", "OpenAI", "GitHub", "Shopify", "S3"):
         assert any(service in w.title for w in corpus), service
+
+
+# --- v2 workflows -----------------------------------------------------------------------------------------
+
+
+def test_a_fifth_of_the_corpus_is_v2_written_as_v2_authors_write(
+    corpus: list[SeedWorkflow], v2_corpus: list[SeedWorkflow]
+) -> None:
+    assert 0.15 <= len(v2_corpus) / len(corpus) <= 0.27
+    flows: Counter[str] = Counter()
+    for w in v2_corpus:
+        d = w.definition
+        assert list(d) == ["name", "description", "version", "trigger", "steps"] and d["name"] == w.title
+        steps = model_steps(d)
+        ids = [s.id for s in steps]
+        assert all(i is not None and STEP_NAME.fullmatch(i) for i in ids), ids
+        assert len(ids) == len(set(ids)), w.index  # v2 ids are unique across the whole workflow
+        for step in steps:
+            assert "name" not in step.step and "node" not in step.step and "set_var" not in step.step
+        flows.update(facts(d).control_flow)
+    # Blocks where they are natural: delivery in tryCatch, array work in forEach (some in parallel), branches and
+    # an equality chain as a switch.
+    assert {"branch", "switch", "tryCatch", "forEach", "parallel"} <= set(flows)
+    assert flows["tryCatch"] >= len(v2_corpus) * 0.15 and flows["forEach"] >= len(v2_corpus) * 0.15
+    text = json.dumps([w.definition for w in v2_corpus])
+    for needle in ('"$ref": {"step": "@trigger"', '"$ref": {"step": "@error"', "ctx.state[", "@blokjs/respond"):
+        assert needle in text, needle
+    assert "ctx.vars" not in text  # v2 keeps every output in ctx.state; set_var is refused by its loader
+
+
+def test_v2_workflows_are_valid_v2_and_run_on_the_blokjs_line(v2_corpus: list[SeedWorkflow]) -> None:
+    origins: Counter[str] = Counter()
+    for w in v2_corpus:
+        result = validate(w.definition)
+        assert result.dialect is Dialect.V2 and result.valid and not result.warnings, (w.index, result.errors)
+        found = requirements(w.definition)
+        assert found.lines == ("blokjs",), (w.index, found.lines)
+        origins.update(n.origin for n in found.nodes)
+    assert origins["unresolved"] == 0 and origins["template"] == 0
+    assert origins["builtin"] > origins["local"] > 0 and origins["python"] > 0
+
+
+def test_v2_workflows_that_need_nothing_v1_lacks_convert_to_v1_switches_included(
+    v2_corpus: list[SeedWorkflow],
+) -> None:
+    converted, switches = 0, 0
+    for w in v2_corpus:
+        try:
+            v1 = convert(w.definition, "v1")
+        except BlokConversionError as refused:
+            assert all(i.code == "not_expressible" and i.pointer for i in refused.issues)
+            continue
+        assert validate(v1).valid, w.index
+        converted += 1
+        switches += "switch" in facts(w.definition).control_flow
+    assert converted >= len(v2_corpus) * 0.1 and switches >= 3
+
+
+def test_v2_lineages_are_decided_apart_from_the_v1_corpus(corpus: list[SeedWorkflow]) -> None:
+    """Titles, owners and ages do not depend on which lineages are v2 (a stream of their own)."""
+    from blokhub.seed import corpus_v2
+
+    saved = corpus_v2.V2_RATE_SCHEDULED, corpus_v2.V2_RATE_HTTP
+    corpus_v2.V2_RATE_SCHEDULED = corpus_v2.V2_RATE_HTTP = 0.0
+    try:
+        plain = list(generate_workflows(SEED, 300, N_USERS))
+    finally:
+        corpus_v2.V2_RATE_SCHEDULED, corpus_v2.V2_RATE_HTTP = saved
+    assert all(dialect_of(w.definition) is Dialect.V1 for w in plain)
+    for w, same in zip(corpus[:300], plain, strict=True):
+        assert (w.title, w.owner_index, w.created_days_ago, w.visibility, w.tags) == (
+            same.title,
+            same.owner_index,
+            same.created_days_ago,
+            same.visibility,
+            same.tags,
+        )
+        if dialect_of(w.definition) is Dialect.V1:
+            assert w.definition == same.definition

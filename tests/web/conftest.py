@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 import shutil
 import socket
@@ -43,6 +44,11 @@ ARTIFACTS = ROOT / ".pytest-artifacts" / "web"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,7 +64,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 async def live(clean: Resources) -> AsyncIterator[str]:
-    """The app served over real HTTP and WebSocket; yields its base URL."""
+    """The app served over real HTTP and WebSocket; yields its base URL. One per test (about a second): a server
+    shared by the package would have its in-process worker still writing the previous test's outbox while the next
+    test's tables are cleaned (deadlocks), and arq's worker cannot be reliably paused in between."""
     port = _free_port()
     registry = install(CONSUMERS)
     app = create_app(
@@ -81,16 +89,49 @@ async def live(clean: Resources) -> AsyncIterator[str]:
 
 
 class Watched:
-    """A browser page whose console errors, uncaught exceptions and off-origin requests are collected."""
+    """A browser page whose console errors, uncaught exceptions and off-origin requests are collected, and whose
+    requests in flight are counted (so a test can wait for the page to settle instead of sleeping)."""
 
     def __init__(self, page: Any, name: str, base: str) -> None:
         self.page = page
         self.name = name
         self.problems: list[str] = []
+        self.in_flight = 0
+        self.started = 0
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
         origin = re.compile(rf"^(?:{re.escape(base)}|{re.escape(base.replace('http', 'ws', 1))}|data:|blob:|about:)")
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text} @ {page.url}"))
         page.on("pageerror", lambda e: self.problems.append(f"uncaught: {e} @ {page.url}"))
         page.on("request", lambda r: origin.match(r.url) or self.problems.append(f"off-origin request: {r.url}"))
+
+    def _started(self, _request: Any) -> None:
+        self.in_flight += 1
+        self.started += 1
+
+    def _ended(self, _request: Any) -> None:
+        self.in_flight -= 1
+
+    async def visit(self, path: str) -> None:
+        """Open `path` inside the running app, as its own links do (history API), without reloading the page."""
+        await self.page.evaluate(
+            "(to) => { history.pushState(null, '', to); dispatchEvent(new PopStateEvent('popstate')); }", path
+        )
+
+    async def settled(self, timeout: float = 30) -> None:
+        """Wait until no request is in flight and none starts across a painted frame (the first /similar may load
+        the embedding model, hence the generous timeout)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            if self.in_flight <= 0:
+                before = self.started
+                await self.page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))")
+                if self.in_flight <= 0 and self.started == before:
+                    return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"{self.name}: {self.in_flight} request(s) still in flight after {timeout} s")
+            await asyncio.sleep(0.02)
 
     def assert_clean(self, where: str) -> None:
         problems, self.problems = self.problems, []
@@ -99,8 +140,11 @@ class Watched:
     async def assert_accessible(self, where: str) -> None:
         """No axe-core violation of WCAG 2 A/AA or its best practices (the page's context must bypass the CSP,
         which would refuse the injected script)."""
-        await self.page.add_script_tag(content=AXE.read_text())
-        result = await self.page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})")
+        if not await self.page.evaluate("typeof axe === 'object'"):  # once per document, not per visit
+            await self.page.add_script_tag(content=_axe_source())
+        result = await self.page.evaluate(
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice'], resultTypes: ['violations']})"
+        )
         found = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
         assert not found, f"{self.name} on {where}: {found}"
 
@@ -121,19 +165,32 @@ class Browser:
         return watched
 
 
-@pytest.fixture
-async def browser(live: str, request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
+@pytest.fixture(scope="package")
+async def chromium(resources: Resources) -> AsyncIterator[Any]:
+    """One headless Chromium for the browser suite; every test gets fresh contexts (profiles) in it."""
+    # The journey's chat and the workflow page's similar list embed text: load the model while the browser starts.
+    warming = asyncio.create_task(resources.embedder.warmup())
     async with playwright_api.async_playwright() as pw:
-        chromium = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        driver = Browser(chromium, live)
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield driver
+            yield browser
         finally:
-            report = getattr(request.node, "report_call", None)
-            if report is None or report.failed:
-                folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
-                folder.mkdir(parents=True, exist_ok=True)
-                for watched in driver.pages:
-                    with contextlib.suppress(Exception):
-                        await watched.page.screenshot(path=str(folder / f"{watched.name}.png"), full_page=True)
-            await chromium.close()
+            await browser.close()
+            await warming
+
+
+@pytest.fixture
+async def browser(chromium: Any, live: str, request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
+    driver = Browser(chromium, live)
+    try:
+        yield driver
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is None or report.failed:
+            folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+            folder.mkdir(parents=True, exist_ok=True)
+            for watched in driver.pages:
+                with contextlib.suppress(Exception):
+                    await watched.page.screenshot(path=str(folder / f"{watched.name}.png"), full_page=True)
+        for watched in driver.pages:
+            await watched.page.context.close()

@@ -10,7 +10,7 @@ import re
 import time
 
 import httpx
-from playwright.async_api import expect
+from playwright.async_api import WebSocket, expect
 
 from tests.api.workflow_helpers import VALID, simple
 from tests.web.conftest import Browser, Watched
@@ -41,6 +41,18 @@ async def _author_with_workflows(base: str) -> int:
         raise AssertionError("the workflow never reached the search index")
 
 
+def _greeted(page: Watched) -> asyncio.Event:
+    """Set when the page's notification socket has received the server's hello: from then on the server has the
+    socket subscribed, and whatever is created for its user is pushed to it."""
+    greeted = asyncio.Event()
+
+    def socket_opened(ws: WebSocket) -> None:
+        ws.on("framereceived", lambda payload: '"hello"' in str(payload) and greeted.set())
+
+    page.page.on("websocket", socket_opened)
+    return greeted
+
+
 async def _login(page: Watched, login: str) -> None:
     await page.page.goto("/login")
     await page.page.get_by_label("Username or email").fill(login)
@@ -52,9 +64,11 @@ async def _login(page: Watched, login: str) -> None:
 async def test_register_search_comment_live_notification_generate_publish_find(browser: Browser) -> None:
     slack_id = await _author_with_workflows(browser.base)
 
-    # The author is logged in elsewhere and sees no unread notification yet.
+    # The author is logged in elsewhere and sees no unread notification yet, once the live channel said hello.
     author = await browser.page("author")
+    live = _greeted(author)
     await _login(author, "olive")
+    await asyncio.wait_for(live.wait(), 10)
     unread = author.page.locator("#unread")
     await expect(unread).to_be_hidden()
     author.assert_clean("login")
@@ -71,7 +85,7 @@ async def test_register_search_comment_live_notification_generate_publish_find(b
     me.assert_clean("register")
 
     # Search as you type, with a typo: results come with highlights, and the URL carries the query.
-    box = me.page.get_by_role("searchbox", name="Search workflows")
+    box = me.page.get_by_role("combobox", name="Search workflows")
     await box.press_sequentially("slak", delay=40)
     card = me.page.locator("#results .card", has_text="Notify Slack on failed payment")
     await expect(card).to_be_visible()
@@ -89,10 +103,13 @@ async def test_register_search_comment_live_notification_generate_publish_find(b
     await expect(me.page.locator("#source-panel")).to_contain_text("post-to-slack:")
     me.assert_clean("workflow page")
 
-    # Comment; the author's unread count goes up live, without a reload, and the notification is listed.
+    # Comment; the author sees it arrive live, without a reload: a pop-up naming who and where, the unread count
+    # going up; and the notification is listed.
     await me.page.get_by_label("Add a comment").fill("Works nicely with our Stripe account, thanks!")
     await me.page.get_by_role("button", name="Post comment").click()
     await expect(me.page.locator(".comment .body", has_text="Works nicely")).to_be_visible()
+    popup = author.page.locator(".toast", has_text="newcomer")
+    await expect(popup).to_contain_text("“Notify Slack on failed payment”")
     await expect(unread).to_have_text("1")
     await author.page.get_by_role("link", name=re.compile("^Notifications")).click()
     await expect(author.page.locator(".notes li").first).to_contain_text("commented on")
@@ -117,7 +134,7 @@ async def test_register_search_comment_live_notification_generate_publish_find(b
 
     # Find it in search once the outbox has indexed it.
     await me.page.goto("/")
-    box = me.page.get_by_role("searchbox", name="Search workflows")
+    box = me.page.get_by_role("combobox", name="Search workflows")
     found = me.page.locator("#results .card", has_text="Quokka payment alarms")
     deadline = time.monotonic() + 20
     while True:

@@ -19,11 +19,12 @@ class TrendingController(Controller):
     async def index(
         self,
         db: DB,
+        viewer: Viewer,
         window: FromQuery[Literal["day", "week", "month"]] = "week",
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
     ) -> RecommendationList:
         """What people engage with now: time-decayed favorites, forks, reviews, comments and views."""
-        return RecommendationList(items=await trending.trending(db, window, limit))
+        return RecommendationList(items=await trending.trending(db, window, limit, viewer))
 
 
 class SimilarController(Controller):

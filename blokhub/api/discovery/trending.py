@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from blokhub.api.discovery.schemas import Recommendation
 from blokhub.api.workflows.access import listed_for
 from blokhub.api.workflows.presenters import SUMMARY_LOAD, summary_of
-from blokhub.db.models import Workflow
+from blokhub.db.models import User, Workflow
 from blokhub.recommend.trending import WINDOWS, reasons
 
 
-async def trending(db: AsyncSession, window_name: str, limit: int) -> list[Recommendation]:
+async def trending(db: AsyncSession, window_name: str, limit: int, viewer: User | None = None) -> list[Recommendation]:
     window = WINDOWS[window_name]
     column = getattr(Workflow, f"trending_{window.name}")
     rows = list(
@@ -28,7 +28,9 @@ async def trending(db: AsyncSession, window_name: str, limit: int) -> list[Recom
     )
     why = await reasons(db, [w.id for w in rows], window) if rows else {}
     items = [
-        Recommendation(workflow=summary_of(w), score=round(getattr(w, f"trending_{window.name}"), 4), reason=why[w.id])
+        Recommendation(
+            workflow=summary_of(w, viewer), score=round(getattr(w, f"trending_{window.name}"), 4), reason=why[w.id]
+        )
         for w in rows
     ]
     if len(items) < limit:  # a quiet period (or a new site) still shows something worth a look
@@ -44,7 +46,7 @@ async def trending(db: AsyncSession, window_name: str, limit: int) -> list[Recom
         ).all()
         items += [
             Recommendation(
-                workflow=summary_of(w), score=0.0, reason=f"popular all-time ({w.favorites_count} favorites)"
+                workflow=summary_of(w, viewer), score=0.0, reason=f"popular all-time ({w.favorites_count} favorites)"
             )
             for w in popular
         ]

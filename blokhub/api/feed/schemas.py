@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from blokhub.api.schemas import Output
 from blokhub.api.users.schemas import UserRef
@@ -15,11 +15,14 @@ class FeedItem(Output):
     workflow: WorkflowSummary
     data: dict[str, Any]
     created_at: datetime
-    # With rank=personal: the ranking score (recency x follow strength x taste) and the reason in words.
-    score: float | None = None
-    reason: str | None = None
+    # What the page is ordered by (`ranked_by`): recency alone, 2^(-age / 48 h), newest first; or, with
+    # rank=personal, recency x follow strength x taste. The reason says it in words.
+    score: float
+    reason: str
 
 
 class FeedPage(Output):
     items: list[FeedItem]
     next_cursor: str | None
+    # "recency": score = 2^(-age / 48 h), the order is newest first; "personal": recency x follow strength x taste.
+    ranked_by: Literal["recency", "personal"] = "recency"

@@ -91,14 +91,17 @@ async def _hydrate(db: AsyncSession, rows: list[Any]) -> tuple[dict[int, User], 
 
 async def chronological(
     db: AsyncSession, user: User, cursor: str | None, limit: int | None
-) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None]:
+) -> tuple[list[Any], dict[int, User], dict[int, Workflow], str | None, dict[int, tuple[float, str]]]:
+    """Newest first; each item's score is its recency (the personal ranking's decay alone), so it falls down the
+    page as the order does."""
     size = clamp_limit(limit)
     before = decode_cursor(cursor, int)
     rows = await _rows(db, user, before[0] if before else 2**63 - 1, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     actors, workflows = await _hydrate(db, rows)
-    return rows, actors, workflows, encode_cursor(rows[-1].id) if more and rows else None
+    explained = {r.id: (round(_decay(r.created_at), 4), f"someone you follow; {_age(r.created_at)}") for r in rows}
+    return rows, actors, workflows, encode_cursor(rows[-1].id) if more and rows else None, explained
 
 
 def _decay(created_at: datetime) -> float:

@@ -1,6 +1,8 @@
 """Bans and roles. A ban removes everything the user made from every surface, an unban restores it: the owner's ban
 is copied onto each of their workflows (`owner_banned_at`, part of the one listed rule), and each workflow is sent
-through the outbox so the search and vector indexes drop it (or take it back)."""
+through the outbox so the search and vector indexes drop it (or take it back). It is also copied onto each comment,
+review, favorite and follow they wrote, where the counter triggers see it: counts, sums and scores then agree with
+what is listed; the workflows whose numbers moved are rescored and sent through the outbox too."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from blokhub.api.auth.services import revoke_sessions
 from blokhub.api.errors import Conflict, Forbidden, Unprocessable
+from blokhub.api.social.ratings import rescore, site_mean
 from blokhub.api.users.services import get_by_username
 from blokhub.db.base import utcnow
-from blokhub.db.models import Role, User, Workflow
+from blokhub.db.models import Comment, Favorite, Follow, Review, Role, User, Workflow
 from blokhub.outbox import emit
 
 
@@ -34,6 +37,32 @@ async def _mark_workflows(db: AsyncSession, user_id: int, banned_at: datetime | 
     return len(ids)
 
 
+async def _mark_engagement(db: AsyncSession, redis: Redis | None, user_id: int, banned_at: datetime | None) -> None:
+    """Copy the ban onto everything the user wrote about others' work; the triggers move the counters."""
+    touched: set[int] = set()
+    for model, author in ((Comment, Comment.author_id), (Review, Review.user_id), (Favorite, Favorite.user_id)):
+        rows = await db.scalars(
+            update(model)
+            .where(author == user_id)
+            .values(author_banned_at=banned_at)
+            .returning(model.workflow_id)
+            .execution_options(synchronize_session=False)
+        )
+        touched.update(rows.all())
+    for side, column in ((Follow.follower_id, "follower_banned_at"), (Follow.followee_id, "followee_banned_at")):
+        await db.execute(
+            update(Follow)
+            .where(side == user_id)
+            .values({column: banned_at})
+            .execution_options(synchronize_session=False)
+        )
+    prior = await site_mean(redis)
+    for workflow_id in sorted(touched):
+        await rescore(db, workflow_id, prior)
+        # Their favorites, rating and comment counts moved: the search documents' sort keys follow.
+        emit(db, "workflow.stats_changed", "workflow", workflow_id, {"owner_banned": user_id})
+
+
 def _may_act_on(actor: User, target: User) -> None:
     if target.id == actor.id:
         raise Unprocessable("You cannot do that to your own account.", code="self_action")
@@ -47,6 +76,7 @@ async def apply_ban(db: AsyncSession, redis: Redis | None, target: User, banned:
         return
     target.banned_at = utcnow() if banned else None
     await _mark_workflows(db, target.id, target.banned_at)
+    await _mark_engagement(db, redis, target.id, target.banned_at)
     if banned:
         # Every session ends now: the next request with any of their tokens is refused.
         await revoke_sessions(db, redis, target.id, reason="banned")

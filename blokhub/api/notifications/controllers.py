@@ -74,8 +74,9 @@ def _reason(message: str) -> str:
 async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
     """Authenticated push channel: `Authorization: Bearer <token>` header, or `?token=` for browsers.
 
-    Sends `{"type": "hello", "unread": n}` once, then `{"type": "notification", ...}` the moment one is created on
-    any replica, rendered when it is sent under what the reader may see then. Send `ping` to get `pong`. A client
+    Sends `{"type": "hello", "unread": n}` once, then `{"type": "notification", "notification": {...}, "unread": n}`
+    the moment one is created on any replica, rendered when it is sent under what the reader may see then (`unread`
+    is the count after it: grouped notifications do not add one). Send `ping` to get `pong`. A client
     that falls 100 messages behind is disconnected (code 4008). When the socket's session ends (logout, password
     change elsewhere, refresh-token reuse, ban) it is closed with code 4401 and reason `session ended: <why>`."""
     resources: Resources = socket.app.state.resources
@@ -85,8 +86,6 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
         if token is None:
             raise Unauthorized("missing token")
         user, claims = await authenticate(token, resources)
-        async with resources.read_sessionmaker() as db:
-            unread = await services.unread_count(db, user.id)
     except Unauthorized as exc:
         # Accept, then close with a code and a reason: refusing before the handshake is a bare HTTP 403 that
         # tells the client nothing.
@@ -94,4 +93,4 @@ async def notifications_ws(socket: WebSocket[Any, Any, Any]) -> None:
         await socket.close(code=4401, reason=_reason(exc.message))
         return
     await socket.accept()
-    await LiveSocket(socket, resources, hub, user, str(claims["session_id"])).run(unread)
+    await LiveSocket(socket, resources, hub, user, str(claims["session_id"])).run()

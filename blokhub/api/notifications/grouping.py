@@ -1,13 +1,15 @@
 """Storing a notification grouped by target and kind: while unread, every event of one kind on one workflow for
 one user is one row with a count and the latest event's actor, comment and excerpt (28 comments: one notification
-"28 comments", not 28). The row is replaced by a new one so that it rises to the top of the newest-first list; the
-unique partial index settles concurrent events of the same group. Rendering stays where notifications are read."""
+"28 comments", not 28). The group keeps the id of its first notification (marking that id read works however many
+events joined since); its time moves to the latest event's, so it rises to the top of the list, which is ordered by
+time. The unique partial index settles concurrent events of the same group. Rendering stays where notifications are
+read."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,20 +49,6 @@ async def store(
         "created_at": utcnow(),
         "count": 1,
     }
-    if workflow_id is not None:
-        earlier = (
-            await db.scalars(
-                delete(Notification)
-                .where(
-                    Notification.user_id == user_id,
-                    Notification.kind == kind,
-                    Notification.workflow_id == workflow_id,
-                    Notification.read_at.is_(None),
-                )
-                .returning(Notification.count)
-            )
-        ).all()
-        values["count"] += sum(earlier)
     stmt = insert(Notification).values(**values)
     if workflow_id is not None:
         excluded = stmt.excluded

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
 from arq.connections import ArqRedis
-from sqlalchemy import Select, and_, delete, func, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -103,15 +104,21 @@ async def render(db: AsyncSession, reader: User, notification_id: int) -> dict[s
 async def list_notifications(
     db: AsyncSession, user: User, *, unread: bool, cursor: str | None, limit: int | None
 ) -> tuple[list[NotificationOut], str | None]:
+    """Newest event first: a group that grew rises to the top under the id it was first given."""
     size = clamp_limit(limit)
-    stmt = _rendered(user).order_by(Notification.id.desc()).limit(size + 1)
+    stmt = _rendered(user).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(size + 1)
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))
-    if (after := decode_cursor(cursor, int)) is not None:
-        stmt = stmt.where(Notification.id < after[0])
+    if (after := decode_cursor(cursor, datetime, int)) is not None:
+        stmt = stmt.where(
+            or_(
+                Notification.created_at < after[0],
+                and_(Notification.created_at == after[0], Notification.id < after[1]),
+            )
+        )
     rows = (await db.execute(stmt)).all()
     items = [_out(row) for row in rows[:size]]
-    return items, encode_cursor(items[-1].id) if len(rows) > size and items else None
+    return items, encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > size and items else None
 
 
 async def mark_read(db: AsyncSession, user: User, ids: list[int] | None) -> int:

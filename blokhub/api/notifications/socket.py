@@ -34,8 +34,8 @@ class LiveSocket:
         self.user, self.session_id = user, session_id
         self.sub = hub.subscribe(user.id)
 
-    async def run(self, unread: int) -> None:
-        tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._send(unread))]
+    async def run(self) -> None:
+        tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._send())]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -87,8 +87,14 @@ class LiveSocket:
             ).first()
         return row is not None and row[0] is None and row[1] is None
 
-    async def _send(self, unread: int) -> None:
-        await self.socket.send_json({"type": "hello", "unread": unread})
+    async def _unread(self) -> int:
+        async with self.resources.read_sessionmaker() as db:
+            return await services.unread_count(db, self.user.id)
+
+    async def _send(self) -> None:
+        # Counted after subscribing (in __init__), never before: a notification committed while the socket opens is
+        # then counted here and also pushed (carrying the count, so it is not counted twice), never lost between.
+        await self.socket.send_json({"type": "hello", "unread": await self._unread()})
         while True:
             try:
                 message = await self._next()
@@ -105,6 +111,8 @@ class LiveSocket:
             elif message.get("type") == "notification" and "id" in message:
                 async with self.resources.read_sessionmaker() as db:
                     rendered = await services.render(db, self.user, int(message["id"]))
+                    if rendered is not None:
+                        rendered["unread"] = await services.unread_count(db, self.user.id)
                 if rendered is not None:
                     await asyncio.wait_for(self.socket.send_json(rendered), timeout=5)
             elif message.get("type") != SESSION_ENDED:  # other pushes carry nothing to render

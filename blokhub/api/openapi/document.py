@@ -108,7 +108,8 @@ SUCCESS_CONTENT: dict[str, dict[str, Any]] = {
                 "type": "string",
                 "contentMediaType": "application/zip",
                 "description": "A Blok project: package.json (pinned runner and nodes, `start` script), "
-                "package-lock.json, server.js, nodes.js, workflows/json/<slug>.json and a README.",
+                "package-lock.json, server.js, nodes.js, workflows/json/<slug>.json, nodes/<name>/index.js for each "
+                "example node of Blok's project template the workflow uses that the hub ships, and a README.",
             }
         }
     },

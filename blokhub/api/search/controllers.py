@@ -8,7 +8,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
-from blokhub.api.deps import DB, CurrentUser, Moderator, Res
+from blokhub.api.deps import DB, CurrentUser, Moderator, Res, Viewer
 from blokhub.api.params import PathId
 from blokhub.api.schemas import END, Page
 from blokhub.api.search import saved, services
@@ -50,6 +50,7 @@ class SearchController(Controller):
     async def workflows(
         self,
         resources: Res,
+        viewer: Viewer,
         q: Annotated[str, QueryParameter(max_length=500)] = "",
         tags: Annotated[str | None, QueryParameter(max_length=1000, description="Comma list; all must match.")] = None,
         trigger: Annotated[str | None, QueryParameter(max_length=200)] = None,
@@ -123,7 +124,7 @@ class SearchController(Controller):
             page=page,
             per_page=per_page,
         )
-        return await services.search(resources, query, semantic_ratio)
+        return await services.search(resources, query, semantic_ratio, viewer)
 
     @get("/suggest", operation_id="suggest")
     async def suggest(

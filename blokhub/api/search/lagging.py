@@ -14,6 +14,7 @@ from dataclasses import replace
 from blokhub.api.workflows.presenters import summary_from_row
 from blokhub.api.workflows.schemas import WorkflowSummary
 from blokhub.api.workflows.summaries import SUMMARY_COLUMNS
+from blokhub.db.models import User
 from blokhub.db.models.workflow import listed_sql
 from blokhub.indexers.search import SearchEngine, SearchQuery, SearchResult, Suggestion
 from blokhub.outbox.registry import MAIN
@@ -65,11 +66,14 @@ WHERE NOT EXISTS (SELECT 1 {_STALE_FROM})
 """
 
 
-async def hydrate(pool: BarePool, ids: list[int]) -> tuple[dict[int, WorkflowSummary], list[int]]:
-    """The listed summaries among ``ids`` (a page of hits), and every stale workflow's id (for `corrected`)."""
+async def hydrate(
+    pool: BarePool, ids: list[int], viewer: User | None = None
+) -> tuple[dict[int, WorkflowSummary], list[int]]:
+    """The listed summaries among ``ids`` (a page of hits; the `viewer`'s own carry `moderation`, as
+    `listed_summaries` builds them), and every stale workflow's id (for `corrected`)."""
     rows = await pool.fetch(_HITS_AND_STALE, ids)
     stale = [int(i) for i in rows[0]["stale"]] if rows else []
-    return {r["id"]: summary_from_row(r) for r in rows if r["id"] is not None}, stale
+    return {r["id"]: summary_from_row(r, viewer) for r in rows if r["id"] is not None}, stale
 
 
 async def corrected(

@@ -18,6 +18,7 @@ from blokhub.api.textforms import fold
 from blokhub.api.workflows.schemas import WorkflowSummary
 from blokhub.db.after_commit import after_commit
 from blokhub.db.base import utcnow
+from blokhub.db.models import User
 from blokhub.indexers.search import FACETS, SORTS, SearchFilters, SearchQuery
 from blokhub.runtime import counters
 from blokhub.runtime.resources import Resources
@@ -84,7 +85,9 @@ def build_query(
     )
 
 
-async def search(resources: Resources, query: SearchQuery, semantic_ratio: float = 0.0) -> SearchOut:
+async def search(
+    resources: Resources, query: SearchQuery, semantic_ratio: float = 0.0, viewer: User | None = None
+) -> SearchOut:
     started = time.perf_counter()
     engine, redis = resources.search, resources.redis
     try:
@@ -96,7 +99,7 @@ async def search(resources: Resources, query: SearchQuery, semantic_ratio: float
         log.error("search engine %s failed: %s", engine.name, exc)
         raise ServiceUnavailable("Search is unavailable right now; try again in a moment.") from None
     # A lagging index can never leak or resurrect anything: visibility is decided here, by PostgreSQL.
-    rows, stale = await lagging.hydrate(resources.bare_pg, [h.id for h in result.hits])
+    rows, stale = await lagging.hydrate(resources.bare_pg, [h.id for h in result.hits], viewer)
     hits = [
         Hit(workflow=rows[h.id], score=_hit_score(query, rows[h.id], h.score), highlights=h.highlights)
         for h in result.hits

@@ -117,4 +117,4 @@ class MyFavoritesController(Controller):
         self, user: CurrentUser, db: DB, cursor: Cursor = None, limit: Limit = None
     ) -> Page[WorkflowSummary]:
         rows, next_cursor = await favorites.my_favorites(db, user, cursor, limit)
-        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+        return Page(items=[summary_of(w, user) for w in rows], next_cursor=next_cursor)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from arq.connections import ArqRedis
+from redis.asyncio import Redis
 from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,8 +27,10 @@ from blokhub.outbox import emit
 PRIOR_MEAN_KEY = "ratings:site-mean"
 
 
-async def site_mean(redis: ArqRedis) -> float:
+async def site_mean(redis: Redis | None) -> float:
     """The site-wide mean rating, refreshed by the ``ratings.refresh_scores`` cron; a neutral prior until then."""
+    if redis is None:
+        return DEFAULT_PRIOR_MEAN
     try:
         raw = await redis.get(PRIOR_MEAN_KEY)
         return float(raw) if raw is not None else DEFAULT_PRIOR_MEAN
@@ -35,7 +38,7 @@ async def site_mean(redis: ArqRedis) -> float:
         return DEFAULT_PRIOR_MEAN
 
 
-async def _rescore(db: AsyncSession, workflow_id: int, prior: float) -> None:
+async def rescore(db: AsyncSession, workflow_id: int, prior: float) -> None:
     """Re-derive the score from the counters as they are now (a database trigger keeps them equal to the reviews);
     the UPDATE reads the row's latest version, so concurrent ratings cannot leave a stale score behind."""
     await db.execute(
@@ -80,7 +83,7 @@ async def rate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int, 
     ).one()
     # xmax is 0 only on a row this statement inserted: exactly one of any number of concurrent first ratings wins.
     first = bool(saved[4])
-    await _rescore(db, workflow.id, await site_mean(redis))
+    await rescore(db, workflow.id, await site_mean(redis))
     if first:
         await notify(
             db,
@@ -109,7 +112,7 @@ async def unrate(db: AsyncSession, redis: ArqRedis, user: User, workflow_id: int
     )
     if stars is None:
         raise NotFound("You have not rated this workflow.")
-    await _rescore(db, workflow.id, await site_mean(redis))
+    await rescore(db, workflow.id, await site_mean(redis))
 
 
 async def reviews(
@@ -120,7 +123,7 @@ async def reviews(
     stmt = (
         select(Review)
         .options(joinedload(Review.user))
-        .where(Review.workflow_id == workflow.id, Review.user.has(User.banned_at.is_(None)))
+        .where(Review.workflow_id == workflow.id, Review.author_banned_at.is_(None))
     )
     if (after := decode_cursor(cursor, datetime, int)) is not None:
         stmt = stmt.where(
@@ -134,7 +137,9 @@ async def reviews(
     histogram = {str(n): 0 for n in range(1, 6)}
     for stars, count in (
         await db.execute(
-            select(Review.stars, func.count()).where(Review.workflow_id == workflow.id).group_by(Review.stars)
+            select(Review.stars, func.count())
+            .where(Review.workflow_id == workflow.id, Review.author_banned_at.is_(None))
+            .group_by(Review.stars)
         )
     ).all():
         histogram[str(stars)] = int(count)
@@ -155,9 +160,12 @@ async def reviews(
 
 async def refresh_scores(db: AsyncSession, redis: ArqRedis) -> float:
     """Recompute, from the reviews themselves, the site-wide mean and every workflow's counters and score
-    (cron ``ratings.refresh_scores``). Counters that drifted (a bug, a manual edit) are repaired here too."""
+    (cron ``ratings.refresh_scores``). Counters that drifted (a bug, a manual edit) are repaired here too. Reviews by
+    banned users count nowhere, as in the triggers."""
     total_sum, total_count = (
-        await db.execute(select(func.coalesce(func.sum(Review.stars), 0), func.count()).select_from(Review))
+        await db.execute(
+            select(func.coalesce(func.sum(Review.stars), 0), func.count()).where(Review.author_banned_at.is_(None))
+        )
     ).one()
     mean = float(total_sum) / float(total_count) if total_count else DEFAULT_PRIOR_MEAN
     # Lock the rows first, in one order: the recount below then starts after every concurrent rating has committed
@@ -179,7 +187,7 @@ UPDATE workflows w SET rating_count = r.n, rating_sum = r.s,
        rating_score = CASE WHEN r.n = 0 THEN 0 ELSE (CAST(:weight AS float8) * CAST(:mean AS float8) + r.s) / (CAST(:weight AS float8) + r.n) END
 FROM (
   SELECT w0.id, count(rv.stars) AS n, COALESCE(sum(rv.stars), 0) AS s
-  FROM workflows w0 LEFT JOIN reviews rv ON rv.workflow_id = w0.id
+  FROM workflows w0 LEFT JOIN reviews rv ON rv.workflow_id = w0.id AND rv.author_banned_at IS NULL
   WHERE w0.rating_count <> 0 OR w0.rating_score <> 0 OR rv.workflow_id IS NOT NULL
   GROUP BY w0.id
 ) r

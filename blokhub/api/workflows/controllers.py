@@ -192,7 +192,7 @@ class WorkflowController(Controller):
     ) -> Page[WorkflowSummary]:
         original = await get_visible(db, viewer, workflow_id)
         rows, next_cursor = await queries.list_forks(db, viewer, original, cursor, limit)
-        return Page(items=[summary_of(w) for w in rows], next_cursor=next_cursor)
+        return Page(items=[summary_of(w, viewer) for w in rows], next_cursor=next_cursor)
 
     @get("/{workflow_id:int}/export", operation_id="exportWorkflow")
     async def export(

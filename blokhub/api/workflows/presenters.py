@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import defer, joinedload
@@ -127,15 +128,26 @@ def _common(w: Workflow) -> dict[str, Any]:
     }
 
 
-def moderation_of(w: Workflow, viewer: User | None) -> Moderation | None:
-    """The moderation state, for the workflow's owner and moderators (nobody else learns why something is gone)."""
-    if viewer is None or (viewer.id != w.owner_id and not viewer.is_moderator):
+def _moderation(
+    owner_id: int,
+    hidden_at: datetime | None,
+    hidden_reason: str | None,
+    owner_banned_at: datetime | None,
+    viewer: User | None,
+) -> Moderation | None:
+    """The moderation state, for the workflow's owner and moderators (nobody else learns why something is gone),
+    on every surface that shows them the workflow: its page and every list item."""
+    if viewer is None or (viewer.id != owner_id and not viewer.is_moderator):
         return None
-    if w.hidden_at is not None:
-        return Moderation(state="hidden", reason=w.hidden_reason, at=w.hidden_at)
-    if w.owner_banned_at is not None:
-        return Moderation(state="owner_banned", reason="the owner's account is banned", at=w.owner_banned_at)
+    if hidden_at is not None:
+        return Moderation(state="hidden", reason=hidden_reason, at=hidden_at)
+    if owner_banned_at is not None:
+        return Moderation(state="owner_banned", reason="the owner's account is banned", at=owner_banned_at)
     return Moderation(state="visible")
+
+
+def moderation_of(w: Workflow, viewer: User | None) -> Moderation | None:
+    return _moderation(w.owner_id, w.hidden_at, w.hidden_reason, w.owner_banned_at, viewer)
 
 
 def summary_of(w: Workflow, viewer: User | None = None) -> WorkflowSummary:
@@ -151,7 +163,7 @@ def workflow_of(w: Workflow, viewer: User | None = None) -> WorkflowOut:
     )
 
 
-def summary_from_row(r: Mapping[str, Any]) -> WorkflowSummary:
+def summary_from_row(r: Mapping[str, Any], viewer: User | None = None) -> WorkflowSummary:
     """The same summary as `summary_of`, from a bare row (the columns of `summaries.SUMMARY_COLUMNS`): hot read
     paths skip the ORM. tests/api/test_summaries.py checks both spellings agree."""
     forked_from = r["forked_from_id"]
@@ -178,4 +190,5 @@ def summary_from_row(r: Mapping[str, Any]) -> WorkflowSummary:
         created_at=r["created_at"],
         updated_at=r["updated_at"],
         published_at=r["published_at"],
+        moderation=_moderation(r["owner_id"], r["hidden_at"], r["hidden_reason"], r["owner_banned_at"], viewer),
     )

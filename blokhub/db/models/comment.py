@@ -26,5 +26,7 @@ class Comment(Base):
     edited_at: Mapped[datetime | None] = mapped_column()
     deleted_at: Mapped[datetime | None] = mapped_column()
     hidden_at: Mapped[datetime | None] = mapped_column()  # moderation
+    # The author's ban, copied here so the comment counter (a trigger) counts only what readers see.
+    author_banned_at: Mapped[datetime | None] = mapped_column()
 
     author: Mapped[User] = relationship(lazy="raise")

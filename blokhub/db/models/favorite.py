@@ -20,3 +20,5 @@ class Favorite(Base):
         BigInteger, ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The user's ban, copied here: a banned user's favorites are not counted (triggers).
+    author_banned_at: Mapped[datetime | None] = mapped_column()

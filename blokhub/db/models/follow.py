@@ -19,3 +19,6 @@ class Follow(Base):
     follower_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     followee_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Either side's ban, copied here: a follow counts while neither account is banned (triggers).
+    follower_banned_at: Mapped[datetime | None] = mapped_column()
+    followee_banned_at: Mapped[datetime | None] = mapped_column()

@@ -15,7 +15,8 @@ GROUPED = "read_at IS NULL AND workflow_id IS NOT NULL"
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
-        Index("ix_notifications_user_id", "user_id", text("id DESC")),
+        # Newest event first: a group keeps its first id and rises by its latest event's time.
+        Index("ix_notifications_user_created", "user_id", text("created_at DESC"), text("id DESC")),
         Index("ix_notifications_unread", "user_id", text("id DESC"), postgresql_where=text("read_at IS NULL")),
         # Unread notifications are grouped by target and kind: one row per (user, kind, workflow) with a count.
         Index(

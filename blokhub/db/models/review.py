@@ -26,5 +26,7 @@ class Review(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The reviewer's ban, copied here: a banned user's review moves no count, sum or score (triggers).
+    author_banned_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(lazy="raise")

@@ -44,8 +44,9 @@ function routeParams(pattern, actual) {
     });
   } else {
     const parts = actual.split("/");
+    // An optional parameter the request leaves out stays undefined, as in Blok's Express trigger.
     pattern.split("/").forEach((name, i) => {
-      if (name.startsWith(":")) params[name.replace(":", "").replace("?", "")] = parts[i];
+      if (name.startsWith(":") && parts[i]) params[name.replace(":", "").replace("?", "")] = parts[i];
     });
   }
   return params;
@@ -100,6 +101,7 @@ async function handle(req, res, rawBody) {
       query: Object.fromEntries(url.searchParams),
       params: routeParams(pattern, rest),
       body: parseBody(rawBody, req.headers["content-type"]),
+      rawBody, // the body as sent: webhook signatures are computed over these exact bytes
     };
     ctx = (await trigger.run(ctx)).ctx;
     send(res, 200, ctx.response.contentType || "application/json", ctx.response.data);

@@ -53,16 +53,6 @@ export function marked(html) {
   return frag;
 }
 
-export function debounce(fn, ms) {
-  let timer = 0;
-  const wrapped = (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
-  };
-  wrapped.cancel = () => clearTimeout(timer);
-  return wrapped;
-}
-
 const units = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60]];
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
@@ -81,17 +71,28 @@ export function time(iso) {
   return h('time', { datetime: iso, title: full.format(new Date(iso)) }, ago(iso));
 }
 
-export function toast(message, kind = 'info') {
+// A toast leaves after `ttl` ms, but not while the pointer or focus is on it (time to read it is the reader's).
+export function toast(message, kind = 'info', ttl = 5000) {
   const box = document.getElementById('toasts');
   const item = h('div', { class: ['toast', kind] }, message);
+  let timer = 0;
+  const hold = () => clearTimeout(timer);
+  const leave = () => {
+    hold();
+    timer = setTimeout(() => item.remove(), ttl);
+  };
+  item.addEventListener('pointerenter', hold);
+  item.addEventListener('pointerleave', leave);
+  item.addEventListener('focusin', hold);
+  item.addEventListener('focusout', leave);
   box.append(item);
-  setTimeout(() => item.remove(), 5000);
+  leave();
 }
 
-export function field(label, input, hint) {
+export function field(label, input, hint, ...after) {
   const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   input.id = id;
-  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('small', {}, hint) : null);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('small', {}, hint) : null, after);
 }
 
 export function errorBox(error) {

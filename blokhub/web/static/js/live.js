@@ -37,7 +37,8 @@ export function connect() {
     }
     if (message.type === 'hello') setUnread(message.unread);
     else if (message.type === 'notification') {
-      setUnread(unread + 1);
+      // The server sends the count after this notification (a grouped one does not add to it).
+      setUnread(typeof message.unread === 'number' ? message.unread : unread + 1);
       bus.dispatchEvent(new CustomEvent('notification', { detail: message.notification || message }));
     }
   });

@@ -127,7 +127,7 @@ bus.addEventListener('unread', (event) => {
 bus.addEventListener('notification', (event) => {
   const n = event.detail;
   const who = n.actor ? n.actor.display_name || n.actor.username : 'Someone';
-  toast(`${who}: ${(n.kind || 'notification').replace(/_/g, ' ')}${n.workflow ? ` on “${n.workflow.title}”` : ''}`);
+  toast(h('a', { href: '/notifications' }, `${who}: ${(n.kind || 'notification').replace(/_/g, ' ')}${n.workflow ? ` on “${n.workflow.title}”` : ''}`), 'info', 10_000);
 });
 
 bus.addEventListener('auth', (event) => {

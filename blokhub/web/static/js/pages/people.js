@@ -116,7 +116,7 @@ function noteItem(n) {
   const who = n.actor ? userLink(n.actor) : h('span', {}, 'Blok Hub');
   const what = KINDS[n.kind] || n.kind.replace(/_/g, ' ');
   const target = n.workflow ? h('a', { href: `/w/${n.workflow.id}${n.comment_id ? `#comment-${n.comment_id}` : ''}` }, n.workflow.title) : null;
-  return h('li', { class: n.read_at ? 'read' : 'unread' }, n.read_at ? null : h('span', { class: 'sr-only' }, 'Unread: '), who, ` ${what} `, target, ' · ', time(n.created_at));
+  return h('li', { class: n.read_at ? 'read' : 'unread', 'data-id': String(n.id) }, n.read_at ? null : h('span', { class: 'sr-only' }, 'Unread: '), who, ` ${what} `, target, ' · ', time(n.created_at));
 }
 
 export async function notifications(view) {
@@ -130,7 +130,11 @@ export async function notifications(view) {
     markedRead(res.unread);
     for (const li of list.querySelectorAll('li.unread')) li.className = 'read';
   } }, 'Mark all as read');
-  const onNote = (event) => list.prepend(noteItem(event.detail));
+  // A grouped notification keeps its id as events join it: the grown group replaces its old line.
+  const onNote = (event) => {
+    list.querySelector(`li[data-id="${event.detail.id}"]`)?.remove();
+    list.prepend(noteItem(event.detail));
+  };
   bus.addEventListener('notification', onNote);
   clear(view, h('h1', {}, 'Notifications'), markAll, page.items.length ? null : h('p', { class: 'empty' }, 'No notifications yet.'), list);
   return () => bus.removeEventListener('notification', onNote);
