@@ -19,7 +19,7 @@ from typing import Any
 
 from blokhub.blok.errors import BlokExportError, Issue
 from blokhub.blok.lines import for_line
-from blokhub.blok.project_nodes import TemplateNode, node_file, registry_js, shipped_for
+from blokhub.blok.project_nodes import TemplateNode, node_file, registry_js, shipped_for, shipped_nodes
 from blokhub.blok.requirements import NodeNeed, Requirements, node_origins, requirements, uses_vars
 from blokhub.blok.walk import iter_steps
 
@@ -32,7 +32,8 @@ _HOW: dict[str, str] = {
     "made with `nanoctl create project` (with examples) into this project and register it in `nodes.js`",
     "npm": "an npm package: `npm install` it and register it in `nodes.js`",
     "local": "your own code: put it at `nodes/{node}` (a module whose default export is the node class)",
-    "python": "a node of Blok's Python runtime (runtimes/python3), which the published runner does not start",
+    "python": "a node of Blok's Python runtime (runtimes/python3), which the published runner does not start: Blok Hub "
+    "does not ship Python nodes; run it in that runtime or replace it with a Node.js step",
     "unresolved": "no Blok line registers this name: write the node, or replace it with one that exists",
 }
 
@@ -126,6 +127,8 @@ def _node_row(need: NodeNeed, shipped: dict[str, TemplateNode]) -> str:
     node = shipped.get(need.node)
     if node is not None:
         kind = "the template's" if need.origin == "template" else "an implementation of the template's"
+        if node.origin == "hub":
+            kind = "Blok Hub's implementation of the local node its AI generator writes,"
         how = f"{kind} `{node.name}`, shipped in `{node.path}` (written for this export)"
         if need.type == "module":
             how += " and registered in `nodes.js`"
@@ -135,13 +138,20 @@ def _node_row(need: NodeNeed, shipped: dict[str, TemplateNode]) -> str:
             how += f"; it talks to {node.service}"
         return f"| `{need.node}` | {need.type} | {need.origin} | {how} |"
     if need.origin == "local" and need.type == "runtime.python3":
-        how = "your own node for Blok's Python runtime (runtimes/python3/nodes), which the published runner does not start"
+        how = (
+            "your own node for Blok's Python runtime (runtimes/python3/nodes), which the published runner does not "
+            "start: Blok Hub does not ship Python nodes"
+        )
     if need.origin == "builtin" and node_origins().published_line not in need.lines:
         published = node_origins().published_builtins()
         twin = next((name for name in published if name.rsplit("/", 1)[-1] == need.node.rsplit("/", 1)[-1]), None)
         instead = f"rename it to `{twin}`" if twin else "write it"
         how = f"a built-in of the {', '.join(need.lines)} line, not published on npm: {instead} or register it in `nodes.js`"
     return f"| `{need.node}` | {need.type} | {need.origin} | {how} |"
+
+
+def _whose(node: TemplateNode) -> str:
+    return "the template's" if node.origin == "template" else "the local"
 
 
 def _changes(original: dict[str, Any], adapted: dict[str, Any]) -> list[str]:
@@ -151,10 +161,17 @@ def _changes(original: dict[str, Any], adapted: dict[str, Any]) -> list[str]:
     for ref in iter_steps(adapted):
         old = before.get(ref.pointer, {})
         node, old_node = ref.step.get("node"), old.get("node")
-        if node != old_node:
+        local = ref.step.get("type") != old.get("type")
+        # a local node Blok Hub's generator writes is shipped in nodes/; any other is the user's code
+        whose = f"this export ships it in `nodes/{node}`" if node in shipped_nodes() else "it is your code"
+        if node != old_node and local:
+            out[f"{old_node}"] = (
+                f"`{old_node}` is written `{node}` with `type: local`: no Blok line registers it; {whose}"
+            )
+        elif node != old_node:
             out[f"{old_node}"] = f"`{old_node}` is written `{node}`, its name in the published runner"
-        elif ref.step.get("type") != old.get("type"):
-            out[f"{node}"] = f"`{node}` is marked `type: local`: no Blok line registers it, so it is your code"
+        elif local:
+            out[f"{node}"] = f"`{node}` is marked `type: local`: no Blok line registers it; {whose}"
     return list(out.values())
 
 
@@ -228,7 +245,7 @@ def _readme(
         "- `server.js`: the HTTP trigger (Node's http module; the workflow is loaded on every request, so edits "
         "apply without a restart)",
         "- `nodes.js`: the node registry (step `node` name -> node instance)",
-        *(f"- `{node.path}`: the template's `{node.name}` node, written for this export" for node in shipped),
+        *(f"- `{node.path}`: {_whose(node)} `{node.name}` node, written for this export" for node in shipped),
         f"- `workflows/json/{name}.json`: the workflow",
         "- `nodes/`: local nodes (`type: local`), if the workflow has any",
         "",

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from blokhub.blok.project_nodes import registry_js, template_nodes
+from blokhub.blok.project_nodes import registry_js, shipped_nodes
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_DIR = REPO / "tests" / "runner" / "node"
@@ -59,7 +59,7 @@ def registry() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="blokhub-oracle-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = folder / "nodes.js"
-    path.write_text(registry_js(list(template_nodes().values()), str(TEMPLATE_NODES)), "utf-8")
+    path.write_text(registry_js(list(shipped_nodes().values()), str(TEMPLATE_NODES)), "utf-8")
     return path
 
 
@@ -145,8 +145,9 @@ def wait_for_port(port: int, process: subprocess.Popen[Any], timeout: float = 30
 
 
 @contextmanager
-def serving(workflows_dir: Path) -> Iterator[str]:
-    """Blok's HTTP trigger (the project template's server.js) serving ``workflows_dir/json/*.json``."""
+def serving(workflows_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Blok's HTTP trigger (the project template's server.js) serving ``workflows_dir/json/*.json`` (with ``env``
+    added to its environment: the signing secrets webhook workflows read)."""
     port = free_port()
     process = subprocess.Popen(
         ["node", str(SERVER)],
@@ -155,6 +156,7 @@ def serving(workflows_dir: Path) -> Iterator[str]:
             WORKFLOWS_PATH=str(workflows_dir),
             NODE_REGISTRY=str(registry()),
             NODES_PATH=str(TEMPLATE_NODES),
+            **(env or {}),
         ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -12,9 +12,10 @@ import re
 from typing import Any
 
 from blokhub.blok.body_lint import body_kind
-from blokhub.blok.project_nodes import template_nodes
+from blokhub.blok.project_nodes import shipped_nodes
 from blokhub.blok.requirements import NodeNeed, node_origins, requirements, trigger_kind
 from blokhub.blok.walk import iter_steps, node_configs
+from tests.runner.signing import verify_steps
 
 _READS_VARS = re.compile(r"\bctx\.vars\b|\bvars\s*\[|\bvars\.")
 
@@ -23,7 +24,7 @@ def provided(need: NodeNeed) -> bool:
     """Whether the oracle's registry (a project export's) resolves this node."""
     if need.type == "module" and need.node in node_origins().published_builtins():
         return True
-    return need.type in ("module", "local") and need.node in template_nodes()
+    return need.type in ("module", "local") and need.node in shipped_nodes()
 
 
 def loads_in_project(doc: dict[str, Any]) -> bool:
@@ -53,11 +54,17 @@ def why_not_loaded(doc: dict[str, Any]) -> str | None:
 def why_not_run(doc: dict[str, Any]) -> str | None:
     """Why a workflow that loads is not run against the stub, or None: a template node that needs a service of its
     own (OpenAI, PostgreSQL, MongoDB), a read of ``ctx.vars`` (the published runner ignores ``set_var``), or an
-    api-call whose body is not an object (the published api-call node's input schema refuses it)."""
-    shipped = template_nodes()
+    api-call whose body is not an object (the published api-call node's input schema refuses it), or a PayPal
+    webhook check (PayPal verifies its signatures through its own API)."""
+    shipped = shipped_nodes()
     service = next((n.node for n in requirements(doc).nodes if n.node in shipped and shipped[n.node].service), None)
     if service is not None:
         return f"needs a service ({service})"
+    webhooks = verify_steps(doc)  # run with a request signed as its sender would (tests/runner/signing.py)
+    if any(str(inputs.get("provider")) == "paypal" for inputs in webhooks):
+        return "PayPal signature (PayPal's API checks it)"
+    if webhooks and trigger_kind(doc.get("trigger")) != "http":
+        return "webhook check without a request"
     if _READS_VARS.search(str(doc.get("nodes"))):
         return "reads ctx.vars"
     if any(not _object_body(body) for body in _api_call_bodies(doc)):

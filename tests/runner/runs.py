@@ -14,6 +14,7 @@ import httpx
 
 from blokhub.blok.walk import iter_steps, node_configs
 from tests.runner.oracle import serving
+from tests.runner.signing import secret_env, signed_headers
 from tests.runner.stub import Stub, point_at
 
 _OPTIONAL = re.compile(r"/:\w+\?")
@@ -21,10 +22,11 @@ _PARAM = re.compile(r":\w+")
 # A property chain as workflows write it: .a.b[0].c
 _CHAIN = r"(?:\.[A-Za-z_]\w*|\[\d+\])+"
 _SEGMENT = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
-# ctx.request.body.a.b / ctx.request.query.x as the workflow reads them: the probe request supplies each one.
-_READS = re.compile(rf"ctx\.request\.(body|query)({_CHAIN})(?![\w(\[])")
 # ctx.response.data.daily.max[0], ctx.response.data.results.some(...): what a workflow reads in an API's answer.
 _METHODS = r"(?:some|every|filter|map|find|forEach|reduce|length)\b"
+# ctx.request.body.a.b / ctx.request.query.x as the workflow reads them: the probe request supplies each one (a list
+# where it iterates: ctx.request.body.issue.labels.map(...)).
+_READS = re.compile(rf"ctx\.request\.(body|query)((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?")
 _ANSWER_READS = re.compile(rf"ctx\.response\.data((?:\.(?!{_METHODS})[A-Za-z_]\w*|\[\d+\])+)(?![\w(\[])(\.{_METHODS})?")
 
 
@@ -65,13 +67,13 @@ def probe(doc: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     as ``ctx.request.body.message.text.startsWith('/help')`` evaluates instead of throwing on a missing field."""
     body: dict[str, Any] = {}
     query: dict[str, str] = {}
-    for where, chain in _READS.findall(json.dumps(doc)):
+    for where, chain, method in _READS.findall(json.dumps(doc)):
         if where == "query":
             first = _SEGMENT.match(chain)
             if first and first.group(1):
                 query[first.group(1)] = "sample"
             continue
-        _plant(body, chain, "sample")
+        _plant(body, chain, [] if method and method != ".length" else "sample")
     return body, query
 
 
@@ -114,13 +116,21 @@ def run_all(docs: dict[str, dict[str, Any]], stub: Stub) -> dict[str, Run]:
         (Path(tmp) / "json").mkdir()
         for key, doc in docs.items():
             (Path(tmp) / "json" / f"{key}.json").write_text(json.dumps(doc), "utf-8")
-        with serving(Path(tmp)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        with (
+            serving(Path(tmp), secret_env(list(docs.values()))) as base,
+            httpx.Client(base_url=base, timeout=30) as client,
+        ):
             for key, doc in docs.items():
                 method, path = request_for(doc)
                 body, query = probe(doc)
-                sent = body if method in ("POST", "PUT", "PATCH", "DELETE") else None
+                content = json.dumps(body) if method in ("POST", "PUT", "PATCH", "DELETE") else ""
                 # requestId becomes ctx.id, so a reply holding "${ctx.id}" can be checked exactly
-                response = client.request(method, f"/{key}{path}", json=sent, params={**query, "requestId": key})
+                url = httpx.URL(f"/{key}{path}", params={**query, "requestId": key})
+                headers = {"content-type": "application/json"} if content else {}
+                # a webhook's verify-webhook step checks a signature over the body as sent ("{}" when there is none)
+                target = url.raw_path.decode()
+                headers |= signed_headers(doc, content or "{}", method, target, httpx.URL(base).netloc.decode())
+                response = client.request(method, url, content=content or None, headers=headers)
                 try:
                     reply: Any = response.json()
                 except ValueError:

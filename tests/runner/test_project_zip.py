@@ -15,7 +15,7 @@ import httpx
 
 from blokhub.blok import parse
 from blokhub.blok.project import build_project
-from blokhub.blok.project_nodes import template_nodes
+from blokhub.blok.project_nodes import shipped_nodes
 from blokhub.blok.requirements import requirements
 from tests.conftest import Account, assert_error
 from tests.runner.oracle import NODE_DIR, SHARED_FIXTURES, free_port, load_projects, wait_for_port
@@ -184,7 +184,7 @@ def test_every_fixture_project_loads_with_its_own_registry_as_requirements_predi
         assert verdicts[key].ok == loads_in_project(doc), (key, verdicts[key])
         shipped = sorted(p.parent.name for p in (projects[key] / "nodes").glob("*/index.js"))
         used = {n.node for n in requirements(doc).nodes if n.type in ("module", "local")}
-        assert shipped == sorted(used & set(template_nodes())), key  # what it uses, nothing more
+        assert shipped == sorted(used & set(shipped_nodes())), key  # what it uses, nothing more
     assert sorted(k for k, v in verdicts.items() if v.ok) == [
         "countries-12c01e4.toml",
         "countries-bb82820.yaml",

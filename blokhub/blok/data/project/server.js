@@ -101,6 +101,7 @@ async function handle(req, res, rawBody) {
       query: Object.fromEntries(url.searchParams),
       params: routeParams(pattern, rest),
       body: parseBody(rawBody, req.headers["content-type"]),
+      rawBody, // the body as sent: webhook signatures are computed over these exact bytes
     };
     ctx = (await trigger.run(ctx)).ctx;
     send(res, 200, ctx.response.contentType || "application/json", ctx.response.data);
