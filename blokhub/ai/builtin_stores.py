@@ -114,7 +114,8 @@ def drive(ctx: StepContext) -> StepDraft:
         "POST",
         url,
         bearer(ctx, "GOOGLE_ACCESS_TOKEN"),
-        payload(ctx),
+        # Fetched rows are a list, and Blok's api-call refuses an array body: the file holds them under "rows".
+        {"rows": payload(ctx)} if ctx.many else payload(ctx),
         note="saves a file to Google Drive",
         service="drive",
     )

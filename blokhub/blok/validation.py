@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from blokhub.blok.body_lint import api_call_body_issues
 from blokhub.blok.dialect import Dialect, detect, neither_issues
 from blokhub.blok.errors import BlokParseError, Format, Issue
 from blokhub.blok.limits import check_limits
@@ -63,6 +64,7 @@ def validate(doc: Any, *, parsed: ParsedDocument | None = None) -> ValidationRes
         steps = list(iter_steps(doc))
         found = [*schema_issues(doc), *lint_issues(doc, steps)]
         model = model_steps(doc, Dialect.V1)
+    found.extend(api_call_body_issues(model))  # one rule for both dialects, on the shared step model
     errors: list[Issue] = []
     warnings: list[Issue] = []
     for issue in found:

@@ -106,18 +106,21 @@ def _supabase(c: Ctx) -> Step:
     many, rf = one_or_many(c)
     c.notes.append(f"inserts into the `{c.src.table}` table in Supabase")
     c.env.append("SUPABASE_SERVICE_KEY")
+    # Many rows go through a Postgres function taking them as one JSON object: a bulk insert's body is an array,
+    # which Blok's api-call refuses.
+    target = f"rpc/insert_{c.src.table}" if many else c.src.table
     return call(
         c,
         "insert-supabase",
         "POST",
-        f"https://${{ctx.env.SUPABASE_PROJECT_REF}}.supabase.co/rest/v1/{c.src.table}",
+        f"https://${{ctx.env.SUPABASE_PROJECT_REF}}.supabase.co/rest/v1/{target}",
         {
             "apikey": "${ctx.env.SUPABASE_SERVICE_KEY}",
             "Authorization": "Bearer ${ctx.env.SUPABASE_SERVICE_KEY}",
             "Content-Type": "application/json",
             "Prefer": "resolution=merge-duplicates",
         },
-        MANY_ROWS if many else (rf.obj if rf else "js/ctx.request.body"),
+        {"rows": MANY_ROWS} if many else (rf.obj if rf else "js/ctx.request.body"),
     )
 
 
@@ -151,6 +154,16 @@ def _payload(c: Ctx) -> str:
     return "js/JSON.stringify(ctx.request.body)"
 
 
+def _document(c: Ctx) -> dict[str, str]:
+    """The JSON file an api-call upload sends: an object, which the node serialises itself (Blok's api-call refuses
+    a string or array body, so `_payload`'s JSON.stringify text would fail the step)."""
+    if c.rows is not None:
+        return {"rows": "js/ctx.response.data"}
+    if c.src.kind == "poll":
+        return {"data": "js/" + (c.src.text[15:-1] if c.src.text.startswith("JSON.stringify(") else "ctx.vars")}
+    return {"data": "js/ctx.request.body"}
+
+
 def _s3(c: Ctx) -> Step:
     folder = c.src.table.replace("_", "-")
     c.notes.append("archives a JSON copy in S3")
@@ -174,7 +187,7 @@ def _gdrive(c: Ctx) -> Step:
         "POST",
         api("drive") + "/upload/drive/v3/files?uploadType=media",
         bearer(c, "GOOGLE_ACCESS_TOKEN"),
-        _payload(c),
+        _document(c),
     )
 
 
@@ -193,7 +206,7 @@ def _dropbox(c: Ctx) -> Step:
             "Dropbox-API-Arg": f"js/JSON.stringify({{ path: '/Backups/{folder}/' + Date.now() + '.json', "
             "mode: 'add', autorename: true })",
         },
-        _payload(c),
+        _document(c),
     )
 
 

@@ -210,12 +210,11 @@ def _mixpanel(c: Ctx) -> Step:
         "POST",
         "https://api.mixpanel.com/track",
         json_headers(),
-        [
-            {
-                "event": c.src.event,
-                "properties": {"token": "${ctx.env.MIXPANEL_TOKEN}", "distinct_id": _distinct_id(c), "source": "blok"},
-            }
-        ],
+        # One event as an object (/track also takes one): Blok's api-call refuses an array body.
+        {
+            "event": c.src.event,
+            "properties": {"token": "${ctx.env.MIXPANEL_TOKEN}", "distinct_id": _distinct_id(c), "source": "blok"},
+        },
     )
 
 

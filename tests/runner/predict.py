@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from blokhub.blok.body_lint import body_kind
 from blokhub.blok.project_nodes import shipped_nodes
 from blokhub.blok.requirements import NodeNeed, node_origins, requirements, trigger_kind
 from blokhub.blok.walk import iter_steps, node_configs
@@ -84,13 +85,9 @@ def _api_call_bodies(doc: dict[str, Any]) -> list[Any]:
 
 
 def _object_body(body: Any) -> bool:
-    """Whether the body reaches the api-call node as an object: an object, or a whole `js/` expression that does not
-    build a string (JSON.stringify, a template literal)."""
-    if isinstance(body, dict):
-        return True
-    if isinstance(body, str) and body.startswith("js/"):
-        return not body[3:].lstrip().startswith(("JSON.stringify", "`", "'", '"'))
-    return False
+    """Whether the body reaches the api-call node as an object, by the validator's own rule (the warning
+    `api_call_body_not_object`): not a string, an array, or a whole `js/` expression that builds one."""
+    return body is not None and body_kind(body) is None
 
 
 def runs_against_stub(doc: dict[str, Any]) -> bool:

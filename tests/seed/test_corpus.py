@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from blokhub.blok import BlokConversionError, Dialect, convert, dialect_of, facts, scan_secrets, validate
+from blokhub.blok.body_lint import API_CALL_NODES
 from blokhub.blok.model import model_steps
 from blokhub.blok.requirements import requirements
 from blokhub.seed.corpus import (
@@ -248,6 +249,26 @@ def test_every_workflow_is_valid_and_has_no_secrets(corpus: list[SeedWorkflow]) 
         if not result.valid or result.errors or secrets:
             failures.append((w.index, [e.message for e in result.errors], [s.message for s in secrets]))
     assert failures == []
+
+
+def test_api_calls_send_object_bodies(corpus: list[SeedWorkflow]) -> None:
+    """Blok's api-call nodes refuse a string or array body at run time; the node serialises an object itself."""
+    flagged = [
+        (w.index, issue.pointer)
+        for w in corpus
+        for issue in validate(w.definition).warnings
+        if issue.code == "api_call_body_not_object"
+    ]
+    bodies = [
+        step.inputs["body"]
+        for w in corpus
+        for step in model_steps(w.definition)
+        if step.node in API_CALL_NODES and step.inputs and "body" in step.inputs
+    ]
+    assert flagged == []
+    # Beyond the warning's evident cases: an object, an object literal, or the (JSON) request body as sent.
+    assert len(bodies) > 1000
+    assert all(isinstance(b, dict) or b == "js/ctx.request.body" or b.startswith("js/({") for b in bodies)
 
 
 def test_credentials_are_always_environment_references(corpus: list[SeedWorkflow]) -> None:
