@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -64,17 +63,6 @@ def test_same_prompt_same_draft() -> None:
         second = generate_offline(GenerationRequest(prompt=case.prompt))
         assert canonical_hash(first.workflow) == canonical_hash(second.workflow)
         assert first.workflow == second.workflow and first.explanation == second.explanation
-
-
-def test_offline_generation_is_fast() -> None:
-    timings = []
-    for _ in range(3):
-        for case in CASES:
-            started = time.perf_counter()
-            generate_offline(GenerationRequest(prompt=case.prompt))
-            timings.append(time.perf_counter() - started)
-    timings.sort()
-    assert timings[int(len(timings) * 0.95)] < 0.3
 
 
 def test_credentials_are_environment_references() -> None:
