@@ -405,6 +405,7 @@ def main() -> None:
     parser.add_argument("--stall-requests", type=int, default=10_000)
     parser.add_argument("--vector-samples", type=int, default=300)
     parser.add_argument("--skip-pg", action="store_true", help="skip the PostgreSQL full-text baseline")
+    parser.add_argument("--prepare-only", action="store_true", help="prepare --data-dir (e.g. 1M, ~1 h) and stop")
     args = parser.parse_args()
     mix = query_mix(args.queries)
     with tempfile.TemporaryDirectory(prefix="bh-speed-") as tmp:
@@ -415,6 +416,8 @@ def main() -> None:
         else:
             prepare(data_dir, args.docs, args.embed)
             prepared.write_text(str(args.docs))
+        if args.prepare_only:
+            return
         print(f"start: {loadavg()} (2 cores)")
         engine_times, engine_qps, engine_typo = engine_alone(data_dir, mix, args.seconds)
         cls, bare, read = asyncio.run(vector_ratio(data_dir, args.vector_samples))

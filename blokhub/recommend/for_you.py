@@ -70,20 +70,22 @@ async def for_you(vectors: VectorEngine, pool: BarePool, user: User, limit: int)
     positives = taste.positives
     if not positives:
         return None
+    # The examples' vectors are read once: the query takes them, and so do the reasons below.
+    stored = await vectors.vectors([*positives, *taste.negatives])
     hits = await vectors.recommend(
         list(positives),
         taste.negatives,
         candidates(limit),
         VectorFilter(exclude_ids=sorted({*taste.favorited, *positives}), exclude_owner_ids=[user.id]),
         with_vectors=True,
+        examples=stored,
     )
     if not hits:
         return None
     # A hit's score is its cosine to the closest example: at NEAR_DUPLICATE it is a copy of something the user
     # already has (a fork of their favorite, a re-post of their own workflow), not a discovery.
     hits = [h for h in hits if h.score < NEAR_DUPLICATE]
-    stored = await vectors.vectors(list(positives))
-    example_ids = list(stored)
+    example_ids = [wid for wid in positives if wid in stored]
     found = [
         Candidate(h.id, h.score, h.vector, h.payload.get("canonical_hash"), float(h.payload.get("created_at", 0)))
         for h in hits

@@ -51,6 +51,7 @@ class Resources:
             meilisearch_url=settings.meilisearch_url,
             meilisearch_key=settings.meilisearch_key,
             follow=index_role == "follower",
+            cores_shared=index_role != "alone",
         )
         vectors = create_vector_engine(
             data_dir=settings.data_dir,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from qdrant_edge import EdgeShard, Query, QueryRequest, RecommendQuery, ScrollRequest
 
 from blokhub.indexers.vectors._edge_convert import to_filter
@@ -28,9 +30,12 @@ def recommend(
     limit: int,
     plan: FilterPlan,
     with_vectors: bool = False,
+    found: Mapping[int, Vector] | None = None,
 ) -> list[VectorHit]:
-    # Edge's RecommendQuery takes vectors, not ids: look the examples up first (missing ones are ignored).
-    found = vectors(shard, ids=[*positives, *negatives])
+    # Edge's RecommendQuery takes vectors, not ids: look the examples up first unless the caller has them (missing
+    # ones are ignored).
+    if found is None:
+        found = vectors(shard, ids=[*positives, *negatives])
     pos = [found[i].tolist() for i in positives if i in found]
     if not pos:
         return []

@@ -14,7 +14,7 @@ import logging
 import os
 import struct
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -90,8 +90,15 @@ class ShareServer:
             vector = np.frombuffer(a["vector"], dtype=np.float32)
             return _hits(await e.search(vector, a["limit"], _filter(a["filter"]), with_vectors=a["with_vectors"]))
         if op == "recommend":
+            raw = a.get("examples")
+            examples = None if raw is None else {int(i): np.frombuffer(v, dtype=np.float32) for i, v in raw.items()}
             hits = await e.recommend(
-                a["positive_ids"], a["negative_ids"], a["limit"], _filter(a["filter"]), with_vectors=a["with_vectors"]
+                a["positive_ids"],
+                a["negative_ids"],
+                a["limit"],
+                _filter(a["filter"]),
+                with_vectors=a["with_vectors"],
+                examples=examples,
             )
             return _hits(hits)
         if op == "vectors":
@@ -175,6 +182,7 @@ class SharedVectorEngine:
         filter: VectorFilter | None = None,
         *,
         with_vectors: bool = False,
+        examples: Mapping[int, Vector] | None = None,
     ) -> list[VectorHit]:
         rows = await self._call(
             "recommend",
@@ -183,6 +191,7 @@ class SharedVectorEngine:
             limit=limit,
             filter=None if filter is None else asdict(filter),
             with_vectors=with_vectors,
+            examples=None if examples is None else {i: as_vector(v).tobytes() for i, v in examples.items()},
         )
         return _from_hits(rows)
 

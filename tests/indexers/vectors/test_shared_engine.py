@@ -33,6 +33,9 @@ async def test_a_follower_reads_what_the_owner_reads_and_never_writes(tmp_path: 
                 assert all(np.array_equal(a.vector, b.vector) for a, b in zip(mine, theirs, strict=True))  # type: ignore[arg-type]
         recommended = await follower.recommend([3, 4], [5], 5, with_vectors=True)
         assert [h.id for h in recommended] == [h.id for h in await owner.recommend([3, 4], [5], 5)]
+        examples = await follower.vectors([3, 4, 5])  # sent along as bytes: the owner does not look them up again
+        given = await follower.recommend([3, 4], [5], 5, examples=examples)
+        assert [h.id for h in given] == [h.id for h in recommended]
         stored = await follower.vectors([1, 2, 10_000])
         assert set(stored) == {1, 2} and np.allclose(stored[1], corpus.vector(1), atol=1e-6)
         assert await follower.ping() and not await follower.optimize()

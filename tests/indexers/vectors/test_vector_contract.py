@@ -120,6 +120,21 @@ async def test_recommend_with_positives_and_negatives(engine: VectorEngine, corp
     assert len(hits) < len(corpus.points) - 5
 
 
+async def test_recommend_with_the_examples_vectors_given(engine: VectorEngine, corpus: Corpus) -> None:
+    """The caller that already read the examples' vectors passes them: same answer, one lookup fewer."""
+    positives, negatives = [4, 9, 30], [12, 50]
+    stored = await engine.vectors([*positives, *negatives])
+    given = await engine.recommend(positives, negatives, 20, with_vectors=True, examples=stored)
+    looked_up = await engine.recommend(positives, negatives, 20, with_vectors=True)
+    assert [h.id for h in given] == [h.id for h in looked_up]
+    assert [h.score for h in given] == pytest.approx([h.score for h in looked_up], abs=1e-6)
+    # An example missing from the mapping counts as not in the index, like an unknown id.
+    without_4 = {i: v for i, v in stored.items() if i != 4}
+    expected = _best_score_oracle(corpus, [9, 30], negatives, {4})[:20]
+    hits = await engine.recommend(positives, negatives, 20, examples=without_4)
+    assert [h.id for h in hits] == [i for i, _ in expected]
+
+
 async def test_recommend_with_filter_and_missing_examples(engine: VectorEngine, corpus: Corpus) -> None:
     flt = VectorFilter(exclude_owner_ids=[1], trigger="http")
     hits = await engine.recommend([7, 999_999], [888_888], 5, flt)
