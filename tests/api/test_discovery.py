@@ -265,3 +265,40 @@ async def test_own_work_copies_and_forks_of_it_are_never_recommended_or_similar(
     await _relay(clean)
     on_reimport = [i["workflow"]["id"] for i in (await client.get(f"{W}/{again}/similar")).json()["items"]]
     assert on_reimport and ids[1] not in on_reimport
+
+
+async def test_every_badly_rated_workflow_stays_out_though_the_query_takes_the_latest_few(
+    alice: Account, bob: Account, clean: Resources
+) -> None:
+    """The recommend query takes the user's most recent choices only (see for_you.QUERY_NEGATIVES); an older
+    low rating must still keep its workflow out, even one close to what the user likes."""
+    ids = await _corpus(alice, clean)
+    like_the_favorite = [
+        await _publish(alice, title, description, ["stripe", "slack"], url)
+        for title, description, url in [
+            (
+                "Stripe refunds to the finance channel",
+                "Tell finance on Slack about each Stripe refund.",
+                "https://api.stripe.com/v1/refunds",
+            ),
+            (
+                "Stripe disputes to Slack",
+                "Post new Stripe disputes to the #risk channel.",
+                "https://api.stripe.com/v1/disputes",
+            ),
+            (
+                "Stripe payouts to Slack",
+                "Announce each Stripe payout in #finance.",
+                "https://api.stripe.com/v1/payouts",
+            ),
+        ]
+    ]
+    await bob.put(f"{W}/{ids[0]}/favorite")
+    old, recent = like_the_favorite[:2], ids[2:7]  # the old ones fall outside the query's latest four negatives
+    for wid in [*old, *recent]:
+        assert (await bob.put(f"{W}/{wid}/rating", json={"stars": 1})).status_code == 200
+    await _relay(clean)
+    items = (await bob.get("/api/v1/recommendations")).json()["items"]
+    shown = {i["workflow"]["id"] for i in items}
+    assert like_the_favorite[2] in shown and all(i["reason"].startswith("because you favorited") for i in items)
+    assert not shown & {*old, *recent}
