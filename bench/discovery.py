@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -53,18 +54,22 @@ async def prepare(settings: Settings, workflows: int) -> None:
     print(f"seeded {report.workflows:,} workflows in {report.seconds:.1f}s")
     await resources.start()
     try:
-        written, seconds = await reindex(resources, progress=True)
+        written, seconds = await reindex(resources.read_sessionmaker, resources.search, progress=True)
         print(f"keyword index: {written:,} docs in {seconds:.1f}s")
         resources.embedder.load()
-        embedded, seconds = await reindex_vectors(resources, progress=True)
+        embedded, seconds = await reindex_vectors(*_vector_parts(resources), progress=True)
         print(
             f"embedding + vector index (cold cache, PyTorch CPU): {embedded:,} docs in {seconds:.1f}s "
             f"-> {embedded / seconds:,.0f} docs/s"
         )
-        _, warm = await reindex_vectors(resources)
+        _, warm = await reindex_vectors(*_vector_parts(resources))
         print(f"full vector reindex again (warm embedding cache): {warm:.1f}s")
     finally:
         await resources.close()
+
+
+def _vector_parts(resources: Resources) -> tuple[Any, Any, Any, Any]:
+    return resources.read_sessionmaker, resources.sessionmaker, resources.vectors, resources.embedder
 
 
 async def measure(port: int, samples: int) -> None:

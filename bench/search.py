@@ -105,7 +105,7 @@ async def prepare_and_measure_engine(settings: Settings, workflows: int, mix: li
     print(f"seeded {report.workflows:,} workflows in {report.seconds:.1f}s")
     await resources.search.open()
     try:
-        written, seconds = await reindex(resources, progress=True)
+        written, seconds = await reindex(resources.read_sessionmaker, resources.search, progress=True)
         print(
             f"indexing (rebuild from PostgreSQL, no embeddings): {written:,} docs in {seconds:.1f}s "
             f"-> {written / seconds:,.0f} docs/s"
