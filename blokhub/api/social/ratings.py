@@ -170,26 +170,23 @@ async def refresh_scores(db: AsyncSession, redis: ArqRedis) -> float:
     mean = float(total_sum) / float(total_count) if total_count else DEFAULT_PRIOR_MEAN
     # Lock the rows first, in one order: the recount below then starts after every concurrent rating has committed
     # (a rating waits for this transaction, and its trigger then moves the repaired counter).
-    await db.execute(
-        text(
-            "SELECT id FROM workflows WHERE rating_count <> 0 OR rating_score <> 0 "
-            "OR id IN (SELECT workflow_id FROM reviews) ORDER BY id FOR UPDATE"
-        )
-    )
+    await db.execute(text(f"SELECT id FROM workflows WHERE id IN ({_RATED}) ORDER BY id FOR UPDATE"))
     await db.execute(_RECOUNT, {"weight": PRIOR_WEIGHT, "mean": mean})
     await redis.set(PRIOR_MEAN_KEY, str(mean))
     return mean
 
 
+# The workflows that have reviews or had them: the partial index `ix_workflows_rated` and the reviews' own index,
+# never a scan of every workflow (that took ~0.2 s at 100k every 5 minutes and slowed every request meanwhile).
+_RATED = "SELECT id FROM workflows WHERE rating_count <> 0 OR rating_score <> 0 UNION SELECT workflow_id FROM reviews"
 _RECOUNT = text(
-    """
+    f"""
 UPDATE workflows w SET rating_count = r.n, rating_sum = r.s,
        rating_score = CASE WHEN r.n = 0 THEN 0 ELSE (CAST(:weight AS float8) * CAST(:mean AS float8) + r.s) / (CAST(:weight AS float8) + r.n) END
 FROM (
-  SELECT w0.id, count(rv.stars) AS n, COALESCE(sum(rv.stars), 0) AS s
-  FROM workflows w0 LEFT JOIN reviews rv ON rv.workflow_id = w0.id AND rv.author_banned_at IS NULL
-  WHERE w0.rating_count <> 0 OR w0.rating_score <> 0 OR rv.workflow_id IS NOT NULL
-  GROUP BY w0.id
+  SELECT c.id, count(rv.stars) AS n, COALESCE(sum(rv.stars), 0) AS s
+  FROM ({_RATED}) c LEFT JOIN reviews rv ON rv.workflow_id = c.id AND rv.author_banned_at IS NULL
+  GROUP BY c.id
 ) r
 WHERE w.id = r.id
 """
