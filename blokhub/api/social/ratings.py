@@ -22,6 +22,7 @@ from blokhub.api.workflows.access import get_visible
 from blokhub.api.workflows.presenters import DEFAULT_PRIOR_MEAN, PRIOR_WEIGHT, rating_of
 from blokhub.db.base import utcnow
 from blokhub.db.models import Review, User, Workflow
+from blokhub.db.models.workflow import RATED_SQL
 from blokhub.outbox import emit
 
 PRIOR_MEAN_KEY = "ratings:site-mean"
@@ -178,7 +179,7 @@ async def refresh_scores(db: AsyncSession, redis: ArqRedis) -> float:
 
 # The workflows that have reviews or had them: the partial index `ix_workflows_rated` and the reviews' own index,
 # never a scan of every workflow (that took ~0.2 s at 100k every 5 minutes and slowed every request meanwhile).
-_RATED = "SELECT id FROM workflows WHERE rating_count <> 0 OR rating_score <> 0 UNION SELECT workflow_id FROM reviews"
+_RATED = f"SELECT id FROM workflows WHERE {RATED_SQL} UNION SELECT workflow_id FROM reviews"
 _RECOUNT = text(
     f"""
 UPDATE workflows w SET rating_count = r.n, rating_sum = r.s,

@@ -32,6 +32,10 @@ def listed_sql(alias: str | None = None) -> str:
     )
 
 
+# Workflows that have ratings or had them. The ratings job must spell it exactly so to use `ix_workflows_rated`.
+RATED_SQL = "rating_count <> 0 OR rating_score <> 0"
+
+
 class Workflow(TimestampMixin, Base):
     """A published Blok workflow; ``definition`` is its current version (every version is in workflow_versions)."""
 
@@ -48,7 +52,7 @@ class Workflow(TimestampMixin, Base):
         Index("ix_workflows_tags", "tags", postgresql_using="gin"),
         Index("ix_workflows_forked_from", "forked_from_id", text("created_at DESC"), text("id DESC")),
         # The rated workflows, for the ratings refresh job (never a scan of every workflow).
-        Index("ix_workflows_rated", "id", postgresql_where=text("rating_count <> 0 OR rating_score <> 0")),
+        Index("ix_workflows_rated", "id", postgresql_where=text(RATED_SQL)),
         *(
             Index(f"ix_workflows_trending_{w}", text(f"trending_{w} DESC"), postgresql_where=text(f"trending_{w} > 0"))
             for w in ("day", "week", "month")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from blokhub.indexers.search.protocol import SearchEngine
-from blokhub.indexers.search.tantivy_engine import TantivySearchEngine
+from blokhub.indexers.search.tantivy_engine import INLINE_MAX_DOCS, TantivySearchEngine
 
 
 def create_search_engine(
@@ -25,5 +25,5 @@ def create_search_engine(
         from blokhub.indexers.search.meilisearch_engine import MeilisearchSearchEngine
 
         return MeilisearchSearchEngine(meilisearch_url, meilisearch_key)
-    inline = {"inline_max_docs": sys.maxsize} if cores_shared else {}
-    return TantivySearchEngine(data_dir / "search", follow=follow, **inline)
+    inline_max_docs = sys.maxsize if cores_shared else INLINE_MAX_DOCS
+    return TantivySearchEngine(data_dir / "search", follow=follow, inline_max_docs=inline_max_docs)

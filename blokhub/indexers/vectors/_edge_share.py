@@ -49,6 +49,14 @@ def _from_hits(rows: list[list[Any]]) -> list[VectorHit]:
     return [VectorHit(i, s, p, None if v is None else np.frombuffer(v, dtype=np.float32).copy()) for i, s, p, v in rows]
 
 
+def _pack(vectors: Mapping[int, Any]) -> dict[int, bytes]:
+    return {i: as_vector(v).tobytes() for i, v in vectors.items()}
+
+
+def _unpack(raw: dict[Any, bytes]) -> dict[int, Vector]:
+    return {int(i): np.frombuffer(v, dtype=np.float32).copy() for i, v in raw.items()}
+
+
 def _filter(raw: dict[str, Any] | None) -> VectorFilter | None:
     return None if raw is None else VectorFilter(**raw)
 
@@ -91,7 +99,7 @@ class ShareServer:
             return _hits(await e.search(vector, a["limit"], _filter(a["filter"]), with_vectors=a["with_vectors"]))
         if op == "recommend":
             raw = a.get("examples")
-            examples = None if raw is None else {int(i): np.frombuffer(v, dtype=np.float32) for i, v in raw.items()}
+            examples = None if raw is None else _unpack(raw)
             hits = await e.recommend(
                 a["positive_ids"],
                 a["negative_ids"],
@@ -102,7 +110,7 @@ class ShareServer:
             )
             return _hits(hits)
         if op == "vectors":
-            return {i: v.tobytes() for i, v in (await e.vectors(a["ids"])).items()}
+            return _pack(await e.vectors(a["ids"]))
         if op == "all_ids":
             return sorted(await e.all_ids())
         if op == "count":
@@ -191,7 +199,7 @@ class SharedVectorEngine:
             limit=limit,
             filter=None if filter is None else asdict(filter),
             with_vectors=with_vectors,
-            examples=None if examples is None else {i: as_vector(v).tobytes() for i, v in examples.items()},
+            examples=None if examples is None else _pack(examples),
         )
         return _from_hits(rows)
 
@@ -199,7 +207,7 @@ class SharedVectorEngine:
         if not ids:
             return {}
         found = await self._call("vectors", ids=list(ids))
-        return {int(i): np.frombuffer(v, dtype=np.float32).copy() for i, v in found.items()}
+        return _unpack(found)
 
     async def all_ids(self) -> set[int]:
         return set(await self._call("all_ids"))
